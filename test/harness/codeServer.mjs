@@ -1,0 +1,131 @@
+// Starts and stops an isolated code-server (real VS Code 1.100, workbench served to a browser) for
+// the integration tests, the UI tests and `npm start`. Installation lives in codeServerInstall.mjs.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pollUntil } from './deadline.mjs';
+import { killGroupOnExit, logTail, stopProcessGroup } from './processes.mjs';
+import { ensureCodeServer } from './codeServerInstall.mjs';
+
+export { ensureCodeServer } from './codeServerInstall.mjs';
+
+const HOST = '127.0.0.1';
+const STARTUP_TIMEOUT_MS = 60_000;
+
+// Quiet, predictable workbench: no welcome page, tips, update or telemetry prompts, no trust
+// dialog, no recommendations; what is left on screen is what the extension put there.
+const DEFAULT_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.editor.empty.hint': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+};
+
+/** A port nobody listens on right now (code-server fails loudly if it is taken in between). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment VS Code would get from a terminal: without an enclosing `npm run`'s variables,
+ *  and without VSCODE_IPC_HOOK_CLI, which makes code-server hand the folder to another instance. */
+function cleanEnv(extra) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'VSCODE_IPC_HOOK_CLI'),
+  );
+  return { ...env, ...extra };
+}
+
+function writeIsolatedConfig(userDataDir, port) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const config = join(userDataDir, 'code-server.yaml');
+  // Always passed with --config, so code-server never reads or writes ~/.config/code-server.
+  writeFileSync(config, `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
+  const settings = join(userDataDir, 'User', 'settings.json');
+  // Kept when present: `npm start` reuses its profile and a person may have changed settings.
+  if (!existsSync(settings)) writeFileSync(settings, `${JSON.stringify(DEFAULT_SETTINGS, null, 2)}\n`);
+  return config;
+}
+
+/**
+ * Starts code-server on a free loopback port with its own config, user data and extensions
+ * folders, and resolves once GET /healthz answers. `stop()` ends it and everything it started.
+ */
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, env = {}, args = [] }) {
+  const codeServer = await ensureCodeServer();
+  port ??= await freePort();
+  const config = writeIsolatedConfig(userDataDir, port);
+  mkdirSync(extensionsDir, { recursive: true });
+  const logFile = join(userDataDir, 'code-server.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    codeServer,
+    [
+      ...['--bind-addr', `${HOST}:${port}`, '--auth', 'none', '--config', config],
+      ...['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+      ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
+      '--disable-getting-started-override',
+      ...args,
+      ...(workspace ? [workspace] : []),
+    ],
+    // Its own process group, so stop() reaches the VS Code server, extension host and our server.
+    { env: cleanEnv(env), stdio: ['ignore', out, out], detached: true },
+  );
+  closeSync(out);
+  const forget = killGroupOnExit(child);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const url = `http://${HOST}:${port}/`;
+  const stop = async () => {
+    await stopProcessGroup(child);
+    forget();
+  };
+
+  const gaveUp = new AbortController();
+  exited.then((code) =>
+    gaveUp.abort(new Error(`code-server exited (${code}) before answering /healthz: ${logTail(logFile)}`)),
+  );
+  try {
+    await pollUntil(
+      async () => (await fetch(new URL('healthz', url), { signal: AbortSignal.timeout(2000) })).ok,
+      { timeoutMs: STARTUP_TIMEOUT_MS, message: `code-server did not answer ${url}healthz`, signal: gaveUp.signal },
+    );
+  } catch (error) {
+    await stop();
+    throw new Error(`code-server start failed: ${error.message}; log at ${logFile}`);
+  }
+  return { url, port, stop, logFile, exited };
+}
+
+/** A `vscode-remote://` URI for a server-side path, as the web workbench expects in its payload. */
+export function remoteUri(server, path) {
+  return `vscode-remote://${HOST}:${server.port}${encodeURI(path)}`;
+}
+
+/**
+ * The workbench URL opening `folder`, with VS Code's `payload` hook: extensionDevelopmentPath loads
+ * an extension from source (like F5), extensionTestsPath runs a test module in the extension host.
+ */
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+  const payload = [['skipWelcome', 'true']];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(server, extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(server, extensionTestsPath)]);
+  const query = new URLSearchParams({ folder, payload: JSON.stringify(payload) });
+  return `${server.url}?${query}`;
+}
