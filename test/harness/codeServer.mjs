@@ -1,6 +1,6 @@
 // Starts and stops an isolated code-server (real VS Code 1.100, workbench served to a browser) for
 // the integration tests, the UI tests and `npm start`. Installation lives in codeServerInstall.mjs.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -111,6 +111,21 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, p
     throw new Error(`code-server start failed: ${error.message}; log at ${logFile}`);
   }
   return { url, port, stop, logFile, exited };
+}
+
+/** Installs a packaged .vsix into `extensionsDir`, as `code --install-extension` would. */
+export async function installExtension({ vsix, extensionsDir, userDataDir }) {
+  const codeServer = await ensureCodeServer();
+  const config = writeIsolatedConfig(userDataDir, 0);
+  const result = spawnSync(
+    codeServer,
+    ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+    { env: cleanEnv({}), encoding: 'utf8', timeout: 60_000 },
+  );
+  const output = `${result.stdout}${result.stderr}`.trim();
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`installing ${vsix} into code-server failed: ${output.split('\n').slice(-3).join(' | ') || result.error?.message}`);
+  }
 }
 
 /** A `vscode-remote://` URI for a server-side path, as the web workbench expects in its payload. */

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { openBrowser } from './browser.mjs';
 import { startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { withTimeout } from './deadline.mjs';
+import { exitOnSignals } from './processes.mjs';
 
 const TIMEOUT_MS = Number(process.env.NEUROLAKE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
 const VERBOSE = Boolean(process.env.NEUROLAKE_VSCODE_VERBOSE);
@@ -97,9 +98,8 @@ async function main() {
   return exitCode;
 }
 
-// Ctrl-C (test-electron forwards it as SIGINT): exit through process.exit so the 'exit' hooks
-// kill code-server's process group.
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+// Ctrl-C (test-electron forwards it as SIGINT) must not leave code-server behind.
+exitOnSignals();
 
 main().then(
   (code) => process.exit(code),

@@ -69,3 +69,11 @@ export function killGroupOnExit(child) {
   process.once('exit', kill);
   return () => process.removeListener('exit', kill);
 }
+
+/**
+ * Ctrl-C or a runner's SIGTERM: leave through process.exit, so the 'exit' hooks above kill the
+ * process groups we started (a signal's default action would skip them and orphan code-server).
+ */
+export function exitOnSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+}

@@ -1,0 +1,71 @@
+// The UI tests' fixture: the packaged extension installed into a fresh code-server (real VS Code),
+// its workbench open in headless chromium, and screenshots saved to test/e2e/artifacts/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openBrowser } from '../harness/browser.mjs';
+import { installExtension, startCodeServer, workbenchUrl } from '../harness/codeServer.mjs';
+import { exitOnSignals } from '../harness/processes.mjs';
+
+export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** Waits for `locator` to be visible; on timeout, fails with `what` rather than a selector dump. */
+export async function visible(locator, what, timeout = 20_000) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+  } catch {
+    throw new Error(`${what} (not visible after ${timeout / 1000} s)`);
+  }
+  return locator.first();
+}
+
+/**
+ * Installs the .vsix (from `npm run test:e2e`, NEUROLAKE_E2E_VSIX) into a fresh profile, starts
+ * code-server on an empty workspace with a fresh NeuroLake data folder, and opens the workbench.
+ */
+export async function openWorkbench() {
+  // node:test forwards Ctrl-C and its runner's SIGTERM here; code-server must not outlive us.
+  exitOnSignals();
+  const vsix = process.env.NEUROLAKE_E2E_VSIX;
+  if (!vsix) throw new Error('NEUROLAKE_E2E_VSIX is not set: run the UI tests with `npm run test:e2e`');
+  const scratch = mkdtempSync(join(tmpdir(), 'neurolake-e2e-'));
+  const dirs = Object.fromEntries(['workspace', 'home', 'user-data', 'extensions'].map((d) => [d, join(scratch, d)]));
+  for (const dir of Object.values(dirs)) mkdirSync(dir);
+  await installExtension({ vsix, extensionsDir: dirs.extensions, userDataDir: dirs['user-data'] });
+  const server = await startCodeServer({
+    workspace: dirs.workspace,
+    userDataDir: dirs['user-data'],
+    extensionsDir: dirs.extensions,
+    env: { NEUROLAKE_HOME: dirs.home },
+  });
+  let browser;
+  let page;
+  try {
+    ({ browser, page } = await openBrowser());
+    await page.goto(workbenchUrl(server, { folder: dirs.workspace }));
+    await visible(page.locator('.monaco-workbench .activitybar'), 'the VS Code workbench did not load', 60_000);
+  } catch (error) {
+    await browser?.close();
+    await server.stop();
+    throw new Error(`${error.message}; code-server log at ${server.logFile}`);
+  }
+
+  return {
+    page,
+    dataFolder: dirs.home,
+    async screenshot(name) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close({ keep = false } = {}) {
+      await browser.close();
+      await server.stop();
+      // Kept when a test failed: the code-server log and VS Code's logs are in user-data/.
+      if (keep) console.log(`[e2e] workspace, data folder and logs kept in ${scratch}`);
+      else rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
