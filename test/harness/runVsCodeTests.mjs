@@ -4,14 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { ensureCodeServer } from './codeServer.mjs';
 import { withTimeout } from './deadline.mjs';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const suiteDir = join(repoRoot, 'test', 'vscode');
 const outDir = join(repoRoot, 'out', 'test', 'vscode');
 const launcher = fileURLToPath(new URL('./codeServerAsElectron.mjs', import.meta.url));
