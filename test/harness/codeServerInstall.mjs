@@ -47,15 +47,20 @@ function fail(step, detail) {
   return new Error(`code-server install failed: ${step}: ${detail}; log at ${log}`);
 }
 
+// How this machine reaches the registry, when given in the environment (a CI mirror, a proxy).
+const KEEP_NPM_ENV = /^npm_config_(registry|@[^:]+:registry|cache|cafile|ca|proxy|https_proxy|noproxy|strict_ssl|fetch_\w+)$/i;
+
 /**
- * A clean npm environment: none of the npm_* variables of an enclosing `npm run` (they would turn
- * into config of the nested installs), our own global npmrc approving the install scripts (npm
- * rejects --allow-scripts for project installs, and an env setting counts as a flag), `yes` for
- * node-pty's `npx node-gyp`, this Node's headers (node-gyp cannot download them offline), and a
- * private TMPDIR holding the pre-seeded ripgrep download.
+ * A clean npm environment: none of the npm_* variables of an enclosing `npm run` but the registry
+ * access ones (the rest would become config of the nested installs, e.g. its local_prefix); our
+ * own global npmrc approving the install scripts (npm rejects --allow-scripts for project
+ * installs, and an env setting counts as a flag); `yes` for node-pty's `npx node-gyp`; this Node's
+ * headers (node-gyp cannot download them offline); a private TMPDIR with the seeded ripgrep.
  */
 function npmEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || KEEP_NPM_ENV.test(key)),
+  );
   const tmp = join(cacheDir, 'tmp');
   const globalNpmrc = spawnSync('npm', ['config', 'get', 'globalconfig'], { encoding: 'utf8', env }).stdout.trim();
   const inherited = globalNpmrc && existsSync(globalNpmrc) ? readFileSync(globalNpmrc, 'utf8') : '';
