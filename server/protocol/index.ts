@@ -1,0 +1,4 @@
+// The one protocol module shared by the extension (src/) and the server (server/).
+export * from './messages';
+export * from './settings';
+export * from './types';

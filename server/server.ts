@@ -1,0 +1,40 @@
+// The NeuroLake language server: wiring only. Engines run here, off the editor's thread.
+import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { version } from '../package.json';
+import { registerSettingsHandlers } from './handlers/settings';
+import { publishStatus, registerStatusHandlers } from './handlers/status';
+import { normaliseSettings, type InitializationOptions } from './protocol';
+import { Session } from './session';
+
+const connection = createConnection(ProposedFeatures.all);
+let session: Session | undefined;
+
+/** Handlers run only after initialize, so a missing session is a protocol error worth naming. */
+function currentSession(): Session {
+  if (session === undefined) throw new Error('NeuroLake server received a request before initialize.');
+  return session;
+}
+
+connection.onInitialize((params) => {
+  const options = params.initializationOptions as Partial<InitializationOptions> | undefined;
+  const settings = options?.settings ?? normaliseSettings(() => undefined).settings;
+  session = new Session(
+    { settings, workspaceFolder: options?.workspaceFolder },
+    {
+      statusChanged: (status) => publishStatus(connection, status),
+      log: (message) => connection.console.info(message),
+    },
+  );
+  return {
+    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    serverInfo: { name: 'NeuroLake', version },
+  };
+});
+
+registerStatusHandlers(connection, currentSession);
+registerSettingsHandlers(connection, currentSession);
+
+// A bug in one handler must not take the whole server down silently: say what happened.
+process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));
+
+connection.listen();

@@ -1,0 +1,21 @@
+// What the extension exports from activate(): for other extensions and for integration tests.
+import type * as vscode from 'vscode';
+import type { ServerStatus } from '../server/protocol';
+
+export type ServerState = 'starting' | 'running' | 'stopped';
+
+export interface ActivationTimings {
+  /** From the start of activate() until it returned: what the editor waits on. */
+  readonly activateMs: number;
+  /** From the start of activate() until the server answered initialize; undefined until then. */
+  readonly serverReadyMs: number | undefined;
+}
+
+export interface NeuroLakeApi {
+  readonly state: ServerState;
+  readonly onDidChangeState: vscode.Event<ServerState>;
+  /** Resolves once the server is running; rejects when it could not be started. */
+  ready(): Promise<void>;
+  status(): Promise<ServerStatus>;
+  timings(): ActivationTimings;
+}

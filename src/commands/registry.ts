@@ -1,0 +1,34 @@
+// The command registry: every command is a factory taking the Ctx, registered in one place.
+import * as vscode from 'vscode';
+import { type Ctx } from '../ctx';
+import { serverCommands } from './server';
+import { viewCommands } from './views';
+import { type ViewRegistry } from '../views/registry';
+
+export type Cmd = (...args: unknown[]) => unknown;
+
+export interface CommandDeps {
+  readonly ctx: Ctx;
+  readonly views: ViewRegistry;
+}
+
+export type CommandFactories = Record<string, (deps: CommandDeps) => Cmd>;
+
+/** Registers every command; a failing command shows its cause and logs the details. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const factories: CommandFactories = { ...serverCommands, ...viewCommands };
+  return Object.entries(factories).map(([id, factory]) => {
+    const run = factory(deps);
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.ctx.log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+        void deps.ctx.offerLog('error', message);
+        // Rethrown so callers (other commands, tests) see the failure too.
+        throw error;
+      }
+    });
+  });
+}

@@ -1,0 +1,9 @@
+// Commands acting on the NeuroLake views.
+import { type CommandFactories } from './registry';
+
+export const viewCommands: CommandFactories = {
+  'neurolake.refreshViews':
+    ({ views }) =>
+    () =>
+      views.refreshAll(),
+};

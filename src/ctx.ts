@@ -1,0 +1,166 @@
+// The extension's shared context: the log channel, the language client and its state.
+// Commands and views get a Ctx and ask it for the server; they never hold the client themselves.
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  DidChangeSettingsNotification,
+  DidChangeStatusNotification,
+  StatusRequest,
+  type InitializationOptions,
+  type ServerStatus,
+} from '../server/protocol';
+import type { ServerState } from './api';
+import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
+import { CrashPolicy, type CrashDecision } from './crashPolicy';
+import { BoundedRestartErrorHandler } from './errorHandler';
+
+const CLIENT_ID = 'neurolake';
+
+export class Ctx implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private currentState: ServerState = 'stopped';
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
+  private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Fires on every server state change; the status bar and tests wait on it. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires when the server reports a new status (an engine started, failed or recovered). */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(readonly extensionContext: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
+    this.disposables.push(
+      this.log,
+      this.stateEmitter,
+      this.statusEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsNeuroLake(event)) this.pushSettings();
+      }),
+    );
+  }
+
+  get state(): ServerState {
+    return this.currentState;
+  }
+
+  /** Starts the server once; concurrent callers share the same start. */
+  start(): Promise<LanguageClient> {
+    this.starting ??= this.createAndStart().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    this.crashPolicy.reset();
+    const client = await this.start();
+    await client.restart();
+  }
+
+  /** The running client; waits for start-up, and says plainly when the server is down. */
+  async runningClient(): Promise<LanguageClient> {
+    const client = await this.start();
+    if (client.state !== State.Running) {
+      throw new Error('The NeuroLake server is not running. Run "NeuroLake: Restart Server" or see the NeuroLake log.');
+    }
+    return client;
+  }
+
+  async status(): Promise<ServerStatus> {
+    const client = await this.runningClient();
+    return client.sendRequest(StatusRequest.type);
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client !== undefined && client.needsStop()) await client.stop();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private async createAndStart(): Promise<LanguageClient> {
+    const { settings, problems } = readSettings();
+    for (const problem of problems) {
+      this.log.warn(problem.message);
+      void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
+    }
+    const serverModule = this.extensionContext.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+    const initializationOptions: InitializationOptions = { settings, workspaceFolder: workspaceFolderPath() };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'sql' },
+        { scheme: 'untitled', language: 'sql' },
+        { scheme: 'file', pattern: '**/*.hbs' },
+      ],
+      initializationOptions,
+      outputChannel: this.log,
+      errorHandler: new BoundedRestartErrorHandler(this.crashPolicy, (decision) => this.reportCrash(decision)),
+    };
+    const client = new LanguageClient(CLIENT_ID, 'NeuroLake', serverOptions, clientOptions);
+    this.client = client;
+    this.disposables.push(
+      client.onDidChangeState(({ newState }) => this.setState(toServerState(newState))),
+      client.onNotification(DidChangeStatusNotification.type, (status) => this.statusEmitter.fire(status)),
+    );
+    this.setState('starting');
+    try {
+      await client.start();
+    } catch (error) {
+      this.setState('stopped');
+      throw new Error(`The NeuroLake server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return client;
+  }
+
+  private pushSettings(): void {
+    const { settings, problems } = readSettings();
+    for (const problem of problems) void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
+    if (this.client?.state === State.Running) {
+      this.client.sendNotification(DidChangeSettingsNotification.type, settings).catch((error: unknown) => {
+        this.log.error(`Could not send new settings to the server: ${String(error)}`);
+      });
+    }
+  }
+
+  private reportCrash(decision: CrashDecision): void {
+    const message = decision.restart
+      ? `The NeuroLake server stopped unexpectedly and was restarted (${decision.crashes} of ${decision.limit} restarts allowed in 3 minutes).`
+      : `The NeuroLake server stopped unexpectedly ${decision.crashes} times in 3 minutes and will not be restarted. Check the log, then run "NeuroLake: Restart Server".`;
+    this.log.error(message);
+    void this.offerLog(decision.restart ? 'warning' : 'error', message);
+  }
+
+  /** Shows a message with a "Show Log" action, so the details are one click away. */
+  async offerLog(severity: 'warning' | 'error', message: string): Promise<void> {
+    const show = severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const choice = await show(message, 'Show Log');
+    if (choice === 'Show Log') this.log.show();
+  }
+
+  private setState(state: ServerState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.log.info(`Server ${state}.`);
+    this.stateEmitter.fire(state);
+  }
+}
+
+function toServerState(state: State): ServerState {
+  switch (state) {
+    case State.Running:
+      return 'running';
+    case State.Starting:
+      return 'starting';
+    case State.Stopped:
+      return 'stopped';
+  }
+}

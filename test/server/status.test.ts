@@ -1,0 +1,66 @@
+// The real server over a real LSP connection: start-up, the status request, live settings, exit.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { version } from '../../package.json';
+import {
+  DidChangeSettingsNotification,
+  DidChangeStatusNotification,
+  StatusRequest,
+  type ServerStatus,
+} from '../../server/protocol';
+import { settingsWith, startServer } from './support/serverProcess';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nl-server-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('NeuroLake server over LSP', () => {
+  it('initializes, answers status for its data folder, and exits cleanly on shutdown/exit', async () => {
+    const dataFolder = join(scratch, 'data');
+    const server = await startServer({ settings: settingsWith(dataFolder) });
+    assert.deepEqual(server.initializeResult.serverInfo, { name: 'NeuroLake', version });
+
+    const status = await server.connection.sendRequest(StatusRequest.type);
+    assert.equal(status.version, version);
+    assert.equal(status.pid, server.process.pid);
+    assert.equal(status.dataFolder, dataFolder);
+    assert.deepEqual(status.engines, [{ name: 'dataFolder', state: 'ready' }]);
+    assert.ok(existsSync(dataFolder), 'the server creates its data folder');
+
+    assert.equal(await server.stop(), 0, server.stderr());
+  });
+
+  it('resolves a relative data folder against the workspace folder', async () => {
+    const server = await startServer({ settings: settingsWith('lake'), workspaceFolder: scratch });
+    const status = await server.connection.sendRequest(StatusRequest.type);
+    assert.equal(status.dataFolder, join(scratch, 'lake'));
+    await server.stop();
+  });
+
+  it('reports an unusable data folder as a failed engine with the cause, and stays up', async () => {
+    const blocker = join(scratch, 'blocker');
+    writeFileSync(blocker, 'a file, not a folder');
+    const server = await startServer({ settings: settingsWith(join(blocker, 'data')) });
+    const status = await server.connection.sendRequest(StatusRequest.type);
+    assert.equal(status.engines[0]?.state, 'failed');
+    assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
+    assert.equal(await server.stop(), 0);
+  });
+
+  it('moves to a new data folder when the setting changes, and says so', async () => {
+    const server = await startServer({ settings: settingsWith(join(scratch, 'first')) });
+    await server.connection.sendRequest(StatusRequest.type);
+    const second = join(scratch, 'second');
+    const announced = new Promise<ServerStatus>((resolve) => {
+      server.connection.onNotification(DidChangeStatusNotification.type, (status) => {
+        if (status.dataFolder === second && status.engines.every((engine) => engine.state !== 'starting')) resolve(status);
+      });
+    });
+    await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(second));
+    assert.equal((await announced).engines[0]?.state, 'ready');
+    assert.equal((await server.connection.sendRequest(StatusRequest.type)).dataFolder, second);
+    await server.stop();
+  });
+});

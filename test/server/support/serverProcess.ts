@@ -1,0 +1,60 @@
+// Starts the bundled server (dist/server.js) as its own process and speaks real LSP to it over
+// stdio, as an editor would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type InitializeResult,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { normaliseSettings, type InitializationOptions, type NeuroLakeSettings } from '../../../server/protocol';
+
+export interface RunningServer {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  readonly initializeResult: InitializeResult;
+  /** Everything the server wrote to stderr, for assertion messages. */
+  stderr(): string;
+  /** shutdown + exit, as an editor closes it; resolves to the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function settingsWith(dataFolder: string): NeuroLakeSettings {
+  return { ...normaliseSettings(() => undefined).settings, dataFolder };
+}
+
+export async function startServer(options: InitializationOptions): Promise<RunningServer> {
+  const child = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.listen();
+  const initializeResult = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions: options,
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  return {
+    connection,
+    process: child,
+    initializeResult,
+    stderr: () => stderr,
+    async stop() {
+      const exited = once(child, 'exit');
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      const [code] = (await exited) as [number | null];
+      connection.dispose();
+      return code;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The settings schema in package.json and the settings type in the protocol module must agree,
+// or a user's setting silently does nothing.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { normaliseSettings, SETTING_DEFAULTS, type SettingKey } from '../../server/protocol';
+
+interface SettingSchema {
+  type: string;
+  default: unknown;
+  description?: string;
+  markdownDescription?: string;
+  enum?: unknown[];
+}
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, SettingSchema> } };
+};
+const schema = manifest.contributes.configuration.properties;
+
+describe('settings', () => {
+  it('package.json declares exactly the settings the protocol module knows', () => {
+    assert.deepEqual(Object.keys(schema).sort(), Object.keys(SETTING_DEFAULTS).sort());
+  });
+
+  it('every setting has the same default in both places and a description', () => {
+    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
+      const declared = schema[key];
+      assert.ok(declared, `${key} missing from package.json`);
+      assert.deepEqual(declared.default, value, `${key} default differs`);
+      assert.ok((declared.markdownDescription ?? declared.description ?? '').length > 20, `${key} needs a description`);
+    }
+  });
+
+  it('the schema defaults normalise without problems', () => {
+    const { problems } = normaliseSettings((key) => schema[key]?.default);
+    assert.deepEqual(problems, []);
+  });
+
+  it('enum settings accept every value package.json offers', () => {
+    for (const [key, declared] of Object.entries(schema)) {
+      for (const value of declared.enum ?? []) {
+        const { problems } = normaliseSettings((k) => (k === key ? value : undefined));
+        assert.deepEqual(problems, [], `${key}=${String(value)}`);
+      }
+    }
+  });
+
+  it('an invalid value falls back to the default and names the setting', () => {
+    const raw: Partial<Record<SettingKey, unknown>> = { 'neurolake.server.maxRestarts': -3, 'neurolake.trace.server': 'loud' };
+    const { settings, problems } = normaliseSettings((key) => raw[key]);
+    assert.equal(settings.server.maxRestarts, 4);
+    assert.equal(settings.trace.server, 'off');
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ['neurolake.server.maxRestarts', 'neurolake.trace.server'],
+    );
+    assert.match(problems[0]!.message, /whole number from 0 to 20/);
+  });
+
+  it('trims the data folder', () => {
+    assert.equal(normaliseSettings(() => '  /data/nl  ').settings.dataFolder, '/data/nl');
+  });
+});
