@@ -101,11 +101,27 @@ function seedRipgrep(env) {
 }
 
 /** Names the package whose install script failed, from npm's "npm error path …" line. */
-function failedPackage() {
-  const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+function failedPackage(text) {
   const paths = [...text.matchAll(/npm error path (\S+)/g)].map((m) => m[1]);
   const path = paths.find((p) => p.includes('/lib/vscode/')) ?? paths.at(-1);
   return path ? path.replace(/.*node_modules\//, '') : undefined;
+}
+
+/** The most telling line of a failed install: a compiler error, then make's, then npm's own. */
+function failureCause(text) {
+  const lines = text.split('\n').map((line) => line.trim());
+  for (const pattern of [/\berror: /, /^make: \*\*\*/, /^npm error (code E|request to|network)/, /Downloading ripgrep failed/]) {
+    const hit = lines.find((line) => pattern.test(line));
+    if (hit) return hit.slice(0, 300);
+  }
+  return logTail(log);
+}
+
+/** Why `step` failed, naming the package whose build broke when npm says which one it was. */
+function stepFailure(step) {
+  const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+  const culprit = failedPackage(text);
+  return fail(culprit ? `${step}: ${culprit} build` : step, failureCause(text));
 }
 
 /** Loads every native addon the way VS Code will, so a broken build fails here and not mid-test. */
@@ -147,7 +163,7 @@ async function install() {
   );
   const env = npmEnv();
   const outer = await runLogged('npm', ['install', '--no-package-lock'], { cwd: cacheDir, env, logFile: log });
-  if (outer.code !== 0) throw fail(`npm install code-server@${CODE_SERVER_VERSION}`, outer.error?.message ?? logTail(log));
+  if (outer.code !== 0) throw outer.error ? fail('npm', outer.error.message) : stepFailure(`npm install code-server@${CODE_SERVER_VERSION}`);
 
   seedRipgrep(env);
   const postinstall = await runLogged('sh', ['./postinstall.sh'], {
@@ -155,10 +171,7 @@ async function install() {
     env: { ...env, npm_config_user_agent: `npm node/${process.version} ${platform()} ${arch()}`, npm_config_unsafe_perm: 'true' },
     logFile: log,
   });
-  if (postinstall.code !== 0) {
-    const culprit = failedPackage();
-    throw fail(culprit ? `${culprit} build` : "VS Code's dependencies (postinstall.sh)", logTail(log));
-  }
+  if (postinstall.code !== 0) throw stepFailure("VS Code's dependencies (code-server's postinstall.sh)");
   verify();
   writeFileSync(marker, JSON.stringify(stamp()));
   console.log(`[harness] code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
