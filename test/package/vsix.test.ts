@@ -1,0 +1,80 @@
+// The .vsix a user installs: built by vsce exactly as `npm run package` does, it must hold the
+// bundles and what the Marketplace shows, and nothing else (no sources, maps or node_modules).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createVSIX } from '@vscode/vsce';
+import yauzl from 'yauzl';
+import manifest from '../../package.json';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nl-vsix-'));
+const vsixPath = join(scratch, `${manifest.name}-${manifest.version}.vsix`);
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function listEntries(path: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: false }, (error, zip) => {
+      if (error) return reject(error);
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => names.push(entry.fileName));
+      zip.on('end', () => resolve(names));
+      zip.on('error', reject);
+    });
+  });
+}
+
+describe('the packaged .vsix', () => {
+  let entries: string[] = [];
+  before(async () => {
+    await createVSIX({ cwd: process.cwd(), packagePath: vsixPath, dependencies: false });
+    entries = await listEntries(vsixPath);
+  });
+
+  it('holds only the bundles, media, snippets, manifest, README, LICENSE and CHANGELOG', () => {
+    const allowed = [
+      /^extension\.vsixmanifest$/,
+      /^\[Content_Types\]\.xml$/,
+      /^extension\/dist\/(extension|server|cli)\.js$/,
+      /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
+      /^extension\/snippets\/[\w.-]+\.json$/,
+      /^extension\/package\.json$/,
+      /^extension\/(readme\.md|changelog\.md|LICENSE\.txt)$/i,
+    ];
+    const unexpected = entries.filter((name) => !allowed.some((pattern) => pattern.test(name)));
+    assert.deepEqual(unexpected, [], `unexpected files in the .vsix: ${unexpected.join(', ')}`);
+  });
+
+  it('has everything the extension needs at run time', () => {
+    for (const required of [
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/dist/cli.js',
+      'extension/media/neurolake.svg',
+      'extension/media/neurolake.png',
+      'extension/snippets/sql.json',
+      'extension/package.json',
+    ]) {
+      assert.ok(entries.includes(required), `${required} missing from the .vsix`);
+    }
+  });
+
+  it('is small enough to install quickly', () => {
+    const size = statSync(vsixPath).size;
+    assert.ok(size < 2 * 1024 * 1024, `the .vsix is ${size} bytes`);
+  });
+});
+
+describe('Marketplace metadata', () => {
+  it('names what the Marketplace shows and pins the VS Code API to the @types/vscode in use', async () => {
+    for (const field of ['displayName', 'description', 'icon', 'publisher', 'license'] as const) {
+      assert.ok(manifest[field], `package.json lacks ${field}`);
+    }
+    assert.ok(manifest.categories.length > 0 && manifest.keywords.length > 0);
+    assert.match(manifest.repository.url, /^https:\/\//);
+    assert.equal(manifest.engines.vscode, '^1.91.0');
+    const typesVersion = (await import('@types/vscode/package.json', { with: { type: 'json' } })).default.version;
+    assert.equal(typesVersion.split('.').slice(0, 2).join('.'), '1.91', '@types/vscode must match engines.vscode');
+  });
+});
