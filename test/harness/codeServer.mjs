@@ -53,6 +53,14 @@ function cleanEnv(extra) {
   return { ...env, ...extra };
 }
 
+/**
+ * Where code-server (heartbeat, coder-logs) and VS Code's native modules (device id) would
+ * otherwise write under ~/.local/share and ~/.cache: inside the throwaway profile instead.
+ */
+function xdgUnder(userDataDir) {
+  return { XDG_DATA_HOME: join(userDataDir, 'xdg', 'data'), XDG_CACHE_HOME: join(userDataDir, 'xdg', 'cache') };
+}
+
 function writeIsolatedConfig(userDataDir, port) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const config = join(userDataDir, 'code-server.yaml');
@@ -67,8 +75,9 @@ function writeIsolatedConfig(userDataDir, port) {
 /**
  * Starts code-server on a free loopback port with its own config, user data and extensions
  * folders, and resolves once GET /healthz answers. `stop()` ends it and everything it started.
+ * `isolateHome: false` (npm start) leaves code-server's own files in the user's home as usual.
  */
-export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, env = {}, args = [] }) {
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, env = {}, args = [], isolateHome = true }) {
   const codeServer = await ensureCodeServer();
   port ??= await freePort();
   const config = writeIsolatedConfig(userDataDir, port);
@@ -86,7 +95,7 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, p
       ...(workspace ? [workspace] : []),
     ],
     // Its own process group, so stop() reaches the VS Code server, extension host and our server.
-    { env: cleanEnv(env), stdio: ['ignore', out, out], detached: true },
+    { env: cleanEnv({ ...(isolateHome ? xdgUnder(userDataDir) : {}), ...env }), stdio: ['ignore', out, out], detached: true },
   );
   closeSync(out);
   const forget = killGroupOnExit(child);
@@ -120,7 +129,7 @@ export async function installExtension({ vsix, extensionsDir, userDataDir }) {
   const result = spawnSync(
     codeServer,
     ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-    { env: cleanEnv({}), encoding: 'utf8', timeout: 60_000 },
+    { env: cleanEnv(xdgUnder(userDataDir)), encoding: 'utf8', timeout: 60_000 },
   );
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.status !== 0 || !/successfully installed/i.test(output)) {

@@ -3,7 +3,7 @@
 // Electron-style arguments (--extensionDevelopmentPath=… --extensionTestsPath=… --user-data-dir=…
 // <folder>), runs the tests in code-server's extension host through headless chromium, and exits
 // with the tests' exit code. So the suite under test/vscode runs unchanged on a desktop VS Code.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openBrowser } from './browser.mjs';
@@ -50,14 +50,17 @@ async function main() {
   const extensionTestsPath = args.one('extensionTestsPath');
   const extensionDevelopmentPath = args.all('extensionDevelopmentPath');
   if (!extensionTestsPath) throw new Error('no --extensionTestsPath=… given: nothing to run');
-  const scratch = mkdtempSync(join(tmpdir(), 'neurolake-vscode-'));
-  const userDataDir = args.one('user-data-dir') ?? join(scratch, 'user-data');
-  const folder = args.positional[0] ?? mkdtempSync(join(scratch, 'workspace-'));
+  // Folders test-electron did not pass (it always passes the profile ones) live in a scratch folder.
+  let scratch;
+  const orScratch = (given, name) => given ?? join((scratch ??= mkdtempSync(join(tmpdir(), 'neurolake-vscode-'))), name);
+  const userDataDir = orScratch(args.one('user-data-dir'), 'user-data');
+  const folder = orScratch(args.positional[0], 'workspace');
+  mkdirSync(folder, { recursive: true });
 
   const server = await startCodeServer({
     workspace: folder,
     userDataDir,
-    extensionsDir: args.one('extensions-dir') ?? join(scratch, 'extensions'),
+    extensionsDir: orScratch(args.one('extensions-dir'), 'extensions'),
   });
   const { browser, page } = await openBrowser().catch(async (error) => {
     await server.stop();
@@ -95,6 +98,7 @@ async function main() {
     await browser.close();
     await server.stop();
   }
+  if (scratch && exitCode === 0) rmSync(scratch, { recursive: true, force: true });
   return exitCode;
 }
 

@@ -37,6 +37,8 @@ async function startBrowser() {
     userDataDir: join(stateDir, 'user-data'),
     extensionsDir: join(stateDir, 'extensions'),
     port: process.env.NEUROLAKE_PORT ? Number(process.env.NEUROLAKE_PORT) : undefined,
+    // A person's session: terminals opened in it should see their usual XDG folders.
+    isolateHome: false,
   });
   const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot });
   console.log(
