@@ -1,7 +1,7 @@
 // The .vsix a user installs: built by vsce exactly as `npm run package` does, it must hold the
 // bundles and what the Marketplace shows, and nothing else (no sources, maps or node_modules).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,14 +67,15 @@ describe('the packaged .vsix', () => {
 });
 
 describe('Marketplace metadata', () => {
-  it('names what the Marketplace shows and pins the VS Code API to the @types/vscode in use', async () => {
+  it('names what the Marketplace shows and pins the VS Code API to the @types/vscode in use', () => {
     for (const field of ['displayName', 'description', 'icon', 'publisher', 'license'] as const) {
       assert.ok(manifest[field], `package.json lacks ${field}`);
     }
     assert.ok(manifest.categories.length > 0 && manifest.keywords.length > 0);
     assert.match(manifest.repository.url, /^https:\/\//);
     assert.equal(manifest.engines.vscode, '^1.91.0');
-    const typesVersion = (await import('@types/vscode/package.json', { with: { type: 'json' } })).default.version;
+    const typesManifest = JSON.parse(readFileSync('node_modules/@types/vscode/package.json', 'utf8')) as { version: string };
+    const typesVersion = typesManifest.version;
     assert.equal(typesVersion.split('.').slice(0, 2).join('.'), '1.91', '@types/vscode must match engines.vscode');
   });
 });
