@@ -51,8 +51,11 @@ describe('NeuroLake in the VS Code UI', { timeout: 180_000 }, () => {
       'the command palette does not list "NeuroLake: Show Server Status"',
     );
     await page.keyboard.press('Enter');
+    // The toast's slide-in has ended (VS Code marks it fade-in-done), so the screenshot shows it.
     const message = await visible(
-      page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^NeuroLake.*ready/ }),
+      page.locator('.notifications-toasts .notification-fade-in-done .notification-list-item-message', {
+        hasText: /^NeuroLake.*ready/,
+      }),
       'no notification "NeuroLake … ready" after running Show Server Status',
     );
     console.log(`# notification: ${await message.innerText()}`);
