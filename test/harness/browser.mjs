@@ -23,9 +23,10 @@ const ARGS = [
 /** A fresh browser (Playwright gives each launch a new temporary profile) and one page. */
 export async function openBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
   // Chromium keeps crash reports and caches under ~/.config and ~/.cache even with a temporary
-  // profile; point those at a folder that goes away with the browser.
+  // profile, and a killed one leaves its /tmp folders; point all of them at a folder that goes
+  // away with the browser.
   const home = mkdtempSync(join(tmpdir(), 'neurolake-chromium-'));
-  const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
+  const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), TMPDIR: home };
   let browser;
   try {
     browser = await chromium.launch({ executablePath: EXECUTABLE, args: ARGS, env, timeout: 30_000 });

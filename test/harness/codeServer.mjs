@@ -54,11 +54,18 @@ function cleanEnv(extra) {
 }
 
 /**
- * Where code-server (heartbeat, coder-logs) and VS Code's native modules (device id) would
- * otherwise write under ~/.local/share and ~/.cache: inside the throwaway profile instead.
+ * Where code-server (heartbeat, coder-logs), VS Code's native modules (device id) and its IPC
+ * sockets (vscode-ipc-*.sock, vscode-git-*.sock) would otherwise go: ~/.local/share, ~/.cache and
+ * /tmp, left behind after every run. Inside the throwaway profile instead.
  */
-function xdgUnder(userDataDir) {
-  return { XDG_DATA_HOME: join(userDataDir, 'xdg', 'data'), XDG_CACHE_HOME: join(userDataDir, 'xdg', 'cache') };
+function homeUnder(userDataDir) {
+  const dirs = {
+    XDG_DATA_HOME: join(userDataDir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(userDataDir, 'xdg', 'cache'),
+    TMPDIR: join(userDataDir, 'tmp'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  return dirs;
 }
 
 function writeIsolatedConfig(userDataDir, port) {
@@ -95,7 +102,7 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, p
       ...(workspace ? [workspace] : []),
     ],
     // Its own process group, so stop() reaches the VS Code server, extension host and our server.
-    { env: cleanEnv({ ...(isolateHome ? xdgUnder(userDataDir) : {}), ...env }), stdio: ['ignore', out, out], detached: true },
+    { env: cleanEnv({ ...(isolateHome ? homeUnder(userDataDir) : {}), ...env }), stdio: ['ignore', out, out], detached: true },
   );
   closeSync(out);
   const forget = killGroupOnExit(child);
@@ -129,7 +136,7 @@ export async function installExtension({ vsix, extensionsDir, userDataDir }) {
   const result = spawnSync(
     codeServer,
     ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-    { env: cleanEnv(xdgUnder(userDataDir)), encoding: 'utf8', timeout: 60_000 },
+    { env: cleanEnv(homeUnder(userDataDir)), encoding: 'utf8', timeout: 60_000 },
   );
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.status !== 0 || !/successfully installed/i.test(output)) {
