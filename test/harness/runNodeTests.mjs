@@ -1,16 +1,18 @@
 // Runs every *.test.ts under the given folders with node's own test runner, TypeScript loaded by
 // tsx. Node 20's runner does not glob .ts files itself, hence this small finder.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const folders = process.argv.slice(2);
 if (folders.length === 0) {
-  console.error('usage: runNodeTests.mjs <folder>…');
+  console.error('usage: runNodeTests.mjs <folder or test file>…');
   process.exit(2);
 }
 const files = folders
-  .flatMap((folder) => readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name))))
+  .flatMap((folder) =>
+    statSync(folder).isDirectory() ? readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name))) : [folder],
+  )
   .filter((file) => /\.test\.(ts|mjs)$/.test(file))
   .sort();
 if (files.length === 0) {
