@@ -1,0 +1,10 @@
+// The template engine: render NeuroLake's Handlebars SQL templates safely, per dialect.
+// Plain TypeScript, no editor or LSP types: the server's handlers and the CLI call it.
+export { render, type RenderOptions, type RenderResult, MAX_EACH_ITERATIONS, MAX_OUTPUT_CHARS } from './render';
+export { TemplateError, TEMPLATE_ERROR_CODES, type TemplateErrorCode, type TemplatePosition, type TemplateRange } from './errors';
+export { HELPERS, type HelperDoc } from './helpers';
+export { parseTemplate, declaredVariableNames, MAX_BODY_CHARS, MAX_NESTING, type ParsedTemplate, type VariableReference, type HelperReference, type TemplateProblem, type ReferenceUsage } from './parse';
+export { checkTemplate, type CheckedTemplate } from './check';
+export { resolveValues, MAX_LIST_ITEMS } from './values';
+export { formatSql, FORMAT_DEFAULTS, type FormatOptions } from './format';
+export { parseIdentifier, quoteIdentifier } from './identifiers';
