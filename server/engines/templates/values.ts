@@ -98,6 +98,6 @@ function listNames(names: readonly string[]): string {
 }
 
 function preview(given: VariableValue): string {
-  const text = JSON.stringify(given);
+  const text = typeof given === 'number' ? String(given) : JSON.stringify(given);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
