@@ -65,7 +65,8 @@ SELECT
   'unique' AS check_name,
   {{literal table}} AS table_name,
   COUNT(*) AS failing_keys,
-  COALESCE(SUM(occurrences), 0) AS failing_rows,
+  -- Cast: PostgreSQL sums BIGINTs to NUMERIC.
+  CAST(COALESCE(SUM(occurrences), 0) AS {{sqltype "integer"}}) AS failing_rows,
   COUNT(*) = 0 AS passed
 FROM (${DUPLICATES}
 ) AS duplicates
