@@ -1,6 +1,7 @@
 // The NeuroLake language server: wiring only. Engines run here, off the editor's thread.
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { version } from '../package.json';
+import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalog';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
 import { normaliseSettings, type InitializationOptions } from './protocol';
@@ -22,7 +23,12 @@ connection.onInitialize((params) => {
     { settings, workspaceFolder: options?.workspaceFolder },
     {
       statusChanged: (status) => publishStatus(connection, status),
+      catalogChanged: (ids) => publishCatalogChange(connection, ids),
       log: (message) => connection.console.info(message),
+      warn: (message) => {
+        connection.console.warn(message);
+        void connection.window.showWarningMessage(`NeuroLake: ${message}`);
+      },
     },
   );
   return {
@@ -33,6 +39,10 @@ connection.onInitialize((params) => {
 
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
+registerCatalogHandlers(connection, currentSession);
+
+// The catalog compacts its journal on close, so the JSON file a team commits is complete.
+connection.onShutdown(() => session?.dispose());
 
 // A bug in one handler must not take the whole server down silently: say what happened.
 process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));

@@ -2,7 +2,9 @@
 // Commands and views get a Ctx and ask it for the server; they never hold the client themselves.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { RequestType } from 'vscode-languageclient';
 import {
+  DidChangeCatalogNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -23,6 +25,7 @@ export class Ctx implements vscode.Disposable {
   private currentState: ServerState = 'stopped';
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
+  private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -30,6 +33,8 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fires when the server reports a new status (an engine started, failed or recovered). */
   readonly onDidChangeStatus = this.statusEmitter.event;
+  /** Fires with the changed entry ids (empty: everything) when the catalog changed, here or in another window. */
+  readonly onDidChangeCatalog = this.catalogEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -37,6 +42,7 @@ export class Ctx implements vscode.Disposable {
       this.log,
       this.stateEmitter,
       this.statusEmitter,
+      this.catalogEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -76,6 +82,12 @@ export class Ctx implements vscode.Disposable {
     return client.sendRequest(StatusRequest.type);
   }
 
+  /** Sends a protocol request once the server runs; its error message is the engine's own words. */
+  async request<P, R, E>(type: RequestType<P, R, E>, params: P, token?: vscode.CancellationToken): Promise<R> {
+    const client = await this.runningClient();
+    return client.sendRequest(type, params, token);
+  }
+
   async dispose(): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -110,6 +122,7 @@ export class Ctx implements vscode.Disposable {
     this.disposables.push(
       client.onDidChangeState(({ newState }) => this.setState(toServerState(newState))),
       client.onNotification(DidChangeStatusNotification.type, (status) => this.statusEmitter.fire(status)),
+      client.onNotification(DidChangeCatalogNotification.type, ({ ids }) => this.catalogEmitter.fire(ids)),
     );
     this.setState('starting');
     try {

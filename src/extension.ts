@@ -1,11 +1,12 @@
 // Extension entry: wiring only. Everything heavy runs in the language server (dist/server.js).
 import { performance } from 'node:perf_hooks';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ActivationTimings, NeuroLakeApi } from './api';
 import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { createStatusBar } from './statusBar';
-import { emptyLoaders, ViewRegistry } from './views/registry';
+import { ViewRegistry } from './views/registry';
+import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 
 let ctx: Ctx | undefined;
 
@@ -13,8 +14,15 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
   const started = performance.now();
   const current = new Ctx(context);
   ctx = current;
-  const views = new ViewRegistry(emptyLoaders);
-  context.subscriptions.push(views, createStatusBar(current), ...registerCommands({ ctx: current, views }));
+  const views = new ViewRegistry(current);
+  const catalogDocuments = new CatalogFileSystem(current);
+  context.subscriptions.push(
+    views,
+    catalogDocuments,
+    vscode.workspace.registerFileSystemProvider(CATALOG_SCHEME, catalogDocuments, { isCaseSensitive: true }),
+    createStatusBar(current),
+    ...registerCommands({ ctx: current, views }),
+  );
 
   let serverReadyMs: number | undefined;
   // The server starts in the background so the editor never waits on it; commands await it.

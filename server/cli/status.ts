@@ -4,9 +4,10 @@ import { Runtime } from '../runtime/runtime';
 import { CliError, print, type Io, type OutputOptions } from './output';
 
 export async function statusCommand(io: Io, dataFolder: string, options: OutputOptions): Promise<void> {
-  const runtime = await Runtime.open(dataFolder);
+  const runtime = await Runtime.open({ dataFolder });
   const status = runtime.status();
   print(io, options, status, () => formatStatus(status));
+  await runtime.close();
   const failures = runtime.failures();
   if (failures.length > 0) throw new CliError(failures.map((engine) => engine.detail ?? `${engine.name} failed`).join(' '));
 }

@@ -2,3 +2,4 @@
 export * from './messages';
 export * from './settings';
 export * from './types';
+export * from './catalog';

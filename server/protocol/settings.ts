@@ -1,11 +1,17 @@
 // The one definition of NeuroLake's settings: their type, defaults and normalisation.
 // package.json's `contributes.configuration` must agree with SETTING_DEFAULTS (a unit test checks).
 
+import { SQL_DIALECTS, type SqlDialect } from '../engines/catalog/types';
+
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */
   readonly dataFolder: string;
+  /** Raw `neurolake.catalog.file`; empty means `<data folder>/catalog.json` (see resolveCatalogFile). */
+  readonly catalog: { readonly file: string };
+  /** Dialect a template is rendered for when it supports several, and SQL is formatted in. */
+  readonly sql: { readonly dialect: SqlDialect };
   readonly server: { readonly maxRestarts: number };
   readonly trace: { readonly server: TraceLevel };
 }
@@ -13,6 +19,8 @@ export interface NeuroLakeSettings {
 /** Every setting under `neurolake.`, flattened to its full key, with its default. */
 export const SETTING_DEFAULTS = {
   'neurolake.dataFolder': '',
+  'neurolake.catalog.file': '',
+  'neurolake.sql.dialect': 'postgresql',
   'neurolake.server.maxRestarts': 4,
   'neurolake.trace.server': 'off',
 } as const satisfies Record<string, unknown>;
@@ -49,6 +57,8 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
   };
 
   const dataFolder = pick('neurolake.dataFolder', (v): v is string => typeof v === 'string', 'a folder path').trim();
+  const catalogFile = pick('neurolake.catalog.file', (v): v is string => typeof v === 'string', 'a file path').trim();
+  const dialect = pick('neurolake.sql.dialect', (v): v is SqlDialect => SQL_DIALECTS.includes(v as SqlDialect), `one of ${SQL_DIALECTS.join(', ')}`);
   const maxRestarts = pick(
     'neurolake.server.maxRestarts',
     (v): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_RESTARTS_LIMIT,
@@ -60,5 +70,5 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
     `one of ${TRACE_LEVELS.join(', ')}`,
   );
 
-  return { settings: { dataFolder, server: { maxRestarts }, trace: { server: traceServer } }, problems };
+  return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
 }

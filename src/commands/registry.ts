@@ -1,11 +1,15 @@
 // The command registry: every command is a factory taking the Ctx, registered in one place.
 import * as vscode from 'vscode';
 import { type Ctx } from '../ctx';
+import { catalogCommands } from './catalog';
+import { catalogInsertCommands } from './catalogInsert';
+import { catalogTransferCommands } from './catalogTransfer';
 import { serverCommands } from './server';
 import { viewCommands } from './views';
 import { type ViewRegistry } from '../views/registry';
 
-export type Cmd = (...args: unknown[]) => unknown;
+/** Commands take whatever VS Code or a caller passes; each declares what it understands. */
+export type Cmd = (...args: never[]) => unknown;
 
 export interface CommandDeps {
   readonly ctx: Ctx;
@@ -16,9 +20,10 @@ export type CommandFactories = Record<string, (deps: CommandDeps) => Cmd>;
 
 /** Registers every command; a failing command shows its cause and logs the details. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const factories: CommandFactories = { ...serverCommands, ...viewCommands };
+  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands };
   return Object.entries(factories).map(([id, factory]) => {
-    const run = factory(deps);
+    // Arguments are untyped at this boundary: tree nodes, URIs, or options from other commands.
+    const run = factory(deps) as (...args: unknown[]) => unknown;
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await run(...args);

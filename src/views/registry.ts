@@ -1,35 +1,37 @@
-// Creates the three NeuroLake views. Each engine issue replaces its view's loader with rows from
-// the server; until an engine has data, the view shows its welcome content.
+// Creates the three NeuroLake views. The Catalog view shows the catalog engine's entries; Storage
+// and Workloads show their welcome content until their engines land.
 import * as vscode from 'vscode';
-import { LoadingTreeProvider, type RowLoader } from './loadingTree';
-
-export const VIEW_IDS = ['neurolake.catalog', 'neurolake.storage', 'neurolake.workloads'] as const;
-export type ViewId = (typeof VIEW_IDS)[number];
+import { type Ctx } from '../ctx';
+import { CatalogTreeProvider } from './catalogView';
+import { LoadingTreeProvider } from './loadingTree';
 
 export class ViewRegistry implements vscode.Disposable {
-  private readonly providers = new Map<ViewId, LoadingTreeProvider>();
+  readonly catalog: CatalogTreeProvider;
+  private readonly others: LoadingTreeProvider[];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(loaders: Record<ViewId, RowLoader>) {
-    for (const id of VIEW_IDS) {
-      const provider = new LoadingTreeProvider(loaders[id]);
-      this.providers.set(id, provider);
-      this.disposables.push(provider, vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
-    }
+  constructor(ctx: Ctx) {
+    this.catalog = new CatalogTreeProvider(ctx);
+    // No engine stores rows for these yet, so each is empty and shows its welcome content.
+    const storage = new LoadingTreeProvider(async () => []);
+    const workloads = new LoadingTreeProvider(async () => []);
+    this.others = [storage, workloads];
+    this.disposables.push(
+      this.catalog,
+      storage,
+      workloads,
+      vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
+      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: storage }),
+      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: workloads }),
+    );
   }
 
   refreshAll(): void {
-    for (const provider of this.providers.values()) provider.refresh();
+    this.catalog.refresh();
+    for (const provider of this.others) provider.refresh();
   }
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }
-
-/** No engine stores rows for these views yet, so each is empty and shows its welcome content. */
-export const emptyLoaders: Record<ViewId, RowLoader> = {
-  'neurolake.catalog': async () => [],
-  'neurolake.storage': async () => [],
-  'neurolake.workloads': async () => [],
-};

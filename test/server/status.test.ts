@@ -26,7 +26,10 @@ describe('NeuroLake server over LSP', () => {
     assert.equal(status.version, version);
     assert.equal(status.pid, server.process.pid);
     assert.equal(status.dataFolder, dataFolder);
-    assert.deepEqual(status.engines, [{ name: 'dataFolder', state: 'ready' }]);
+    assert.deepEqual(status.engines, [
+      { name: 'dataFolder', state: 'ready' },
+      { name: 'catalog', state: 'ready' },
+    ]);
     assert.ok(existsSync(dataFolder), 'the server creates its data folder');
 
     assert.equal(await server.stop(), 0, server.stderr());
@@ -46,6 +49,8 @@ describe('NeuroLake server over LSP', () => {
     const status = await server.connection.sendRequest(StatusRequest.type);
     assert.equal(status.engines[0]?.state, 'failed');
     assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
+    assert.equal(status.engines[1]?.state, 'failed', 'the catalog lives in that folder');
+    assert.match(status.engines[1]?.detail ?? '', /The catalog lives in the data folder, which cannot be used/);
     assert.equal(await server.stop(), 0);
   });
 

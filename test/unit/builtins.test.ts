@@ -103,10 +103,12 @@ describe('dialect-specific SQL', () => {
     assert.doesNotMatch(sql('builtin.incremental.merge', 'spark'), /QUALIFY/);
   });
 
-  it('SCD2: a transaction of UPDATE and INSERT on PostgreSQL, one MERGE elsewhere', () => {
-    const postgres = sql('builtin.scd2.timestamp', 'postgresql');
-    assert.match(postgres, /^BEGIN;$[\s\S]*^UPDATE analytics\.dim_customer AS t$[\s\S]*^INSERT INTO$[\s\S]*^COMMIT;$/m);
-    for (const dialect of ['snowflake', 'bigquery', 'spark', 'duckdb'] as const) {
+  it('SCD2: a transaction of UPDATE and INSERT on PostgreSQL and DuckDB, one MERGE elsewhere', () => {
+    for (const dialect of ['postgresql', 'duckdb'] as const) {
+      const text = sql('builtin.scd2.timestamp', dialect);
+      assert.match(text, /^BEGIN;$[\s\S]*^UPDATE analytics\.dim_customer AS t$[\s\S]*^INSERT INTO$[\s\S]*^COMMIT;$/m);
+    }
+    for (const dialect of ['snowflake', 'bigquery', 'spark'] as const) {
       const text = sql('builtin.scd2.timestamp', dialect);
       assert.match(text, /MERGE INTO/);
       assert.doesNotMatch(text, /BEGIN|COMMIT/);

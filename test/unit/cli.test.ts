@@ -34,7 +34,10 @@ describe('neurolake CLI', () => {
     const status = JSON.parse(out) as { version: string; dataFolder: string; engines: { name: string; state: string }[] };
     assert.equal(status.version, version);
     assert.equal(status.dataFolder, dataFolder);
-    assert.deepEqual(status.engines, [{ name: 'dataFolder', state: 'ready' }]);
+    assert.deepEqual(status.engines, [
+      { name: 'dataFolder', state: 'ready' },
+      { name: 'catalog', state: 'ready' },
+    ]);
   });
 
   it('status exits 1 with a one-line error when the data folder is unusable', async () => {

@@ -2,12 +2,14 @@
 // the two flavours of dbt snapshots: 'timestamp' (a row changed when its updated_at moved on) and
 // 'check' (a row changed when any compared column differs, NULL-safely).
 //
-// PostgreSQL: UPDATE … FROM then INSERT … WHERE NOT EXISTS in one transaction. It runs on every
-// PostgreSQL version, and CURRENT_TIMESTAMP is the transaction's start, so a closed version's
-// valid_to equals its successor's valid_from. Elsewhere: one MERGE, atomic on its own. The source
-// is read twice: every row (closes the current version of a changed key, or inserts a new key),
-// then the changed keys again flagged _nl_new_version, which match nothing and so insert the new
-// version. DuckDB needs 1.4 or later for MERGE.
+// PostgreSQL and DuckDB: UPDATE … FROM then INSERT … WHERE NOT EXISTS in one transaction. It runs
+// on every PostgreSQL version, and CURRENT_TIMESTAMP is the transaction's start, so a closed
+// version's valid_to equals its successor's valid_from. DuckDB (1.5) has MERGE, but its MERGE may
+// read the target in the source subquery after its own updates (the new version went missing in
+// about one run in three in our tests), so it gets the transaction too. Elsewhere: one MERGE,
+// atomic on its own. The source is read twice: every row (closes the current version of a changed
+// key, or inserts a new key), then the changed keys again flagged _nl_new_version, which match
+// nothing and so insert the new version.
 import { type TemplateEntry } from '../types';
 import { anyDiffers, builtin, columnList, identifier, keysMatch, MERGE_DIALECTS, SCD_COLUMNS } from './shared';
 
@@ -46,7 +48,7 @@ function scd2Body(strategy: Strategy, summary: string): string {
   return `
 -- SCD Type 2 of {{ident target}} from {{ident source}}: ${summary}
 -- The source must hold one row per key (see the deduplication template).
-{{#if (eq dialect "postgresql")}}
+{{#if (or (eq dialect "postgresql") (eq dialect "duckdb"))}}
 BEGIN;
 
 -- 1. Close the current version of every key whose source row changed.
