@@ -1,6 +1,6 @@
 // What the extension exports from activate(): for other extensions and for integration tests.
 import type * as vscode from 'vscode';
-import type { ServerStatus } from '../server/protocol';
+import type { CatalogSearchResult, SearchQuery, ServerStatus } from '../server/protocol';
 
 export type ServerState = 'starting' | 'running' | 'stopped';
 
@@ -17,5 +17,9 @@ export interface NeuroLakeApi {
   /** Resolves once the server is running; rejects when it could not be started. */
   ready(): Promise<void>;
   status(): Promise<ServerStatus>;
+  /** Ranked catalog search, as the Search Catalog picker runs it. */
+  searchCatalog(query: SearchQuery): Promise<CatalogSearchResult>;
+  /** Fires with the changed entry ids (empty: everything) whenever the catalog changes. */
+  readonly onDidChangeCatalog: vscode.Event<readonly string[]>;
   timings(): ActivationTimings;
 }

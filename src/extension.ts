@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { createStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
+import { CatalogSearchRequest } from '../server/protocol';
 
 let ctx: Ctx | undefined;
 
@@ -49,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeState: current.onDidChangeState,
     ready: () => ready,
     status: () => current.status(),
+    searchCatalog: (query) => current.request(CatalogSearchRequest.type, query),
+    onDidChangeCatalog: current.onDidChangeCatalog,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };
 }
