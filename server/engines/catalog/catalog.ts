@@ -10,7 +10,7 @@ import { CatalogError } from './errors';
 import { currentEntry, totalUses, type CatalogRecord } from './record';
 import { SearchIndex, type MatchKind, type SearchQuery } from './searchIndex';
 import { CatalogStore, type CatalogOp, type StoreOptions } from './store';
-import type { CatalogEntry, EntryKind, EntryUsage, UsageAction } from './types';
+import { ENTRY_KINDS, type CatalogEntry, type EntryKind, type EntryUsage, type UsageAction } from './types';
 import { normaliseContent, type EntryContent } from './validation';
 import { bumpVersion, classifyChange, FIRST_VERSION } from './versioning';
 
@@ -55,6 +55,11 @@ export interface ChangeEvent {
 export class Catalog {
   private index = new SearchIndex();
   private readonly builtins: ReadonlyMap<string, CatalogEntry>;
+  private readonly builtinNames: ReadonlyMap<string, string>;
+  /** kind:name → id of live entries, and of deleted ones, so name checks and look-ups never scan. */
+  private liveNames = new Map<string, string>();
+  private deletedNames = new Map<string, string>();
+  private nameKeyOfId = new Map<string, string>();
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly warningList: string[] = [];
   private store!: CatalogStore;
@@ -62,6 +67,7 @@ export class Catalog {
 
   private constructor(private readonly options: CatalogOptions) {
     this.builtins = new Map((options.builtins ?? []).map((entry) => [entry.id, { ...entry, builtin: true }]));
+    this.builtinNames = new Map([...this.builtins.values()].map((entry) => [nameKey(entry), entry.id]));
   }
 
   static async open(options: CatalogOptions): Promise<Catalog> {
@@ -297,9 +303,14 @@ export class Catalog {
     if (record !== undefined) return currentEntry(record);
     const builtin = this.builtins.get(idOrName);
     if (builtin !== undefined) return builtin;
-    const wanted = idOrName.trim().toLowerCase();
-    const byName = this.allEntries().filter((entry) => entry.name.toLowerCase() === wanted);
-    return byName.find((entry) => entry.deletedAt === undefined) ?? byName[0];
+    const name = idOrName.trim();
+    for (const names of [this.builtinNames, this.liveNames, this.deletedNames]) {
+      for (const kind of ENTRY_KINDS) {
+        const id = names.get(nameKey({ kind, name }));
+        if (id !== undefined) return this.builtins.get(id) ?? currentEntry(this.store.state.records.get(id)!);
+      }
+    }
+    return undefined;
   }
 
   private allEntries(): CatalogEntry[] {
@@ -326,18 +337,33 @@ export class Catalog {
     });
   }
 
-  private assertNameFree(content: Pick<EntryContent, 'kind' | 'name'>, records: ReadonlyMap<string, CatalogRecord>, exceptId?: string): void {
+  private assertNameFree(content: Pick<EntryContent, 'kind' | 'name'>, _records: ReadonlyMap<string, CatalogRecord>, exceptId?: string): void {
     const key = nameKey(content);
-    const taken =
-      [...this.builtins.values()].find((entry) => nameKey(entry) === key) ??
-      [...records.values()].map(currentEntry).find((entry) => entry.id !== exceptId && entry.deletedAt === undefined && nameKey(entry) === key);
-    if (taken !== undefined) {
+    const takenBy = this.builtinNames.get(key) ?? this.liveNames.get(key);
+    if (takenBy !== undefined && takenBy !== exceptId) {
+      const taken = this.lookup(takenBy)!;
       throw new CatalogError('duplicate-name', `A ${kindLabel(content.kind)} named "${taken.name}" already exists (id ${taken.id}); choose another name or edit that one.`, 'name');
     }
   }
 
+  /** Keeps the name maps in step with one record; called for every applied change. */
+  private trackName(entry: CatalogEntry): void {
+    const before = this.nameKeyOfId.get(entry.id);
+    if (before !== undefined) {
+      if (this.liveNames.get(before) === entry.id) this.liveNames.delete(before);
+      if (this.deletedNames.get(before) === entry.id) this.deletedNames.delete(before);
+    }
+    const key = nameKey(entry);
+    this.nameKeyOfId.set(entry.id, key);
+    (entry.deletedAt === undefined ? this.liveNames : this.deletedNames).set(key, entry.id);
+  }
+
   private onApply(op: CatalogOp): void {
-    if (op.t === 'put') this.index.upsert(searchable(currentEntry(op.record)));
+    if (op.t === 'put') {
+      const entry = currentEntry(op.record);
+      this.index.upsert(searchable(entry));
+      this.trackName(entry);
+    }
     const ids = op.t === 'put' ? [op.record.id] : op.t === 'use' ? [op.id] : [];
     for (const listener of this.listeners) listener({ ids });
   }
@@ -345,8 +371,12 @@ export class Catalog {
   private reindex(): void {
     // Called by the store while it first loads, before `store` is assigned; open() reindexes after.
     if (!this.opened) return;
-    this.index = new SearchIndex();
-    for (const entry of this.allEntries()) this.index.upsert(searchable(entry));
+    this.liveNames = new Map();
+    this.deletedNames = new Map();
+    this.nameKeyOfId = new Map();
+    const entries = [...this.store.state.records.values()].map(currentEntry);
+    for (const entry of entries) this.trackName(entry);
+    this.index = SearchIndex.build([...[...this.builtins.values()].map(searchable), ...entries.map(searchable)]);
     for (const listener of this.listeners) listener({ ids: [] });
   }
 
