@@ -1,0 +1,142 @@
+// The catalog through the real server over LSP, as the Catalog view and its commands use it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ResponseError } from 'vscode-languageserver-protocol';
+import {
+  CatalogDetectVariablesRequest,
+  CatalogExportRequest,
+  CatalogGetRequest,
+  CatalogImportRequest,
+  CatalogListRequest,
+  CatalogRegisterRequest,
+  CatalogRenderRequest,
+  CatalogSearchRequest,
+  CatalogSetFlagRequest,
+  CatalogStatsRequest,
+  CatalogUpdateRequest,
+  CatalogVersionsRequest,
+  DidChangeCatalogNotification,
+  type CatalogErrorData,
+} from '../../server/protocol';
+import { settingsWith, startServer, type RunningServer } from './support/serverProcess';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nl-server-catalog-'));
+let server: RunningServer;
+before(async () => {
+  server = await startServer({ settings: settingsWith(join(scratch, 'data')) });
+});
+after(async () => {
+  await server.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const template = {
+  kind: 'template' as const,
+  name: 'orders_by_day',
+  description: 'Orders per day for a shop',
+  templateKind: 'etl',
+  dialects: ['postgresql', 'bigquery'],
+  body: 'SELECT CAST({{ident date_column}} AS DATE) AS day, COUNT(*) AS orders FROM {{ident table}} GROUP BY 1',
+  variables: [
+    { name: 'table', type: 'identifier', description: 'orders table' },
+    { name: 'date_column', type: 'identifier', description: 'order time', default: 'ordered_at' },
+  ],
+  tags: ['orders', 'daily'],
+};
+
+async function rejection(work: Promise<unknown>): Promise<ResponseError<CatalogErrorData>> {
+  try {
+    await work;
+  } catch (error) {
+    assert.ok(error instanceof ResponseError, String(error));
+    return error as ResponseError<CatalogErrorData>;
+  }
+  assert.fail('the request should have failed');
+}
+
+describe('catalog over LSP', () => {
+  it('lists the built-in patterns on a fresh data folder', async () => {
+    const entries = await server.connection.sendRequest(CatalogListRequest.type, { kind: 'template' });
+    const names = entries.map((e) => e.name);
+    assert.ok(names.includes('SCD Type 2 (timestamp strategy)'), names.join(', '));
+    assert.ok(entries.every((e) => e.builtin === true));
+    assert.equal((entries[0] as unknown as Record<string, unknown>)['body'], undefined, 'lists carry no heavy content');
+  });
+
+  it('registers, announces the change, finds, renders and versions a template', async () => {
+    const changed = new Promise<readonly string[]>((resolve) => server.connection.onNotification(DidChangeCatalogNotification.type, ({ ids }) => resolve(ids)));
+    const entry = await server.connection.sendRequest(CatalogRegisterRequest.type, { entry: template });
+    assert.deepEqual(await changed, [entry.id]);
+
+    const found = await server.connection.sendRequest(CatalogSearchRequest.type, { text: 'ordres' });
+    assert.equal(found.results[0]?.id, entry.id, 'a typo still finds it');
+
+    const rendered = await server.connection.sendRequest(CatalogRenderRequest.type, { id: entry.id, values: { table: 'shop.orders' }, dialect: 'bigquery' });
+    assert.equal(rendered.sql, 'SELECT\n  CAST(ordered_at AS DATE) AS day,\n  COUNT(*) AS orders\nFROM\n  shop.orders\nGROUP BY\n  1');
+    const stats = await server.connection.sendRequest(CatalogStatsRequest.type, {});
+    assert.deepEqual(stats.most_used.map((m) => [m.name, m.uses]), [['orders_by_day', 1]], 'rendering counts as a use');
+
+    const updated = await server.connection.sendRequest(CatalogUpdateRequest.type, { id: entry.id, changes: { description: 'Orders per day' } });
+    assert.equal(updated.version, '1.1.0');
+    const versions = await server.connection.sendRequest(CatalogVersionsRequest.type, { id: 'orders_by_day' });
+    assert.deepEqual(versions.map((v) => v.version), ['1.0.0', '1.1.0']);
+    const old = await server.connection.sendRequest(CatalogGetRequest.type, { id: entry.id, version: '1.0.0' });
+    assert.equal(old.description, 'Orders per day for a shop');
+  });
+
+  it('refuses an injection attempt with the variable named, as a response error', async () => {
+    const error = await rejection(server.connection.sendRequest(CatalogRenderRequest.type, { id: 'orders_by_day', values: { table: 'x; DROP TABLE users' } }));
+    assert.equal(error.data?.code, 'invalid-value');
+    assert.match(error.message, /table/);
+    assert.match(error.message, /DROP TABLE users/);
+  });
+
+  it('names the bad field of a refused register', async () => {
+    const error = await rejection(server.connection.sendRequest(CatalogRegisterRequest.type, { entry: { ...template, name: 'x', variables: [{ name: 'a', type: 'tabel' }] } }));
+    assert.equal(error.data?.code, 'invalid-entry');
+    assert.equal(error.data?.path, 'variables[0].type');
+  });
+
+  it('detects the variables of a selection', async () => {
+    const { variables } = await server.connection.sendRequest(CatalogDetectVariablesRequest.type, { body: 'SELECT {{columns cols}} FROM {{ident source}} WHERE {{ident key}} > {{limit}}' });
+    assert.deepEqual(variables.sort(), ['cols', 'key', 'limit', 'source']);
+  });
+
+  it('exports, previews an import as a dry run, and deletes/restores', async () => {
+    const exported = await server.connection.sendRequest(CatalogExportRequest.type, { tags: ['orders'] });
+    assert.equal(exported.count, 1);
+    const preview = await server.connection.sendRequest(CatalogImportRequest.type, { text: exported.text, mode: 'skip', dryRun: true });
+    assert.deepEqual(preview.counts, { add: 0, skip: 0, unchanged: 1, overwrite: 0, newVersion: 0 });
+    const bad = await rejection(server.connection.sendRequest(CatalogImportRequest.type, { text: 'not json', mode: 'skip', dryRun: true }));
+    assert.equal(bad.data?.code, 'invalid-bundle');
+
+    await server.connection.sendRequest(CatalogSetFlagRequest.type, { id: 'orders_by_day', action: 'delete' });
+    assert.equal((await server.connection.sendRequest(CatalogSearchRequest.type, { text: 'orders_by_day' })).total, 0);
+    await server.connection.sendRequest(CatalogSetFlagRequest.type, { id: 'orders_by_day', action: 'restore' });
+    assert.equal((await server.connection.sendRequest(CatalogSearchRequest.type, { text: 'orders_by_day' })).total, 1);
+  });
+});
+
+describe('two windows on one catalog', () => {
+  it("a second server process announces the first one's change and serves it", async () => {
+    const second = await startServer({ settings: settingsWith(join(scratch, 'data')) });
+    try {
+      const announced = new Promise<void>((resolve) => {
+        second.connection.onNotification(DidChangeCatalogNotification.type, () => {
+          void second.connection.sendRequest(CatalogSearchRequest.type, { text: 'from_first_window' }).then(({ total }) => {
+            if (total === 1) resolve();
+          });
+        });
+      });
+      await server.connection.sendRequest(CatalogRegisterRequest.type, { entry: { kind: 'pipeline', name: 'from_first_window', logic: { source: 'a' } } });
+      await announced;
+      const duplicate = await rejection(second.connection.sendRequest(CatalogRegisterRequest.type, { entry: { kind: 'pipeline', name: 'from_first_window', logic: {} } }));
+      assert.equal(duplicate.data?.code, 'duplicate-name');
+    } finally {
+      await second.stop();
+    }
+  });
+});
