@@ -4,6 +4,8 @@
 import { SQL_DIALECTS, type SqlDialect } from '../engines/catalog/types';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
+export type KeywordCase = 'upper' | 'lower' | 'preserve';
+const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */
@@ -12,6 +14,8 @@ export interface NeuroLakeSettings {
   readonly catalog: { readonly file: string };
   /** Dialect a template is rendered for when it supports several, and SQL is formatted in. */
   readonly sql: { readonly dialect: SqlDialect };
+  /** How SQL is laid out when formatted; indentation comes from the editor's own options. */
+  readonly format: { readonly keywordCase: KeywordCase; readonly linesBetweenQueries: number };
   readonly server: { readonly maxRestarts: number };
   readonly trace: { readonly server: TraceLevel };
 }
@@ -21,6 +25,8 @@ export const SETTING_DEFAULTS = {
   'neurolake.dataFolder': '',
   'neurolake.catalog.file': '',
   'neurolake.sql.dialect': 'postgresql',
+  'neurolake.format.keywordCase': 'upper',
+  'neurolake.format.linesBetweenQueries': 1,
   'neurolake.server.maxRestarts': 4,
   'neurolake.trace.server': 'off',
 } as const satisfies Record<string, unknown>;
@@ -59,6 +65,12 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
   const dataFolder = pick('neurolake.dataFolder', (v): v is string => typeof v === 'string', 'a folder path').trim();
   const catalogFile = pick('neurolake.catalog.file', (v): v is string => typeof v === 'string', 'a file path').trim();
   const dialect = pick('neurolake.sql.dialect', (v): v is SqlDialect => SQL_DIALECTS.includes(v as SqlDialect), `one of ${SQL_DIALECTS.join(', ')}`);
+  const keywordCase = pick('neurolake.format.keywordCase', (v): v is KeywordCase => KEYWORD_CASES.includes(v as KeywordCase), `one of ${KEYWORD_CASES.join(', ')}`);
+  const linesBetweenQueries = pick(
+    'neurolake.format.linesBetweenQueries',
+    (v): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 5,
+    'a whole number from 0 to 5',
+  );
   const maxRestarts = pick(
     'neurolake.server.maxRestarts',
     (v): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_RESTARTS_LIMIT,
@@ -70,5 +82,5 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
     `one of ${TRACE_LEVELS.join(', ')}`,
   );
 
-  return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
+  return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, format: { keywordCase, linesBetweenQueries }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
 }
