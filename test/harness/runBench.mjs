@@ -6,6 +6,7 @@ const name = process.argv[2];
 const benches = {
   activation: 'test/bench/activation.mjs',
   catalog: 'test/bench/catalog.bench.ts',
+  completion: 'test/bench/completion.bench.ts',
 };
 if (!(name in benches)) {
   console.error(`usage: runBench.mjs <${Object.keys(benches).join('|')}>`);
