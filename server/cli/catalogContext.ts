@@ -2,6 +2,7 @@
 // it (closing compacts the journal into the snapshot), and turning catalog failures into exit codes.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { BUILTIN_TEMPLATES } from '../engines/catalog/builtins';
 import { Catalog } from '../engines/catalog/catalog';
 import { CatalogError } from '../engines/catalog/errors';
 import type { EntryKind } from '../engines/catalog/types';
@@ -17,7 +18,7 @@ export interface CatalogCliContext {
 
 /** Opens the catalog, runs `work`, and closes it whatever happened, so the snapshot is compacted. */
 export async function withCatalog<T>(ctx: CatalogCliContext, work: (catalog: Catalog) => Promise<T> | T): Promise<T> {
-  const catalog = await asCliError(() => Catalog.open({ file: ctx.catalogFile(), owner: defaultOwner() }));
+  const catalog = await asCliError(() => Catalog.open({ file: ctx.catalogFile(), owner: defaultOwner(), builtins: BUILTIN_TEMPLATES }));
   for (const warning of catalog.warnings) ctx.io.err(`neurolake: warning: ${warning}`);
   let result: T;
   try {

@@ -7,6 +7,7 @@ import { addCatalogCommands } from './catalog';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
+import { addTemplateCommands } from './template';
 
 interface GlobalOptions {
   readonly dataFolder?: string;
@@ -41,13 +42,10 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }, command: Command) => statusCommand(io, dataFolder(command), options));
 
-  const catalog: Command = addCatalogCommands(program, {
-    io,
-    catalogFile: () => {
-      const setting = globals(catalog).catalogFile ?? process.env['NEUROLAKE_CATALOG_FILE'] ?? '';
-      return resolveCatalogFile(setting, dataFolder(catalog), process.cwd());
-    },
-  });
+  const catalogFile = (command: Command): string =>
+    resolveCatalogFile(globals(command).catalogFile ?? process.env['NEUROLAKE_CATALOG_FILE'] ?? '', dataFolder(command), process.cwd());
+  const catalog: Command = addCatalogCommands(program, { io, catalogFile: () => catalogFile(catalog) });
+  const template: Command = addTemplateCommands(program, { io, catalogFile: () => catalogFile(template) });
 
   return program;
 }
