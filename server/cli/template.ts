@@ -1,7 +1,7 @@
 // `neurolake template …`: render a catalog template to formatted SQL, or list its variables, from
 // the shell — the same engine and checks as "Insert into Editor".
 import { type Command } from 'commander';
-import { SQL_DIALECTS, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
+import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
 import { render, TemplateError } from '../engines/templates';
 import type { KeywordCase } from '../protocol/settings';
 import { collect, withCatalog, type CatalogCliContext } from './catalogContext';
@@ -84,7 +84,7 @@ A value refused by its declared type (an identifier like "x; DROP TABLE users") 
   return template;
 }
 
-function asTemplate(entry: ReturnType<import('../engines/catalog/catalog').Catalog['resolve']>): TemplateEntry {
+function asTemplate(entry: CatalogEntry): TemplateEntry {
   if (entry.kind !== 'template') throw new CliError(`"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template`, EXIT.usage);
   return entry;
 }
