@@ -1,0 +1,34 @@
+// Template commands of the editor: Insert Pattern… (pick a SQL pattern, answer its variables,
+// get formatted SQL at the cursor) and Render Template to New Editor.
+import * as vscode from 'vscode';
+import { type SqlDialect, type VariableValue } from '../../server/protocol';
+import { entryFromArgument, searchCatalog } from './catalogPick';
+import { type CommandFactories } from './registry';
+
+interface PatternOptions {
+  readonly values?: Record<string, VariableValue>;
+  readonly dialect?: SqlDialect;
+}
+
+export const templateCommands: CommandFactories = {
+  'neurolake.template.insertPattern':
+    ({ ctx }) =>
+    async (arg?: unknown, options?: PatternOptions) => {
+      const entry =
+        entryFromArgument(arg) ??
+        (await searchCatalog(ctx, { title: 'Insert Pattern', kind: 'template', placeholder: 'Pattern name or tag, e.g. scd2, dedup, merge, quality' }));
+      if (entry === undefined) return undefined;
+      return vscode.commands.executeCommand('neurolake.catalog.insert', entry, options);
+    },
+
+  'neurolake.template.renderToEditor':
+    ({ ctx }) =>
+    async (arg?: unknown, options?: PatternOptions) => {
+      const entry = entryFromArgument(arg) ?? (await searchCatalog(ctx, { title: 'Render Template to New Editor', kind: 'template' }));
+      if (entry === undefined) return undefined;
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
+      await vscode.window.showTextDocument(document);
+      const sql = await vscode.commands.executeCommand<string | undefined>('neurolake.catalog.insert', entry, options);
+      return sql === undefined ? undefined : document;
+    },
+};
