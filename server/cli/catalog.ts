@@ -68,13 +68,16 @@ export function addCatalogCommands(program: Command, ctx: CatalogCliContext): Co
       }),
     );
 
-  leaf('list', 'list entries, by name')
+  leaf('list', 'list your entries, by name (--builtins adds the templates shipped with NeuroLake)')
     .option(kindOption, kindHelp, parseKind)
     .option('--tag <tag>', 'only entries with this tag; repeatable (all must match)', collectList)
     .option('--include-deleted', 'include deleted entries')
-    .action((options: FilterOptions & { includeDeleted?: boolean }) =>
+    .option('--builtins', 'include the built-in templates')
+    .action((options: FilterOptions & { includeDeleted?: boolean; builtins?: boolean }) =>
       withCatalog(ctx, (c) => {
-        const entries = c.list({ kind: options.kind, tags: options.tag, includeDeleted: options.includeDeleted === true });
+        const entries = c
+          .list({ kind: options.kind, tags: options.tag, includeDeleted: options.includeDeleted === true })
+          .filter((entry) => options.builtins === true || entry.builtin !== true);
         print(ctx.io, options, entries, () => formatList(entries));
       }),
     );

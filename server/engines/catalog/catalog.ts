@@ -220,9 +220,10 @@ export class Catalog {
 
   stats(mostUsed = 10): CatalogStats {
     const live = this.allEntries().filter((entry) => entry.deletedAt === undefined);
-    const byKind = (kind: EntryKind): number => live.filter((entry) => entry.kind === kind).length;
+    const own = live.filter((entry) => entry.builtin !== true);
+    const byKind = (kind: EntryKind): number => own.filter((entry) => entry.kind === kind).length;
     const byTag: Record<string, number> = {};
-    for (const entry of live) for (const tag of entry.tags) byTag[tag] = (byTag[tag] ?? 0) + 1;
+    for (const entry of own) for (const tag of entry.tags) byTag[tag] = (byTag[tag] ?? 0) + 1;
     const usageByAction = { inserted: 0, rendered: 0, executed: 0 };
     for (const usage of this.store.state.usage.values()) {
       for (const action of Object.keys(usageByAction) as UsageAction[]) usageByAction[action] += usage.counts[action];
@@ -233,7 +234,7 @@ export class Catalog {
       .sort((a, b) => totalUses(b.usage) - totalUses(a.usage) || a.entry.name.localeCompare(b.entry.name))
       .slice(0, mostUsed);
     return {
-      total_entries: live.length,
+      total_entries: own.length,
       total_pipelines: byKind('pipeline'),
       total_business_logic: byKind('businessLogic'),
       total_templates: byKind('template'),
