@@ -16,6 +16,9 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
+  // Prefer packages' ES module builds: jsonc-parser's default UMD build requires its own files at
+  // run time ("Cannot find module './impl/format'"), which a bundle cannot satisfy.
+  mainFields: ['module', 'main'],
   // lowdb and other ESM-only packages are bundled too; `import.meta.url` has no meaning in CJS,
   // so map it onto the bundle's own file URL.
   define: { 'import.meta.url': 'importMetaUrl' },

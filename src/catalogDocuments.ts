@@ -30,7 +30,9 @@ export function entryDocument(entry: CatalogEntry, readOnlyReason?: string): str
     editable[key] = key === 'body' && typeof value === 'string' ? value.split('\n') : value;
   }
   const header = [
-    `// ${entry.name} — ${entry.kind} v${entry.version} (id ${entry.id})`,
+    // No version here: after a save the document stays open with the text it was saved with, and
+    // a version in it would then name the version just replaced.
+    `// ${entry.name} — ${entry.kind} (id ${entry.id})`,
     readOnlyReason === undefined ? '// Edit and save: NeuroLake registers a new version (major when variables or logic shape change).' : `// Read-only: ${readOnlyReason}`,
     ...(entry.deprecated === undefined ? [] : [`// Deprecated: ${entry.deprecated.reason}`]),
   ];

@@ -11,7 +11,7 @@ export const DEDUP_LATEST: TemplateEntry = builtin({
   name: 'Deduplicate: keep the latest row per key',
   description:
     'Returns one row per key: the one with the greatest latest_by (NULLs last), ties broken by the tie_breaker columns, greatest first. Pick tie-breakers that are unique within a key (a load id, a file offset) and the result is deterministic. On Snowflake, BigQuery and DuckDB it uses QUALIFY; on PostgreSQL, Spark and generic SQL a ROW_NUMBER() subquery, whose helper column _nl_row_number is returned too unless you list select_columns.',
-  tags: ['dedup', 'deduplicate', 'latest', 'row_number', 'qualify'],
+  tags: ['dedup', 'dedupe', 'deduplicate', 'deduplication', 'latest', 'row_number', 'qualify'],
   templateKind: 'dedup',
   dialects: ['postgresql', 'snowflake', 'bigquery', 'spark', 'duckdb', 'sql'],
   variables: [
