@@ -77,6 +77,8 @@ export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disp
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    // `/<id>` is the folder an entry's document lives in; VS Code checks it before a write.
+    if (uri.path.split('/').filter(Boolean).length < 2) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     const { entry, text, readOnly } = await this.load(uri);
     const time = Date.parse(entry.updatedAt);
     return {

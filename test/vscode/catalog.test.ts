@@ -287,7 +287,7 @@ suite('Catalog in VS Code', () => {
   test("Saving an entry's document: a new description is v1.1.0, a variable's new type is v2.0.0", async () => {
     const entry = await registerTemplate('orders_versioned', 'First description');
     const document = await openEntryDocument(entry.id);
-    assert.match(document.lineAt(0).text, /v1\.0\.0/, 'the header of a new entry does not say v1.0.0');
+    assert.match(document.lineAt(0).text, /^\/\/ orders_versioned — template \(id [0-9a-f-]{36}\)$/, 'the header does not name the entry');
 
     assert.equal(await editAndSave(document, /^ {2}"description": (".*"),$/m, JSON.stringify('Second description, about invoices')), true, 'save() failed');
     assert.equal(document.isDirty, false, 'the document is still dirty after saving');
@@ -300,22 +300,13 @@ suite('Catalog in VS Code', () => {
     assert.equal(hit?.version, '2.0.0', "a variable's new type changes the template's interface: a major version");
   });
 
-  test('After saving, the open document no longer claims the version it replaced', async () => {
+  test('After saving, the open document claims no version it has replaced', async () => {
     const entry = await registerTemplate('orders_header', 'Header check');
     const document = await openEntryDocument(entry.id);
-    assert.match(document.lineAt(0).text, /\bv1\.0\.0\b/);
     assert.equal(await editAndSave(document, /^ {2}"description": (".*"),$/m, JSON.stringify('Header check, edited')), true, 'save() failed');
     assert.equal((await found('header', entry.id))?.version, '1.1.0');
-    // The header says which version this is; after the save it must not still say v1.0.0.
-    const stale = (): boolean => /\bv1\.0\.0\b/.test(document.lineAt(0).text);
-    if (stale()) {
-      await waitFor(
-        vscode.workspace.onDidChangeTextDocument,
-        (e) => e.document === document && !stale(),
-        5_000,
-        `the catalog has v1.1.0, but the saved document's header still reads "${document.lineAt(0).text}"`,
-      );
-    }
+    // VS Code keeps a saved document's text as saved, so a version in it would go stale.
+    assert.doesNotMatch(document.getText(), /\bv?1\.0\.0\b/, 'the saved document still names version 1.0.0');
   });
 
   test("A built-in's document is read-only: typing and saving leave the entry as it was", async () => {

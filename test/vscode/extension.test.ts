@@ -53,7 +53,7 @@ suite('NeuroLake in VS Code', () => {
 
   test('every command in package.json is registered', async () => {
     const contributed = contributes.commands.map((c) => c.command);
-    assert.equal(contributed.length, 5, `package.json contributes ${contributed.join(', ')}`);
+    assert.ok(contributed.length >= 5, `package.json contributes only ${contributed.join(', ')}`);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((command) => !registered.has(command));
     assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
