@@ -45,12 +45,19 @@ export const catalogCommands: CommandFactories = {
       return entry;
     },
 
+  /** Pick two versions and see their diff; `(entry, ['1.0.0', '1.1.0'])` opens that diff directly. */
   'neurolake.catalog.showVersions':
     ({ ctx }) =>
-    async (arg?: unknown) => {
+    async (arg?: unknown, pair?: readonly [string, string]) => {
       const target = await resolveEntry(ctx, arg, 'Show Versions');
       if (target === undefined) return undefined;
       const versions = (await ctx.request(CatalogVersionsRequest.type, { id: target.id })).reverse();
+      if (pair !== undefined) {
+        const [from, to] = pair.map((version) => versions.find((v) => v.version === version)) as [CatalogEntry | undefined, CatalogEntry | undefined];
+        if (from === undefined || to === undefined) throw new Error(`${versions[0]?.name ?? target.id} has no version ${from === undefined ? pair[0] : pair[1]}.`);
+        await vscode.commands.executeCommand('vscode.diff', entryUri(from, from.version), entryUri(to, to.version), `${to.name}: v${from.version} ↔ v${to.version}`);
+        return versions;
+      }
       if (versions.length === 1) {
         void vscode.window.showInformationMessage(`${versions[0]!.name} has one version (${versions[0]!.version}) so far.`);
         await openEntry(ctx, target.id, versions[0]!.version);

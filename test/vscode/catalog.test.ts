@@ -300,6 +300,22 @@ suite('Catalog in VS Code', () => {
     assert.equal(hit?.version, '2.0.0', "a variable's new type changes the template's interface: a major version");
   });
 
+  test('Show Versions opens a diff of two versions, and Copy ID puts the id on the clipboard', async () => {
+    const entry = await registerTemplate('orders_diffed', 'Before the change');
+    const document = await openEntryDocument(entry.id);
+    assert.equal(await editAndSave(document, /^ {2}"description": (".*"),$/m, JSON.stringify('After the change')), true, 'save() failed');
+    await run('neurolake.catalog.showVersions', entry, ['1.0.0', '1.1.0']);
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(input instanceof vscode.TabInputTextDiff, `the active tab is not a diff: ${JSON.stringify(input)}`);
+    const [before, after] = await Promise.all([vscode.workspace.openTextDocument(input.original), vscode.workspace.openTextDocument(input.modified)]);
+    assert.match(before.getText(), /"description": "Before the change"/);
+    assert.match(after.getText(), /"description": "After the change"/);
+    assert.equal(after.uri.query, 'version=1.1.0');
+
+    assert.equal(await run('neurolake.catalog.copyId', entry), entry.id);
+    assert.equal(await vscode.env.clipboard.readText(), entry.id);
+  });
+
   test('After saving, the open document claims no version it has replaced', async () => {
     const entry = await registerTemplate('orders_header', 'Header check');
     const document = await openEntryDocument(entry.id);
