@@ -2,37 +2,12 @@
 // a tooltip on hover), and "NeuroLake: Search Catalog" finds them as they type, typos included.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { openWorkbench, visible } from './workbench.mjs';
+import { visible, workbenchSuite } from './workbench.mjs';
 
 const SCD2 = 'SCD Type 2 (timestamp strategy)';
 
 describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => {
-  let workbench;
-  let failed = false;
-  /** A test that remembers it failed, so the fixture keeps its logs for a look afterwards. */
-  const step = (name, body) =>
-    it(name, { timeout: 60_000 }, async () => {
-      try {
-        await body(workbench.page);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-
-  before(async () => {
-    workbench = await openWorkbench();
-  });
-
-  // Every run leaves a picture of the workbench after each test, passed or failed.
-  afterEach(async (t) => {
-    const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();
-    if (workbench) await workbench.screenshot(`catalog-${name}`);
-  });
-
-  after(async () => {
-    await workbench?.close({ keep: failed });
-  });
+  const step = workbenchSuite({ before, after, afterEach, it }, 'catalog-');
 
   /** The rows of the Search Catalog picker, top to bottom, once its title says `count` found. */
   async function searchFor(page, text, count) {
@@ -71,7 +46,7 @@ describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => 
     assert.match(await tooltip.innerText(), /built-in/);
   });
 
-  step('"NeuroLake: Search Catalog" ranks the SCD2 templates for "scd2" and forgives a typo', async (page) => {
+  step('"NeuroLake: Search Catalog" ranks the SCD2 templates for "scd2" and forgives a typo', async (page, workbench) => {
     await page.mouse.move(700, 450); // off the tree, so its tooltip goes away
     await page.keyboard.press('F1');
     const input = await visible(page.locator('.quick-input-widget input'), 'F1 did not open the command palette');

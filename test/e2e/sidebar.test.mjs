@@ -1,35 +1,10 @@
 // What a person sees after installing NeuroLake: its icon in the activity bar opens the Catalog,
 // Storage and Workloads views, and "NeuroLake: Show Server Status" reports a ready server.
 import { after, afterEach, before, describe, it } from 'node:test';
-import { openWorkbench, visible } from './workbench.mjs';
+import { visible, workbenchSuite } from './workbench.mjs';
 
 describe('NeuroLake in the VS Code UI', { timeout: 180_000 }, () => {
-  let workbench;
-  let failed = false;
-  /** A test that remembers it failed, so the fixture keeps its logs for a look afterwards. */
-  const step = (name, body) =>
-    it(name, { timeout: 60_000 }, async () => {
-      try {
-        await body(workbench.page);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-
-  before(async () => {
-    workbench = await openWorkbench();
-  });
-
-  // Every run leaves a picture of the workbench after each test, passed or failed.
-  afterEach(async (t) => {
-    const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();
-    if (workbench) await workbench.screenshot(name);
-  });
-
-  after(async () => {
-    await workbench?.close({ keep: failed });
-  });
+  const step = workbenchSuite({ before, after, afterEach, it });
 
   step('the NeuroLake icon opens the Catalog, Storage and Workloads views', async (page) => {
     const icon = await visible(page.locator('.activitybar [aria-label^="NeuroLake"]'), 'no NeuroLake icon in the activity bar');

@@ -69,3 +69,32 @@ export async function openWorkbench() {
     },
   };
 }
+
+/**
+ * The fixture every UI suite shares: one workbench for the suite, a screenshot after each test
+ * (named `<prefix><test name>`, passed or failed), and the logs kept when a test failed.
+ * Returns `step(name, body)`, a test whose body gets the page and the workbench.
+ */
+export function workbenchSuite({ before, after, afterEach, it }, prefix = '') {
+  let workbench;
+  let failed = false;
+  before(async () => {
+    workbench = await openWorkbench();
+  });
+  afterEach(async (t) => {
+    const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+    if (workbench) await workbench.screenshot(`${prefix}${name}`);
+  });
+  after(async () => {
+    await workbench?.close({ keep: failed });
+  });
+  return (name, body) =>
+    it(name, { timeout: 60_000 }, async () => {
+      try {
+        await body(workbench.page, workbench);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    });
+}
