@@ -1,7 +1,8 @@
 // The NeuroLake language server: wiring only. Engines run here, off the editor's thread.
-import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../package.json';
 import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalog';
+import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
 import { normaliseSettings, type InitializationOptions } from './protocol';
@@ -23,7 +24,11 @@ connection.onInitialize((params) => {
     { settings, workspaceFolder: options?.workspaceFolder },
     {
       statusChanged: (status) => publishStatus(connection, status),
-      catalogChanged: (ids) => publishCatalogChange(connection, ids),
+      catalogChanged: (ids) => {
+        publishCatalogChange(connection, ids);
+        // Template files that name a catalog template are checked against its current declarations.
+        language.refresh();
+      },
       log: (message) => connection.console.info(message),
       warn: (message) => {
         connection.console.warn(message);
@@ -32,7 +37,7 @@ connection.onInitialize((params) => {
     },
   );
   return {
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    capabilities: LANGUAGE_CAPABILITIES,
     serverInfo: { name: 'NeuroLake', version },
   };
 });
@@ -40,6 +45,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+const language = registerLanguageHandlers(connection, currentSession);
 
 // The catalog compacts its journal on close, so the JSON file a team commits is complete.
 connection.onShutdown(() => session?.dispose());

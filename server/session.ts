@@ -33,6 +33,11 @@ export class Session {
     return this.current;
   }
 
+  /** The settings in force now; language features read dialect and layout from here on every request. */
+  currentSettings(): NeuroLakeSettings {
+    return this.settings;
+  }
+
   /** Reopens the runtime only when the data folder or catalog file moves; other settings apply live. */
   updateSettings(settings: NeuroLakeSettings): void {
     const before = this.location();

@@ -3,3 +3,4 @@ export * from './messages';
 export * from './settings';
 export * from './types';
 export * from './catalog';
+export * from './templates';

@@ -52,6 +52,8 @@ export interface FrontMatter {
   readonly problems: readonly FrontMatterProblem[];
   /** The `variables` array, when present: where a new declaration goes. */
   readonly variablesArray: Span | undefined;
+  /** Every item of that array, declarations or not. */
+  readonly variableItems: readonly Span[];
 }
 
 /** The front matter of a template file, or undefined when the text does not start with one. */
@@ -76,6 +78,7 @@ export function parseFrontMatter(text: string): FrontMatter | undefined {
     catalog: undefined as FrontMatter['catalog'],
     problems,
     variablesArray: undefined as Span | undefined,
+    variableItems: [] as Span[],
   };
   if (!closing) {
     problems.push({ code: 'front-matter-syntax', message: 'The front matter is not closed: end it with --}}.', span: { start, end: jsonStart } });
@@ -138,6 +141,7 @@ export function parseFrontMatter(text: string): FrontMatter | undefined {
         }
         result.variablesArray = at(valueNode);
         for (const item of valueNode.children ?? []) {
+          result.variableItems.push(at(item));
           const declared = readDeclaration(item, at, invalid);
           if (declared !== undefined) result.variables.push(declared);
         }
@@ -252,11 +256,17 @@ export function declareVariableEdits(text: string, frontMatter: FrontMatter | un
     return [{ span: { start: 0, end: 0 }, newText: `{{!-- neurolake${eol}${body}${eol}--}}${eol}` }];
   }
   if (frontMatter.catalog !== undefined || frontMatter.problems.some((problem) => problem.code === 'front-matter-syntax')) return undefined;
+  const last = frontMatter.variableItems.at(-1);
+  if (last !== undefined) {
+    // After the last declaration, on a line of its own, written the way one-line declarations are.
+    const lineStart = text.lastIndexOf('\n', last.start) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart, last.start))?.[0] ?? '';
+    const oneLine = `{ ${Object.entries(declaration).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')} }`;
+    return [{ span: { start: last.end, end: last.end }, newText: `,${eol}${indent}${oneLine}` }];
+  }
   const json = text.slice(frontMatter.json.start, frontMatter.json.end);
   const indent = /\n([ \t]+)"/.exec(json)?.[1] ?? '  ';
   const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol };
-  const path = frontMatter.variablesArray === undefined ? ['variables'] : ['variables', -1];
-  const value = frontMatter.variablesArray === undefined ? [declaration] : declaration;
-  const edits = modify(json, path, value, { formattingOptions, isArrayInsertion: frontMatter.variablesArray !== undefined });
+  const edits = modify(json, ['variables'], [declaration], { formattingOptions });
   return edits.map((edit) => ({ span: { start: frontMatter.json.start + edit.offset, end: frontMatter.json.start + edit.offset + edit.length }, newText: edit.content }));
 }
