@@ -5,19 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { version } from '../../package.json';
-import { runCli } from '../../server/cli/program';
-import { type Io } from '../../server/cli/output';
+import { runCaptured, type CliRun } from './support/cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCaptured(argv);
 
 describe('neurolake CLI', () => {
   it('--help lists the status command', async () => {

@@ -10,8 +10,7 @@ import type { ImportReport } from '../../server/engines/catalog/bundle';
 import { Catalog, type CatalogStats, type FoundEntry } from '../../server/engines/catalog/catalog';
 import type { EntryDiff } from '../../server/engines/catalog/diff';
 import type { CatalogEntry } from '../../server/engines/catalog/types';
-import { runCli } from '../../server/cli/program';
-import { type Io } from '../../server/cli/output';
+import { runCaptured, type CliRun } from './support/cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-cli-catalog-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -26,19 +25,8 @@ beforeEach(() => {
   file = join(scratch, `catalog-${count}`, 'catalog.json');
 });
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+type Run = CliRun;
+const cli = (...argv: string[]): Promise<Run> => runCaptured(argv);
 
 /** `neurolake catalog <argv> --catalog-file <file>`. */
 function catalog(...argv: string[]): Promise<Run> {

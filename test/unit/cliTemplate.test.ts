@@ -4,19 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli } from '../../server/cli/program';
-import { type Io } from '../../server/cli/output';
+import { runCaptured, type CliRun } from './support/cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-cli-template-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) };
-  const code = await runCli(['--data-folder', scratch, ...argv], io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCaptured(['--data-folder', scratch, ...argv]);
 
 describe('neurolake template', () => {
   it('vars --json lists the declared variables of a built-in', async () => {
