@@ -48,7 +48,8 @@ export function registerDiagnostics(connection: Connection, docs: LanguageDocume
     timers.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
-  return { refreshAll: () => docs.documents.all().forEach(run) };
+  // Usage counts change the catalog on every insertion: only files that name a catalog template care.
+  return { refreshAll: () => docs.documents.all().filter((document) => docs.namesCatalogTemplate(document)).forEach(run) };
 }
 
 function toDiagnostic(finding: Finding, document: TextDocument): Diagnostic {

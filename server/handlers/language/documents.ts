@@ -55,6 +55,11 @@ export class LanguageDocuments {
     return cached.analysis;
   }
 
+  /** Whether the document's front matter names a catalog template (a catalog change may change its diagnostics). */
+  namesCatalogTemplate(document: TextDocument): boolean {
+    return this.isTemplate(document) && parseFrontMatter(document.getText())?.catalog !== undefined;
+  }
+
   /** The catalog, or undefined when it is not running (template features then work without it). */
   async catalog(): Promise<Catalog | undefined> {
     try {
