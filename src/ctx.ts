@@ -112,6 +112,8 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'sql' },
         { scheme: 'untitled', language: 'sql' },
         { scheme: 'file', pattern: '**/*.hbs' },
+        { scheme: 'file', language: 'handlebars' },
+        { scheme: 'untitled', language: 'handlebars' },
       ],
       initializationOptions,
       outputChannel: this.log,

@@ -87,7 +87,13 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
     withCatalog(async (catalog, { id, values, dialect }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
-      const result = render(entry, values, dialect === undefined ? {} : { dialect });
+      const { format, sql } = session().currentSettings();
+      // The user's dialect when the template supports it, else the template's own first.
+      const chosen = dialect ?? (entry.dialects.includes(sql.dialect) ? sql.dialect : undefined);
+      const result = render(entry, values, {
+        ...(chosen === undefined ? {} : { dialect: chosen }),
+        format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries },
+      });
       await catalog.recordUsage(entry.id, 'rendered');
       return { sql: result.sql, warnings: [...result.warnings] };
     }),

@@ -1,7 +1,7 @@
 // Template commands of the editor: Insert Pattern… (pick a SQL pattern, answer its variables,
 // get formatted SQL at the cursor) and Render Template to New Editor.
 import * as vscode from 'vscode';
-import { type SqlDialect, type VariableValue } from '../../server/protocol';
+import { InsertPatternCommand, type SqlDialect, type VariableValue } from '../../server/protocol';
 import { entryFromArgument, searchCatalog } from './catalogPick';
 import { type CommandFactories } from './registry';
 
@@ -11,11 +11,17 @@ interface PatternOptions {
 }
 
 export const templateCommands: CommandFactories = {
-  'neurolake.template.insertPattern':
+  /**
+   * Also run by the server's "Insert Pattern…" code action, with `(uri, position)`: the pattern
+   * then goes where the user is, which is that editor's cursor.
+   */
+  [InsertPatternCommand.id]:
     ({ ctx }) =>
-    async (arg?: unknown, options?: PatternOptions) => {
+    async (arg?: unknown, maybeOptions?: unknown) => {
+      const fromCodeAction = typeof arg === 'string' || arg instanceof vscode.Uri;
+      const options = fromCodeAction ? undefined : (maybeOptions as PatternOptions | undefined);
       const entry =
-        entryFromArgument(arg) ??
+        (fromCodeAction ? undefined : entryFromArgument(arg)) ??
         (await searchCatalog(ctx, { title: 'Insert Pattern', kind: 'template', placeholder: 'Pattern name or tag, e.g. scd2, dedup, merge, quality' }));
       if (entry === undefined) return undefined;
       return vscode.commands.executeCommand('neurolake.catalog.insert', entry, options);

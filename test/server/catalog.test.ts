@@ -19,6 +19,7 @@ import {
   CatalogUpdateRequest,
   CatalogVersionsRequest,
   DidChangeCatalogNotification,
+  DidChangeSettingsNotification,
   type CatalogErrorData,
 } from '../../server/protocol';
 import { settingsWith, startServer, type RunningServer } from './support/serverProcess';
@@ -85,6 +86,18 @@ describe('catalog over LSP', () => {
     assert.deepEqual(versions.map((v) => v.version), ['1.0.0', '1.1.0']);
     const old = await server.connection.sendRequest(CatalogGetRequest.type, { id: entry.id, version: '1.0.0' });
     assert.equal(old.description, 'Orders per day for a shop');
+  });
+
+  it("renders with the user's formatting settings and dialect", async () => {
+    await server.connection.sendNotification(DidChangeSettingsNotification.type, {
+      ...settingsWith(join(scratch, 'data')),
+      sql: { dialect: 'bigquery' },
+      format: { keywordCase: 'lower', linesBetweenQueries: 1 },
+    });
+    const rendered = await server.connection.sendRequest(CatalogRenderRequest.type, { id: 'orders_by_day', values: { table: 'shop.orders' } });
+    // Keywords and function names follow the setting (sql-formatter keeps BigQuery's DATE type as written).
+    assert.match(rendered.sql, /^select\n {2}cast\(ordered_at as DATE\) as day,\n {2}count\(\*\) as orders\nfrom\n {2}shop\.orders\ngroup by\n {2}1$/);
+    await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(join(scratch, 'data')));
   });
 
   it('refuses an injection attempt with the variable named, as a response error', async () => {

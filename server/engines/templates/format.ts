@@ -30,6 +30,9 @@ export function formatSql(sql: string, dialect: SqlDialect, options: Partial<For
     const formatted = format(sql, {
       language: LANGUAGES[dialect],
       keywordCase: settings.keywordCase,
+      // People read COUNT, CAST and DATE as keywords too; one setting sets all three.
+      functionCase: settings.keywordCase,
+      dataTypeCase: settings.keywordCase,
       tabWidth: clamp(settings.tabWidth, 1, 8),
       useTabs: settings.useTabs,
       linesBetweenQueries: clamp(settings.linesBetweenQueries, 0, 5),
