@@ -103,7 +103,7 @@ export class Catalog {
   async register(input: { kind: EntryKind } & Record<string, unknown>): Promise<CatalogEntry> {
     const content = normaliseContent(input.kind, input, this.options.owner);
     return this.store.commit((state) => {
-      this.assertNameFree(content, state.records);
+      this.assertNameFree(content);
       const now = this.now();
       const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
       return { op: { t: 'put', record: { id: entry.id, versions: [entry] } }, result: entry };
@@ -117,7 +117,7 @@ export class Catalog {
       const record = this.writableRecord(id, state.records);
       const current = currentEntry(record);
       const content = normaliseContent(current.kind, { ...current, ...changes, kind: current.kind }, current.owner);
-      if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content, state.records);
+      if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content);
       const bump = classifyChange(current, content);
       if (bump === undefined) return { op: { t: 'batch', ops: [] }, result: current };
       const entry = {
@@ -182,8 +182,8 @@ export class Catalog {
   }
 
   restore(idOrName: string): Promise<CatalogEntry> {
-    return this.changeFlags(idOrName, ({ deletedAt: _x, ...record }, records) => {
-      this.assertNameFree(currentEntry(record), records, record.id);
+    return this.changeFlags(idOrName, ({ deletedAt: _x, ...record }) => {
+      this.assertNameFree(currentEntry(record), record.id);
       return record;
     });
   }
@@ -329,16 +329,17 @@ export class Catalog {
 
   private async changeFlags(
     idOrName: string,
-    change: (record: CatalogRecord, records: ReadonlyMap<string, CatalogRecord>) => CatalogRecord,
+    change: (record: CatalogRecord) => CatalogRecord,
   ): Promise<CatalogEntry> {
     const id = this.resolve(idOrName).id;
     return this.store.commit((state) => {
-      const record = change(this.writableRecord(id, state.records), state.records);
+      const record = change(this.writableRecord(id, state.records));
       return { op: { t: 'put', record }, result: currentEntry(record) };
     });
   }
 
-  private assertNameFree(content: Pick<EntryContent, 'kind' | 'name'>, _records: ReadonlyMap<string, CatalogRecord>, exceptId?: string): void {
+  /** Name checks read the name maps, which the store keeps current under its lock before `build` runs. */
+  private assertNameFree(content: Pick<EntryContent, 'kind' | 'name'>, exceptId?: string): void {
     const key = nameKey(content);
     const takenBy = this.builtinNames.get(key) ?? this.liveNames.get(key);
     if (takenBy !== undefined && takenBy !== exceptId) {
