@@ -102,7 +102,7 @@ export class Catalog {
 
   async register(input: { kind: EntryKind } & Record<string, unknown>): Promise<CatalogEntry> {
     const content = normaliseContent(input.kind, input, this.options.owner);
-    return this.store.commit((state) => {
+    return this.store.commit(() => {
       this.assertNameFree(content);
       const now = this.now();
       const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
