@@ -111,9 +111,8 @@ export class Ctx implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'sql' },
         { scheme: 'untitled', language: 'sql' },
-        { scheme: 'file', pattern: '**/*.hbs' },
-        { scheme: 'file', language: 'handlebars' },
-        { scheme: 'untitled', language: 'handlebars' },
+        // SQL templates only: other Handlebars files (HTML templates) must not get SQL formatting.
+        { scheme: 'file', pattern: '**/*.sql.hbs' },
       ],
       initializationOptions,
       outputChannel: this.log,

@@ -212,6 +212,14 @@ describe('language features over LSP', () => {
     assert.equal(stats.usage_by_action.inserted, 1);
   });
 
+  it('leaves HTML Handlebars templates alone: no diagnostics, no template completions', async () => {
+    const { uri, diagnostics } = await open('card.hbs', '<h1>{{title}}</h1>\n{{#each items}}<li>{{name}}</li>{{/each}}\n', 'handlebars');
+    assert.deepEqual(diagnostics, []);
+    const items = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 6 } });
+    const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((item) => item.label);
+    assert.ok(!labels.includes('ident'), `template helpers offered in an HTML template: ${labels.join(', ')}`);
+  });
+
   it('hovers on variables and helpers, and goes to a declaration', async () => {
     const { uri } = await open('hover.sql.hbs', TEMPLATE, 'handlebars');
     const variable = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 10, character: 38 } });

@@ -77,6 +77,8 @@ export function registerCompletion(connection: Connection, docs: LanguageDocumen
 }
 
 async function mustacheItems(docs: LanguageDocuments, document: TextDocument, mustache: Mustache, offset: number): Promise<CompletionList | null> {
+  // A `{{` in anything but a SQL template (an HTML Handlebars file, say) is not ours to complete.
+  if (!docs.isTemplate(document)) return null;
   const text = document.getText();
   const inner = text.slice(mustache.start + 2, offset).replace(/^[{~]+/, '');
   const word = /[\w@.]*$/.exec(inner)?.[0] ?? '';

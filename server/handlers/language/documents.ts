@@ -33,10 +33,13 @@ export class LanguageDocuments {
     return this.session().currentSettings();
   }
 
-  /** `*.hbs` files, `handlebars` documents, and SQL files that start with a NeuroLake front matter. */
+  /**
+   * `*.sql.hbs` files, and files that start with a NeuroLake front matter. Not every Handlebars
+   * file: an HTML template (Ember, Express) is none of NeuroLake's business.
+   */
   isTemplate(document: TextDocument): boolean {
     const cached = this.entry(document);
-    cached.isTemplate ??= /\.hbs$/i.test(document.uri) || document.languageId === 'handlebars' || parseFrontMatter(document.getText()) !== undefined;
+    cached.isTemplate ??= /\.sql\.hbs$/i.test(document.uri) || parseFrontMatter(document.getText()) !== undefined;
     return cached.isTemplate;
   }
 
