@@ -54,6 +54,8 @@ export async function openWorkbench() {
   return {
     page,
     dataFolder: dirs.home,
+    /** The folder the workbench has open: files written here show in the Explorer and Quick Open. */
+    workspace: dirs.workspace,
     async screenshot(name) {
       mkdirSync(ARTIFACTS, { recursive: true });
       const file = join(ARTIFACTS, `${name}.png`);
