@@ -1,0 +1,92 @@
+// Templates as a person meets them in the browser: in a `.sql.hbs` template, typing `{{` pops up
+// the completion list with the template's declared variables and NeuroLake's helpers; in a `.sql`
+// file, typing `scd2` lists the SCD2 patterns.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { visible, workbenchSuite } from './workbench.mjs';
+
+const TEMPLATE = [
+  '{{!-- neurolake',
+  '{',
+  '  "dialects": ["postgresql", "duckdb"],',
+  '  "variables": [',
+  '    { "name": "table", "type": "identifier", "description": "Orders table to read" },',
+  '    { "name": "since", "type": "string", "description": "Earliest order day", "default": "2024-01-01" }',
+  '  ]',
+  '}',
+  '--}}',
+  'select * from {{ident table}} where ordered_on >= {{literal since}}',
+  '',
+].join('\n');
+
+describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
+  const step = workbenchSuite({ before, after, afterEach, it }, 'templates-');
+
+  /** Writes `name` into the workspace and opens it with Quick Open (Ctrl+P), as a person would. */
+  async function openFile(page, workbench, name, content) {
+    const file = join(workbench.workspace, name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    await page.keyboard.press('Control+P');
+    const input = await visible(page.locator('.quick-input-widget input'), 'Ctrl+P did not open Quick Open');
+    await input.fill(name);
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: name }), `Quick Open does not find ${name}`);
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.tabs-container .tab.active', { hasText: name }), `${name} did not open in an editor`);
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await visible(editor.locator('.view-lines', { hasText: content.split('\n').find((line) => line.trim() !== '') }), `the editor does not show ${name}`);
+    return editor;
+  }
+
+  /**
+   * Waits until the status bar says the NeuroLake server runs: a `{` typed before that finds no
+   * completion provider, and the editor does not ask again by itself.
+   */
+  async function serverRunning(page) {
+    const item = page.locator('.statusbar-item', { hasText: 'NeuroLake' });
+    await visible(item.filter({ has: page.locator('.codicon-database') }), 'the status bar never showed the NeuroLake server running', 30_000);
+  }
+
+  /** The labels of the suggest widget's rows, top to bottom, once a row labelled `expected` shows. */
+  async function suggestions(page, expected, what) {
+    const rows = page.locator('.suggest-widget .monaco-list-row');
+    await visible(rows.filter({ hasText: expected }), what);
+    // Rows are laid out by their position, not in DOM order.
+    return rows.evaluateAll((elements) =>
+      elements
+        .map((row) => ({ top: row.getBoundingClientRect().top, label: row.querySelector('.label-name')?.textContent?.trim() ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((row) => row.label),
+    );
+  }
+
+  step('typing {{ in a .sql.hbs template shows its declared variables and the helpers', async (page, workbench) => {
+    await openFile(page, workbench, 'orders.sql.hbs', TEMPLATE);
+    await serverRunning(page);
+    // To the empty last line, then type as a person does; `{` triggers the completion list.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('and {{');
+    const labels = await suggestions(page, 'table', 'typing {{ in the template shows no completion with the declared variable "table"');
+    console.log(`# after {{: ${labels.join(' | ')}`);
+    for (const name of ['table', 'since', 'ident', 'literal']) assert.ok(labels.includes(name), `the completion list lacks "${name}": ${labels.join(', ')}`);
+    assert.deepEqual(labels.slice(0, 2).sort(), ['since', 'table'], 'the declared variables do not come first');
+    // The focused row shows its detail: the variable's type.
+    const focused = await visible(page.locator('.suggest-widget .monaco-list-row.focused'), 'no completion row is focused');
+    assert.match(await focused.innerText(), /identifier|string/, 'the focused variable does not show its type');
+    await workbench.screenshot('templates-completion-after-braces');
+    await page.keyboard.press('Escape');
+  });
+
+  step('typing scd2 in a .sql file lists the SCD2 patterns', async (page, workbench) => {
+    await openFile(page, workbench, 'query.sql', 'select 1;\n');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('scd2');
+    const labels = await suggestions(page, 'SCD Type 2 (timestamp strategy)', 'typing scd2 in a SQL file shows no "SCD Type 2 (timestamp strategy)" pattern');
+    console.log(`# after scd2: ${labels.join(' | ')}`);
+    assert.ok(labels.includes('SCD Type 2 (check-columns strategy)'), `the completion list lacks the check-columns SCD2: ${labels.join(', ')}`);
+    await workbench.screenshot('templates-completion-scd2');
+    await page.keyboard.press('Escape');
+  });
+});
