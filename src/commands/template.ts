@@ -18,7 +18,8 @@ export const templateCommands: CommandFactories = {
   [InsertPatternCommand.id]:
     ({ ctx }) =>
     async (arg?: unknown, maybeOptions?: unknown) => {
-      const fromCodeAction = typeof arg === 'string' || arg instanceof vscode.Uri;
+      // The code action passes (uri, { line, character }); anything else is an entry and options.
+      const fromCodeAction = isPosition(maybeOptions);
       const options = fromCodeAction ? undefined : (maybeOptions as PatternOptions | undefined);
       const entry =
         (fromCodeAction ? undefined : entryFromArgument(arg)) ??
@@ -38,3 +39,7 @@ export const templateCommands: CommandFactories = {
       return sql === undefined ? undefined : document;
     },
 };
+
+function isPosition(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { line?: unknown }).line === 'number' && typeof (value as { character?: unknown }).character === 'number';
+}
