@@ -84,7 +84,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   connection.onRequest(CatalogDetectVariablesRequest.type, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
   connection.onRequest(
     CatalogRenderRequest.type,
-    withCatalog(async (catalog, { id, values, dialect }) => {
+    withCatalog(async (catalog, { id, values, dialect, indent }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
       const { format, sql } = session().currentSettings();
@@ -92,7 +92,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
       const chosen = dialect ?? (entry.dialects.includes(sql.dialect) ? sql.dialect : undefined);
       const result = render(entry, values, {
         ...(chosen === undefined ? {} : { dialect: chosen }),
-        format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries },
+        format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries, ...(indent === undefined ? {} : indent) },
       });
       await catalog.recordUsage(entry.id, 'rendered');
       return { sql: result.sql, warnings: [...result.warnings] };

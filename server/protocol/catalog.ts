@@ -118,7 +118,13 @@ export namespace CatalogImportRequest {
 export namespace CatalogRenderRequest {
   export const method = 'neurolake/catalog/render' as const;
   export const type = new RequestType<
-    { id: string; values: Record<string, VariableValue>; dialect?: SqlDialect },
+    {
+      id: string;
+      values: Record<string, VariableValue>;
+      dialect?: SqlDialect;
+      /** The target editor's indentation, so inserted SQL matches the file it lands in. */
+      indent?: { tabWidth: number; useTabs: boolean };
+    },
     { sql: string; warnings: string[] },
     CatalogErrorData
   >(method);

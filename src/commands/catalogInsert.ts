@@ -123,7 +123,9 @@ export const catalogInsertCommands: CommandFactories = {
         if (values === undefined) return undefined;
         const dialect = await pickDialect(entry, editor, options?.dialect);
         if (dialect === undefined) return undefined;
-        const rendered = await ctx.request(CatalogRenderRequest.type, { id: entry.id, values, dialect });
+        const tabWidth = typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 2;
+        const useTabs = editor.options.insertSpaces === false;
+        const rendered = await ctx.request(CatalogRenderRequest.type, { id: entry.id, values, dialect, indent: { tabWidth, useTabs } });
         for (const warning of rendered.warnings) ctx.log.warn(`${entry.name}: ${warning}`);
         text = rendered.sql;
       } else if (entry.kind === 'businessLogic') {

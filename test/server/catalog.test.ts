@@ -98,6 +98,8 @@ describe('catalog over LSP', () => {
     // Keywords and function names follow the setting (sql-formatter keeps BigQuery's DATE type as written).
     assert.match(rendered.sql, /^select\n {2}cast\(ordered_at as DATE\) as day,\n {2}count\(\*\) as orders\nfrom\n {2}shop\.orders\ngroup by\n {2}1$/);
     await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(join(scratch, 'data')));
+    const tabbed = await server.connection.sendRequest(CatalogRenderRequest.type, { id: 'orders_by_day', values: { table: 'shop.orders' }, indent: { tabWidth: 4, useTabs: true } });
+    assert.match(tabbed.sql, /^SELECT\n\tCAST\(/, "the editor's indentation is used");
   });
 
   it('refuses an injection attempt with the variable named, as a response error', async () => {

@@ -154,6 +154,9 @@ function cli(args: readonly string[]): Promise<string> {
 
 suite('Catalog in VS Code', () => {
   suiteSetup(async () => {
+    // Inserted SQL is indented like the editor it lands in; these tests expect two spaces.
+    await vscode.workspace.getConfiguration('editor').update('tabSize', 2, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('editor').update('insertSpaces', true, vscode.ConfigurationTarget.Global);
     const extension = vscode.extensions.getExtension<NeuroLakeApi>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     extensionPath = extension.extensionPath;
@@ -218,6 +221,14 @@ suite('Catalog in VS Code', () => {
     } finally {
       changes.dispose();
     }
+  });
+
+  test('Inserted SQL is indented like the editor: tabs in an editor that uses tabs', async () => {
+    const entry = await registerTemplate('orders_tabbed', 'Orders, indented with tabs');
+    const editor = await sqlEditor();
+    editor.options = { tabSize: 4, insertSpaces: false };
+    await run('neurolake.catalog.insert', entry, { values: { table: 'dw.orders', key: 'order_id' }, dialect: 'postgresql' });
+    assert.equal(editor.document.getText(), 'SELECT\n\t*\nFROM\n\tdw.orders\nWHERE\n\torder_id IS NOT NULL');
   });
 
   test('Insert into Editor renders formatted SQL with the values, and refuses an injection without touching the document', async () => {

@@ -178,6 +178,9 @@ function hoverText(hovers: readonly vscode.Hover[]): string {
 
 suite('Templates in VS Code', () => {
   suiteSetup(async () => {
+    // Inserted SQL is indented like the editor it lands in; these tests expect two spaces.
+    await vscode.workspace.getConfiguration('editor').update('tabSize', 2, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('editor').update('insertSpaces', true, vscode.ConfigurationTarget.Global);
     const extension = vscode.extensions.getExtension<NeuroLakeApi>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     const api = await extension.activate();
