@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { NeuroLakeApi } from '../../src/api';
 import type { CatalogEntry, CatalogSearchResult, ImportReport, SearchQuery } from '../../server/protocol';
 import { waitFor } from './waitFor';
+import { closeEverything, indentWithTwoSpaces, run, sqlEditor } from './workbench';
 
 const EXTENSION_ID = 'neurolake.neurolake';
 const SCD2 = 'builtin.scd2.timestamp';
@@ -50,32 +51,7 @@ function recordCatalogChanges(): { seen: (id: string, ms: number, what: string) 
   };
 }
 
-/**
- * Runs a command, bounded: a command still waiting after `ms` is most likely showing a prompt
- * nobody answers, so fail saying so instead of hanging until mocha's timeout.
- */
-function run<T = unknown>(command: string, ...args: unknown[]): Promise<T> {
-  const ms = 15_000;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not finish within ${ms / 1000} s (is it asking a question the test did not answer?)`)), ms);
-    vscode.commands.executeCommand<T>(command, ...args).then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
-/** A new untitled SQL editor holding `content`, focused. */
-async function sqlEditor(content = ''): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'sql', content });
-  return vscode.window.showTextDocument(document);
-}
 
 /** Registers BODY the way a person does: select it in a SQL editor, run the command, answer. */
 async function registerTemplate(name: string, description: string): Promise<Template> {
@@ -154,9 +130,7 @@ function cli(args: readonly string[]): Promise<string> {
 
 suite('Catalog in VS Code', () => {
   suiteSetup(async () => {
-    // Inserted SQL is indented like the editor it lands in; these tests expect two spaces.
-    await vscode.workspace.getConfiguration('editor').update('tabSize', 2, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('editor').update('insertSpaces', true, vscode.ConfigurationTarget.Global);
+    await indentWithTwoSpaces();
     const extension = vscode.extensions.getExtension<NeuroLakeApi>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     extensionPath = extension.extensionPath;
@@ -166,12 +140,7 @@ suite('Catalog in VS Code', () => {
 
   // Untitled editors are dirty after an insert: revert them, or closing would ask to save. A test
   // that failed while a command asked something leaves its prompt open: close it too.
-  teardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((group) => group.tabs.length > 0); i++) {
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
-  });
+  teardown(closeEverything);
 
   test('the catalog engine is ready and search finds the built-in SCD2 templates', async () => {
     const status = await api.status();

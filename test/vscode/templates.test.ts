@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NeuroLakeApi } from '../../src/api';
 import { waitFor } from './waitFor';
+import { closeEverything, indentWithTwoSpaces, run, sqlEditor } from './workbench';
 
 const EXTENSION_ID = 'neurolake.neurolake';
 const SCD2 = 'builtin.scd2.timestamp';
@@ -65,26 +66,6 @@ const SCD2_PARTS = [
 let workspace: string;
 let created = 0;
 
-/**
- * Runs a command, bounded: a command still waiting after `ms` is most likely showing a prompt
- * nobody answers, so fail saying so instead of hanging until mocha's timeout.
- */
-function run<T = unknown>(command: string, ...args: unknown[]): Promise<T> {
-  const ms = 15_000;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not finish within ${ms / 1000} s (is it asking a question the test did not answer?)`)), ms);
-    vscode.commands.executeCommand<T>(command, ...args).then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 /** Writes `name` (made unique per test) into the workspace folder and opens it in an editor. */
 async function openFile(name: string, content: string): Promise<vscode.TextEditor> {
@@ -96,11 +77,6 @@ async function openFile(name: string, content: string): Promise<vscode.TextEdito
   return vscode.window.showTextDocument(document);
 }
 
-/** A new untitled SQL editor holding `content`, focused. */
-async function sqlEditor(content = ''): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'sql', content });
-  return vscode.window.showTextDocument(document);
-}
 
 function labelOf(item: vscode.CompletionItem): string {
   return typeof item.label === 'string' ? item.label : item.label.label;
@@ -178,9 +154,7 @@ function hoverText(hovers: readonly vscode.Hover[]): string {
 
 suite('Templates in VS Code', () => {
   suiteSetup(async () => {
-    // Inserted SQL is indented like the editor it lands in; these tests expect two spaces.
-    await vscode.workspace.getConfiguration('editor').update('tabSize', 2, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('editor').update('insertSpaces', true, vscode.ConfigurationTarget.Global);
+    await indentWithTwoSpaces();
     const extension = vscode.extensions.getExtension<NeuroLakeApi>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     const api = await extension.activate();
@@ -192,13 +166,7 @@ suite('Templates in VS Code', () => {
 
   // Edited and untitled editors are dirty: revert them, or closing would ask to save. A test that
   // failed while a command asked something leaves its prompt open: close it too.
-  teardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('hideSuggestWidget');
-    for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((group) => group.tabs.length > 0); i++) {
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
-  });
+  teardown(closeEverything);
 
   test('right after {{ in a template, the declared variables (with their type) and the helpers are offered', async () => {
     const editor = await openFile('orders.sql.hbs', ORDERS.replace('{{literal since}}', '{{literal since}} and {{'));
