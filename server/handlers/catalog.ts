@@ -9,6 +9,7 @@ import {
   CatalogDetectVariablesRequest,
   CatalogExportRequest,
   CatalogGetRequest,
+  CatalogGroupsRequest,
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
@@ -44,6 +45,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
     CatalogListRequest.type,
     withCatalog((catalog, params) => catalog.list(params).map((entry) => summarise(catalog, entry))),
   );
+  connection.onRequest(CatalogGroupsRequest.type, withCatalog((catalog) => catalog.groups()));
   connection.onRequest(
     CatalogSearchRequest.type,
     withCatalog((catalog, query) => {

@@ -1,12 +1,12 @@
 // Custom messages of the catalog: the Catalog view, its commands and the editor use these.
 // Method strings are written here and nowhere else.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CatalogStats, FoundEntry } from '../engines/catalog/catalog';
+import type { CatalogGroup, CatalogStats, FoundEntry } from '../engines/catalog/catalog';
 import type { ConflictMode, ExportFilter, ImportReport } from '../engines/catalog/bundle';
 import type { SearchQuery } from '../engines/catalog/searchIndex';
 import type { CatalogEntry, EntryKind, EntryUsage, SqlDialect, UsageAction, VariableValue } from '../engines/catalog/types';
 
-export type { CatalogEntry, CatalogStats, ConflictMode, EntryKind, ExportFilter, ImportReport, SearchQuery, SqlDialect, UsageAction, VariableValue };
+export type { CatalogEntry, CatalogGroup, CatalogStats, ConflictMode, EntryKind, ExportFilter, ImportReport, SearchQuery, SqlDialect, UsageAction, VariableValue };
 
 /** An entry as lists show it: everything but the heavy content (body, logic, expression). */
 export interface EntrySummary {
@@ -28,6 +28,11 @@ export interface CatalogListParams {
   readonly kind?: EntryKind;
   readonly tags?: readonly string[];
   readonly includeDeleted?: boolean;
+  /** Only entries without tags (the tree's "(untagged)" group). */
+  readonly untagged?: boolean;
+  /** A page of the name-ordered list, so a tree never loads 100,000 rows at once. */
+  readonly offset?: number;
+  readonly limit?: number;
 }
 
 export type CatalogSearchResult = {
@@ -45,6 +50,12 @@ export interface CatalogErrorData {
 export namespace CatalogListRequest {
   export const method = 'neurolake/catalog/list' as const;
   export const type = new RequestType<CatalogListParams, EntrySummary[], CatalogErrorData>(method);
+}
+
+/** Sent by the Catalog view for its top rows: entries per kind, and per tag within a kind. */
+export namespace CatalogGroupsRequest {
+  export const method = 'neurolake/catalog/groups' as const;
+  export const type = new RequestType<Record<string, never>, CatalogGroup[], CatalogErrorData>(method);
 }
 
 /** Sent by "Search Catalog" as the user types. */

@@ -176,6 +176,12 @@ export const catalogCommands: CommandFactories = {
     () =>
       views.catalog.refresh(),
 
+  'neurolake.catalog.loadMore':
+    ({ views }) =>
+    (parentKey?: unknown) => {
+      if (typeof parentKey === 'string') views.catalog.loadMore(parentKey);
+    },
+
   'neurolake.catalog.groupByTag':
     ({ views }) =>
     () =>

@@ -1,7 +1,9 @@
-// The Catalog view: entries grouped by kind, then (optionally) by tag. Asks the server for the
-// list and refreshes when the catalog changes, in this window or another.
+// The Catalog view: entries grouped by kind, then (optionally) by tag. The top rows come from
+// one small request (counts per kind and tag); entries load a page at a time when a group opens,
+// so a catalog of 100,000 entries opens as fast as one of ten. Refreshes when the catalog
+// changes, in this window or another.
 import * as vscode from 'vscode';
-import { CatalogListRequest, type EntryKind, type EntrySummary } from '../../server/protocol';
+import { CatalogGroupsRequest, CatalogListRequest, type CatalogGroup, type CatalogListParams, type EntryKind, type EntrySummary } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 
 const KINDS: readonly { kind: EntryKind; label: string; icon: string }[] = [
@@ -11,16 +13,20 @@ const KINDS: readonly { kind: EntryKind; label: string; icon: string }[] = [
 ];
 const UNTAGGED = '(untagged)';
 const GROUP_BY_TAG_CONTEXT = 'neurolake.catalog.groupedByTag';
+export const PAGE_SIZE = 200;
 
 export type CatalogNode =
-  | { readonly type: 'kind'; readonly kind: EntryKind; readonly entries: readonly EntrySummary[] }
-  | { readonly type: 'tag'; readonly kind: EntryKind; readonly tag: string; readonly entries: readonly EntrySummary[] }
-  | { readonly type: 'entry'; readonly entry: EntrySummary; readonly parentKey: string };
+  | { readonly type: 'kind'; readonly group: CatalogGroup }
+  | { readonly type: 'tag'; readonly kind: EntryKind; readonly tag: string; readonly count: number }
+  | { readonly type: 'entry'; readonly entry: EntrySummary; readonly parentKey: string }
+  | { readonly type: 'more'; readonly parentKey: string; readonly remaining: number };
 
 export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private entries: Promise<EntrySummary[]> | undefined;
+  private groups: Promise<CatalogGroup[]> | undefined;
+  /** Pages shown per group (by parent key); a refresh keeps them, so nothing the user opened collapses. */
+  private readonly pages = new Map<string, number>();
   private groupByTag = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -37,7 +43,7 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
   }
 
   refresh(): void {
-    this.entries = undefined;
+    this.groups = undefined;
     this.changed.fire();
   }
 
@@ -47,47 +53,45 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
     this.changed.fire();
   }
 
-  /** The entries currently listed, loading them once per refresh. */
-  list(): Promise<EntrySummary[]> {
-    this.entries ??= this.ctx.request(CatalogListRequest.type, {}).catch((error: unknown) => {
-      this.entries = undefined;
-      this.ctx.log.error(`Loading the catalog failed: ${String(error)}`);
-      throw error;
-    });
-    return this.entries;
+  /** Shows the next page of a group (the "more" row's command). */
+  loadMore(parentKey: string): void {
+    this.pages.set(parentKey, (this.pages.get(parentKey) ?? 1) + 1);
+    this.changed.fire();
   }
 
   async getChildren(node?: CatalogNode): Promise<CatalogNode[]> {
     if (node === undefined) {
-      const entries = await this.list();
       // Empty catalog: no groups, so VS Code shows the welcome content.
-      if (entries.length === 0) return [];
-      return KINDS.map(({ kind }) => ({ type: 'kind' as const, kind, entries: entries.filter((e) => e.kind === kind) })).filter(
-        (group) => group.entries.length > 0,
-      );
+      return (await this.loadGroups()).map((group) => ({ type: 'kind' as const, group }));
     }
-    if (node.type === 'kind' && this.groupByTag) {
-      const tags = new Map<string, EntrySummary[]>();
-      for (const entry of node.entries) {
-        for (const tag of entry.tags.length === 0 ? [UNTAGGED] : entry.tags) tags.set(tag, [...(tags.get(tag) ?? []), entry]);
-      }
-      return [...tags.keys()]
-        .sort((a, b) => (a === UNTAGGED ? 1 : b === UNTAGGED ? -1 : a.localeCompare(b)))
-        .map((tag) => ({ type: 'tag' as const, kind: node.kind, tag, entries: tags.get(tag)! }));
+    switch (node.type) {
+      case 'kind':
+        if (!this.groupByTag) return this.page(node.group.kind, { kind: node.group.kind }, node.group.count);
+        return [
+          ...Object.entries(node.group.tags)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([tag, count]) => ({ type: 'tag' as const, kind: node.group.kind, tag, count })),
+          ...(node.group.untagged > 0 ? [{ type: 'tag' as const, kind: node.group.kind, tag: UNTAGGED, count: node.group.untagged }] : []),
+        ];
+      case 'tag':
+        return this.page(
+          `${node.kind}/${node.tag}`,
+          node.tag === UNTAGGED ? { kind: node.kind, untagged: true } : { kind: node.kind, tags: [node.tag] },
+          node.count,
+        );
+      default:
+        return [];
     }
-    if (node.type === 'entry') return [];
-    const parentKey = node.type === 'kind' ? node.kind : `${node.kind}/${node.tag}`;
-    return [...node.entries].sort((a, b) => a.name.localeCompare(b.name)).map((entry) => ({ type: 'entry' as const, entry, parentKey }));
   }
 
   getTreeItem(node: CatalogNode): vscode.TreeItem {
     switch (node.type) {
       case 'kind': {
-        const { label, icon } = KINDS.find((k) => k.kind === node.kind)!;
+        const { label, icon } = KINDS.find((k) => k.kind === node.group.kind)!;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `kind/${node.kind}/${this.groupByTag}`;
+        item.id = `kind/${node.group.kind}/${this.groupByTag}`;
         item.iconPath = new vscode.ThemeIcon(icon);
-        item.description = String(node.entries.length);
+        item.description = String(node.group.count);
         item.contextValue = 'catalogGroup';
         return item;
       }
@@ -95,12 +99,20 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
         const item = new vscode.TreeItem(node.tag, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `tag/${node.kind}/${node.tag}`;
         item.iconPath = new vscode.ThemeIcon('tag');
-        item.description = String(node.entries.length);
+        item.description = String(node.count);
         item.contextValue = 'catalogGroup';
         return item;
       }
       case 'entry':
         return entryItem(node.entry, node.parentKey);
+      case 'more': {
+        const item = new vscode.TreeItem(`Show ${Math.min(PAGE_SIZE, node.remaining)} more…`, vscode.TreeItemCollapsibleState.None);
+        item.id = `more/${node.parentKey}`;
+        item.description = `${node.remaining} not shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'neurolake.catalog.loadMore', title: 'Show more', arguments: [node.parentKey] };
+        return item;
+      }
     }
   }
 
@@ -108,6 +120,23 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
     clearTimeout(this.refreshTimer);
     this.changed.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private loadGroups(): Promise<CatalogGroup[]> {
+    this.groups ??= this.ctx.request(CatalogGroupsRequest.type, {}).catch((error: unknown) => {
+      this.groups = undefined;
+      this.ctx.log.error(`Loading the catalog failed: ${String(error)}`);
+      throw error;
+    });
+    return this.groups;
+  }
+
+  /** The first pages of a group, in name order, and a "more" row when it holds more. */
+  private async page(parentKey: string, filter: CatalogListParams, count: number): Promise<CatalogNode[]> {
+    const limit = PAGE_SIZE * (this.pages.get(parentKey) ?? 1);
+    const entries = await this.ctx.request(CatalogListRequest.type, { ...filter, offset: 0, limit });
+    const nodes: CatalogNode[] = entries.map((entry) => ({ type: 'entry' as const, entry, parentKey }));
+    return count > entries.length ? [...nodes, { type: 'more' as const, parentKey, remaining: count - entries.length }] : nodes;
   }
 }
 

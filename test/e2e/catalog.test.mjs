@@ -1,10 +1,15 @@
 // The catalog as a person first meets it: the Catalog view lists the built-in SQL templates (with
 // a tooltip on hover), and "NeuroLake: Search Catalog" finds them as they type, typos included.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { visible, workbenchSuite } from './workbench.mjs';
 
 const SCD2 = 'SCD Type 2 (timestamp strategy)';
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => {
   const step = workbenchSuite({ before, after, afterEach, it }, 'catalog-');
@@ -41,8 +46,20 @@ describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => 
     const scd2 = await visible(rows.filter({ hasText: SCD2 }), `the Catalog view does not list "${SCD2}"`);
     assert.match(await scd2.innerText(), /built-in/, 'the SCD2 row does not say it is built in');
 
-    await scd2.hover();
-    const tooltip = await visible(page.locator('.monaco-hover, .workbench-hover').filter({ hasText: SCD2 }), `hovering "${SCD2}" shows no tooltip`);
+    // The tree may re-render under the pointer as the catalog finishes loading, and a hover that
+    // started on the old row never shows; hover again (bounded) until the tooltip appears.
+    const tooltips = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: SCD2 });
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(700, 450);
+      await rows.filter({ hasText: SCD2 }).hover();
+      try {
+        await visible(tooltips, 'tooltip', 5_000);
+        break;
+      } catch (error) {
+        if (attempt === 3) throw new Error(`hovering "${SCD2}" shows no tooltip (3 tries): ${error.message}`);
+      }
+    }
+    const tooltip = tooltips.first();
     assert.match(await tooltip.innerText(), /built-in/);
   });
 
@@ -66,5 +83,31 @@ describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => 
     // The server ranks: the name matching both words first, then those matching them in their descriptions.
     const ranked = await searchFor(page, 'latest row', 3);
     assert.equal(ranked[0], 'Deduplicate: keep the latest row per key', `"latest row" shows ${ranked.join(', ')}`);
+  });
+
+  step('a large catalog written by another process opens a page at a time, with "Show more…"', async (page, workbench) => {
+    await page.keyboard.press('Escape');
+    // 205 pipelines arrive through the CLI, as from another window or a CI job: one import.
+    const at = '2026-01-01T00:00:00.000Z';
+    const entries = Array.from({ length: 205 }, (_, i) => ({
+      versions: [{ id: `e2e-${i}`, kind: 'pipeline', name: `load_${String(i).padStart(3, '0')}`, description: '', tags: [], owner: 'e2e', version: '1.0.0', createdAt: at, updatedAt: at, logic: { source: `raw.t${i}` } }],
+    }));
+    const bundle = join(workbench.workspace, 'bundle.json');
+    writeFileSync(bundle, JSON.stringify({ format: 'neurolake-catalog-bundle', formatVersion: 1, exportedAt: at, entries }));
+    const cli = spawnSync(process.execPath, [CLI, '--data-folder', workbench.dataFolder, 'catalog', 'import', bundle], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+
+    const catalog = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Catalog' }) });
+    const rows = catalog.locator('.monaco-list-row[role=treeitem]');
+    const group = await visible(rows.filter({ hasText: 'Pipeline Patterns' }), 'the pipelines written by the CLI never reached the Catalog view');
+    assert.match(await group.innerText(), /205/);
+    await (await visible(rows.filter({ hasText: 'load_000' }), 'the first pipeline is not listed')).click();
+    await page.keyboard.press('End');
+    const more = await visible(rows.filter({ hasText: 'Show 5 more' }), 'no "Show 5 more…" row after the first 200 pipelines');
+    await workbench.screenshot('catalog-show-more');
+    await more.click();
+    await page.keyboard.press('End');
+    await visible(rows.filter({ hasText: 'load_204' }), 'after "Show more" the last pipeline is not listed');
+    assert.equal(await rows.filter({ hasText: 'Show 5 more' }).count(), 0, 'the "Show more" row stayed after showing everything');
   });
 });

@@ -9,6 +9,7 @@ import {
   CatalogDetectVariablesRequest,
   CatalogExportRequest,
   CatalogGetRequest,
+  CatalogGroupsRequest,
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRegisterRequest,
@@ -65,6 +66,15 @@ describe('catalog over LSP', () => {
     assert.ok(names.includes('SCD Type 2 (timestamp strategy)'), names.join(', '));
     assert.ok(entries.every((e) => e.builtin === true));
     assert.equal((entries[0] as unknown as Record<string, unknown>)['body'], undefined, 'lists carry no heavy content');
+  });
+
+  it('counts the groups the Catalog view shows before listing any entry', async () => {
+    const groups = await server.connection.sendRequest(CatalogGroupsRequest.type, {});
+    const templates = groups.find((g) => g.kind === 'template');
+    assert.ok(templates !== undefined && templates.count >= 10, JSON.stringify(groups));
+    assert.equal(templates.tags['scd2'], 2);
+    const firstPage = await server.connection.sendRequest(CatalogListRequest.type, { kind: 'template', offset: 0, limit: 3 });
+    assert.equal(firstPage.length, 3);
   });
 
   it('registers, announces the change, finds, renders and versions a template', async () => {

@@ -47,6 +47,13 @@ export interface CatalogStats {
   readonly by_tag: Readonly<Record<string, number>>;
 }
 
+export interface CatalogGroup {
+  readonly kind: EntryKind;
+  count: number;
+  untagged: number;
+  readonly tags: Record<string, number>;
+}
+
 export interface ChangeEvent {
   /** Ids whose entries changed; empty when everything was reloaded. */
   readonly ids: readonly string[];
@@ -200,10 +207,38 @@ export class Catalog {
   }
 
   /** Every entry matching the filters, unranked, for tree views and `catalog list`. */
-  list(query: Omit<SearchQuery, 'text'> = {}): CatalogEntry[] {
+  list(query: Omit<SearchQuery, 'text'> & { offset?: number; untagged?: boolean } = {}): CatalogEntry[] {
+    const offset = Math.max(0, query.offset ?? 0);
+    const limit = query.limit ?? Number.MAX_SAFE_INTEGER;
+    if (query.untagged === true) {
+      // No index answers "has no tags"; only the tree asks, one group at a time.
+      const all = this.list({ ...query, untagged: false, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+      return all.filter((entry) => entry.tags.length === 0).slice(offset, offset + limit);
+    }
     return this.index
-      .search({ ...query, text: '', limit: Number.MAX_SAFE_INTEGER })
-      .hits.map((hit) => this.lookup(hit.id)!);
+      .search({ ...query, text: '', limit: Math.min(Number.MAX_SAFE_INTEGER, offset + limit) })
+      .hits.slice(offset)
+      .map((hit) => this.lookup(hit.id)!);
+  }
+
+  /** How many live entries each kind has, and each tag within a kind: what a tree shows before it opens. */
+  groups(): CatalogGroup[] {
+    const byKind = new Map<EntryKind, CatalogGroup>();
+    const count = (kind: EntryKind, tags: readonly string[]): void => {
+      const group = byKind.get(kind) ?? { kind, count: 0, untagged: 0, tags: {} };
+      group.count += 1;
+      if (tags.length === 0) group.untagged += 1;
+      for (const tag of tags) group.tags[tag] = (group.tags[tag] ?? 0) + 1;
+      byKind.set(kind, group);
+    };
+    for (const builtin of this.builtins.values()) count(builtin.kind, builtin.tags);
+    // Reads the latest version in place: copying 100,000 entries just to count them is waste.
+    for (const record of this.store.state.records.values()) {
+      if (record.deletedAt !== undefined) continue;
+      const latest = record.versions[record.versions.length - 1]!;
+      count(latest.kind, latest.tags);
+    }
+    return ENTRY_KINDS.map((kind) => byKind.get(kind)).filter((group): group is CatalogGroup => group !== undefined);
   }
 
   usage(idOrName: string): EntryUsage | undefined {

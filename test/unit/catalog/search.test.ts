@@ -92,3 +92,24 @@ describe('usage statistics', () => {
     assert.equal(stats.by_tag['etl'], 3);
   });
 });
+
+describe('browsing in pages and groups (the Catalog view)', () => {
+  it('counts entries per kind and per tag, untagged apart', async () => {
+    await catalog.register({ kind: 'pipeline', name: 'no_tags_here', logic: {} });
+    const groups = catalog.groups();
+    const pipelines = groups.find((g) => g.kind === 'pipeline')!;
+    assert.equal(pipelines.count, 6);
+    assert.equal(pipelines.untagged, 1);
+    assert.equal(pipelines.tags['etl'], 3);
+    assert.deepEqual(groups.map((g) => g.kind), ['pipeline', 'businessLogic']);
+  });
+
+  it('pages through a group in name order, and lists the untagged alone', async () => {
+    await catalog.register({ kind: 'pipeline', name: 'no_tags_here', logic: {} });
+    const all = catalog.list({ kind: 'pipeline' }).map((e) => e.name);
+    assert.deepEqual(all, [...all].sort());
+    const pages = [0, 2, 4].map((offset) => catalog.list({ kind: 'pipeline', offset, limit: 2 }).map((e) => e.name));
+    assert.deepEqual(pages.flat(), all);
+    assert.deepEqual(catalog.list({ kind: 'pipeline', untagged: true }).map((e) => e.name), ['no_tags_here']);
+  });
+});
