@@ -19,5 +19,7 @@ if (files.length === 0) {
   console.error(`No test files under ${folders.join(', ')}.`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// --test-force-exit: a test that fails before it stops a server it started must fail the run,
+// not hang it on the child's open pipes (the server then exits by itself: it watches our pid).
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -11,7 +11,7 @@ import {
   StatusRequest,
   type ServerStatus,
 } from '../../server/protocol';
-import { settingsWith, startServer } from './support/serverProcess';
+import { settingsWith, startServer, withServer } from './support/serverProcess';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-server-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,52 +20,57 @@ describe('NeuroLake server over LSP', () => {
   it('initializes, answers status for its data folder, and exits cleanly on shutdown/exit', async () => {
     const dataFolder = join(scratch, 'data');
     const server = await startServer({ settings: settingsWith(dataFolder) });
-    assert.deepEqual(server.initializeResult.serverInfo, { name: 'NeuroLake', version });
+    try {
+      assert.deepEqual(server.initializeResult.serverInfo, { name: 'NeuroLake', version });
 
-    const status = await server.connection.sendRequest(StatusRequest.type);
-    assert.equal(status.version, version);
-    assert.equal(status.pid, server.process.pid);
-    assert.equal(status.dataFolder, dataFolder);
-    assert.deepEqual(status.engines, [
-      { name: 'dataFolder', state: 'ready' },
-      { name: 'catalog', state: 'ready' },
-    ]);
-    assert.ok(existsSync(dataFolder), 'the server creates its data folder');
-
-    assert.equal(await server.stop(), 0, server.stderr());
+      const status = await server.connection.sendRequest(StatusRequest.type);
+      assert.equal(status.version, version);
+      assert.equal(status.pid, server.process.pid);
+      assert.equal(status.dataFolder, dataFolder);
+      assert.deepEqual(status.engines, [
+        { name: 'dataFolder', state: 'ready' },
+        { name: 'catalog', state: 'ready' },
+      ]);
+      assert.ok(existsSync(dataFolder), 'the server creates its data folder');
+    } finally {
+      // This test checks the exit code itself; on a failure above, still never leak the process.
+      const code = await server.stop();
+      assert.equal(code, 0, server.stderr());
+    }
   });
 
   it('resolves a relative data folder against the workspace folder', async () => {
-    const server = await startServer({ settings: settingsWith('lake'), workspaceFolder: scratch });
-    const status = await server.connection.sendRequest(StatusRequest.type);
-    assert.equal(status.dataFolder, join(scratch, 'lake'));
-    await server.stop();
+    await withServer({ settings: settingsWith('lake'), workspaceFolder: scratch }, async (server) => {
+      const status = await server.connection.sendRequest(StatusRequest.type);
+      assert.equal(status.dataFolder, join(scratch, 'lake'));
+    });
   });
 
   it('reports an unusable data folder as a failed engine with the cause, and stays up', async () => {
     const blocker = join(scratch, 'blocker');
     writeFileSync(blocker, 'a file, not a folder');
-    const server = await startServer({ settings: settingsWith(join(blocker, 'data')) });
-    const status = await server.connection.sendRequest(StatusRequest.type);
-    assert.equal(status.engines[0]?.state, 'failed');
-    assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
-    assert.equal(status.engines[1]?.state, 'failed', 'the catalog lives in that folder');
-    assert.match(status.engines[1]?.detail ?? '', /The catalog lives in the data folder, which cannot be used/);
-    assert.equal(await server.stop(), 0);
+    await withServer({ settings: settingsWith(join(blocker, 'data')) }, async (server) => {
+      const status = await server.connection.sendRequest(StatusRequest.type);
+      assert.equal(status.engines[0]?.state, 'failed');
+      assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
+      assert.equal(status.engines[1]?.state, 'failed', 'the catalog lives in that folder');
+      assert.match(status.engines[1]?.detail ?? '', /The catalog lives in the data folder, which cannot be used/);
+      assert.equal(await server.connection.sendRequest(StatusRequest.type).then(() => 'answers'), 'answers', 'the server stays up');
+    });
   });
 
   it('moves to a new data folder when the setting changes, and says so', async () => {
-    const server = await startServer({ settings: settingsWith(join(scratch, 'first')) });
-    await server.connection.sendRequest(StatusRequest.type);
-    const second = join(scratch, 'second');
-    const announced = new Promise<ServerStatus>((resolve) => {
-      server.connection.onNotification(DidChangeStatusNotification.type, (status) => {
-        if (status.dataFolder === second && status.engines.every((engine) => engine.state !== 'starting')) resolve(status);
+    await withServer({ settings: settingsWith(join(scratch, 'first')) }, async (server) => {
+      await server.connection.sendRequest(StatusRequest.type);
+      const second = join(scratch, 'second');
+      const announced = new Promise<ServerStatus>((resolve) => {
+        server.connection.onNotification(DidChangeStatusNotification.type, (status) => {
+          if (status.dataFolder === second && status.engines.every((engine) => engine.state !== 'starting')) resolve(status);
+        });
       });
+      await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(second));
+      assert.equal((await announced).engines[0]?.state, 'ready');
+      assert.equal((await server.connection.sendRequest(StatusRequest.type)).dataFolder, second);
     });
-    await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(second));
-    assert.equal((await announced).engines[0]?.state, 'ready');
-    assert.equal((await server.connection.sendRequest(StatusRequest.type)).dataFolder, second);
-    await server.stop();
   });
 });

@@ -58,3 +58,13 @@ export async function startServer(options: InitializationOptions): Promise<Runni
     },
   };
 }
+
+/** Runs `work` against a fresh server and stops it whatever happens, so a failure cannot leak it. */
+export async function withServer<T>(options: InitializationOptions, work: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(options);
+  try {
+    return await work(server);
+  } finally {
+    if (server.process.exitCode === null) await server.stop().catch(() => server.process.kill('SIGKILL'));
+  }
+}
