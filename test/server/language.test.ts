@@ -212,6 +212,32 @@ describe('language features over LSP', () => {
     assert.equal(stats.usage_by_action.inserted, 1);
   });
 
+  it('completes the front matter: its keys, a declaration\'s keys, variable types, dialects and catalog templates', async () => {
+    const text = [
+      '{{!-- neurolake',
+      '{',
+      '  "dialects": ["postgresql", ""],',
+      '  "variables": [',
+      '    { "name": "target", "type": "" },',
+      '    { "" }',
+      '  ],',
+      '  "catalog": ""',
+      '}',
+      '--}}',
+      'select 1',
+    ].join('\n');
+    const { uri } = await open('front.sql.hbs', text, 'handlebars');
+    const labels = async (line: number, character: number): Promise<string[]> => (await completion(uri, line, character)).items.map((item) => item.label);
+
+    const types = await completion(uri, 4, 33);
+    assert.deepEqual(types.items.map((item) => item.label), ['identifier', 'column_list', 'string', 'number', 'boolean']);
+    assert.deepEqual(types.items[0]?.textEdit, { range: range(4, 32, 4, 34), newText: '"identifier"' });
+    assert.deepEqual((await labels(5, 7)).sort(), ['default', 'description', 'name', 'required', 'type']);
+    assert.ok((await labels(2, 31)).includes('snowflake'), 'dialects are offered in the dialects list');
+    assert.ok((await labels(7, 14)).includes('SCD Type 2 (timestamp strategy)'), 'catalog templates are offered for "catalog"');
+    assert.deepEqual((await completion(uri, 10, 3)).items.filter((item) => item.label === 'identifier'), [], 'nothing of the front matter outside it');
+  });
+
   it('leaves HTML Handlebars templates alone: no diagnostics, no template completions', async () => {
     const { uri, diagnostics } = await open('card.hbs', '<h1>{{title}}</h1>\n{{#each items}}<li>{{name}}</li>{{/each}}\n', 'handlebars');
     assert.deepEqual(diagnostics, []);

@@ -24,6 +24,8 @@ import { patternSnippet, type PatternSnippet } from '../../engines/templates/sni
 import { type VariableInfo } from '../../engines/templates/templateDocument';
 import { RecordPatternInsertedCommand, type PatternCompletionData } from '../../protocol';
 import { type LanguageDocuments } from './documents';
+import { frontMatterItems } from './frontMatterCompletion';
+import { parseFrontMatter } from '../../engines/templates/frontMatter';
 
 /** Patterns offered at once; the list is incomplete, so typing more asks again. */
 export const MAX_PATTERN_ITEMS = 20;
@@ -52,7 +54,12 @@ export function registerCompletion(connection: Connection, docs: LanguageDocumen
     if (document === undefined) return null;
     const offset = document.offsetAt(params.position);
     const inside = mustacheAt(docs.mustaches(document), offset);
-    if (inside !== undefined) return inside.kind === 'comment' ? null : await mustacheItems(docs, document, inside, offset);
+    if (inside !== undefined && inside.kind === 'comment') {
+      const frontMatter = docs.isTemplate(document) ? parseFrontMatter(document.getText()) : undefined;
+      const inJson = frontMatter !== undefined && frontMatter.json.start <= offset && offset <= frontMatter.json.end;
+      return inJson ? await frontMatterItems(docs, document, frontMatter, offset) : null;
+    }
+    if (inside !== undefined) return await mustacheItems(docs, document, inside, offset);
     // Space and `(` trigger completion for helper arguments; outside `{{ }}` they mean nothing.
     if (params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter) return null;
     return patternItems(docs, document, params, token, snippets);
