@@ -112,6 +112,8 @@ export class Ctx implements vscode.Disposable {
         { scheme: 'file', language: 'sql' },
         { scheme: 'untitled', language: 'sql' },
         // SQL templates only: other Handlebars files (HTML templates) must not get SQL formatting.
+        { scheme: 'file', language: 'sql-template' },
+        { scheme: 'untitled', language: 'sql-template' },
         { scheme: 'file', pattern: '**/*.sql.hbs' },
       ],
       initializationOptions,

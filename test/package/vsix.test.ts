@@ -38,6 +38,8 @@ describe('the packaged .vsix', () => {
       /^\[Content_Types\]\.xml$/,
       /^extension\/dist\/(extension|server|cli)\.js$/,
       /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
+      // The SQL Template language: its grammar and editor configuration.
+      /^extension\/media\/sql-template\.(tmLanguage|language-configuration)\.json$/,
       /^extension\/snippets\/[\w.-]+\.json$/,
       /^extension\/package\.json$/,
       /^extension\/(readme\.md|changelog\.md|LICENSE\.txt)$/i,
@@ -55,6 +57,9 @@ describe('the packaged .vsix', () => {
       'extension/media/neurolake.png',
       'extension/snippets/sql.json',
       'extension/package.json',
+      // Every file package.json points at must ship, or VS Code fails to load that contribution.
+      ...manifest.contributes.grammars.map((g) => `extension/${g.path.replace(/^\.\//, '')}`),
+      ...manifest.contributes.languages.map((l) => `extension/${l.configuration.replace(/^\.\//, '')}`),
     ]) {
       assert.ok(entries.includes(required), `${required} missing from the .vsix`);
     }

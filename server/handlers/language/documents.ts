@@ -34,12 +34,13 @@ export class LanguageDocuments {
   }
 
   /**
-   * `*.sql.hbs` files, and files that start with a NeuroLake front matter. Not every Handlebars
+   * `*.sql.hbs` files (language `sql-template`), and files that start with a NeuroLake front matter. Not every Handlebars
    * file: an HTML template (Ember, Express) is none of NeuroLake's business.
    */
   isTemplate(document: TextDocument): boolean {
     const cached = this.entry(document);
-    cached.isTemplate ??= /\.sql\.hbs$/i.test(document.uri) || parseFrontMatter(document.getText()) !== undefined;
+    cached.isTemplate ??=
+      document.languageId === 'sql-template' || /\.sql\.hbs$/i.test(document.uri) || parseFrontMatter(document.getText()) !== undefined;
     return cached.isTemplate;
   }
 
