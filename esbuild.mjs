@@ -28,6 +28,8 @@ const common = {
 const entries = [
   // `vscode` is provided by the extension host and must never be bundled.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The language client library, loaded by the extension once it has activated (see src/ctx.ts).
+  { ...common, entryPoints: ['src/client/languageClient.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
   {
     ...common,

@@ -1,8 +1,10 @@
 // The extension's shared context: the log channel, the language client and its state.
 // Commands and views get a Ctx and ask it for the server; they never hold the client themselves.
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { join } from 'node:path';
 import type { RequestType } from 'vscode-languageclient';
+import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
+import type * as ClientModule from './client/languageClient';
 import {
   DidChangeCatalogNotification,
   DidChangeSettingsNotification,
@@ -14,7 +16,14 @@ import {
 import type { ServerState } from './api';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
 import { CrashPolicy, type CrashDecision } from './crashPolicy';
-import { BoundedRestartErrorHandler } from './errorHandler';
+
+type ClientLibrary = typeof ClientModule;
+
+/** dist/client.js, next to dist/extension.js; a runtime path so esbuild leaves it a separate file. */
+function loadClientLibrary(): ClientLibrary {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(__dirname, 'client.js')) as ClientLibrary;
+}
 
 const CLIENT_ID = 'neurolake';
 
@@ -28,6 +37,7 @@ export class Ctx implements vscode.Disposable {
   private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
+  private library: ClientLibrary | undefined;
 
   /** Fires on every server state change; the status bar and tests wait on it. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -71,7 +81,7 @@ export class Ctx implements vscode.Disposable {
   /** The running client; waits for start-up, and says plainly when the server is down. */
   async runningClient(): Promise<LanguageClient> {
     const client = await this.start();
-    if (client.state !== State.Running) {
+    if (client.state !== this.library?.State.Running) {
       throw new Error('The NeuroLake server is not running. Run "NeuroLake: Restart Server" or see the NeuroLake log.');
     }
     return client;
@@ -79,13 +89,15 @@ export class Ctx implements vscode.Disposable {
 
   async status(): Promise<ServerStatus> {
     const client = await this.runningClient();
-    return client.sendRequest(StatusRequest.type);
+    return client.sendRequest<ServerStatus>(StatusRequest.method);
   }
 
   /** Sends a protocol request once the server runs; its error message is the engine's own words. */
   async request<P, R, E>(type: RequestType<P, R, E>, params: P, token?: vscode.CancellationToken): Promise<R> {
     const client = await this.runningClient();
-    return client.sendRequest(type, params, token);
+    // By method name: the message types are built by this bundle's copy of vscode-jsonrpc, the
+    // client by dist/client.js's, and jsonrpc recognises its own parameter markers by identity.
+    return client.sendRequest<R>(type.method, params, token);
   }
 
   async dispose(): Promise<void> {
@@ -96,6 +108,11 @@ export class Ctx implements vscode.Disposable {
   }
 
   private async createAndStart(): Promise<LanguageClient> {
+    // Loading the client library takes tens of milliseconds; yield first so that happens after
+    // activate() has returned and the editor has moved on, not inside it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const library = (this.library ??= loadClientLibrary());
+    const { LanguageClient, TransportKind, BoundedRestartErrorHandler } = library;
     const { settings, problems } = readSettings();
     for (const problem of problems) {
       this.log.warn(problem.message);
@@ -123,9 +140,9 @@ export class Ctx implements vscode.Disposable {
     const client = new LanguageClient(CLIENT_ID, 'NeuroLake', serverOptions, clientOptions);
     this.client = client;
     this.disposables.push(
-      client.onDidChangeState(({ newState }) => this.setState(toServerState(newState))),
-      client.onNotification(DidChangeStatusNotification.type, (status) => this.statusEmitter.fire(status)),
-      client.onNotification(DidChangeCatalogNotification.type, ({ ids }) => this.catalogEmitter.fire(ids)),
+      client.onDidChangeState(({ newState }) => this.setState(toServerState(library.State, newState))),
+      client.onNotification(DidChangeStatusNotification.method, (status: ServerStatus) => this.statusEmitter.fire(status)),
+      client.onNotification(DidChangeCatalogNotification.method, ({ ids }: { ids: readonly string[] }) => this.catalogEmitter.fire(ids)),
     );
     this.setState('starting');
     try {
@@ -140,8 +157,8 @@ export class Ctx implements vscode.Disposable {
   private pushSettings(): void {
     const { settings, problems } = readSettings();
     for (const problem of problems) void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
-    if (this.client?.state === State.Running) {
-      this.client.sendNotification(DidChangeSettingsNotification.type, settings).catch((error: unknown) => {
+    if (this.client !== undefined && this.client.state === this.library?.State.Running) {
+      this.client.sendNotification(DidChangeSettingsNotification.method, settings).catch((error: unknown) => {
         this.log.error(`Could not send new settings to the server: ${String(error)}`);
       });
     }
@@ -170,13 +187,13 @@ export class Ctx implements vscode.Disposable {
   }
 }
 
-function toServerState(state: State): ServerState {
+function toServerState(states: typeof State, state: State): ServerState {
   switch (state) {
-    case State.Running:
+    case states.Running:
       return 'running';
-    case State.Starting:
+    case states.Starting:
       return 'starting';
-    case State.Stopped:
+    default:
       return 'stopped';
   }
 }

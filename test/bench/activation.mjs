@@ -13,7 +13,8 @@ const LAUNCHES = Number(process.env.NEUROLAKE_BENCH_LAUNCHES ?? 5);
 const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(1);
 console.log('bundle sizes (production):');
-for (const bundle of ['extension', 'server', 'cli']) {
+// client.js is the language client library, loaded just after activate() returns.
+for (const bundle of ['extension', 'client', 'server', 'cli']) {
   const file = join(repoRoot, 'dist', `${bundle}.js`);
   const bytes = statSync(file).size;
   const gzip = gzipSync(readFileSync(file)).length;

@@ -36,7 +36,7 @@ describe('the packaged .vsix', () => {
     const allowed = [
       /^extension\.vsixmanifest$/,
       /^\[Content_Types\]\.xml$/,
-      /^extension\/dist\/(extension|server|cli)\.js$/,
+      /^extension\/dist\/(extension|client|server|cli)\.js$/,
       /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
       // The SQL Template language: its grammar and editor configuration.
       /^extension\/media\/sql-template\.(tmLanguage|language-configuration)\.json$/,
@@ -51,6 +51,7 @@ describe('the packaged .vsix', () => {
   it('has everything the extension needs at run time', () => {
     for (const required of [
       'extension/dist/extension.js',
+      'extension/dist/client.js',
       'extension/dist/server.js',
       'extension/dist/cli.js',
       'extension/media/neurolake.svg',
