@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { NeuroLakeApi } from '../../src/api';
 import type { CatalogEntry, CatalogSearchResult, ImportReport, SearchQuery } from '../../server/protocol';
 import { waitFor } from './waitFor';
+import { SCD2_PARTS, SCD2_VALUES } from './scd2Expectations';
 import { closeEverything, indentWithTwoSpaces, run, sqlEditor } from './workbench';
 
 const EXTENSION_ID = 'neurolake.neurolake';
@@ -226,38 +227,13 @@ suite('Catalog in VS Code', () => {
     const editor = await sqlEditor();
     await run('neurolake.catalog.insert', SCD2, {
       // Every variable, the optional ones at their defaults: a value left out is asked for.
-      values: {
-        target: 'analytics.dim_customer',
-        source: 'staging.customers',
-        unique_key: ['customer_id'],
-        value_columns: ['name', 'email', 'updated_at'],
-        updated_at: 'updated_at',
-        valid_from: 'valid_from',
-        valid_to: 'valid_to',
-        is_current: 'is_current',
-      },
+      values: SCD2_VALUES,
       dialect: 'postgresql',
     });
     const sql = editor.document.getText();
     assert.ok(sql.startsWith('-- SCD Type 2 of analytics.dim_customer from staging.customers'), `the SQL does not start with its header comment:\n${sql}`);
     assert.ok(!sql.includes('{{') && !sql.includes('}}'), `template syntax left in the SQL:\n${sql}`);
-    for (const part of [
-      'BEGIN;',
-      [
-        'UPDATE analytics.dim_customer AS t',
-        'SET',
-        '  valid_to = s.updated_at,',
-        '  is_current = FALSE',
-        'FROM',
-        '  staging.customers AS s',
-        'WHERE',
-        '  t.customer_id = s.customer_id',
-        '  AND t.is_current',
-        '  AND s.updated_at > t.valid_from;',
-      ].join('\n'),
-      'INSERT INTO\n  analytics.dim_customer (\n    customer_id,\n    name,\n    email,\n    updated_at,\n    valid_from,\n    valid_to,\n    is_current\n  )',
-      'COMMIT;',
-    ]) {
+    for (const part of SCD2_PARTS) {
       assert.ok(sql.includes(part), `the SCD2 SQL lacks\n${part}\n--- it is:\n${sql}`);
     }
     const usage = (await found('scd2', SCD2))?.usage;
