@@ -119,7 +119,7 @@ export class Catalog {
 
   /** Saves edited content as a new version (when anything changed), bumped by what changed. */
   async update(idOrName: string, changes: Record<string, unknown>): Promise<CatalogEntry> {
-    const id = this.resolve(idOrName).id;
+    const id = (await this.resolveFresh(idOrName)).id;
     return this.store.commit((state) => {
       const record = this.writableRecord(id, state.records);
       const current = currentEntry(record);
@@ -140,7 +140,7 @@ export class Catalog {
 
   /** Copies any entry (built-ins included) under a new name, as an editable entry of your own. */
   async copy(idOrName: string, name: string): Promise<CatalogEntry> {
-    const source = this.resolve(idOrName);
+    const source = await this.resolveFresh(idOrName);
     const { id: _id, version: _v, createdAt: _c, updatedAt: _u, deprecated: _d, deletedAt: _x, builtin: _b, ...content } = source;
     return this.register({ ...content, name, owner: this.options.owner });
   }
@@ -162,6 +162,15 @@ export class Catalog {
         ? `No catalog entry has the id or name "${idOrName}".`
         : `"${known.name}" has no version ${version}; it has ${this.versions(known.id).map((v) => v.version).join(', ')}.`,
     );
+  }
+
+  /**
+   * Like resolve, for changes: an entry another window registered a moment ago may not have
+   * reached this process yet, so a miss catches up with the files once before giving up.
+   */
+  private async resolveFresh(idOrName: string): Promise<CatalogEntry> {
+    if (this.get(idOrName) === undefined) await this.refresh();
+    return this.resolve(idOrName);
   }
 
   versions(idOrName: string): CatalogEntry[] {
@@ -246,11 +255,10 @@ export class Catalog {
   }
 
   async recordUsage(idOrName: string, action: UsageAction): Promise<EntryUsage> {
-    const id = this.resolve(idOrName).id;
-    return this.store.commit((state) => ({
-      op: { t: 'use', id, action, at: this.now() },
-      result: state.usage.get(id) ?? { counts: { inserted: 0, rendered: 0, executed: 0 } },
-    })).then(() => this.store.state.usage.get(id)!);
+    const id = (await this.resolveFresh(idOrName)).id;
+    await this.store.commit(() => ({ op: { t: 'use', id, action, at: this.now() }, result: undefined }));
+    // Applied by the commit: the counts now include this use (and any other process's before it).
+    return this.store.state.usage.get(id)!;
   }
 
   stats(mostUsed = 10): CatalogStats {
@@ -366,7 +374,7 @@ export class Catalog {
     idOrName: string,
     change: (record: CatalogRecord) => CatalogRecord,
   ): Promise<CatalogEntry> {
-    const id = this.resolve(idOrName).id;
+    const id = (await this.resolveFresh(idOrName)).id;
     return this.store.commit((state) => {
       const record = change(this.writableRecord(id, state.records));
       return { op: { t: 'put', record }, result: currentEntry(record) };

@@ -112,17 +112,17 @@ export class CatalogStore {
         return result;
       });
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.serialise(run);
   }
 
   /** Picks up other processes' changes; true when anything changed. Cheap when nothing did. */
-  async refresh(): Promise<boolean> {
-    this.assertOpen();
-    const before = `${this.generation}:${this.journalOffset}:${this.snapshotSignature?.mtimeMs}`;
-    await this.catchUp(false);
-    return before !== `${this.generation}:${this.journalOffset}:${this.snapshotSignature?.mtimeMs}`;
+  refresh(): Promise<boolean> {
+    return this.serialise(async () => {
+      this.assertOpen();
+      const before = `${this.generation}:${this.journalOffset}:${this.snapshotSignature?.mtimeMs}`;
+      await this.catchUp(false);
+      return before !== `${this.generation}:${this.journalOffset}:${this.snapshotSignature?.mtimeMs}`;
+    });
   }
 
   /** Rewrites the snapshot with everything in the journal, then starts a new, empty journal. */
@@ -149,6 +149,14 @@ export class CatalogStore {
         await rm(oldJournal, { force: true });
       });
     };
+    return this.serialise(run);
+  }
+
+  /**
+   * Runs one reader or writer of the files at a time in this process: two catch-ups reading the
+   * journal from the same offset at once would apply its lines twice (usage counted double).
+   */
+  private serialise<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;

@@ -116,6 +116,18 @@ describe('catalog persistence', () => {
     assert.equal(reopened.list().length, 80, 'all 80 registers are in the file after both closed');
   });
 
+  it("a refresh racing this process's own change applies another process's lines once", async () => {
+    const a = await scratch.open({ store: { idleCompactMs: 60_000 } });
+    const b = await scratch.open({ store: { idleCompactMs: 60_000 } });
+    const entry = await a.register(pipeline('counted'));
+    for (let i = 0; i < 20; i++) await b.recordUsage(entry.id, 'executed');
+    // The file watcher refreshes while a command records a use: both read the journal b wrote.
+    await Promise.all([a.refresh(), a.refresh(), a.recordUsage(entry.id, 'executed'), a.refresh()]);
+    assert.equal(a.usage(entry.id)?.counts.executed, 21);
+    await b.refresh();
+    assert.equal(b.usage(entry.id)?.counts.executed, 21);
+  });
+
   it('the view of another process follows through change events', async () => {
     const a = await scratch.open({ store: { idleCompactMs: 60_000 } });
     const b = await scratch.open({ store: { idleCompactMs: 60_000 } });
