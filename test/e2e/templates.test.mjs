@@ -2,24 +2,13 @@
 // the completion list with the template's declared variables and NeuroLake's helpers; in a `.sql`
 // file, typing `scd2` lists the SCD2 patterns.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { visible, workbenchSuite } from './workbench.mjs';
 
-const TEMPLATE = [
-  '{{!-- neurolake',
-  '{',
-  '  "dialects": ["postgresql", "duckdb"],',
-  '  "variables": [',
-  '    { "name": "table", "type": "identifier", "description": "Orders table to read" },',
-  '    { "name": "since", "type": "string", "description": "Earliest order day", "default": "2024-01-01" }',
-  '  ]',
-  '}',
-  '--}}',
-  'select * from {{ident table}} where ordered_on >= {{literal since}}',
-  '',
-].join('\n');
+/** The template the VS Code tests use too: `table` and `since` declared in its front matter. */
+const TEMPLATE = readFileSync(new URL('../fixtures/orders.sql.hbs', import.meta.url), 'utf8');
 
 describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   const step = workbenchSuite({ before, after, afterEach, it }, 'templates-');

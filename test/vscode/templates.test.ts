@@ -15,20 +15,14 @@ const EXTENSION_ID = 'neurolake.neurolake';
 const SCD2 = 'builtin.scd2.timestamp';
 const SCD2_NAME = 'SCD Type 2 (timestamp strategy)';
 
-/** A template file's front matter declaring `table` and `since`, then its SQL (line 10). */
-const FRONT_MATTER = [
-  '{{!-- neurolake',
-  '{',
-  '  "dialects": ["postgresql", "duckdb"],',
-  '  "variables": [',
-  '    { "name": "table", "type": "identifier", "description": "Orders table to read" },',
-  '    { "name": "since", "type": "string", "description": "Earliest order day", "default": "2024-01-01" }',
-  '  ]',
-  '}',
-  '--}}',
-];
-const BODY_LINE = FRONT_MATTER.length;
-const ORDERS = [...FRONT_MATTER, 'select * from {{ident table}} where ordered_on >= {{literal since}}', ''].join('\n');
+/**
+ * A template declaring `table` and `since` in its front matter, then its SQL; shared with the UI
+ * test. This bundle runs from out/test/vscode, the fixture stays in test/fixtures.
+ */
+const ORDERS = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'orders.sql.hbs'), 'utf8');
+/** The body's first line: the one after the front matter's `--}}`. */
+const BODY_LINE = ORDERS.split('\n').indexOf('--}}') + 1;
+const FRONT_MATTER = ORDERS.split('\n').slice(0, BODY_LINE);
 
 
 let workspace: string;
