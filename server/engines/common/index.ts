@@ -1,0 +1,2 @@
+// Plain building blocks shared by every engine: progress and cancellation of long work.
+export * from './progress';
