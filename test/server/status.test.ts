@@ -23,7 +23,7 @@ describe('NeuroLake server over LSP', () => {
     try {
       assert.deepEqual(server.initializeResult.serverInfo, { name: 'NeuroLake', version });
 
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.version, version);
       assert.equal(status.pid, server.process.pid);
       assert.equal(status.dataFolder, dataFolder);
@@ -41,7 +41,7 @@ describe('NeuroLake server over LSP', () => {
 
   it('resolves a relative data folder against the workspace folder', async () => {
     await withServer({ settings: settingsWith('lake'), workspaceFolder: scratch }, async (server) => {
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.dataFolder, join(scratch, 'lake'));
     });
   });
@@ -50,27 +50,27 @@ describe('NeuroLake server over LSP', () => {
     const blocker = join(scratch, 'blocker');
     writeFileSync(blocker, 'a file, not a folder');
     await withServer({ settings: settingsWith(join(blocker, 'data')) }, async (server) => {
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.engines[0]?.state, 'failed');
       assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
       assert.equal(status.engines[1]?.state, 'failed', 'the catalog lives in that folder');
       assert.match(status.engines[1]?.detail ?? '', /The catalog lives in the data folder, which cannot be used/);
-      assert.equal(await server.connection.sendRequest(StatusRequest.type).then(() => 'answers'), 'answers', 'the server stays up');
+      assert.equal(await server.request(StatusRequest).then(() => 'answers'), 'answers', 'the server stays up');
     });
   });
 
   it('moves to a new data folder when the setting changes, and says so', async () => {
     await withServer({ settings: settingsWith(join(scratch, 'first')) }, async (server) => {
-      await server.connection.sendRequest(StatusRequest.type);
+      await server.request(StatusRequest);
       const second = join(scratch, 'second');
       const announced = new Promise<ServerStatus>((resolve) => {
-        server.connection.onNotification(DidChangeStatusNotification.type, (status) => {
+        server.onNotification(DidChangeStatusNotification, (status) => {
           if (status.dataFolder === second && status.engines.every((engine) => engine.state !== 'starting')) resolve(status);
         });
       });
-      await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(second));
+      await server.notify(DidChangeSettingsNotification, settingsWith(second));
       assert.equal((await announced).engines[0]?.state, 'ready');
-      assert.equal((await server.connection.sendRequest(StatusRequest.type)).dataFolder, second);
+      assert.equal((await server.request(StatusRequest)).dataFolder, second);
     });
   });
 });

@@ -14,7 +14,13 @@ import {
   type InitializeResult,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { normaliseSettings, type InitializationOptions, type NeuroLakeSettings } from '../../../server/protocol';
+import {
+  normaliseSettings,
+  type InitializationOptions,
+  type NeuroLakeSettings,
+  type NotificationDescriptor,
+  type RequestDescriptor,
+} from '../../../server/protocol';
 
 export interface RunningServer {
   readonly connection: ProtocolConnection;
@@ -22,6 +28,10 @@ export interface RunningServer {
   readonly initializeResult: InitializeResult;
   /** Everything the server wrote to stderr, for assertion messages. */
   stderr(): string;
+  /** Sends one of NeuroLake's own requests, typed by its protocol descriptor. */
+  request<P, R, E>(descriptor: RequestDescriptor<P, R, E>, ...params: P extends void ? [] : [P]): Promise<R>;
+  notify<P>(descriptor: NotificationDescriptor<P>, params: P): Promise<void>;
+  onNotification<P>(descriptor: NotificationDescriptor<P>, handler: (params: P) => void): { dispose(): void };
   /** shutdown + exit, as an editor closes it; resolves to the exit code. */
   stop(): Promise<number | null>;
 }
@@ -48,6 +58,10 @@ export async function startServer(options: InitializationOptions): Promise<Runni
     process: child,
     initializeResult,
     stderr: () => stderr,
+    request: <P, R, E>(descriptor: RequestDescriptor<P, R, E>, ...params: P extends void ? [] : [P]) =>
+      params.length === 0 ? connection.sendRequest<R>(descriptor.method) : connection.sendRequest<R>(descriptor.method, params[0]),
+    notify: (descriptor, params) => connection.sendNotification(descriptor.method, params),
+    onNotification: (descriptor, handler) => connection.onNotification(descriptor.method, handler),
     async stop() {
       const exited = once(child, 'exit');
       await connection.sendRequest(ShutdownRequest.type);
