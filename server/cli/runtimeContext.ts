@@ -1,7 +1,7 @@
 // The one way a CLI command opens NeuroLake: the same Runtime the language server opens, for the
 // same data folder and catalog file (flags, then $NEUROLAKE_HOME / $NEUROLAKE_CATALOG_FILE, then
 // the defaults), always closed afterwards so files are complete.
-import { Runtime, type EngineName, type Location } from '../runtime';
+import { Runtime, type DefaultEngines, type Location } from '../runtime';
 import { type Io } from './output';
 
 export interface CliContext {
@@ -12,7 +12,7 @@ export interface CliContext {
 
 export interface RuntimeUse {
   /** The engines the command uses; default: all of them (`neurolake status`). */
-  readonly only?: readonly EngineName[];
+  readonly only?: readonly (keyof DefaultEngines)[];
   /** Print warnings (a damaged file kept aside) on stderr as they happen. */
   readonly warnings?: boolean;
 }

@@ -20,7 +20,7 @@ export interface RuntimeOptions<R extends EngineRegistry = DefaultEngines> {
   /** Keep engines in step with other processes writing the same files (the server: yes). */
   readonly watch?: boolean;
   /** Open only these engines (a CLI command opens what it uses); default: every registered one. */
-  readonly only?: readonly (keyof R & EngineName)[];
+  readonly only?: readonly NoInfer<keyof R & EngineName>[];
   /** The engines to open; tests pass their own. Default: ./engines.ts. */
   readonly engines?: R;
   /** Problems worth telling the user that did not stop an engine (a corrupt file kept aside). */

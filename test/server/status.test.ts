@@ -1,11 +1,13 @@
 // The real server over a real LSP connection: start-up, the status request, live settings, exit.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { version } from '../../package.json';
 import {
+  CatalogListRequest,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -72,5 +74,37 @@ describe('NeuroLake server over LSP', () => {
       assert.equal((await announced).engines[0]?.state, 'ready');
       assert.equal((await server.request(StatusRequest)).dataFolder, second);
     });
+  });
+
+  it('opens the catalog file NEUROLAKE_CATALOG_FILE names, as the CLI does; the setting wins over it', async () => {
+    const teamFile = join(scratch, 'team', 'catalog.json');
+    const cli = spawnSync(
+      process.execPath,
+      ['dist/cli.js', 'catalog', 'register', 'business-logic', '--name', 'team_rule', '--expression', 'true', '--domain', 'sales'],
+      { env: { ...process.env, NEUROLAKE_CATALOG_FILE: teamFile }, encoding: 'utf8' },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+
+    await withServer(
+      { settings: settingsWith(join(scratch, 'env-data')) },
+      async (server) => {
+        const status = await server.request(StatusRequest);
+        assert.equal(status.catalogFile, teamFile);
+        const rules = await server.request(CatalogListRequest, { kind: 'businessLogic' });
+        assert.deepEqual(rules.map((entry) => entry.name), ['team_rule'], 'the entry the CLI registered');
+
+        const ownFile = join(scratch, 'own', 'catalog.json');
+        const moved = new Promise<ServerStatus>((resolve) => {
+          server.onNotification(DidChangeStatusNotification, (next) => {
+            if (next.catalogFile === ownFile && next.engines.every((engine) => engine.state !== 'starting')) resolve(next);
+          });
+        });
+        const settings = settingsWith(join(scratch, 'env-data'));
+        await server.notify(DidChangeSettingsNotification, { ...settings, catalog: { file: ownFile } });
+        assert.equal((await moved).catalogFile, ownFile);
+        assert.deepEqual(await server.request(CatalogListRequest, { kind: 'businessLogic' }), []);
+      },
+      { NEUROLAKE_CATALOG_FILE: teamFile },
+    );
   });
 });

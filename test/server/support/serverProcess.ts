@@ -40,8 +40,9 @@ export function settingsWith(dataFolder: string): NeuroLakeSettings {
   return { ...normaliseSettings(() => undefined).settings, dataFolder };
 }
 
-export async function startServer(options: InitializationOptions): Promise<RunningServer> {
-  const child = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `env` is added to this process's environment, as a shell that exported it would start the editor. */
+export async function startServer(options: InitializationOptions, env: Readonly<Record<string, string>> = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -74,8 +75,12 @@ export async function startServer(options: InitializationOptions): Promise<Runni
 }
 
 /** Runs `work` against a fresh server and stops it whatever happens, so a failure cannot leak it. */
-export async function withServer<T>(options: InitializationOptions, work: (server: RunningServer) => Promise<T>): Promise<T> {
-  const server = await startServer(options);
+export async function withServer<T>(
+  options: InitializationOptions,
+  work: (server: RunningServer) => Promise<T>,
+  env: Readonly<Record<string, string>> = {},
+): Promise<T> {
+  const server = await startServer(options, env);
   try {
     return await work(server);
   } finally {
