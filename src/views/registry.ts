@@ -3,32 +3,24 @@
 import * as vscode from 'vscode';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
-import { LoadingTreeProvider } from './loadingTree';
+import { EmptyTreeProvider } from './emptyTree';
 
 export class ViewRegistry implements vscode.Disposable {
   readonly catalog: CatalogTreeProvider;
-  private readonly others: LoadingTreeProvider[];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(ctx: Ctx) {
     this.catalog = new CatalogTreeProvider(ctx);
-    // No engine stores rows for these yet, so each is empty and shows its welcome content.
-    const storage = new LoadingTreeProvider(async () => []);
-    const workloads = new LoadingTreeProvider(async () => []);
-    this.others = [storage, workloads];
     this.disposables.push(
       this.catalog,
-      storage,
-      workloads,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
-      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: storage }),
-      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: workloads }),
+      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
+      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: new EmptyTreeProvider() }),
     );
   }
 
   refreshAll(): void {
     this.catalog.refresh();
-    for (const provider of this.others) provider.refresh();
   }
 
   dispose(): void {
