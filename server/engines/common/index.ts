@@ -2,3 +2,4 @@
 // writes that are acknowledged only once they are durable.
 export * from './durableFile';
 export * from './progress';
+export * from './fileLock';
