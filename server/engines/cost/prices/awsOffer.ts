@@ -75,7 +75,8 @@ export function importAwsOffer(file: string | unknown, base: PriceBook, fileName
     const perGb = (usageType: string | undefined): number | undefined => firstPrice(usageType)?.usd;
     const per1000 = (usageType: string | undefined): number | undefined => {
       const price = firstPrice(usageType);
-      return price === undefined ? undefined : price.usd * 1000;
+      // Priced per request in the file; rounded so $0.0000004 reads back as $0.0004 per 1,000.
+      return price === undefined ? undefined : Number((price.usd * 1000).toPrecision(12));
     };
     const storageClass = (tier: 'cloud' | 'archive'): StorageClassPrice => {
       const current = base.storage[tier];
