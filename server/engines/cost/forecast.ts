@@ -1,14 +1,15 @@
 // Next month's cost from the daily history.
 //
-// Method: additive Holt-Winters (ETS(A,Ad,A)) with a weekly season and a damped trend, smoothing
-// parameters chosen by least squares over a small grid. Why this one: the series is short (weeks
-// to a year of days), its strongest pattern is the working week (batch jobs on weekdays, quiet
-// weekends), and costs grow or shrink slowly. Additive seasonality copes with days near $0 that a
-// multiplicative model divides by; damping keeps a trend fitted on a few weeks from running away
-// over a 30-day horizon; a grid of a few hundred candidates is deterministic and fast at this
-// length, where a numerical optimiser buys nothing. The band is the model's own prediction
-// interval: one-step residual variance carried forward through the state equations, so the band
-// of a month's total accounts for errors adding up from day to day.
+// Method: additive Holt-Winters (ETS(A,Ad,A)) with a weekly season and a trend that may be
+// damped, its parameters chosen by least squares over a small grid. Why this one: the series is
+// short (weeks to a year of days), its strongest pattern is the working week (batch jobs on
+// weekdays, quiet weekends), and costs grow or shrink slowly. Additive seasonality copes with days
+// near $0 that a multiplicative model would divide by; a damping factor below 1, picked when the
+// history favours it, keeps a trend fitted on a few weeks from running away over a horizon of up
+// to two months; a grid of a few hundred candidates is deterministic and fast at this length,
+// where a numerical optimiser buys nothing. The band is the model's own prediction interval: the
+// one-step residual variance carried forward through the state equations, so the band of a
+// month's total accounts for errors adding up from day to day.
 import { addDays, daysBetween, daysInMonth, type Day } from './records';
 
 export const SEASON_DAYS = 7;
@@ -50,7 +51,7 @@ export type MonthForecast =
       readonly message: string;
     };
 
-export const FORECAST_METHOD = 'Holt-Winters additive, damped trend, weekly season';
+export const FORECAST_METHOD = 'Holt-Winters additive (ETS A,Ad,A), weekly season';
 
 export interface HoltWintersFit {
   readonly alpha: number;
@@ -68,7 +69,7 @@ export interface HoltWintersFit {
 const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
 const BETAS = [0, 0.01, 0.05, 0.1];
 const GAMMAS = [0.05, 0.1, 0.2, 0.3];
-const PHIS = [0.9, 0.95, 0.98];
+const PHIS = [0.9, 0.95, 0.98, 1];
 
 /** Fits the model to a series of at least MIN_HISTORY_DAYS values. */
 export function fitHoltWinters(values: readonly number[]): HoltWintersFit {
