@@ -182,6 +182,8 @@ function gbText(gb: number): string {
   return gb >= 1000 ? `${(gb / 1024).toFixed(2)} TB` : gb >= 10 ? `${gb.toFixed(0)} GB` : `${gb.toFixed(2)} GB`;
 }
 
+/** A share in percent, to a tenth where a whole number would round 99.5% up to a misleading 100%. */
 function pct(ratio: number): string {
-  return `${(ratio * 100).toFixed(0)}%`;
+  const whole = Math.round(ratio * 100);
+  return Math.abs(whole - ratio * 100) < 0.05 ? `${whole}%` : `${(ratio * 100).toFixed(1)}%`;
 }
