@@ -108,9 +108,9 @@ export function compareDeploymentModels(book: PriceBook, input: ComparisonInput)
   };
 }
 
-/** The local shares the records show: of GB-months kept, and of compute hours run. */
+/** The local shares the records show: of GB-months kept out of the archive, and of compute hours run. */
 export function measuredLocalShares(summary: CostSummary): LocalShares {
-  const storedGbMonths = Object.values(summary.storageByTier).reduce((total, tier) => total + tier.gbMonths, 0);
+  const storedGbMonths = summary.storageByTier.local.gbMonths + summary.storageByTier.cloud.gbMonths;
   const hours = summary.computeByTier.local.hours + summary.computeByTier.cloud.hours;
   return {
     ...(storedGbMonths > 0 ? { storage: summary.storageByTier.local.gbMonths / storedGbMonths } : {}),

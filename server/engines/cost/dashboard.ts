@@ -23,7 +23,7 @@ export interface DashboardInput {
   readonly records: CostRecords;
   readonly now: number;
   /** The local tier's capacity and how to build its placement policy, for the capacity curve. */
-  readonly localTier?: { readonly capacityBytes: number; readonly policyFor: LocalTierPolicyFactory };
+  readonly localTier?: { readonly capacityBytes: number; readonly policyFor: LocalTierPolicyFactory; readonly maxCapacityBytes?: number };
   /** A curve already replayed (the replay is the slow part; callers may keep it between changes). */
   readonly capacityCurve?: readonly CapacityPoint[];
   readonly computeLimits?: ComputeLimits;
@@ -74,7 +74,9 @@ export function dashboardData(input: DashboardInput): DashboardData {
     now,
     ...(records.objects !== undefined ? { objects: records.objects } : {}),
     ...(input.archiveAfterDays !== undefined ? { archiveAfterDays: input.archiveAfterDays } : {}),
-    ...(capacity !== undefined ? { capacity: { ...capacity, periodDays } } : {}),
+    ...(capacity !== undefined
+      ? { capacity: { ...capacity, periodDays, ...(input.localTier?.maxCapacityBytes !== undefined ? { maxBytes: input.localTier.maxCapacityBytes } : {}) } }
+      : {}),
     ...(input.computeLimits !== undefined ? { computeLimits: input.computeLimits } : {}),
   });
   return {
@@ -92,14 +94,17 @@ export function dashboardData(input: DashboardInput): DashboardData {
   };
 }
 
-/** The data kept on the last day, and a month of compute hours at the last 30 days' pace, on the size most used. */
+/**
+ * The data kept on the last day in the local and cloud tiers (the archive costs the same whichever
+ * model holds the rest), and a month of compute hours at the last 30 days' pace, on the size most used.
+ */
 function monthlyUsage(book: PriceBook, summary: CostSummary, records: CostRecords): { monthlyDataGb: number; monthlyComputeHours: number; computeSize: string } {
   const lastDay = summary.days[summary.days.length - 1]?.day;
   let monthlyDataGb = 0;
   let hours = 0;
   const sizes = new Map<string, number>();
   if (lastDay !== undefined) {
-    for (const record of records.storage) if (record.day === lastDay) monthlyDataGb += record.gbMonths * daysInMonth(lastDay);
+    for (const record of records.storage) if (record.day === lastDay && record.tier !== 'archive') monthlyDataGb += record.gbMonths * daysInMonth(lastDay);
     const firstOfWindow = summary.days[Math.max(0, summary.days.length - 30)]?.day ?? lastDay;
     for (const run of records.runs) {
       if (run.day >= firstOfWindow) hours += run.hours;

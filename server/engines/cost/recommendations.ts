@@ -33,7 +33,13 @@ export interface RecommendationInput {
   /** Objects unread this long are proposed for the archive (90 days unless told). */
   readonly archiveAfterDays?: number;
   /** The replayed hit-ratio curve, the current capacity (a point of the curve) and the days the replay covered. */
-  readonly capacity?: { readonly currentBytes: number; readonly curve: readonly CapacityPoint[]; readonly periodDays: number };
+  readonly capacity?: {
+    readonly currentBytes: number;
+    readonly curve: readonly CapacityPoint[];
+    readonly periodDays: number;
+    /** The most the local disk can give the tier; larger points of the curve are not proposed. */
+    readonly maxBytes?: number;
+  };
   readonly computeLimits?: ComputeLimits;
   /** Price of a local machine that could take over a workload type, and its life (the book's when absent). */
   readonly candidateMachine?: { readonly machineUsd: number; readonly lifeMonths?: number };
@@ -98,14 +104,15 @@ function localCapacity({ book, capacity }: RecommendationInput): Omit<Recommenda
     (((point.reads - point.hits) * perMonth) / 1000) * book.storage.cloud.readUsdPer1000;
   const current = capacity.curve.find((p) => p.capacityBytes === capacity.currentBytes);
   if (current === undefined) return undefined;
-  const best = capacity.curve.reduce((a, b) => (monthlyCost(b) < monthlyCost(a) - 1e-9 ? b : a), current);
+  const fits = capacity.curve.filter((p) => capacity.maxBytes === undefined || p.capacityBytes <= capacity.maxBytes);
+  const best = fits.reduce((a, b) => (monthlyCost(b) < monthlyCost(a) - 1e-9 ? b : a), current);
   if (best === current) return undefined;
   const grow = best.capacityBytes > current.capacityBytes;
   return {
     id: 'local-capacity',
     recommendation: `${grow ? 'Raise' : 'Lower'} the local tier's capacity from ${gbText(current.capacityBytes / GB)} to ${gbText(best.capacityBytes / GB)}`,
     impact:
-      `Replaying the last ${count(capacity.periodDays, 'day')} of reads through the placement policy, the local hit ratio goes from ${pct(current.hitRatio)} to ${pct(best.hitRatio)}` +
+      `Replaying the last ${count(Math.max(1, Math.round(capacity.periodDays)), 'day')} of reads through the placement policy, the local hit ratio goes from ${pct(current.hitRatio)} to ${pct(best.hitRatio)}` +
       ` and the data read from the cloud from ${gbText((current.missBytes / GB) * perMonth)} to ${gbText((best.missBytes / GB) * perMonth)} a month.`,
     estimated_savings_usd_month: monthlyCost(current) - monthlyCost(best),
     action: { kind: 'set-local-capacity', capacityBytes: best.capacityBytes },

@@ -84,6 +84,8 @@ describe('recommendations', () => {
     const expected = (600 * perMonth - 100) * 0.09 + ((600 - 3) * perMonth * 0.0004) / 1000 - 1 * 0.0023;
     assert.ok(Math.abs(rec.estimated_savings_usd_month - expected) < 1e-6, `${rec.estimated_savings_usd_month} vs ${expected}`);
     assert.equal(rec.priority, 'high');
+    const tight = recommend({ book: AWS_PRICES, summary, now: NOW, capacity: { currentBytes: 2 * GB, curve, periodDays, maxBytes: 2.5 * GB } });
+    assert.equal(tight.find((r) => r.id === 'local-capacity'), undefined, 'no capacity the disk cannot give');
   });
 
   it('proposes archiving the cloud objects unread for 90 days, largest first, never a pinned one', () => {

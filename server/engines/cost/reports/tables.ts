@@ -106,7 +106,7 @@ export function reportTables(data: DashboardData): ReportTable[] {
     ).map(([key, m, saved]) => ({ key, cells: [m.storageUsd, m.computeUsd, m.egressUsd, m.hardwareUsd, m.totalUsd, saved] })),
     note:
       `Hybrid keeps ${fmt(c.hybridShares.storage * 100, 0)}% of the data (${c.hybridShares.storageSource}) and ${fmt(c.hybridShares.compute * 100, 0)}% of the hours (${c.hybridShares.computeSource}) local; ` +
-      `cloud hours on the ${c.computeSize} machine.`,
+      `cloud hours on the ${c.computeSize} machine. The archive tier is left out: it costs the same in each model.`,
   });
 
   tables.push({
@@ -123,7 +123,7 @@ export function reportTables(data: DashboardData): ReportTable[] {
       id: 'hit_ratio_by_capacity',
       title: 'Local hit ratio by capacity',
       keyLabel: 'Capacity (GB)',
-      columns: [{ id: 'hit_ratio_pct', label: 'Hit ratio', unit: '%' }, { id: 'byte_hit_ratio_pct', label: 'Bytes served locally', unit: '%' }, { id: 'miss_gb', label: 'Read from the cloud', unit: 'GB' }, { id: 'current', label: 'Now', unit: 'text' }],
+      columns: [{ id: 'hit_ratio_pct', label: 'Hit ratio', unit: '%' }, { id: 'byte_hit_ratio_pct', label: 'Bytes served locally', unit: '%' }, { id: 'miss_gb', label: 'Read from the cloud (GB, replayed period)', unit: 'GB' }, { id: 'current', label: 'Now', unit: 'text' }],
       rows: data.capacity.curve.map((p) => ({ key: fmt(p.capacityBytes / GB, 2), cells: [p.hitRatio * 100, p.byteHitRatio * 100, p.missBytes / GB, p.capacityBytes === current ? 'current' : ''] })),
     });
   }
@@ -184,7 +184,7 @@ export function cellText(value: number | string | null, unit: Unit): string {
     case 'h':
       return fmt(value, 1);
     case 'months':
-      return fmt(value, 1);
+      return `${fmt(value, 1)} months`;
     default:
       return fmt(value, 0);
   }
