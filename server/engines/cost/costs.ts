@@ -48,11 +48,22 @@ type MutableCompute = { -readonly [K in keyof ComputeCharges]: number };
 
 /** Prices every record and adds them up by day, tier and workload type. */
 export function summariseCosts(book: PriceBook, storage: readonly StorageUsageRecord[], runs: readonly ComputeRunRecord[]): CostSummary {
-  storage.forEach(checkStorageRecord);
-  runs.forEach((run, i) => checkRun(run, i, book));
-  const allDays = [...storage.map((r) => r.day), ...runs.map((r) => r.day)].sort();
-  const first = allDays[0];
-  const last = allDays[allDays.length - 1];
+  // A year of records repeats a few hundred days; each distinct day is parsed once.
+  const validDays = new Set<string>();
+  const isValidDay = (day: unknown): boolean => {
+    if (typeof day === 'string' && validDays.has(day)) return true;
+    if (!isDay(day)) return false;
+    validDays.add(day);
+    return true;
+  };
+  storage.forEach((record, i) => checkStorageRecord(record, i, isValidDay));
+  runs.forEach((run, i) => checkRun(run, i, book, isValidDay));
+  let first: Day | undefined;
+  let last: Day | undefined;
+  for (const { day } of [...storage, ...runs]) {
+    if (first === undefined || day < first) first = day;
+    if (last === undefined || day > last) last = day;
+  }
   const daily = new Map<Day, { storage: Record<StorageTier, number>; compute: Record<ComputeTier, number>; computeByType: Record<WorkloadType, number> }>();
   for (const day of first === undefined || last === undefined ? [] : daysBetween(first, last)) {
     daily.set(day, { storage: zeroes(STORAGE_TIERS), compute: zeroes(COMPUTE_TIERS), computeByType: zeroes(WORKLOAD_TYPES) });
@@ -62,7 +73,8 @@ export function summariseCosts(book: PriceBook, storage: readonly StorageUsageRe
   // The free allowance and the bands apply to a month's egress across tiers, so the egress of a
   // day costs what it adds to the month's bill: the earliest reads of a month use up the free GB.
   const monthEgressGb = new Map<string, number>();
-  for (const record of [...storage].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+  const inDayOrder = storage.every((r, i) => i === 0 || (storage[i - 1] as StorageUsageRecord).day <= r.day) ? storage : [...storage].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  for (const record of inDayOrder) {
     const charges = storageByTier[record.tier];
     const storageUsd = record.gbMonths * storageUsdPerGbMonth(book, record.tier);
     let requestUsd = 0;
@@ -151,9 +163,9 @@ export function monthlyRate(days: readonly DailyCost[], pick: (day: DailyCost) =
 
 export const AVERAGE_MONTH_DAYS = 365.25 / 12;
 
-function checkStorageRecord(record: StorageUsageRecord, i: number): void {
+function checkStorageRecord(record: StorageUsageRecord, i: number, isValidDay: (day: unknown) => boolean): void {
   const where = `storage record ${i}`;
-  if (!isDay(record.day)) throw new CostError('invalid-input', `${where}: day must be a date as YYYY-MM-DD, not ${JSON.stringify(record.day)}.`, `storage[${i}].day`);
+  if (!isValidDay(record.day)) throw new CostError('invalid-input', `${where}: day must be a date as YYYY-MM-DD, not ${JSON.stringify(record.day)}.`, `storage[${i}].day`);
   if (!STORAGE_TIERS.includes(record.tier)) throw new CostError('invalid-input', `${where}: tier must be one of ${STORAGE_TIERS.join(', ')}, not ${JSON.stringify(record.tier)}.`, `storage[${i}].tier`);
   for (const field of ['gbMonths', 'writeRequests', 'readRequests', 'retrievalGb', 'egressGb', 'earlyRemovalGbDays'] as const) {
     const value = record[field];
@@ -164,9 +176,11 @@ function checkStorageRecord(record: StorageUsageRecord, i: number): void {
   }
 }
 
-function checkRun(run: ComputeRunRecord, i: number, book: PriceBook): void {
+function checkRun(run: ComputeRunRecord, i: number, book: PriceBook, isValidDay: (day: unknown) => boolean): void {
+  if (!isValidDay(run.day)) {
+    throw new CostError('invalid-input', `run ${JSON.stringify(run.id)}: day must be a date as YYYY-MM-DD, not ${JSON.stringify(run.day)}.`, `runs[${i}].day`);
+  }
   const where = `run ${JSON.stringify(run.id)}`;
-  if (!isDay(run.day)) throw new CostError('invalid-input', `${where}: day must be a date as YYYY-MM-DD, not ${JSON.stringify(run.day)}.`, `runs[${i}].day`);
   if (!COMPUTE_TIERS.includes(run.tier)) throw new CostError('invalid-input', `${where}: tier must be one of ${COMPUTE_TIERS.join(', ')}, not ${JSON.stringify(run.tier)}.`, `runs[${i}].tier`);
   if (!WORKLOAD_TYPES.includes(run.type)) throw new CostError('invalid-input', `${where}: type must be one of ${WORKLOAD_TYPES.join(', ')}, not ${JSON.stringify(run.type)}.`, `runs[${i}].type`);
   for (const field of ['hours', 'costUsd'] as const) {

@@ -76,9 +76,18 @@ export function priorityOf(savingsUsdMonth: number, monthlyTotalUsd: number): Pr
 
 function archiveColdObjects({ book, objects, now, archiveAfterDays = 90 }: RecommendationInput): Omit<Recommendation, 'priority'> | undefined {
   const cutoff = now - archiveAfterDays * DAY_MS;
-  const cold = (objects ?? []).filter((o) => o.tier === 'cloud' && o.pinned !== true && o.lastAccessAt <= cutoff).sort((a, b) => b.sizeBytes - a.sizeBytes || (a.key < b.key ? -1 : 1));
+  const cold: ObjectRecord[] = [];
+  let bytes = 0;
+  for (const o of objects ?? []) {
+    if (o.tier !== 'cloud' || o.pinned === true || o.lastAccessAt > cutoff) continue;
+    cold.push(o);
+    bytes += o.sizeBytes;
+  }
   if (cold.length === 0) return undefined;
-  const gb = cold.reduce((total, o) => total + o.sizeBytes, 0) / GB;
+  // In the order the storage engine listed them: sorting tens of thousands of keys would cost the
+  // dashboard more than it tells anyone.
+  const keys = cold.map((o) => o.key);
+  const gb = bytes / GB;
   const cloud = book.storage.cloud;
   const archive = book.storage.archive;
   const savings = gb * (cloud.usdPerGbMonth - archive.usdPerGbMonth);
@@ -90,7 +99,7 @@ function archiveColdObjects({ book, objects, now, archiveAfterDays = 90 }: Recom
       `Moves them from ${cloud.label} ($${cloud.usdPerGbMonth}/GB-month) to ${archive.label} ($${archive.usdPerGbMonth}/GB-month) for a one-time $${transitionUsd.toFixed(2)} in requests. ` +
       `Reading one back then takes a restore at $${archive.retrievalUsdPerGb}/GB, and removing one within ${archive.minimumDays} days is charged for the rest of them.`,
     estimated_savings_usd_month: savings,
-    action: { kind: 'archive-keys', keys: cold.map((o) => o.key) },
+    action: { kind: 'archive-keys', keys },
   };
 }
 

