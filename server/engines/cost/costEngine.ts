@@ -58,8 +58,8 @@ export class CostEngine {
   }
 
   /** Resolves the prices (refusing a bad preset or override) and returns the engine. */
-  static open(options: CostEngineOptions = {}): Promise<CostEngine> {
-    return Promise.resolve(new CostEngine(options, options.sources ?? NO_RECORDS));
+  static async open(options: CostEngineOptions = {}): Promise<CostEngine> {
+    return new CostEngine(options, options.sources ?? NO_RECORDS);
   }
 
   close(): Promise<void> {
