@@ -6,13 +6,15 @@
 //     hit-ratio curve's replay timed on its own (it is computed when the access history changes).
 //
 // NEUROLAKE_BENCH_OBJECTS, NEUROLAKE_BENCH_RUNS and NEUROLAKE_BENCH_ACCESSES shrink the run.
-import { AWS_PRICES, candidateCapacities, dashboardData, fitHoltWinters, predict, replayHitRatios, summariseCosts } from '../../server/engines/cost';
+import { AWS_PRICES, candidateCapacities, dashboardData, fitHoltWinters, predict, replayHitRatios, summariseCosts, sumVariance } from '../../server/engines/cost';
 import { lruFactory } from '../unit/cost/support';
 import { simulate, simulatedCapacity } from '../unit/cost/simulate';
 
 const OBJECTS = Number(process.env['NEUROLAKE_BENCH_OBJECTS'] ?? 100_000);
 const RUNS = Number(process.env['NEUROLAKE_BENCH_RUNS'] ?? 10_000);
-const ACCESSES = Number(process.env['NEUROLAKE_BENCH_ACCESSES'] ?? 200_000);
+const ACCESSES = Number(process.env['NEUROLAKE_BENCH_ACCESSES'] ?? 100_000);
+/** The band the forecast draws: z for 80%. */
+const Z80 = 1.2816;
 const HELD_OUT_WEEKS = 12;
 const DASHBOARD_REPEATS = 7;
 const TARGET_DASHBOARD_MS = 200;
@@ -28,18 +30,20 @@ function mape(forecast: readonly number[], actual: readonly number[]): number {
   return n === 0 ? Number.NaN : (total / n) * 100;
 }
 
-function backtest(seed: number): { holtWinters: number; naive: number; holtWintersWeekly: number; naiveWeekly: number } {
+function backtest(seed: number): { holtWinters: number; naive: number; holtWintersWeekly: number; naiveWeekly: number; bandHeld: number } {
   const sim = simulate({ days: 365, objects: 10, runs: RUNS, accesses: 10, seed });
   const series = summariseCosts(AWS_PRICES, sim.records.storage, sim.records.runs).days.map((d) => d.totalUsd);
   const hw: number[] = [];
   const naive: number[] = [];
   const actual: number[] = [];
   const weekly = { hw: [] as number[], naive: [] as number[], actual: [] as number[] };
+  let bandHeld = 0;
   for (let w = HELD_OUT_WEEKS; w >= 1; w--) {
     const cut = series.length - 7 * w;
     const history = series.slice(0, cut);
     const week = series.slice(cut, cut + 7);
-    const forecast = predict(fitHoltWinters(history), 7);
+    const fit = fitHoltWinters(history);
+    const forecast = predict(fit, 7);
     const lastWeek = history.slice(-7);
     hw.push(...forecast);
     naive.push(...lastWeek);
@@ -48,8 +52,9 @@ function backtest(seed: number): { holtWinters: number; naive: number; holtWinte
     weekly.hw.push(sum(forecast));
     weekly.naive.push(sum(lastWeek));
     weekly.actual.push(sum(week));
+    if (Math.abs(sum(week) - sum(forecast)) <= Z80 * Math.sqrt(sumVariance(fit, 1, 7))) bandHeld += 1;
   }
-  return { holtWinters: mape(hw, actual), naive: mape(naive, actual), holtWintersWeekly: mape(weekly.hw, weekly.actual), naiveWeekly: mape(weekly.naive, weekly.actual) };
+  return { holtWinters: mape(hw, actual), naive: mape(naive, actual), holtWintersWeekly: mape(weekly.hw, weekly.actual), naiveWeekly: mape(weekly.naive, weekly.actual), bandHeld };
 }
 
 function median(values: readonly number[]): number {
@@ -62,7 +67,7 @@ const fmt = (v: number, d = 1): string => v.toFixed(d);
 console.log(`Forecast backtest: ${HELD_OUT_WEEKS} held-out weeks at the end of a simulated year (${RUNS.toLocaleString('en-US')} runs), 3 seeds`);
 const results = [1, 2, 3].map(backtest);
 for (const [i, r] of results.entries()) {
-  console.log(`  seed ${i + 1}: daily MAPE Holt-Winters ${fmt(r.holtWinters)}%  vs  naive last week ${fmt(r.naive)}%;  weekly-total MAPE ${fmt(r.holtWintersWeekly)}%  vs  ${fmt(r.naiveWeekly)}%`);
+  console.log(`  seed ${i + 1}: daily MAPE Holt-Winters ${fmt(r.holtWinters)}%  vs  naive last week ${fmt(r.naive)}%;  weekly-total MAPE ${fmt(r.holtWintersWeekly)}%  vs  ${fmt(r.naiveWeekly)}%;  80% band held ${r.bandHeld}/${HELD_OUT_WEEKS} weeks`);
 }
 const mean = (pick: (r: (typeof results)[number]) => number): number => results.reduce((t, r) => t + pick(r), 0) / results.length;
 console.log(`  mean:   daily MAPE Holt-Winters ${fmt(mean((r) => r.holtWinters))}%  vs  naive ${fmt(mean((r) => r.naive))}%;  weekly-total ${fmt(mean((r) => r.holtWintersWeekly))}%  vs  ${fmt(mean((r) => r.naiveWeekly))}%`);

@@ -1,23 +1,32 @@
 // Shared by the cost tests and the cost benchmark: a byte-capacity LRU placement policy (the
-// LocalTierPolicy contract, as simple as it gets, so replays have hand-checkable answers) and
-// small builders for records.
+// LocalTierPolicy contract, as simple as it gets, so replays have hand-checkable answers; the
+// engine's own policy plugs into the same factory parameter) and small builders for records.
 import type { AccessOutcome, LocalTierPolicy, LocalTierPolicyFactory } from '../../../server/engines/storage/placement/policy';
 import type { ComputeRunRecord, StorageUsageRecord } from '../../../server/engines/cost';
 
+/** Least recently used first, as a doubly linked list over a map: every operation O(1). */
+interface Entry {
+  readonly key: string;
+  readonly size: number;
+  older: Entry | undefined;
+  newer: Entry | undefined;
+}
+
 export class LruPolicy implements LocalTierPolicy {
   readonly name = 'lru';
-  /** Key -> size, least recently used first (a Map keeps insertion order). */
-  private readonly resident = new Map<string, number>();
+  private readonly entries = new Map<string, Entry>();
   private readonly pinned = new Set<string>();
+  private oldest: Entry | undefined;
+  private newest: Entry | undefined;
   private used = 0;
 
   constructor(public capacityBytes: number) {}
 
   read(key: string, sizeBytes: number): AccessOutcome {
-    if (this.resident.has(key)) {
-      const size = this.resident.get(key) as number;
-      this.resident.delete(key);
-      this.resident.set(key, size);
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.unlink(entry);
+      this.append(entry);
       return { hit: true, admitted: false, evicted: [] };
     }
     return { hit: false, ...this.admit(key, sizeBytes) };
@@ -29,14 +38,15 @@ export class LruPolicy implements LocalTierPolicy {
   }
 
   remove(key: string): void {
-    const size = this.resident.get(key);
-    if (size === undefined) return;
-    this.resident.delete(key);
-    this.used -= size;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.unlink(entry);
+    this.entries.delete(key);
+    this.used -= entry.size;
   }
 
   isResident(key: string): boolean {
-    return this.resident.has(key);
+    return this.entries.has(key);
   }
 
   setPinned(key: string, pinned: boolean): void {
@@ -57,21 +67,42 @@ export class LruPolicy implements LocalTierPolicy {
     if (sizeBytes > this.capacityBytes) return { admitted: false, evicted: [] };
     const evicted = this.evictUntil(sizeBytes);
     if (this.used + sizeBytes > this.capacityBytes) return { admitted: false, evicted };
-    this.resident.set(key, sizeBytes);
+    const entry: Entry = { key, size: sizeBytes, older: undefined, newer: undefined };
+    this.entries.set(key, entry);
+    this.append(entry);
     this.used += sizeBytes;
     return { admitted: true, evicted };
   }
 
   private evictUntil(incoming: number): string[] {
     const evicted: string[] = [];
-    for (const [key, size] of this.resident) {
-      if (this.used + incoming <= this.capacityBytes) break;
-      if (this.pinned.has(key)) continue;
-      this.resident.delete(key);
-      this.used -= size;
-      evicted.push(key);
+    let candidate = this.oldest;
+    while (candidate !== undefined && this.used + incoming > this.capacityBytes) {
+      const next = candidate.newer;
+      if (!this.pinned.has(candidate.key)) {
+        this.remove(candidate.key);
+        evicted.push(candidate.key);
+      }
+      candidate = next;
     }
     return evicted;
+  }
+
+  private append(entry: Entry): void {
+    entry.older = this.newest;
+    entry.newer = undefined;
+    if (this.newest !== undefined) this.newest.newer = entry;
+    this.newest = entry;
+    this.oldest ??= entry;
+  }
+
+  private unlink(entry: Entry): void {
+    if (entry.older !== undefined) entry.older.newer = entry.newer;
+    else this.oldest = entry.newer;
+    if (entry.newer !== undefined) entry.newer.older = entry.older;
+    else this.newest = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
   }
 }
 
