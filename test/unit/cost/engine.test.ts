@@ -1,9 +1,10 @@
 // The engine as the server will hold it: prices chosen by preset and overrides, records read from
 // a source on every request (so new records show up without reopening), and a clear closed state.
+import { createDefaultLocalTierPolicy } from '../../../server/engines/storage/placement';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CostEngine, GB, SEED_PRICES, type CostError, type CostRecords } from '../../../server/engines/cost';
-import { lruFactory, run, usage } from './support';
+import { run, usage } from './support';
 
 describe('the cost engine', () => {
   it('reads the records afresh for every dashboard, with the policy and limits its sources give', async () => {
@@ -17,7 +18,7 @@ describe('the cost engine', () => {
     };
     const engine = await CostEngine.open({
       preset: 'seed',
-      sources: { records: () => records, localTier: () => ({ capacityBytes: 2 * GB, policyFor: lruFactory }), computeLimits: () => ({ localCpuLimitPct: 80 }) },
+      sources: { records: () => records, localTier: () => ({ capacityBytes: 2 * GB, policyFor: createDefaultLocalTierPolicy }), computeLimits: () => ({ localCpuLimitPct: 80 }) },
       now: () => Date.parse('2026-03-02T00:00:00Z'),
     });
     assert.deepEqual(engine.status(), { state: 'open', prices: { name: 'seed', asOf: SEED_PRICES.asOf, source: SEED_PRICES.source }, imports: [], hasRecords: true });

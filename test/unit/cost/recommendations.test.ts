@@ -1,4 +1,4 @@
-// Recommendations derived from records made here: cold objects to archive, a local capacity found
+// Recommendations derived from records made here, replays through the storage engine's own LRU policy: cold objects to archive, a local capacity found
 // by replaying the access history through the placement policy, workload types that burst so
 // often a local machine pays for itself, a CPU limit that sends work away, and nothing at all when
 // the records show nothing worth changing.
@@ -16,8 +16,8 @@ import {
   type AccessRecord,
   type ObjectRecord,
 } from '../../../server/engines/cost';
-import type { LocalTierPolicy } from '../../../server/engines/storage/placement/policy';
-import { LruPolicy, run, usage } from './support';
+import { LruByBytesPolicy, type LocalTierPolicy } from '../../../server/engines/storage/placement';
+import { run, usage } from './support';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
@@ -32,7 +32,7 @@ describe('the hit-ratio-versus-capacity curve', () => {
   it('replays the history through a fresh policy per capacity and counts hits, as worked out by hand', () => {
     const built: LocalTierPolicy[] = [];
     const curve = replayHitRatios(cyclicReads(), (bytes) => {
-      const policy = new LruPolicy(bytes);
+      const policy = new LruByBytesPolicy(bytes);
       built.push(policy);
       return policy;
     }, [3 * GB, 2 * GB, GB]);
@@ -54,7 +54,7 @@ describe('the hit-ratio-versus-capacity curve', () => {
         { at: at + 2, key: 'x', sizeBytes: GB, kind: 'delete' },
         { at: at + 3, key: 'x', sizeBytes: GB, kind: 'read' },
       ],
-      (bytes) => new LruPolicy(bytes),
+      (bytes) => new LruByBytesPolicy(bytes),
       [2 * GB],
     );
     assert.deepEqual([curve[0]?.reads, curve[0]?.hits], [2, 1], 'a hit after the store, a miss after the delete');
@@ -70,7 +70,7 @@ describe('recommendations', () => {
 
   it('proposes raising the local capacity to where the replayed hit ratio jumps, with the saving it brings', () => {
     const accesses = cyclicReads(200); // 600 reads of 1 GB
-    const curve = replayHitRatios(accesses, (b) => new LruPolicy(b), candidateCapacities(2 * GB, accesses));
+    const curve = replayHitRatios(accesses, (b) => new LruByBytesPolicy(b), candidateCapacities(2 * GB, accesses));
     const summary = summariseCosts(AWS_PRICES, month.map((day) => usage(day, 'cloud', { gbMonths: 1, egressGb: 20 })), []);
     const periodDays = 10;
     const [rec] = recommend({ book: AWS_PRICES, summary, now: NOW, capacity: { currentBytes: 2 * GB, curve, periodDays } }).filter((r) => r.id === 'local-capacity');

@@ -1,11 +1,11 @@
 // The reports read back: the CSV by a CSV parser, the HTML by an HTML parser, and both compared
 // with the dashboard data they were made from.
+import { createDefaultLocalTierPolicy } from '../../../server/engines/storage/placement';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseHtml, type DefaultTreeAdapterMap } from 'parse5';
 import { AWS_PRICES, CostEngine, csvReport, dashboardData, htmlReport, markdownReport, type DashboardData } from '../../../server/engines/cost';
-import { lruFactory } from './support';
 import { simulate, simulatedCapacity } from './simulate';
 
 type Node = DefaultTreeAdapterMap['node'];
@@ -16,7 +16,7 @@ const data: DashboardData = dashboardData({
   book: AWS_PRICES,
   records: sim.records,
   now: sim.now,
-  localTier: { capacityBytes: simulatedCapacity(sim), policyFor: lruFactory },
+  localTier: { capacityBytes: simulatedCapacity(sim), policyFor: createDefaultLocalTierPolicy },
   computeLimits: { localCpuLimitPct: 80 },
   hardwareUsd: 2500,
 });
