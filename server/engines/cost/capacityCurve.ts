@@ -2,6 +2,7 @@
 // replayed through the real placement policy at each candidate capacity. A policy is built fresh
 // for every capacity, so each replay starts from an empty local tier as the engine's would.
 import type { LocalTierPolicyFactory } from '../storage/placement';
+import { CostError } from './errors';
 import type { AccessRecord } from './records';
 
 export interface CapacityPoint {
@@ -18,6 +19,10 @@ export interface CapacityPoint {
 
 /** Replays `accesses` (in time order) once per capacity. */
 export function replayHitRatios(accesses: readonly AccessRecord[], policyFor: LocalTierPolicyFactory, capacities: readonly number[]): CapacityPoint[] {
+  accesses.forEach(checkAccess);
+  for (const capacity of capacities) {
+    if (!Number.isFinite(capacity) || capacity < 0) throw new CostError('invalid-input', `A capacity to replay must be a number of bytes of at least 0, not ${capacity}.`, 'capacities');
+  }
   const ordered = isSorted(accesses) ? accesses : [...accesses].sort((a, b) => a.at - b.at);
   return [...new Set(capacities)]
     .sort((a, b) => a - b)
@@ -60,4 +65,15 @@ export function candidateCapacities(currentBytes: number, accesses: readonly Acc
 function isSorted(accesses: readonly AccessRecord[]): boolean {
   for (let i = 1; i < accesses.length; i++) if ((accesses[i] as AccessRecord).at < (accesses[i - 1] as AccessRecord).at) return false;
   return true;
+}
+
+function checkAccess(access: AccessRecord, i: number): void {
+  const where = `access ${i} (${JSON.stringify(access.key)})`;
+  if (access.kind !== 'read' && access.kind !== 'store' && access.kind !== 'delete') {
+    throw new CostError('invalid-input', `${where}: kind must be read, store or delete, not ${JSON.stringify(access.kind)}.`, `accesses[${i}].kind`);
+  }
+  if (!Number.isFinite(access.sizeBytes) || access.sizeBytes < 0) {
+    throw new CostError('invalid-input', `${where}: sizeBytes must be a number of at least 0, not ${access.sizeBytes}.`, `accesses[${i}].sizeBytes`);
+  }
+  if (!Number.isFinite(access.at)) throw new CostError('invalid-input', `${where}: at must be a time in milliseconds, not ${access.at}.`, `accesses[${i}].at`);
 }

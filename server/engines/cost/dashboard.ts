@@ -55,7 +55,8 @@ export function dashboardData(input: DashboardInput): DashboardData {
   const { book, records, now } = input;
   const summary = summariseCosts(book, records.storage, records.runs);
   const forecast = forecastNextMonth(summary.days.map((d) => ({ day: d.day, usd: d.totalUsd })));
-  const comparison = compareDeploymentModels(book, { ...monthlyUsage(book, summary, records), measured: measuredLocalShares(summary) });
+  const measured = measuredLocalShares(summary);
+  const comparison = compareDeploymentModels(book, { ...monthlyUsage(book, summary, records, measured.storage ?? 0), measured });
   const savings = savingsToDate(book, summary, records);
 
   let capacity: DashboardData['capacity'];
@@ -96,16 +97,27 @@ export function dashboardData(input: DashboardInput): DashboardData {
 
 /**
  * The data kept on the last day in the local and cloud tiers (the archive costs the same whichever
- * model holds the rest), and a month of compute hours at the last 30 days' pace, on the size most used.
+ * model holds the rest), and a month of compute hours and egress at the last 30 days' pace, hours
+ * on the size most used. The comparison charges egress on the cloud's share of the data, so the
+ * egress measured under the current local share is scaled up to what all-cloud would read out.
  */
-function monthlyUsage(book: PriceBook, summary: CostSummary, records: CostRecords): { monthlyDataGb: number; monthlyComputeHours: number; computeSize: string } {
+function monthlyUsage(
+  book: PriceBook,
+  summary: CostSummary,
+  records: CostRecords,
+  localShare: number,
+): { monthlyDataGb: number; monthlyComputeHours: number; monthlyEgressGb: number; computeSize: string } {
   const lastDay = summary.days[summary.days.length - 1]?.day;
   let monthlyDataGb = 0;
   let hours = 0;
+  let egressGb = 0;
   const sizes = new Map<string, number>();
   if (lastDay !== undefined) {
-    for (const record of records.storage) if (record.day === lastDay && record.tier !== 'archive') monthlyDataGb += record.gbMonths * daysInMonth(lastDay);
     const firstOfWindow = summary.days[Math.max(0, summary.days.length - 30)]?.day ?? lastDay;
+    for (const record of records.storage) {
+      if (record.day === lastDay && record.tier !== 'archive') monthlyDataGb += record.gbMonths * daysInMonth(lastDay);
+      if (record.day >= firstOfWindow && record.tier !== 'local') egressGb += record.egressGb;
+    }
     for (const run of records.runs) {
       if (run.day >= firstOfWindow) hours += run.hours;
       if (run.tier === 'cloud' && run.size !== undefined) sizes.set(run.size, (sizes.get(run.size) ?? 0) + run.hours);
@@ -116,6 +128,7 @@ function monthlyUsage(book: PriceBook, summary: CostSummary, records: CostRecord
   return {
     monthlyDataGb,
     monthlyComputeHours: (hours / windowDays) * AVERAGE_MONTH_DAYS,
+    monthlyEgressGb: ((egressGb / windowDays) * AVERAGE_MONTH_DAYS) / Math.max(0.01, 1 - localShare),
     computeSize: mostUsed !== undefined && book.cloudCompute[mostUsed] !== undefined ? mostUsed : defaultCloudSize(book),
   };
 }

@@ -14,6 +14,7 @@ import {
   SEED_PRICES,
   summariseCosts,
   type AccessRecord,
+  type CostError,
   type ObjectRecord,
 } from '../../../server/engines/cost';
 import { LruByBytesPolicy, type LocalTierPolicy } from '../../../server/engines/storage/placement';
@@ -58,6 +59,13 @@ describe('the hit-ratio-versus-capacity curve', () => {
       [2 * GB],
     );
     assert.deepEqual([curve[0]?.reads, curve[0]?.hits], [2, 1], 'a hit after the store, a miss after the delete');
+  });
+
+  it('refuses an access it cannot replay, naming it', () => {
+    assert.throws(
+      () => replayHitRatios([{ at: NOW, key: 'a', sizeBytes: -1, kind: 'read' }], (bytes) => new LruByBytesPolicy(bytes), [GB]),
+      (e: CostError) => e.code === 'invalid-input' && e.path === 'accesses[0].sizeBytes' && /access 0 \("a"\): sizeBytes must be/.test(e.message),
+    );
   });
 
   it('tries capacities around the current one up to the working set', () => {

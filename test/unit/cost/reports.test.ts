@@ -39,6 +39,8 @@ describe('the dashboard data a year-like history gives', () => {
   it('has a forecast, three models at the measured shares, savings, a capacity curve and recommendations', () => {
     assert.ok(data.forecast.ok);
     assert.equal(data.comparison.hybridShares.storageSource, 'measured');
+    assert.ok(data.comparison.cloudOnly.egressUsd > data.comparison.hybrid.egressUsd && data.comparison.hybrid.egressUsd > 0, 'the measured egress, and more of it all in the cloud');
+    assert.equal(data.comparison.localOnly.egressUsd, 0);
     assert.ok(data.savings.savedUsd > 0);
     assert.ok((data.capacity?.curve.length ?? 0) >= 3);
     assert.ok(data.recommendations.length >= 2, data.recommendations.map((r) => r.id).join(', '));
