@@ -1,7 +1,7 @@
 // How the local tier's hit ratio would change with its capacity: the recorded access history
 // replayed through the real placement policy at each candidate capacity. A policy is built fresh
 // for every capacity, so each replay starts from an empty local tier as the engine's would.
-import type { LocalTierPolicyFactory } from '../storage/placement';
+import type { LocalTierPolicyFactory } from '../storage';
 import { CostError } from './errors';
 import type { AccessRecord } from './records';
 

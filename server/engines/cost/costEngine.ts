@@ -13,7 +13,7 @@ import { csvReport } from './reports/csv';
 import { htmlReport } from './reports/html';
 import { markdownReport } from './reports/markdown';
 import type { Roi } from './roi';
-import type { LocalTierPolicyFactory } from '../storage/placement';
+import type { LocalTierPolicyFactory } from '../storage';
 
 export type ReportFormat = 'md' | 'html' | 'csv';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'csv'];

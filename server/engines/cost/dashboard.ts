@@ -9,7 +9,7 @@ import { defaultCloudSize, type PriceBook } from './prices/priceBook';
 import { recommend, type Recommendation } from './recommendations';
 import { returnOnInvestment, type Roi } from './roi';
 import { daysInMonth, type AccessRecord, type ComputeLimits, type ComputeRunRecord, type Day, type ObjectRecord, type StorageUsageRecord } from './records';
-import type { LocalTierPolicyFactory } from '../storage/placement';
+import type { LocalTierPolicyFactory } from '../storage';
 
 export interface CostRecords {
   readonly storage: readonly StorageUsageRecord[];
