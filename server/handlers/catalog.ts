@@ -86,7 +86,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   connection.onRequest(CatalogDetectVariablesRequest.type, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
   connection.onRequest(
     CatalogRenderRequest.type,
-    withCatalog(async (catalog, { id, values, dialect, indent }) => {
+    withCatalog((catalog, { id, values, dialect, indent }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
       const { format, sql } = session().currentSettings();
@@ -96,7 +96,8 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
         ...(chosen === undefined ? {} : { dialect: chosen }),
         format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries, ...(indent === undefined ? {} : indent) },
       });
-      await catalog.recordUsage(entry.id, 'rendered');
+      // No use counted here: the caller counts one when the SQL lands (Insert into Editor's
+      // `inserted`), so one insert is one use, as it is for an accepted completion.
       return { sql: result.sql, warnings: [...result.warnings] };
     }),
   );

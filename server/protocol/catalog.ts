@@ -125,7 +125,10 @@ export namespace CatalogImportRequest {
   export const type = new RequestType<{ text: string; mode: ConflictMode; dryRun: boolean }, ImportReport, CatalogErrorData>(method);
 }
 
-/** Sent by "Insert into Editor": renders a template with the user's values, formatted. */
+/**
+ * Sent by "Insert into Editor": renders a template with the user's values, formatted. Counts no
+ * use; the sender records one (CatalogRecordUsageRequest) once the SQL is where it goes.
+ */
 export namespace CatalogRenderRequest {
   export const method = 'neurolake/catalog/render' as const;
   export const type = new RequestType<

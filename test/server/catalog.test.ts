@@ -12,6 +12,7 @@ import {
   CatalogGroupsRequest,
   CatalogImportRequest,
   CatalogListRequest,
+  CatalogRecordUsageRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -87,8 +88,6 @@ describe('catalog over LSP', () => {
 
     const rendered = await server.connection.sendRequest(CatalogRenderRequest.type, { id: entry.id, values: { table: 'shop.orders' }, dialect: 'bigquery' });
     assert.equal(rendered.sql, 'SELECT\n  CAST(ordered_at AS DATE) AS day,\n  COUNT(*) AS orders\nFROM\n  shop.orders\nGROUP BY\n  1');
-    const stats = await server.connection.sendRequest(CatalogStatsRequest.type, {});
-    assert.deepEqual(stats.most_used.map((m) => [m.name, m.uses]), [['orders_by_day', 1]], 'rendering counts as a use');
 
     const updated = await server.connection.sendRequest(CatalogUpdateRequest.type, { id: entry.id, changes: { description: 'Orders per day' } });
     assert.equal(updated.version, '1.1.0');
@@ -96,6 +95,15 @@ describe('catalog over LSP', () => {
     assert.deepEqual(versions.map((v) => v.version), ['1.0.0', '1.1.0']);
     const old = await server.connection.sendRequest(CatalogGetRequest.type, { id: entry.id, version: '1.0.0' });
     assert.equal(old.description, 'Orders per day for a shop');
+  });
+
+  it('one Insert into Editor (render, then "inserted" once the SQL landed) counts one use', async () => {
+    const entry = await server.connection.sendRequest(CatalogRegisterRequest.type, { entry: { ...template, name: 'counted_once', tags: ['usage'] } });
+    await server.connection.sendRequest(CatalogRenderRequest.type, { id: entry.id, values: { table: 'shop.orders' } });
+    const usage = await server.connection.sendRequest(CatalogRecordUsageRequest.type, { id: entry.id, action: 'inserted' });
+    assert.deepEqual(usage.counts, { inserted: 1, rendered: 0, executed: 0 }, 'the tooltip would say more than 1 use');
+    const stats = await server.connection.sendRequest(CatalogStatsRequest.type, {});
+    assert.deepEqual(stats.most_used.filter((m) => m.name === 'counted_once').map((m) => m.uses), [1], 'total_usage counts the insert more than once');
   });
 
   it("renders with the user's formatting settings and dialect", async () => {

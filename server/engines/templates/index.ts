@@ -8,3 +8,4 @@ export { checkTemplate, type CheckedTemplate } from './check';
 export { resolveValues, MAX_LIST_ITEMS } from './values';
 export { formatSql, FORMAT_DEFAULTS, type FormatOptions } from './format';
 export { parseIdentifier, quoteIdentifier } from './identifiers';
+export { readValueText, type ValueVerdict, type TypedVariable } from './valueText';
