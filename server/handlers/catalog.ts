@@ -13,6 +13,7 @@ import {
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -75,6 +76,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   );
   connection.onRequest(CatalogRecordUsageRequest.type, withCatalog((catalog, { id, action }) => catalog.recordUsage(id, action)));
   connection.onRequest(CatalogStatsRequest.type, withCatalog((catalog) => catalog.stats()));
+  connection.onRequest(CatalogRefreshRequest.type, withCatalog(async (catalog) => ({ changed: await catalog.refresh() })));
   connection.onRequest(
     CatalogExportRequest.type,
     withCatalog((catalog, filter) => {

@@ -144,6 +144,15 @@ export namespace CatalogRenderRequest {
   >(method);
 }
 
+/**
+ * Sent by "Refresh": reads what other processes (the CLI, another window) wrote to the catalog
+ * file now, rather than when the file watcher next fires. `changed`: it found something new.
+ */
+export namespace CatalogRefreshRequest {
+  export const method = 'neurolake/catalog/refresh' as const;
+  export const type = new RequestType<Record<string, never>, { changed: boolean }, CatalogErrorData>(method);
+}
+
 /** Sent by the server whenever the catalog changed, in this window or another process. */
 export namespace DidChangeCatalogNotification {
   export const method = 'neurolake/catalog/didChange' as const;

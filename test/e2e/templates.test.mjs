@@ -2,8 +2,7 @@
 // the completion list with the template's declared variables and NeuroLake's helpers; in a `.sql`
 // file, typing `scd2` lists the SCD2 patterns.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { visible, workbenchSuite } from './workbench.mjs';
 
@@ -11,17 +10,14 @@ import { visible, workbenchSuite } from './workbench.mjs';
 const TEMPLATE = readFileSync(new URL('../fixtures/orders.sql.hbs', import.meta.url), 'utf8');
 
 describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
-  const step = workbenchSuite({ before, after, afterEach, it }, 'templates-');
+  const FILES = { 'orders.sql.hbs': TEMPLATE, 'query.sql': 'select 1;\n' };
+  const step = workbenchSuite({ before, after, afterEach, it }, 'templates-', { files: FILES });
 
   /**
-   * Writes `name` into the workspace and opens it from the Explorer, as a person would. (Quick
-   * Open caches the workspace's file list, so a file written after its first use may be missing
-   * there; the Explorer follows the file watcher.)
+   * Opens one of the workspace's files from the Explorer, as a person would. The files are there
+   * before the workbench starts, so the Explorer lists them without waiting on a file watcher.
    */
-  async function openFile(page, workbench, name, content) {
-    const file = join(workbench.workspace, name);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+  async function openFile(page, name) {
     const explorer = page.locator('.activitybar [aria-label^="Explorer"]');
     if ((await page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).count()) === 0) await (await visible(explorer, 'no Explorer icon')).click();
     const row = await visible(page.locator('.part.sidebar .monaco-list-row[role=treeitem]', { hasText: name }), `the Explorer does not list ${name}`);
@@ -29,7 +25,7 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
     await row.dblclick();
     await visible(page.locator('.tabs-container .tab.active', { hasText: name }), `${name} did not open in an editor`);
     const editor = page.locator('.editor-instance .monaco-editor').first();
-    await visible(editor.locator('.view-lines', { hasText: content.split('\n').find((line) => line.trim() !== '') }), `the editor does not show ${name}`);
+    await visible(editor.locator('.view-lines', { hasText: FILES[name].split('\n').find((line) => line.trim() !== '') }), `the editor does not show ${name}`);
     return editor;
   }
 
@@ -56,7 +52,7 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   }
 
   step('typing {{ in a .sql.hbs template shows its declared variables and the helpers', async (page, workbench) => {
-    await openFile(page, workbench, 'orders.sql.hbs', TEMPLATE);
+    await openFile(page, 'orders.sql.hbs');
     await serverRunning(page);
     // To the empty last line, then type as a person does; `{` triggers the completion list.
     await page.keyboard.press('Control+End');
@@ -73,7 +69,7 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   });
 
   step('typing scd2 in a .sql file lists the SCD2 patterns', async (page, workbench) => {
-    await openFile(page, workbench, 'query.sql', 'select 1;\n');
+    await openFile(page, 'query.sql');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('scd2');
     const labels = await suggestions(page, 'SCD Type 2 (timestamp strategy)', 'typing scd2 in a SQL file shows no "SCD Type 2 (timestamp strategy)" pattern');

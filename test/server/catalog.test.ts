@@ -13,6 +13,7 @@ import {
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -168,6 +169,18 @@ describe('two windows on one catalog', () => {
       await announced;
       const duplicate = await rejection(second.connection.sendRequest(CatalogRegisterRequest.type, { entry: { kind: 'pipeline', name: 'from_first_window', logic: {} } }));
       assert.equal(duplicate.data?.code, 'duplicate-name');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("Refresh's request reads another process's entry at once, without waiting for the file watcher", async () => {
+    const second = await startServer({ settings: settingsWith(join(scratch, 'data')) });
+    try {
+      await server.connection.sendRequest(CatalogRegisterRequest.type, { entry: { kind: 'pipeline', name: 'seen_after_refresh', logic: {} } });
+      await second.connection.sendRequest(CatalogRefreshRequest.type, {});
+      const { total } = await second.connection.sendRequest(CatalogSearchRequest.type, { text: 'seen_after_refresh' });
+      assert.equal(total, 1, 'after a refresh the second window does not find the first one\'s new entry');
     } finally {
       await second.stop();
     }
