@@ -1,6 +1,7 @@
 // Templates as a person meets them in the browser: in a `.sql.hbs` template, typing `{{` pops up
 // the completion list with the template's declared variables and NeuroLake's helpers; in a `.sql`
-// file, typing `scd2` lists the SCD2 patterns.
+// file, typing `scd2` lists the SCD2 patterns; Insert Pattern's questions check each value as it
+// is typed, with the engine's verdict.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -8,6 +9,9 @@ import { visible, workbenchSuite } from './workbench.mjs';
 
 /** The template the VS Code tests use too: `table` and `since` declared in its front matter. */
 const TEMPLATE = readFileSync(new URL('../fixtures/orders.sql.hbs', import.meta.url), 'utf8');
+
+/** A built-in whose first question is an identifier, `source`. */
+const DEDUP = 'Deduplicate: keep the latest row per key';
 
 describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   const FILES = { 'orders.sql.hbs': TEMPLATE, 'query.sql': 'select 1;\n' };
@@ -76,6 +80,29 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
     console.log(`# after scd2: ${labels.join(' | ')}`);
     assert.ok(labels.includes('SCD Type 2 (check-columns strategy)'), `the completion list lacks the check-columns SCD2: ${labels.join(', ')}`);
     await workbench.screenshot('templates-completion-scd2');
+    await page.keyboard.press('Escape');
+  });
+
+  step("Insert Pattern's question refuses order$total as it is typed, with the engine's reason, and takes café", async (page, workbench) => {
+    await page.keyboard.press('F1');
+    const input = await visible(page.locator('.quick-input-widget input'), 'F1 did not open the command palette');
+    await input.fill('>NeuroLake: Insert Pattern');
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'NeuroLake: Insert Pattern' }), 'the command palette does not list "NeuroLake: Insert Pattern…"');
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: /^Insert Pattern/ }), 'Insert Pattern did not open its picker');
+    await input.fill('dedup latest');
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: DEDUP }), `Insert Pattern does not list "${DEDUP}"`);
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: `${DEDUP}: source (1/` }), 'no question for the dedup template\'s "source"');
+
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    await input.fill('order$total');
+    await visible(message.filter({ hasText: 'cannot be "order$total": it contains "$"' }), 'typing order$total shows no refusal naming the "$"');
+    await workbench.screenshot('templates-insert-refuses-dollar');
+    await input.fill('café');
+    // Accepted: the refusal gives way to the question's own prompt line.
+    await visible(message.filter({ hasText: 'identifier, required' }), 'typing café does not bring back the question\'s prompt');
+    assert.doesNotMatch(await message.innerText(), /cannot be/, 'café is refused while typing');
     await page.keyboard.press('Escape');
   });
 });
