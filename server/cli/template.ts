@@ -3,7 +3,7 @@
 import { type Command } from 'commander';
 import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
 import { readValueText, render, TemplateError } from '../engines/templates';
-import type { KeywordCase } from '../protocol/settings';
+import { KEYWORD_CASES, type KeywordCase } from '../protocol/settings';
 import { collect, withCatalog, type CatalogCliContext } from './catalogContext';
 import { EXIT } from './exitCodes';
 import { CliError, print } from './output';
@@ -15,8 +15,6 @@ interface RenderOptions {
   readonly format?: boolean;
   readonly json?: boolean;
 }
-
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export function addTemplateCommands(program: Command, ctx: CatalogCliContext): Command {
   const template = program

@@ -5,7 +5,7 @@ import { SQL_DIALECTS, type SqlDialect } from '../engines/catalog/types';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
+export const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */

@@ -1,10 +1,11 @@
 // Template variables on the wire: the one check of a value as a person types it, and the lists
-// of SQL dialects, variable types and template kinds the extension's pickers offer. The engine
-// keeps the same lists (server/engines/catalog/types.ts); a unit test holds the two equal.
+// of entry kinds, SQL dialects, variable types and template kinds the extension's pickers offer.
+// The engine keeps the same lists (server/engines/catalog/types.ts); a unit test holds them equal.
 // Method strings are written here and nowhere else.
 import { RequestType } from 'vscode-languageserver-protocol';
 import type { VariableValue } from './catalog';
 
+export const ENTRY_KINDS = ['pipeline', 'businessLogic', 'template'] as const;
 export const SQL_DIALECTS = ['postgresql', 'snowflake', 'bigquery', 'spark', 'duckdb', 'sql'] as const;
 export const VARIABLE_TYPES = ['identifier', 'column_list', 'string', 'number', 'boolean'] as const;
 export const TEMPLATE_KINDS = ['etl', 'data_quality', 'scd', 'dedup', 'custom'] as const;

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import {
   CatalogExportRequest,
   CatalogImportRequest,
+  ENTRY_KINDS,
   type ConflictMode,
-  type EntryKind,
   type ExportFilter,
 } from '../../server/protocol';
 import { describeReport, describeReportItems } from './importReport';
@@ -29,7 +29,7 @@ export const catalogTransferCommands: CommandFactories = {
         const scope = await vscode.window.showQuickPick(
           [
             { label: 'Everything', filter: {} },
-            ...(['template', 'pipeline', 'businessLogic'] as EntryKind[]).map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
+            ...ENTRY_KINDS.map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
             { label: 'Entries with a tag…', filter: undefined },
           ],
           { title: 'Export Catalog' },
