@@ -33,7 +33,7 @@ export class ViewRegistry implements vscode.Disposable {
    */
   async refreshAll(): Promise<{ label: string; count: number }[]> {
     try {
-      await this.ctx.request(CatalogRefreshRequest.type, {});
+      await this.ctx.request(CatalogRefreshRequest, {});
     } catch (error) {
       // The views still repaint, showing what the server has; the log says why it is not newer.
       this.ctx.log.warn(`Reading the catalog file again failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -53,8 +53,8 @@ const CASES: readonly [string, string][] = [
 
 before(async () => {
   server = await startServer({ settings: settingsWith(dataFolder) });
-  check = (params) => server.connection.sendRequest(TemplateCheckValueRequest.type, params);
-  await server.connection.sendRequest(CatalogRegisterRequest.type, {
+  check = (params) => server.request(TemplateCheckValueRequest, params);
+  await server.request(CatalogRegisterRequest, {
     entry: {
       kind: 'template',
       name: 'verdicts',
@@ -86,7 +86,7 @@ async function cliVerdict(name: string, text: string): Promise<string | undefine
 
 async function serverVerdict(name: string, text: string): Promise<string | undefined> {
   try {
-    await server.connection.sendRequest(CatalogRenderRequest.type, { id: 'verdicts', values: { ...VALID, [name]: text } });
+    await server.request(CatalogRenderRequest, { id: 'verdicts', values: { ...VALID, [name]: text } });
     return undefined;
   } catch (error) {
     assert.ok(error instanceof ResponseError, String(error));
@@ -127,7 +127,7 @@ describe('one verdict for a typed template value', () => {
   it('the prompt says the value cannot be checked while the server is down, rather than letting it through', async () => {
     const stopped = await startServer({ settings: settingsWith(join(scratch, 'stopped')) });
     await stopped.stop();
-    const message = await validateValue((params) => stopped.connection.sendRequest(TemplateCheckValueRequest.type, params), VARIABLES[0]!, 'x; DROP TABLE users');
+    const message = await validateValue((params) => stopped.request(TemplateCheckValueRequest, params), VARIABLES[0]!, 'x; DROP TABLE users');
     assert.match(message ?? 'accepted', /^The value cannot be checked now: /);
   });
 });

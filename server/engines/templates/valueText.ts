@@ -1,7 +1,7 @@
 // A variable's value as a person types it (an input box, `--var name=value`): the one verdict on
 // it, used by the editor's prompt (through the server), the CLI and rendering alike, so a value
 // accepted while typing is never refused after the last question, and the reverse.
-import { type VariableDeclaration, type VariableValue } from '../catalog/types';
+import { type VariableDeclaration, type VariableValue } from '../catalog';
 import { coerce, refusal } from './values';
 
 /** What the template gets from a typed answer (undefined: no value, the default applies), or why not. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readValueText, render, TemplateError, type TypedVariable } from '../../../server/engines/templates';
-import { type TemplateEntry } from '../../../server/engines/catalog/types';
+import { type TemplateEntry } from '../../../server/engines/catalog';
 
 const ident: TypedVariable = { name: 'source', type: 'identifier', required: true };
 
