@@ -1,2 +1,3 @@
 // Plain building blocks shared by every engine: progress and cancellation of long work.
 export * from './progress';
+export * from './steps';
