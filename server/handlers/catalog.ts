@@ -1,6 +1,6 @@
 // LSP glue for the catalog: each request asks the session's runtime for the catalog engine and
 // turns engine failures into response errors whose message the extension shows as it is.
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { type Catalog } from '../engines/catalog/catalog';
 import { CatalogError } from '../engines/catalog/errors';
 import { declaredVariableNames, render, TemplateError } from '../engines/templates';
@@ -26,16 +26,17 @@ import {
   type EntrySummary,
 } from '../protocol';
 import { EngineUnavailableError } from '../runtime/runtime';
+import { cancelledResponse, withWorkDone } from './progress';
 import { type Session } from '../session';
 
 export function registerCatalogHandlers(connection: Connection, session: () => Session): void {
   /** Runs `work` on the current catalog; every failure reaches the client as a named error. */
   const withCatalog =
-    <P, R>(work: (catalog: Catalog, params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R | ResponseError<CatalogErrorData>> => {
+    <P, R>(work: (catalog: Catalog, params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R | ResponseError<CatalogErrorData>> => {
       try {
         const runtime = await session().runtime();
-        return await work(runtime.catalog(), params);
+        return await work(runtime.catalog(), params, token);
       } catch (error) {
         return toResponseError(error);
       }
@@ -77,12 +78,21 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   connection.onRequest(CatalogStatsRequest.type, withCatalog((catalog) => catalog.stats()));
   connection.onRequest(
     CatalogExportRequest.type,
-    withCatalog((catalog, filter) => {
-      const bundle = catalog.exportBundle(filter);
-      return { text: `${JSON.stringify(bundle, null, 2)}\n`, count: bundle.entries.length };
-    }),
+    withCatalog((catalog, { workDoneToken, ...filter }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, 'Exporting the catalog', async (work) => {
+        const { text, count } = await catalog.exportBundleText(filter, work);
+        return { text: `${text}\n`, count };
+      }),
+    ),
   );
-  connection.onRequest(CatalogImportRequest.type, withCatalog((catalog, { text, mode, dryRun }) => catalog.importBundle(text, { mode, dryRun })));
+  connection.onRequest(
+    CatalogImportRequest.type,
+    withCatalog((catalog, { text, mode, dryRun, workDoneToken }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, dryRun ? 'Checking the catalog bundle' : 'Importing the catalog bundle', (work) =>
+        catalog.importBundle(text, { mode, dryRun, ...work }),
+      ),
+    ),
+  );
   connection.onRequest(CatalogDetectVariablesRequest.type, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
   connection.onRequest(
     CatalogRenderRequest.type,
@@ -125,6 +135,8 @@ function summarise(catalog: Catalog, entry: CatalogEntry): EntrySummary {
 }
 
 function toResponseError(error: unknown): ResponseError<CatalogErrorData> {
+  const cancelled = cancelledResponse<CatalogErrorData>(error);
+  if (cancelled !== undefined) return cancelled;
   if (error instanceof CatalogError) {
     return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });
   }

@@ -5,6 +5,7 @@ import type { CatalogGroup, CatalogStats, FoundEntry } from '../engines/catalog/
 import type { ConflictMode, ExportFilter, ImportReport } from '../engines/catalog/bundle';
 import type { SearchQuery } from '../engines/catalog/searchIndex';
 import type { CatalogEntry, EntryKind, EntryUsage, SqlDialect, UsageAction, VariableValue } from '../engines/catalog/types';
+import type { WorkDoneParams } from './progress';
 
 export type { CatalogEntry, CatalogGroup, CatalogStats, ConflictMode, EntryKind, ExportFilter, ImportReport, SearchQuery, SqlDialect, UsageAction, VariableValue };
 
@@ -113,16 +114,16 @@ export namespace CatalogStatsRequest {
   export const type = new RequestType<Record<string, never>, CatalogStats, CatalogErrorData>(method);
 }
 
-/** Sent by "Export…": the bundle's JSON text, which the extension writes where the user chose. */
+/** Sent by "Export…": the bundle's JSON text, which the extension writes where the user chose. Reports progress; cancellable. */
 export namespace CatalogExportRequest {
   export const method = 'neurolake/catalog/export' as const;
-  export const type = new RequestType<ExportFilter, { text: string; count: number }, CatalogErrorData>(method);
+  export const type = new RequestType<ExportFilter & WorkDoneParams, { text: string; count: number }, CatalogErrorData>(method);
 }
 
-/** Sent by "Import…" twice: first as a dry run to show the report, then to apply it. */
+/** Sent by "Import…" twice: first as a dry run to show the report, then to apply it. Reports progress; cancellable until saved. */
 export namespace CatalogImportRequest {
   export const method = 'neurolake/catalog/import' as const;
-  export const type = new RequestType<{ text: string; mode: ConflictMode; dryRun: boolean }, ImportReport, CatalogErrorData>(method);
+  export const type = new RequestType<{ text: string; mode: ConflictMode; dryRun: boolean } & WorkDoneParams, ImportReport, CatalogErrorData>(method);
 }
 
 /** Sent by "Insert into Editor": renders a template with the user's values, formatted. */

@@ -4,3 +4,4 @@ export * from './settings';
 export * from './types';
 export * from './catalog';
 export * from './templates';
+export * from './progress';

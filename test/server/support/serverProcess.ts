@@ -11,6 +11,7 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  type ClientCapabilities,
   type InitializeResult,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -30,7 +31,8 @@ export function settingsWith(dataFolder: string): NeuroLakeSettings {
   return { ...normaliseSettings(() => undefined).settings, dataFolder };
 }
 
-export async function startServer(options: InitializationOptions): Promise<RunningServer> {
+/** `capabilities`: what the test client claims to support, e.g. server-created progress. */
+export async function startServer(options: InitializationOptions, capabilities: ClientCapabilities = {}): Promise<RunningServer> {
   const child = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -39,7 +41,7 @@ export async function startServer(options: InitializationOptions): Promise<Runni
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: {},
+    capabilities,
     initializationOptions: options,
   });
   await connection.sendNotification(InitializedNotification.type, {});

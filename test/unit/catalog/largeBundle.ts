@@ -2,14 +2,15 @@
 // exporting it reports progress over many steps, so a test can watch it and cancel it part-way.
 import { randomUUID } from 'node:crypto';
 
-export function largeBundleText(entries: number): string {
+/** `entries` templates named `<prefix>_0`, `<prefix>_1`, …, each with a fresh id. */
+export function largeBundleText(entries: number, prefix = 'orders_rollup'): string {
   const at = '2026-01-01T00:00:00.000Z';
   const bundleEntries = Array.from({ length: entries }, (_, index) => ({
     versions: [
       {
         id: randomUUID(),
         kind: 'template',
-        name: `orders_rollup_${index}`,
+        name: `${prefix}_${index}`,
         description: `Orders per day for shop ${index}`,
         owner: 'ana',
         tags: ['orders', `shop-${index % 40}`],
