@@ -11,7 +11,9 @@ import {
   DidChangeStatusNotification,
   StatusRequest,
   type InitializationOptions,
+  type ProgressToken,
   type ServerStatus,
+  type WorkDoneProgressValue,
 } from '../server/protocol';
 import type { ServerState } from './api';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
@@ -98,6 +100,12 @@ export class Ctx implements vscode.Disposable {
     // By method name: the message types are built by this bundle's copy of vscode-jsonrpc, the
     // client by dist/client.js's, and jsonrpc recognises its own parameter markers by identity.
     return client.sendRequest<R>(type.method, params, token);
+  }
+
+  /** Delivers the server's progress on a work-done token this window made up (see progress.ts). */
+  async onWorkDoneProgress(token: ProgressToken, handler: (value: WorkDoneProgressValue) => void): Promise<vscode.Disposable> {
+    const client = await this.runningClient();
+    return client.onProgress(this.library!.WorkDoneProgress.type, token, handler);
   }
 
   async dispose(): Promise<void> {

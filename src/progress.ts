@@ -1,0 +1,53 @@
+// Long requests from the extension (imports, exports, uploads, moves, restores, jobs): a
+// notification with a progress bar and a Cancel. The bar follows the server's work-done progress
+// on a token made up here; Cancel cancels the request, and the server then changes nothing.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { RequestType } from 'vscode-languageclient';
+import { REQUEST_CANCELLED, type WorkDoneParams } from '../server/protocol';
+import type { Ctx } from './ctx';
+import { WorkDoneFollower } from './workDoneProgress';
+
+export interface LongRequestOptions {
+  /** Cancels too, like the notification's Cancel: for callers that give up for their own reasons. */
+  readonly token?: vscode.CancellationToken;
+}
+
+/**
+ * Sends `params` with a progress notification titled `title`. Resolves to the answer; or, when
+ * the user cancelled in time, tells them nothing was changed and resolves to undefined. Work
+ * that finished before the Cancel reached the server resolves to its answer as usual.
+ */
+export function requestWithProgress<P extends WorkDoneParams, R, E>(
+  ctx: Ctx,
+  title: string,
+  type: RequestType<P, R, E>,
+  params: Omit<P, 'workDoneToken'>,
+  options: LongRequestOptions = {},
+): Thenable<R | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancelButton) => {
+    const cancel = new vscode.CancellationTokenSource();
+    const subscriptions = [cancel, cancelButton.onCancellationRequested(() => cancel.cancel())];
+    if (options.token !== undefined) subscriptions.push(options.token.onCancellationRequested(() => cancel.cancel()));
+    if (cancelButton.isCancellationRequested || options.token?.isCancellationRequested === true) cancel.cancel();
+    const workDoneToken = `neurolake-${randomUUID()}`;
+    const follower = new WorkDoneFollower();
+    subscriptions.push(
+      await ctx.onWorkDoneProgress(workDoneToken, (value) => {
+        const step = follower.next(value);
+        if (step !== undefined) progress.report(step);
+      }),
+    );
+    try {
+      return await ctx.request(type, { ...params, workDoneToken } as P, cancel.token);
+    } catch (error) {
+      if (cancel.token.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) {
+        void vscode.window.showInformationMessage((error as Error).message);
+        return undefined;
+      }
+      throw error;
+    } finally {
+      for (const subscription of subscriptions) subscription.dispose();
+    }
+  });
+}
