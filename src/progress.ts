@@ -32,22 +32,27 @@ export function requestWithProgress<P extends WorkDoneParams, R, E>(
     if (cancelButton.isCancellationRequested || options.token?.isCancellationRequested === true) cancel.cancel();
     const workDoneToken = `neurolake-${randomUUID()}`;
     const follower = new WorkDoneFollower();
-    subscriptions.push(
-      await ctx.onWorkDoneProgress(workDoneToken, (value) => {
-        const step = follower.next(value);
-        if (step !== undefined) progress.report(step);
-      }),
-    );
     try {
+      subscriptions.push(
+        await ctx.onWorkDoneProgress(workDoneToken, (value) => {
+          const step = follower.next(value);
+          if (step !== undefined) progress.report(step);
+        }),
+      );
+      // Cancelled while the server was starting: a request sent now could overtake its own cancel.
+      if (cancel.token.isCancellationRequested) return cancelled(`${title} was cancelled; nothing was changed.`);
       return await ctx.request(type, { ...params, workDoneToken } as P, cancel.token);
     } catch (error) {
-      if (cancel.token.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) {
-        void vscode.window.showInformationMessage((error as Error).message);
-        return undefined;
-      }
+      if (cancel.token.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) return cancelled((error as Error).message);
       throw error;
     } finally {
       for (const subscription of subscriptions) subscription.dispose();
     }
   });
+}
+
+/** Says, in the server's words when it gave them, that nothing was changed. */
+function cancelled(message: string): undefined {
+  void vscode.window.showInformationMessage(message);
+  return undefined;
 }

@@ -90,7 +90,7 @@ export const catalogTransferCommands: CommandFactories = {
         (await vscode.window.showQuickPick(MODES.map((m) => ({ ...m, description: '' })), { title: 'When an entry already exists' }))?.mode;
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest.type, { text, mode, dryRun: true });
+      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest.type, { text, mode, dryRun: true }, { token: options?.cancel });
       if (preview === undefined) return undefined;
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
