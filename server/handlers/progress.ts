@@ -38,9 +38,12 @@ export function cancelledResponse<D extends { code: string }>(error: unknown): R
 
 async function reporterFor(connection: Connection, params: WorkDoneParams): Promise<WorkDoneProgressReporter | WorkDoneProgressServerReporter> {
   if (params.workDoneToken !== undefined) return connection.window.attachWorkDoneProgress(params.workDoneToken);
-  // Resolves to a reporter that sends nothing when the client cannot show server-created progress.
-  return connection.window.createWorkDoneProgress();
+  // Resolves to a reporter that sends nothing when the client cannot show server-created progress;
+  // a client that refuses to create one gets none, and the work goes on.
+  return connection.window.createWorkDoneProgress().catch(() => SILENT);
 }
+
+const SILENT: WorkDoneProgressReporter = { begin: () => undefined, report: () => undefined, done: () => undefined };
 
 function isServerReporter(reporter: WorkDoneProgressReporter | WorkDoneProgressServerReporter): reporter is WorkDoneProgressServerReporter {
   return 'token' in reporter;
