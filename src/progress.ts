@@ -8,11 +8,6 @@ import { REQUEST_CANCELLED, type WorkDoneParams } from '../server/protocol';
 import type { Ctx } from './ctx';
 import { WorkDoneFollower } from './workDoneProgress';
 
-export interface LongRequestOptions {
-  /** Cancels too, like the notification's Cancel: for callers that give up for their own reasons. */
-  readonly token?: vscode.CancellationToken;
-}
-
 /**
  * Sends `params` with a progress notification titled `title`. Resolves to the answer; or, when
  * the user cancelled in time, tells them nothing was changed and resolves to undefined. Work
@@ -23,30 +18,24 @@ export function requestWithProgress<P extends WorkDoneParams, R, E>(
   title: string,
   type: RequestType<P, R, E>,
   params: Omit<P, 'workDoneToken'>,
-  options: LongRequestOptions = {},
 ): Thenable<R | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancelButton) => {
-    const cancel = new vscode.CancellationTokenSource();
-    const subscriptions = [cancel, cancelButton.onCancellationRequested(() => cancel.cancel())];
-    if (options.token !== undefined) subscriptions.push(options.token.onCancellationRequested(() => cancel.cancel()));
-    if (cancelButton.isCancellationRequested || options.token?.isCancellationRequested === true) cancel.cancel();
+    let listening: vscode.Disposable | undefined;
     const workDoneToken = `neurolake-${randomUUID()}`;
     const follower = new WorkDoneFollower();
     try {
-      subscriptions.push(
-        await ctx.onWorkDoneProgress(workDoneToken, (value) => {
-          const step = follower.next(value);
-          if (step !== undefined) progress.report(step);
-        }),
-      );
+      listening = await ctx.onWorkDoneProgress(workDoneToken, (value) => {
+        const step = follower.next(value);
+        if (step !== undefined) progress.report(step);
+      });
       // Cancelled while the server was starting: a request sent now could overtake its own cancel.
-      if (cancel.token.isCancellationRequested) return cancelled(`${title} was cancelled; nothing was changed.`);
-      return await ctx.request(type, { ...params, workDoneToken } as P, cancel.token);
+      if (cancelButton.isCancellationRequested) return cancelled(`${title} was cancelled; nothing was changed.`);
+      return await ctx.request(type, { ...params, workDoneToken } as P, cancelButton);
     } catch (error) {
-      if (cancel.token.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) return cancelled((error as Error).message);
+      if (cancelButton.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) return cancelled((error as Error).message);
       throw error;
     } finally {
-      for (const subscription of subscriptions) subscription.dispose();
+      listening?.dispose();
     }
   });
 }

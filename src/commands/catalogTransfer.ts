@@ -75,7 +75,7 @@ export const catalogTransferCommands: CommandFactories = {
 
   'neurolake.catalog.import':
     ({ ctx }) =>
-    async (source?: unknown, options?: { mode?: ConflictMode; apply?: boolean; cancel?: vscode.CancellationToken }) => {
+    async (source?: unknown, options?: { mode?: ConflictMode; apply?: boolean }) => {
       const uri =
         source instanceof vscode.Uri
           ? source
@@ -90,7 +90,7 @@ export const catalogTransferCommands: CommandFactories = {
         (await vscode.window.showQuickPick(MODES.map((m) => ({ ...m, description: '' })), { title: 'When an entry already exists' }))?.mode;
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest.type, { text, mode, dryRun: true }, { token: options?.cancel });
+      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest.type, { text, mode, dryRun: true });
       if (preview === undefined) return undefined;
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
@@ -110,7 +110,7 @@ export const catalogTransferCommands: CommandFactories = {
         else apply = choice === 'Import';
       }
       if (!apply) return preview;
-      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest.type, { text, mode, dryRun: false }, { token: options?.cancel });
+      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest.type, { text, mode, dryRun: false });
       if (report === undefined) return undefined;
       void vscode.window.showInformationMessage(`Imported: ${describeReport(report)}.`);
       return report;
