@@ -16,7 +16,7 @@ const QUIET_MS = 1000;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** NEUROLAKE_PROGRESS chooses; else a bar when stderr is a terminal, plain lines when it is not. */
-export function progressMode(io: Pick<Io, 'terminal'>, env: Env = process.env): { mode: ProgressMode; chosen: boolean } {
+function progressMode(io: Pick<Io, 'terminal'>, env: Env = process.env): { mode: ProgressMode; chosen: boolean } {
   const asked = env['NEUROLAKE_PROGRESS']?.trim().toLowerCase();
   if (MODES.includes(asked as ProgressMode)) return { mode: asked as ProgressMode, chosen: true };
   return { mode: io.terminal === undefined ? 'lines' : 'bar', chosen: false };
@@ -58,7 +58,7 @@ function createDisplay(io: Io, env: Env): Display {
  * One line per phase and per tenth of it: "Checking entries: 750 of 1,500 (50%)". With a quiet
  * time, lines start only once the work has gone on that long since its first update.
  */
-export class ProgressLines implements Display {
+class ProgressLines implements Display {
   private firstAt: number | undefined;
   private last: string | undefined;
 
