@@ -3,8 +3,7 @@
 // on a token made up here; Cancel cancels the request, and the server then changes nothing.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { RequestType } from 'vscode-languageclient';
-import { REQUEST_CANCELLED, type WorkDoneParams } from '../server/protocol';
+import { REQUEST_CANCELLED, type RequestDescriptor, type WorkDoneParams } from '../server/protocol';
 import type { Ctx } from './ctx';
 import { WorkDoneFollower } from './workDoneProgress';
 
@@ -16,7 +15,7 @@ import { WorkDoneFollower } from './workDoneProgress';
 export function requestWithProgress<P extends WorkDoneParams, R, E>(
   ctx: Ctx,
   title: string,
-  type: RequestType<P, R, E>,
+  descriptor: RequestDescriptor<P, R, E>,
   params: Omit<P, 'workDoneToken'>,
 ): Thenable<R | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancelButton) => {
@@ -30,7 +29,7 @@ export function requestWithProgress<P extends WorkDoneParams, R, E>(
       });
       // Cancelled while the server was starting: a request sent now could overtake its own cancel.
       if (cancelButton.isCancellationRequested) return cancelled(`${title} was cancelled; nothing was changed.`);
-      return await ctx.request(type, { ...params, workDoneToken } as P, cancelButton);
+      return await ctx.request(descriptor, { ...params, workDoneToken } as P, cancelButton);
     } catch (error) {
       if (cancelButton.isCancellationRequested && (error as { code?: unknown }).code === REQUEST_CANCELLED) return cancelled((error as Error).message);
       throw error;

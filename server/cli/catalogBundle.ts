@@ -1,9 +1,7 @@
 // `neurolake catalog export|import`: share entries between catalogs as one bundle file.
 import { stat, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { MAX_BUNDLE_BYTES, type ConflictMode } from '../engines/catalog/bundle';
-import type { Catalog } from '../engines/catalog/catalog';
-import type { EntryKind } from '../engines/catalog/types';
+import { MAX_BUNDLE_BYTES, type Catalog, type ConflictMode, type EntryKind } from '../engines/catalog';
 import type { WorkOptions } from '../engines/common';
 import { readInputFile, withCatalog, type CatalogCliContext } from './catalogContext';
 import { formatImport } from './catalogFormat';

@@ -4,7 +4,6 @@
 // create a token (`window/workDoneProgress/create`) when the client supports that. Cancelling
 // the request (`$/cancelRequest`) or that progress stops the work; the request then fails with
 // REQUEST_CANCELLED, and the engine has changed nothing.
-import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageserver-protocol';
 
 export type ProgressToken = number | string;
 
@@ -13,8 +12,11 @@ export interface WorkDoneParams {
   readonly workDoneToken?: ProgressToken;
 }
 
-/** What a client receives on its token. */
-export type WorkDoneProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
+/** What a client receives on its token: LSP's work-done progress values, as plain shapes. */
+export type WorkDoneProgressValue =
+  | { readonly kind: 'begin'; readonly title: string; readonly cancellable?: boolean; readonly message?: string; readonly percentage?: number }
+  | { readonly kind: 'report'; readonly cancellable?: boolean; readonly message?: string; readonly percentage?: number }
+  | { readonly kind: 'end'; readonly message?: string };
 
 /** The error code of a request that was cancelled before it changed anything (LSP's RequestCancelled). */
 export const REQUEST_CANCELLED = -32800;

@@ -65,7 +65,7 @@ export const catalogTransferCommands: CommandFactories = {
               defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), 'neurolake-catalog.json'),
             });
       if (uri === undefined) return undefined;
-      const exported = await requestWithProgress(ctx, 'Exporting the catalog', CatalogExportRequest.type, filter);
+      const exported = await requestWithProgress(ctx, 'Exporting the catalog', CatalogExportRequest, filter);
       if (exported === undefined) return undefined;
       const { text, count } = exported;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
@@ -90,7 +90,7 @@ export const catalogTransferCommands: CommandFactories = {
         (await vscode.window.showQuickPick(MODES.map((m) => ({ ...m, description: '' })), { title: 'When an entry already exists' }))?.mode;
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest.type, { text, mode, dryRun: true });
+      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest, { text, mode, dryRun: true });
       if (preview === undefined) return undefined;
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
@@ -110,7 +110,7 @@ export const catalogTransferCommands: CommandFactories = {
         else apply = choice === 'Import';
       }
       if (!apply) return preview;
-      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest.type, { text, mode, dryRun: false });
+      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest, { text, mode, dryRun: false });
       if (report === undefined) return undefined;
       void vscode.window.showInformationMessage(`Imported: ${describeReport(report)}.`);
       return report;

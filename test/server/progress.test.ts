@@ -36,8 +36,8 @@ function watchProgress(connection: ProtocolConnection, token: string, onValue: (
 
 /** The catalog as a user could compare it: the entries lists show, and every version an export holds. */
 async function catalogState(server: RunningServer): Promise<unknown> {
-  const entries = await server.connection.sendRequest(CatalogListRequest.type, { includeDeleted: true });
-  const { text } = await server.connection.sendRequest(CatalogExportRequest.type, {});
+  const entries = await server.request(CatalogListRequest, { includeDeleted: true });
+  const { text } = await server.request(CatalogExportRequest, {});
   const { exportedAt: _when, ...bundle } = JSON.parse(text) as { exportedAt: string };
   return { entries, bundle };
 }
@@ -70,7 +70,7 @@ describe('long catalog work over LSP, on the client’s progress token', () => {
   after(() => server.stop());
 
   it('cancelling an import part-way leaves the catalog as it was', async () => {
-    await server.connection.sendRequest(CatalogImportRequest.type, { text: largeBundleText(3, 'before_cancel'), mode: 'skip', dryRun: false });
+    await server.request(CatalogImportRequest, { text: largeBundleText(3, 'before_cancel'), mode: 'skip', dryRun: false });
     const before = await catalogState(server);
     const release = await holdCatalogLock(dataFolder);
     const source = new CancellationTokenSource();
@@ -83,7 +83,7 @@ describe('long catalog work over LSP, on the client’s progress token', () => {
       }
     });
     const error = await cancelled(
-      server.connection.sendRequest(CatalogImportRequest.type, { text: bundle, mode: 'overwrite', dryRun: false, workDoneToken: 'import-cancel' }, source.token),
+      server.connection.sendRequest(CatalogImportRequest.method, { text: bundle, mode: 'overwrite', dryRun: false, workDoneToken: 'import-cancel' }, source.token),
     );
     assert.equal(error.code, REQUEST_CANCELLED);
     assert.equal(error.message, 'The import was cancelled; nothing was changed.');
@@ -94,7 +94,7 @@ describe('long catalog work over LSP, on the client’s progress token', () => {
 
   it('an import of a large bundle reports its phases and counts entries up to 100%', async () => {
     const values = watchProgress(server.connection, 'import-1');
-    const report = await server.connection.sendRequest(CatalogImportRequest.type, { text: bundle, mode: 'skip', dryRun: false, workDoneToken: 'import-1' });
+    const report = await server.request(CatalogImportRequest, { text: bundle, mode: 'skip', dryRun: false, workDoneToken: 'import-1' });
     assert.equal(report.counts.add, ENTRIES);
 
     const [begin, ...rest] = values;
@@ -110,7 +110,7 @@ describe('long catalog work over LSP, on the client’s progress token', () => {
 
   it('an export reports its entries on the token and answers the whole bundle', async () => {
     const values = watchProgress(server.connection, 'export-1');
-    const { text, count } = await server.connection.sendRequest(CatalogExportRequest.type, { workDoneToken: 'export-1' });
+    const { text, count } = await server.request(CatalogExportRequest, { workDoneToken: 'export-1' });
     assert.ok(count >= ENTRIES, String(count));
     assert.equal((JSON.parse(text) as { entries: unknown[] }).entries.length, count);
     assert.equal(values[0]?.kind === 'begin' && values[0].title, 'Exporting the catalog');
@@ -127,7 +127,7 @@ describe('long catalog work over LSP, on progress the server creates', () => {
   const progress = new Map<string, WorkDoneProgressValue[]>();
   let onValue: (token: string, value: WorkDoneProgressValue) => void = () => undefined;
   before(async () => {
-    server = await startServer({ settings: settingsWith(dataFolder) }, { window: { workDoneProgress: true } });
+    server = await startServer({ settings: settingsWith(dataFolder) }, {}, { window: { workDoneProgress: true } });
     server.connection.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
       const name = String(token);
       created.push(name);
@@ -137,9 +137,9 @@ describe('long catalog work over LSP, on progress the server creates', () => {
   after(() => server.stop());
 
   it('an export without a token asks the client to create one and reports on it', async () => {
-    await server.connection.sendRequest(CatalogImportRequest.type, { text: largeBundleText(300), mode: 'skip', dryRun: false, workDoneToken: 'seed' });
+    await server.request(CatalogImportRequest, { text: largeBundleText(300), mode: 'skip', dryRun: false, workDoneToken: 'seed' });
     assert.deepEqual(created, [], 'a request with its own token needs none created');
-    const { count } = await server.connection.sendRequest(CatalogExportRequest.type, {});
+    const { count } = await server.request(CatalogExportRequest, {});
     assert.equal(count, 300);
     assert.equal(created.length, 1);
     const values = progress.get(created[0]!)!;
@@ -157,7 +157,7 @@ describe('long catalog work over LSP, on progress the server creates', () => {
         void server.connection.sendNotification(WorkDoneProgressCancelNotification.type, { token }).then(() => release());
       }
     };
-    const error = await cancelled(server.connection.sendRequest(CatalogImportRequest.type, { text: bundle, mode: 'overwrite', dryRun: false }));
+    const error = await cancelled(server.request(CatalogImportRequest, { text: bundle, mode: 'overwrite', dryRun: false }));
     assert.equal(error.code, REQUEST_CANCELLED);
     assert.deepEqual(await catalogState(server), before);
   });
