@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import lockfile from 'proper-lockfile';
 import {
   CancellationTokenSource,
   ResponseError,
@@ -16,6 +15,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol';
 import { CatalogExportRequest, CatalogImportRequest, CatalogListRequest, REQUEST_CANCELLED, type WorkDoneProgressValue } from '../../server/protocol';
+import { holdCatalogLock } from '../unit/catalog/catalogLock';
 import { largeBundleText } from '../unit/catalog/largeBundle';
 import { settingsWith, startServer, type RunningServer } from './support/serverProcess';
 
@@ -43,13 +43,11 @@ async function catalogState(server: RunningServer): Promise<unknown> {
 }
 
 /**
- * Holds the catalog's cross-process lock, as another window saving a change would: the server's
- * import can check its entries but cannot save until the lock is released, so a cancel sent
- * meanwhile always lands before the write, however busy the machine.
+ * Holds the catalog's lock as another window would: the server's import can check its entries but
+ * cannot save until it is released, so a cancel sent meanwhile lands before the write, however
+ * busy the machine.
  */
-function holdCatalogLock(dataFolder: string): Promise<() => Promise<void>> {
-  return lockfile.lock(join(dataFolder, 'catalog.json'), { realpath: false, stale: 10_000, retries: { retries: 200, minTimeout: 2, maxTimeout: 50 } });
-}
+const holdLock = (dataFolder: string): Promise<() => Promise<void>> => holdCatalogLock(join(dataFolder, 'catalog.json'));
 
 async function cancelled(request: Promise<unknown>): Promise<ResponseError<unknown>> {
   try {
@@ -72,7 +70,7 @@ describe('long catalog work over LSP, on the client’s progress token', () => {
   it('cancelling an import part-way leaves the catalog as it was', async () => {
     await server.request(CatalogImportRequest, { text: largeBundleText(3, 'before_cancel'), mode: 'skip', dryRun: false });
     const before = await catalogState(server);
-    const release = await holdCatalogLock(dataFolder);
+    const release = await holdLock(dataFolder);
     const source = new CancellationTokenSource();
     let cancelledAt: WorkDoneProgressValue | undefined;
     const values = watchProgress(server.connection, 'import-cancel', (value) => {
@@ -150,7 +148,7 @@ describe('long catalog work over LSP, on progress the server creates', () => {
 
   it('the Cancel of that progress (window/workDoneProgress/cancel) stops an import and changes nothing', async () => {
     const before = await catalogState(server);
-    const release = await holdCatalogLock(dataFolder);
+    const release = await holdLock(dataFolder);
     onValue = (token, value) => {
       if (value.kind === 'report' && /^Checking entries/.test(value.message ?? '')) {
         onValue = () => undefined;

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import lockfile from 'proper-lockfile';
+import { holdCatalogLock } from './catalog/catalogLock';
 import { largeBundleText } from './catalog/largeBundle';
 
 const ENTRIES = 1500;
@@ -70,7 +70,7 @@ describe('CLI progress as plain lines', () => {
     // Held as another window saving a change would: the import waits to open the catalog, saying
     // so, and the interrupt lands then, however busy the machine. (Cancelling half-way through
     // the entries is shown by the engine's and the server's tests.)
-    const release = await lockfile.lock(catalogFile, { realpath: false, stale: 10_000, retries: { retries: 200, minTimeout: 2, maxTimeout: 50 } });
+    const release = await holdCatalogLock(catalogFile);
     const child = spawn(process.execPath, [cliJs, 'catalog', 'import', bundleFile, '--mode', 'overwrite'], { env: env(catalogFile) });
     let err = '';
     let interrupted = false;
