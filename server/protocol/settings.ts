@@ -7,7 +7,7 @@ import { notification } from './descriptors';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
+export const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */
