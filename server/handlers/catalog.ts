@@ -12,6 +12,7 @@ import {
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -89,6 +90,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   );
   onRequest(connection, CatalogRecordUsageRequest, withCatalog(async (catalog, { id, action }) => toWireUsage(await catalog.recordUsage(id, action))));
   onRequest(connection, CatalogStatsRequest, withCatalog((catalog) => toWireStats(catalog.stats())));
+  onRequest(connection, CatalogRefreshRequest, withCatalog(async (catalog) => ({ changed: await catalog.refresh() })));
   onRequest(
     connection,
     CatalogExportRequest,
@@ -112,7 +114,7 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   onRequest(
     connection,
     CatalogRenderRequest,
-    withCatalog(async (catalog, { id, values, dialect, indent }) => {
+    withCatalog((catalog, { id, values, dialect, indent }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
       const { format, sql } = session().currentSettings();
@@ -122,7 +124,8 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
         ...(chosen === undefined ? {} : { dialect: chosen }),
         format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries, ...(indent === undefined ? {} : indent) },
       });
-      await catalog.recordUsage(entry.id, 'rendered');
+      // No use counted here: the caller counts one when the SQL lands (Insert into Editor's
+      // `inserted`), so one insert is one use, as it is for an accepted completion.
       return { sql: result.sql, warnings: [...result.warnings] };
     }),
   );

@@ -168,8 +168,17 @@ export interface RenderedSql {
   readonly warnings: readonly string[];
 }
 
-/** Sent by "Insert into Editor": renders a template with the user's values, formatted. */
+/**
+ * Sent by "Insert into Editor": renders a template with the user's values, formatted. Counts no
+ * use; the sender records one (CatalogRecordUsageRequest) once the SQL is where it goes.
+ */
 export const CatalogRenderRequest = request<CatalogRenderParams, RenderedSql, CatalogErrorData>('neurolake/catalog/render');
+
+/**
+ * Sent by "Refresh": reads what other processes (the CLI, another window) wrote to the catalog
+ * file now, rather than when the file watcher next fires. `changed`: it found something new.
+ */
+export const CatalogRefreshRequest = request<Record<string, never>, { changed: boolean }, CatalogErrorData>('neurolake/catalog/refresh');
 
 /** Sent by the server whenever the catalog changed, in this window or another process. */
 export const DidChangeCatalogNotification = notification<{ ids: readonly string[] }>('neurolake/catalog/didChange');

@@ -4,12 +4,12 @@ import * as vscode from 'vscode';
 import {
   CatalogExportRequest,
   CatalogImportRequest,
+  ENTRY_KINDS,
   type ConflictMode,
-  type EntryKind,
   type ExportFilter,
-  type ImportReport,
 } from '../../server/protocol';
 import { requestWithProgress } from '../progress';
+import { describeReport, describeReportItems } from './importReport';
 import { type CommandFactories } from './registry';
 
 /** The engine refuses larger bundles too; checking the size first avoids reading 200 MB for nothing. */
@@ -21,19 +21,6 @@ const MODES: readonly { mode: ConflictMode; label: string; detail: string }[] = 
   { mode: 'overwrite', label: 'Replace mine', detail: 'Existing entries are replaced by the imported ones, with their history.' },
 ];
 
-export function describeReport(report: ImportReport): string {
-  const parts = [
-    [report.counts.add, 'new'],
-    [report.counts.newVersion, 'as new versions'],
-    [report.counts.overwrite, 'replaced'],
-    [report.counts.skip, 'skipped'],
-    [report.counts.unchanged, 'unchanged'],
-  ]
-    .filter(([count]) => (count as number) > 0)
-    .map(([count, what]) => `${count} ${what}`);
-  return parts.length === 0 ? 'The bundle is empty.' : parts.join(', ');
-}
-
 export const catalogTransferCommands: CommandFactories = {
   'neurolake.catalog.export':
     ({ ctx }) =>
@@ -43,7 +30,7 @@ export const catalogTransferCommands: CommandFactories = {
         const scope = await vscode.window.showQuickPick(
           [
             { label: 'Everything', filter: {} },
-            ...(['template', 'pipeline', 'businessLogic'] as EntryKind[]).map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
+            ...ENTRY_KINDS.map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
             { label: 'Entries with a tag…', filter: undefined },
           ],
           { title: 'Export Catalog' },
@@ -102,7 +89,7 @@ export const catalogTransferCommands: CommandFactories = {
       while (apply === undefined) {
         const choice = await vscode.window.showInformationMessage(
           `Import ${uri.path.split('/').pop()}?`,
-          { modal: true, detail: `${describeReport(preview)}.\n\n${preview.items.slice(0, 15).map((i) => `• ${i.name}: ${i.action}${i.reason ? ` (${i.reason})` : ''}`).join('\n')}${preview.items.length > 15 ? `\n… and ${preview.items.length - 15} more (see the log)` : ''}` },
+          { modal: true, detail: describeReportItems(preview) },
           'Import',
           'Show Details',
         );

@@ -34,7 +34,7 @@ export interface FoundEntry {
   readonly usage: EntryUsage | undefined;
 }
 
-/** The seed's `get_stats()` figures keep its snake_case names, so scripts written for it still read them. */
+/** The figures of `stats`, with snake_case keys (`total_entries`, `most_used`) that scripts read as they are. */
 export interface CatalogStats {
   readonly total_entries: number;
   readonly total_pipelines: number;
