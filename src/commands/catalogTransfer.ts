@@ -8,8 +8,8 @@ import {
   type ConflictMode,
   type ExportFilter,
 } from '../../server/protocol';
-import { requestWithProgress } from '../progress';
 import { describeReport, describeReportItems } from './importReport';
+import { requestWithProgress } from '../progress';
 import { type CommandFactories } from './registry';
 
 /** The engine refuses larger bundles too; checking the size first avoids reading 200 MB for nothing. */
