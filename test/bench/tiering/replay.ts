@@ -22,7 +22,7 @@ export interface PolicyResult {
 }
 
 /** Drives a LocalTierPolicy (what the storage engine runs) as a simulated cache. */
-class LocalTierAdapter implements SimCache {
+export class LocalTierAdapter implements SimCache {
   private now = 0;
   constructor(readonly name: string, private readonly policy: ReturnType<LocalTierPolicyFactory>) {}
   access(key: string, size: number): boolean {

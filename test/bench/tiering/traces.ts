@@ -42,7 +42,7 @@ export async function readTrace(file: string, format: TraceFormat): Promise<Trac
   const input = decompressed(file);
   if (format === 'cache2k') {
     // Raw 32-bit big-endian keys; a chunk can end mid-key, so the remainder is carried over.
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     for await (const chunk of input as AsyncIterable<Buffer>) {
       const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
       const whole = bytes.length - (bytes.length % 4);
