@@ -19,12 +19,15 @@ const STEP_SHARE = 0.0625;
 const STEP_DECAY = 0.98;
 const RESTART_THRESHOLD = 0.05;
 const MAX_BIAS = 16;
-const BIAS_STEP = Number(process.env.NL_BIAS_STEP ?? 0.25);
-const PROTECTED_FEEDBACK = process.env.NL_PF !== '0';
-const PROTECTED_STEP = Number(process.env.NL_PSTEP ?? 0.01);
+const BIAS_STEP = 0;
+const PROTECTED_FEEDBACK = false;
+const PROTECTED_STEP = 0.01;
 const MAX_PROTECTED_SHARE = 0.8;
-const WINDOW_FEEDBACK = process.env.NL_WF !== '0';
-const WINDOW_STEP_SHARE = Number(process.env.NL_WSTEP ?? 0.01);
+const SIZE_MODE: string = 'sqrt';
+const SAMPLE_MULTIPLE = 10;
+const ADMISSION_WINDOW_FEEDBACK = false;
+const WINDOW_FEEDBACK = false;
+const WINDOW_STEP_SHARE = 0.01;
 
 interface Entry {
   readonly size: number;
@@ -227,7 +230,8 @@ export class NeuroLakePolicy implements LocalTierPolicy {
       const victimFrequency = this.sketch.frequency(victimEntry.hash);
       // Worth per byte decides for sized objects; for equal sizes it is plain TinyLFU with a bias.
       const sizeRatio = victimEntry.size / entry.size;
-      if ((candidateFrequency + this.bias) * Math.min(1, sizeRatio) <= victimFrequency) {
+      const weight = SIZE_MODE === 'cap' ? Math.min(1, sizeRatio) : SIZE_MODE === 'full' ? sizeRatio : SIZE_MODE === 'sqrt' ? Math.sqrt(sizeRatio) : 1;
+      if ((candidateFrequency + this.bias) * weight <= victimFrequency) {
         this.unlink(candidate, entry);
         evicted.push(candidate);
         this.remember(this.rejections, candidate, { victim: victimKey, at: now });
@@ -298,6 +302,11 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private judgeAdmission(wrong: boolean): void {
     const direction = wrong ? -1 : 1;
     this.bias = Math.min(MAX_BIAS, Math.max(0, this.bias + direction * BIAS_STEP));
+    if (ADMISSION_WINDOW_FEEDBACK) {
+      const step = Math.max(1, this.capacity * WINDOW_STEP_SHARE);
+      if (wrong) this.shrinkWindow(step);
+      else this.growWindow(step);
+    }
   }
 
   /** Records a pending decision, forgetting the oldest once there are as many as residents. */
@@ -352,7 +361,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     if (hit) this.hitsInSample += 1;
     else this.missesInSample += 1;
     const requests = this.hitsInSample + this.missesInSample;
-    if (requests < 10 * this.expectedEntries()) return;
+    if (requests < SAMPLE_MULTIPLE * this.expectedEntries()) return;
     const hitRate = this.hitsInSample / requests;
     const change = hitRate - this.previousHitRate;
     const amount = change >= 0 ? this.stepSize : -this.stepSize;
