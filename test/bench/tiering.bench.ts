@@ -27,10 +27,14 @@ function unsized(trace: Trace): Trace {
   return { keys: trace.keys, sizes: trace.keys.map(() => 1), sized: false };
 }
 
-/** Times NeuroLake and LRU through the same engine interface, alternating, best of three. */
+/**
+ * Times NeuroLake and LRU through the same engine interface, alternating so both see the same
+ * load on a shared machine; the best of several rounds of each is what the code costs.
+ */
 function costRatio(trace: Trace, capacity: number): number {
   let best = { neurolake: Infinity, lru: Infinity };
-  for (let round = 0; round < 3; round += 1) {
+  const rounds = Math.max(3, Math.min(9, Math.ceil(400_000 / trace.keys.length)));
+  for (let round = 0; round < rounds; round += 1) {
     const lru = replay(new LocalTierAdapter('lru', createDefaultLocalTierPolicy(capacity)), trace).nanosPerAccess;
     const neurolake = replay(new LocalTierAdapter('neurolake', createNeuroLakePolicy(capacity)), trace).nanosPerAccess;
     best = { neurolake: Math.min(best.neurolake, neurolake), lru: Math.min(best.lru, lru) };

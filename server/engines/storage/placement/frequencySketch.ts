@@ -43,31 +43,36 @@ export class FrequencySketch {
   }
 
   frequency(hash: number): number {
-    let min = MAX_COUNT;
-    for (let row = 0; row < ROWS; row += 1) {
-      const count = this.counters[this.slot(hash, row)] as number;
-      if (count < min) min = count;
-    }
+    // Double hashing: row r probes (hash + r * step) in its own stretch of the table.
+    const mask = this.mask;
+    const width = mask + 1;
+    const step = (Math.imul(hash, 0x9e3779b1) >>> 16) | 1;
+    const counters = this.counters;
+    let min = counters[hash & mask] as number;
+    const b = counters[width + ((hash + step) & mask)] as number;
+    const c = counters[2 * width + ((hash + 2 * step) & mask)] as number;
+    const d = counters[3 * width + ((hash + 3 * step) & mask)] as number;
+    if (b < min) min = b;
+    if (c < min) min = c;
+    if (d < min) min = d;
     return min;
   }
 
   increment(hash: number): void {
+    const mask = this.mask;
+    const width = mask + 1;
+    const step = (Math.imul(hash, 0x9e3779b1) >>> 16) | 1;
+    const counters = this.counters;
     let added = false;
-    for (let row = 0; row < ROWS; row += 1) {
-      const slot = this.slot(hash, row);
-      const count = this.counters[slot] as number;
+    for (let row = 0, offset = 0; row < ROWS; row += 1, offset += width) {
+      const slot = offset + ((hash + row * step) & mask);
+      const count = counters[slot] as number;
       if (count < MAX_COUNT) {
-        this.counters[slot] = count + 1;
+        counters[slot] = count + 1;
         added = true;
       }
     }
     if (added && ++this.additions >= this.samplePeriod) this.halve();
-  }
-
-  private slot(hash: number, row: number): number {
-    // Double hashing: each row probes hash + row * step, step odd so rows differ.
-    const step = (Math.imul(hash, 0x9e3779b1) >>> 16) | 1;
-    return row * (this.mask + 1) + ((hash + Math.imul(row, step)) & this.mask);
   }
 
   private halve(): void {

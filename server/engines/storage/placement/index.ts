@@ -2,7 +2,6 @@
 export type { AccessOutcome, LocalTierPolicy, LocalTierPolicyFactory } from './policy';
 export { LruByBytesPolicy } from './lruByBytes';
 export { NeuroLakePolicy } from './neuroLakePolicy';
-export type { NeuroLakePolicyOptions } from './neuroLakePolicy';
 import type { LocalTierPolicyFactory } from './policy';
 import { LruByBytesPolicy } from './lruByBytes';
 import { NeuroLakePolicy } from './neuroLakePolicy';
