@@ -11,3 +11,5 @@ export const createDefaultLocalTierPolicy: LocalTierPolicyFactory = (capacityByt
 
 /** NeuroLake's adaptive policy (see neuroLakePolicy.ts). */
 export const createNeuroLakePolicy: LocalTierPolicyFactory = (capacityBytes) => new NeuroLakePolicy(capacityBytes);
+export { cheapestClassFor, decideAfterRead, decideArchive, expectedIdleDays, stayCost } from './archive';
+export type { ArchiveDecision, ArchivePrices, ReadHistory, StorageClassPrices } from './archive';
