@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDefaultLocalTierPolicy, createNeuroLakePolicy } from '../../server/engines/storage/placement';
+import { createLruPolicy, createNeuroLakePolicy } from '../../server/engines/storage/placement';
 import { runDollarsReplay, printDollars } from './tiering/dollars';
 import { readReferenceTable, type ReferenceRow } from './tiering/referenceTable';
 import { LocalTierAdapter, makePolicy, ONLINE_BASELINES, POLICY_NAMES, replay, type PolicyName, type PolicyResult } from './tiering/replay';
@@ -35,7 +35,7 @@ function costRatio(trace: Trace, capacity: number): number {
   let best = { neurolake: Infinity, lru: Infinity };
   const rounds = Math.max(3, Math.min(9, Math.ceil(400_000 / trace.keys.length)));
   for (let round = 0; round < rounds; round += 1) {
-    const lru = replay(new LocalTierAdapter('lru', createDefaultLocalTierPolicy(capacity)), trace).nanosPerAccess;
+    const lru = replay(new LocalTierAdapter('lru', createLruPolicy(capacity)), trace).nanosPerAccess;
     const neurolake = replay(new LocalTierAdapter('neurolake', createNeuroLakePolicy(capacity)), trace).nanosPerAccess;
     best = { neurolake: Math.min(best.neurolake, neurolake), lru: Math.min(best.lru, lru) };
   }

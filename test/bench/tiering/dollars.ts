@@ -6,7 +6,7 @@
 // optimum of the archive decisions given NeuroLake's local hits.
 import {
   cheapestClassFor,
-  createDefaultLocalTierPolicy,
+  createLruPolicy,
   createNeuroLakePolicy,
   decideAfterRead,
   decideArchive,
@@ -237,7 +237,7 @@ function hindsightArchive(lake: Lake, misses: Uint8Array): MutableBill {
 export async function runDollarsReplay(file: string): Promise<DollarsResult> {
   const lake = lakeOf(await readTrace(file, 'adapt'));
   const capacity = LAKE_BYTES * LOCAL_SHARE;
-  const lruMisses = cloudReads(lake, createDefaultLocalTierPolicy(capacity));
+  const lruMisses = cloudReads(lake, createLruPolicy(capacity));
   const neuroLakeMisses = cloudReads(lake, createNeuroLakePolicy(capacity));
   return {
     objects: lake.objectBytes.size,

@@ -30,11 +30,14 @@ export class S3FifoCache implements SimCache {
       return true;
     }
     if (size > this.capacity) return false;
-    while (this.smallBytes + this.mainBytes + size > this.capacity) this.evict();
+    // The ghost is consulted before making room, which may push the key out of it.
     const ghostSize = this.ghost.get(key);
     if (ghostSize !== undefined) {
       this.ghost.delete(key);
       this.ghostBytes -= ghostSize;
+    }
+    while (this.smallBytes + this.mainBytes + size > this.capacity) this.evict();
+    if (ghostSize !== undefined) {
       this.main.set(key, { size, frequency: 0 });
       this.mainBytes += size;
     } else {

@@ -94,9 +94,10 @@ export interface ArchiveDecision {
  * over the expected idle time, retrieval and minimum duration included, is below Standard's.
  */
 export function decideArchive(history: ReadHistory, current: StorageClassPrices, prices: ArchivePrices, today: number): ArchiveDecision {
+  // Once archived, an object stays until a read brings it back (decideAfterRead): leaving
+  // unread would pay a transition and the minimum duration for nothing.
+  if (current !== prices.standard) return { target: current, move: false };
   const target = cheapestClassFor(prices, history.sizeBytes, expectedIdleDays(history, today));
-  // Once archived, the minimum duration is already paid for: stay unless a read brings it back.
-  if (current !== prices.standard && target !== prices.standard) return { target: current, move: false };
   return { target, move: target !== current };
 }
 

@@ -7,8 +7,13 @@
 // period the real cache moves its window to the share whose miniature has been hitting most.
 // One sketch serves all: a sampled key's frequency is the same whichever cache looks at it.
 //
-// Memory: per resident object one node (key, hash, size, links); per miniature about
-// `SAMPLE_RATE` × as many nodes; a 4-row sketch of 4 one-byte counters per expected resident.
+// A read of a resident object is a hit whatever size it names (a changed object comes through
+// store, which replaces it); the trace replays rely on that, as every simulator does.
+//
+// Memory: per resident object one node (key, hash, size, segment, two links: about 80 bytes
+// plus the key) and its index entry; the four miniatures hold a quarter of the capacity each,
+// so about as many nodes again in all; the sketch holds 16 one-byte counters per expected
+// resident (rounded up to a power of two, at most 16 MiB). No ghost lists.
 // Time: O(1) per access (a hash, four sketch counters, a Map lookup, list moves), plus the
 // miniatures' O(1) work on the sampled fraction of accesses.
 import { FrequencySketch, hashKey } from './frequencySketch';
@@ -138,10 +143,10 @@ export class NeuroLakePolicy implements LocalTierPolicy {
 
   /** Counts the access in the sketch and, for sampled keys, replays it through the miniatures. */
   private record(key: string, hash: number, size: number): void {
-    this.sketch.increment(hash);
     this.seenBytes += size;
     this.seenObjects += 1;
     if (!this.sizedSketch && this.cache.usedBytes + size > this.cache.capacity) this.sizeSketchToResidents();
+    this.sketch.increment(hash);
     if ((Math.imul(hash, 0x2c1b3c6d) >>> 16) >= SAMPLE_THRESHOLD) return;
     for (let index = 0; index < this.miniatures.length; index += 1) {
       if ((this.miniatures[index] as WindowedTinyLfu).access(key, hash, size)) this.periodHits[index] = (this.periodHits[index] as number) + 1;
