@@ -10,7 +10,6 @@ import {
   createNeuroLakePolicy,
   decideAfterRead,
   decideArchive,
-  stayCost,
   type LocalTierPolicy,
   type StorageClassPrices,
 } from '../../../server/engines/storage/placement';
@@ -216,9 +215,8 @@ function hindsightArchive(lake: Lake, misses: Uint8Array): MutableBill {
   const bill = emptyBill();
   const lastCloudRead = new Map<string, number>();
   const priceGap = (size: number, from: number, to: number, endsWithRead: boolean): StorageClassPrices => {
+    // Priced like chargeStay: the minimum duration counts only when the gap ends in a read.
     const best = cheapestClassFor(prices, size, to - from, endsWithRead);
-    // stayCost charges the minimum duration only when the gap ends in a read, as chargeStay does.
-    void stayCost;
     chargeStay(bill, best, size, from, to, endsWithRead);
     return best;
   };
