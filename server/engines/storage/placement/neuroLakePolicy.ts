@@ -1,28 +1,41 @@
 // NeuroLake's local-tier policy. No single cache policy wins everywhere: W-TinyLFU's frequency
-// filter is what saves loops and scans, but it loses to plain LRU on recency-heavy traffic, and
-// the best split between its LRU window and its frequency-guarded main space differs from one
-// workload to the next (and within one over time). So the tier runs W-TinyLFU and, beside it,
-// miniature simulations (Waldspurger et al., ATC'17) of the same structure at several window
-// shares, fed a fixed hash-sampled slice of the keys at a proportionally scaled capacity. Every
-// period the real cache moves its window to the share whose miniature has been hitting most.
-// One sketch serves all: a sampled key's frequency is the same whichever cache looks at it.
+// filter is what saves loops and scans, but it loses to plain LRU on recency-heavy traffic; the
+// best split between its LRU window and its frequency-guarded main space differs from one
+// workload to the next; and on objects of mixed sizes GreedyDual-Size-Frequency's preference
+// for small popular objects wins the most hits. So the tier runs one of these structures and,
+// beside it, miniature simulations (Waldspurger et al., ATC'17) of each candidate: W-TinyLFU
+// at window shares of 1%, 20%, 50% and 100% (the last is LRU) and GDSF, fed a fixed
+// hash-sampled quarter of the keys at a quarter of the capacity. Every period the real cache
+// moves to the candidate whose miniature has been hitting most, when it leads by more than
+// chance. One frequency sketch serves all: a sampled key's count is the same for every cache.
 //
 // A read of a resident object is a hit whatever size it names (a changed object comes through
 // store, which replaces it); the trace replays rely on that, as every simulator does.
 //
-// Memory: per resident object one node (key, hash, size, segment, two links: about 80 bytes
-// plus the key) and its index entry; the four miniatures hold a quarter of the capacity each,
-// so about as many nodes again in all; the sketch holds 16 one-byte counters per expected
-// resident (rounded up to a power of two, at most 16 MiB). No ghost lists.
-// Time: O(1) per access (a hash, four sketch counters, a Map lookup, list moves), plus the
-// miniatures' O(1) work on the sampled fraction of accesses.
+// Memory: per resident object one node (key, hash, size, segment or frequency, links: about
+// 80 bytes plus the key) and its index entry; the five miniatures each hold about a quarter of
+// the keys a quarter as large a cache holds, so about 1.25 × as many nodes again in all; the
+// sketch holds 16 one-byte counters per expected resident (a power of two, at most 16 MiB).
+// No ghost lists. Time per access: O(1) for W-TinyLFU, O(log n) for GDSF's heap, plus the
+// miniatures' work on the sampled quarter of accesses; moving between a W-TinyLFU and GDSF
+// hands the residents over in O(n log n), at most once a decision period (itself at least
+// eight times the residents' count of requests), so O(log n) amortised.
 import { FrequencySketch, hashKey } from './frequencySketch';
 import type { AccessOutcome, LocalTierPolicy } from './policy';
+import { GreedyDualSizeFrequency } from './gdsfStructure';
+import type { TierStructure } from './tierStructure';
 import { WindowedTinyLfu } from './windowedTinyLfu';
 
-/** The window shares the miniatures try; the real cache always uses one of them. */
-const WINDOW_SHARES: readonly number[] = [0.01, 0.2, 0.5, 1];
-const INITIAL_SHARE_INDEX = 0;
+/** The structures the miniatures try; the real cache always runs one of them. */
+type Candidate = { readonly kind: 'w-tinylfu'; readonly windowShare: number } | { readonly kind: 'gdsf' };
+const CANDIDATES: readonly Candidate[] = [
+  { kind: 'w-tinylfu', windowShare: 0.01 },
+  { kind: 'w-tinylfu', windowShare: 0.2 },
+  { kind: 'w-tinylfu', windowShare: 0.5 },
+  { kind: 'w-tinylfu', windowShare: 1 },
+  { kind: 'gdsf' },
+];
+const INITIAL_CANDIDATE = 0;
 /** Fraction of the key space the miniatures see (by hash, so a key is always in or out). */
 const SAMPLE_RATE = 1 / 4;
 const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);
@@ -34,19 +47,22 @@ const SCORE_MEMORY = 0.5;
 
 const SWITCH_MARGIN = 1;
 
+/** Miniatures fuller than this have stopped hitting alike and start telling structures apart. */
+const WARM_SHARE = 0.95;
+
 const NOTHING: readonly string[] = [];
 const HIT: AccessOutcome = Object.freeze({ hit: true, admitted: false, evicted: NOTHING });
 
 export class NeuroLakePolicy implements LocalTierPolicy {
   readonly name = 'neurolake';
   private readonly evicted: string[] = [];
-  private readonly cache: WindowedTinyLfu;
-  private readonly miniatures: WindowedTinyLfu[];
+  private cache: TierStructure;
+  private readonly miniatures: TierStructure[];
   private readonly scores: Float64Array;
   private readonly periodHits: Float64Array;
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
-  private shareIndex = INITIAL_SHARE_INDEX;
+  private chosen = INITIAL_CANDIDATE;
   private sampledInPeriod = 0;
   private sizedSketch = false;
   private seenBytes = 0;
@@ -55,25 +71,25 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   constructor(capacityBytes: number) {
     const capacity = checkNonNegative('Local tier capacity', capacityBytes);
     this.sketch = new FrequencySketch(Math.max(16, capacity), 10 * Math.max(16, capacity));
-    const sketch = (): FrequencySketch => this.sketch;
-    this.cache = new WindowedTinyLfu(capacity, WINDOW_SHARES[INITIAL_SHARE_INDEX] as number, sketch, this.evicted);
-    this.miniatures = WINDOW_SHARES.map((share) => new WindowedTinyLfu(capacity * SAMPLE_RATE, share, sketch));
-    this.scores = new Float64Array(WINDOW_SHARES.length);
-    this.periodHits = new Float64Array(WINDOW_SHARES.length);
+    this.cache = this.build(CANDIDATES[INITIAL_CANDIDATE] as Candidate, capacity, this.evicted);
+    this.miniatures = CANDIDATES.map((candidate) => this.build(candidate, capacity * SAMPLE_RATE, undefined));
+    this.scores = new Float64Array(CANDIDATES.length);
+    this.periodHits = new Float64Array(CANDIDATES.length);
   }
 
   get capacityBytes(): number {
     return this.cache.capacity;
   }
 
-  /** The window share the tier runs at now (for tests and the bench's report). */
-  get windowShare(): number {
-    return this.cache.windowShare;
+  /** The structure the tier runs now, e.g. "w-tinylfu 20%" (for tests and the bench's report). */
+  get running(): string {
+    const candidate = CANDIDATES[this.chosen] as Candidate;
+    return candidate.kind === 'gdsf' ? 'gdsf' : `w-tinylfu ${candidate.windowShare * 100}%`;
   }
 
   read(key: string, sizeBytes: number, _now: number): AccessOutcome {
     checkNonNegative(`Size of "${key}"`, sizeBytes);
-    const node = this.cache.index.get(key);
+    const node = this.cache.lookup(key);
     const hash = node?.hash ?? hashKey(key);
     this.record(key, hash, sizeBytes);
     if (node !== undefined) {
@@ -100,7 +116,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   }
 
   isResident(key: string): boolean {
-    return this.cache.index.has(key);
+    return this.cache.lookup(key) !== undefined;
   }
 
   setPinned(key: string, pinned: boolean): void {
@@ -129,7 +145,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private admit(key: string, hash: number, size: number): AccessOutcome {
     if (size > this.cache.capacity - this.cache.pinnedBytes) return { hit: false, admitted: false, evicted: NOTHING };
     this.cache.insert(key, hash, size, this.pinnedKeys.has(key));
-    const admitted = this.cache.index.has(key);
+    const admitted = this.cache.lookup(key) !== undefined;
     const evicted = this.drainEvicted();
     return { hit: false, admitted, evicted: admitted ? evicted : evicted.filter((gone) => gone !== key) };
   }
@@ -149,29 +165,59 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     this.sketch.increment(hash);
     if ((Math.imul(hash, 0x2c1b3c6d) >>> 16) >= SAMPLE_THRESHOLD) return;
     for (let index = 0; index < this.miniatures.length; index += 1) {
-      if ((this.miniatures[index] as WindowedTinyLfu).access(key, hash, size)) this.periodHits[index] = (this.periodHits[index] as number) + 1;
+      if ((this.miniatures[index] as TierStructure).access(key, hash, size)) this.periodHits[index] = (this.periodHits[index] as number) + 1;
     }
     this.sampledInPeriod += 1;
-    if (this.sampledInPeriod >= Math.max(MIN_PERIOD, PERIOD_IN_RESIDENTS * (this.miniatures[0] as WindowedTinyLfu).residents)) this.decide();
+    if (this.sampledInPeriod >= Math.max(MIN_PERIOD, PERIOD_IN_RESIDENTS * (this.miniatures[0] as TierStructure).residents)) {
+      // While the tier is still filling every structure hits alike: nothing to learn yet.
+      const miniature = this.miniatures[0] as TierStructure;
+      if (miniature.usedBytes >= WARM_SHARE * miniature.capacity) this.decide();
+      else this.forgetPeriod();
+    }
   }
 
-  /** Moves the real window to the share whose miniature has been doing best. */
+  /** Moves the real cache to the structure whose miniature has been doing best. */
   private decide(): void {
-    let best = this.shareIndex;
+    let best = this.chosen;
     for (let index = 0; index < this.scores.length; index += 1) {
       this.scores[index] = SCORE_MEMORY * (this.scores[index] as number) + (this.periodHits[index] as number);
       this.periodHits[index] = 0;
       if ((this.scores[index] as number) > (this.scores[best] as number)) best = index;
     }
     this.sampledInPeriod = 0;
-    if (best === this.shareIndex) return;
-    // Moving the window costs hits while the cache reshapes, so a share must beat the current
-    // one by more than chance would (a standard deviation of a count of hits).
-    const current = this.scores[this.shareIndex] as number;
+    if (best === this.chosen) return;
+    // Moving costs hits while the cache reshapes, so a candidate must beat the current one by
+    // more than chance would (a standard deviation of a count of hits).
+    const current = this.scores[this.chosen] as number;
     const leader = this.scores[best] as number;
     if (leader - current <= SWITCH_MARGIN * Math.sqrt(leader + current)) return;
-    this.shareIndex = best;
-    this.cache.setWindowShare(WINDOW_SHARES[best] as number);
+    this.switchTo(best);
+  }
+
+  private forgetPeriod(): void {
+    this.periodHits.fill(0);
+    this.sampledInPeriod = 0;
+  }
+
+  private switchTo(index: number): void {
+    const from = CANDIDATES[this.chosen] as Candidate;
+    const to = CANDIDATES[index] as Candidate;
+    this.chosen = index;
+    if (from.kind === 'w-tinylfu' && to.kind === 'w-tinylfu') {
+      (this.cache as WindowedTinyLfu).setWindowShare(to.windowShare);
+      return;
+    }
+    // A different kind of structure takes over the same residents, coldest first, so nothing
+    // is evicted by the move itself (O(residents), at most once a period).
+    const next = this.build(to, this.cache.capacity, this.evicted);
+    for (const node of this.cache.coldestFirst()) next.adopt(node);
+    next.settle();
+    this.cache = next;
+  }
+
+  private build(candidate: Candidate, capacity: number, evicted: string[] | undefined): TierStructure {
+    if (candidate.kind === 'gdsf') return new GreedyDualSizeFrequency(capacity, evicted);
+    return new WindowedTinyLfu(capacity, candidate.windowShare, () => this.sketch, evicted);
   }
 
   /**

@@ -5,19 +5,29 @@
 // victims it displaces. The window's share of the capacity is set from outside.
 import type { FrequencySketch } from './frequencySketch';
 import { LruList, type ListNode } from './lruList';
+import type { ResidentNode, TierStructure } from './tierStructure';
 
 const PROTECTED_SHARE = 0.8;
 
 export const Segment = { Window: 0, Probation: 1, Protected: 2, Pinned: 3 } as const;
 export type Segment = (typeof Segment)[keyof typeof Segment];
 
-export interface CacheNode extends ListNode {
-  readonly key: string;
-  readonly hash: number;
-  segment: Segment;
+export class CacheNode implements ListNode, ResidentNode {
+  older: ListNode | undefined = undefined;
+  newer: ListNode | undefined = undefined;
+  constructor(
+    readonly key: string,
+    readonly hash: number,
+    readonly size: number,
+    public segment: Segment,
+  ) {}
+
+  get isPinned(): boolean {
+    return this.segment === Segment.Pinned;
+  }
 }
 
-export class WindowedTinyLfu {
+export class WindowedTinyLfu implements TierStructure {
   readonly index = new Map<string, CacheNode>();
   private readonly window = new LruList<CacheNode>();
   private readonly probation = new LruList<CacheNode>();
@@ -73,6 +83,28 @@ export class WindowedTinyLfu {
     this.rebalance();
   }
 
+  lookup(key: string): CacheNode | undefined {
+    return this.index.get(key);
+  }
+
+  adopt(resident: ResidentNode): void {
+    const node = new CacheNode(resident.key, resident.hash, resident.size, resident.isPinned ? Segment.Pinned : Segment.Probation);
+    this.index.set(node.key, node);
+    this.listOf(node.segment).append(node);
+  }
+
+  settle(): void {
+    this.rebalance();
+  }
+
+  coldestFirst(): ResidentNode[] {
+    const nodes: ResidentNode[] = [];
+    for (const list of [this.probation, this.window, this.protectedList, this.pinned]) {
+      for (let node = list.oldest; node !== undefined; node = node.newer as CacheNode | undefined) nodes.push(node);
+    }
+    return nodes;
+  }
+
   /** One request as a cache sees it: a hit refreshes the object, a miss admits it. */
   access(key: string, hash: number, size: number): boolean {
     const node = this.index.get(key);
@@ -84,7 +116,8 @@ export class WindowedTinyLfu {
     return false;
   }
 
-  touch(node: CacheNode): void {
+  touch(resident: ResidentNode): void {
+    const node = resident as CacheNode;
     switch (node.segment) {
       case Segment.Window:
         this.window.moveToNewest(node);
@@ -105,7 +138,7 @@ export class WindowedTinyLfu {
 
   /** Adds an object known not to be resident; the caller has checked that it can fit. */
   insert(key: string, hash: number, size: number, pinned: boolean): void {
-    const node: CacheNode = { key, hash, size, segment: pinned ? Segment.Pinned : Segment.Window, older: undefined, newer: undefined };
+    const node = new CacheNode(key, hash, size, pinned ? Segment.Pinned : Segment.Window);
     this.index.set(key, node);
     this.listOf(node.segment).append(node);
     this.rebalance();
