@@ -5,7 +5,7 @@
 // for small popular objects wins the most hits. So the tier runs one of these structures and,
 // beside it, miniature simulations (Waldspurger et al., ATC'17) of each candidate: W-TinyLFU
 // at window shares of 1%, 20%, 50% and 100% (the last is LRU) and GDSF, fed a fixed
-// hash-sampled quarter of the keys at a quarter of the capacity. Every period the real cache
+// hash-sampled sixth of the keys at a sixth of the capacity. Every period the real cache
 // moves to the candidate whose miniature has been hitting most, when it leads by more than
 // chance. One frequency sketch serves all: a sampled key's count is the same for every cache.
 //
@@ -13,13 +13,13 @@
 // store, which replaces it); the trace replays rely on that, as every simulator does.
 //
 // Memory: per resident object one node (key, hash, size, segment or frequency, links: about
-// 80 bytes plus the key) and its index entry; the five miniatures each hold about a quarter of
-// the keys a quarter as large a cache holds, so about 1.25 × as many nodes again in all; the
+// 80 bytes plus the key) and its index entry; the five miniatures each hold a sixth of the
+// tier's capacity, so about 5/6 as many nodes again in all; the
 // sketch holds 16 one-byte counters per expected resident (a power of two, at most 16 MiB).
 // No ghost lists. Time per access: O(1) for W-TinyLFU, O(log n) for GDSF's heap, plus the
-// miniatures' work on the sampled quarter of accesses; moving between a W-TinyLFU and GDSF
-// hands the residents over in O(n log n), at most once a decision period (itself at least
-// eight times the residents' count of requests), so O(log n) amortised.
+// miniatures' work on the sampled sixth of accesses; moving between a W-TinyLFU and GDSF
+// hands the residents over in O(n log n), at most once a decision period (about twice as many
+// requests as there are residents), so O(log n) amortised.
 import { FrequencySketch, hashKey } from './frequencySketch';
 import type { AccessOutcome, LocalTierPolicy } from './policy';
 import { GreedyDualSizeFrequency } from './gdsfStructure';
@@ -37,7 +37,7 @@ const CANDIDATES: readonly Candidate[] = [
 ];
 const INITIAL_CANDIDATE = 0;
 /** Fraction of the key space the miniatures see (by hash, so a key is always in or out). */
-const SAMPLE_RATE = 1 / 4;
+const SAMPLE_RATE = 1 / 6;
 const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);
 /** Sampled requests between decisions, in miniature residents. */
 const PERIOD_IN_RESIDENTS = 2;
