@@ -1,11 +1,16 @@
 // GreedyDual-Size-Frequency (Cherkasova, 1998) as a local-tier structure: each object's
 // priority is the inflation clock plus its frequency per byte; the lowest goes first and the
 // clock rises to it, so objects not requested for long age out. It favours many small popular
-// objects over a few large ones, which is what wins hits on traces of mixed sizes.
-import { IndexedMinHeap } from './indexedHeap';
+// objects over a few large ones, which is what wins hits on traces of mixed sizes. The heap
+// keeps each node's position in the node itself, so an update is a sift and nothing else.
 import type { ResidentNode, TierStructure } from './tierStructure';
 
 class GdsfNode implements ResidentNode {
+  /** Position in the heap, or -1 while pinned (pinned objects are not candidates). */
+  position = -1;
+  priority = 0;
+  /** Tie-break: the object touched longer ago goes first. */
+  stamp = 0;
   constructor(
     readonly key: string,
     readonly hash: number,
@@ -17,8 +22,9 @@ class GdsfNode implements ResidentNode {
 
 export class GreedyDualSizeFrequency implements TierStructure {
   private readonly index = new Map<string, GdsfNode>();
-  private readonly heap = new IndexedMinHeap();
+  private readonly heap: GdsfNode[] = [];
   private clock = 0;
+  private stamps = 0;
   private used = 0;
   private pinned = 0;
 
@@ -51,7 +57,10 @@ export class GreedyDualSizeFrequency implements TierStructure {
   touch(resident: ResidentNode): void {
     const node = resident as GdsfNode;
     node.frequency += 1;
-    if (!node.isPinned) this.heap.set(node.key, this.priority(node));
+    if (node.position >= 0) {
+      this.reprioritise(node);
+      this.down(node.position);
+    }
   }
 
   access(key: string, hash: number, size: number): boolean {
@@ -81,7 +90,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const node = this.index.get(key);
     if (node === undefined) return undefined;
     this.index.delete(key);
-    this.heap.remove(key);
+    if (node.position >= 0) this.takeOut(node);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
     return node;
@@ -92,11 +101,11 @@ export class GreedyDualSizeFrequency implements TierStructure {
     if (node === undefined || node.isPinned === pinned) return;
     node.isPinned = pinned;
     if (pinned) {
-      this.heap.remove(key);
+      this.takeOut(node);
       this.pinned += node.size;
     } else {
       this.pinned -= node.size;
-      this.heap.set(key, this.priority(node));
+      this.push(node);
       this.fit();
     }
   }
@@ -108,7 +117,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
 
   coldestFirst(): ResidentNode[] {
     const nodes = [...this.index.values()];
-    nodes.sort((a, b) => (this.heap.priorityOf(a.key) ?? Infinity) - (this.heap.priorityOf(b.key) ?? Infinity));
+    nodes.sort((a, b) => (a.isPinned ? Infinity : a.priority) - (b.isPinned ? Infinity : b.priority));
     return nodes;
   }
 
@@ -116,21 +125,81 @@ export class GreedyDualSizeFrequency implements TierStructure {
     this.index.set(node.key, node);
     this.used += node.size;
     if (node.isPinned) this.pinned += node.size;
-    else this.heap.set(node.key, this.priority(node));
+    else this.push(node);
   }
 
-  private priority(node: GdsfNode): number {
-    return this.clock + node.frequency / Math.max(1, node.size);
+  private reprioritise(node: GdsfNode): void {
+    node.priority = this.clock + node.frequency / Math.max(1, node.size);
+    node.stamp = this.stamps++;
+  }
+
+  private push(node: GdsfNode): void {
+    this.reprioritise(node);
+    node.position = this.heap.length;
+    this.heap.push(node);
+    this.up(node.position);
+  }
+
+  private takeOut(node: GdsfNode): void {
+    const at = node.position;
+    const last = this.heap.pop() as GdsfNode;
+    node.position = -1;
+    if (last === node) return;
+    this.heap[at] = last;
+    last.position = at;
+    this.down(this.up(at));
   }
 
   private fit(): void {
-    while (this.used > this.capacityValue && this.heap.size > 0) {
-      this.clock = this.heap.peekPriority() as number;
-      const key = this.heap.pop() as string;
-      const node = this.index.get(key) as GdsfNode;
-      this.index.delete(key);
-      this.used -= node.size;
-      this.evicted?.push(key);
+    while (this.used > this.capacityValue && this.heap.length > 0) {
+      const victim = this.heap[0] as GdsfNode;
+      this.clock = victim.priority;
+      this.takeOut(victim);
+      this.index.delete(victim.key);
+      this.used -= victim.size;
+      this.evicted?.push(victim.key);
     }
+  }
+
+  private less(a: GdsfNode, b: GdsfNode): boolean {
+    return a.priority < b.priority || (a.priority === b.priority && a.stamp < b.stamp);
+  }
+
+  private up(start: number): number {
+    const heap = this.heap;
+    const node = heap[start] as GdsfNode;
+    let at = start;
+    while (at > 0) {
+      const parentAt = (at - 1) >> 1;
+      const parent = heap[parentAt] as GdsfNode;
+      if (!this.less(node, parent)) break;
+      heap[at] = parent;
+      parent.position = at;
+      at = parentAt;
+    }
+    heap[at] = node;
+    node.position = at;
+    return at;
+  }
+
+  private down(start: number): number {
+    const heap = this.heap;
+    const node = heap[start] as GdsfNode;
+    let at = start;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      let child = left;
+      if (right < heap.length && this.less(heap[right] as GdsfNode, heap[left] as GdsfNode)) child = right;
+      const childNode = heap[child] as GdsfNode;
+      if (!this.less(childNode, node)) break;
+      heap[at] = childNode;
+      childNode.position = at;
+      at = child;
+    }
+    heap[at] = node;
+    node.position = at;
+    return at;
   }
 }
