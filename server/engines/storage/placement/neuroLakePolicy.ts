@@ -50,6 +50,9 @@ const SWITCH_MARGIN = 1;
 /** Miniatures fuller than this have stopped hitting alike and start telling structures apart. */
 const WARM_SHARE = 0.95;
 
+/** Size spread (standard deviation over mean) above which sizes count as widely mixed. */
+const MIXED_SIZES_SPREAD = 1;
+
 const NOTHING: readonly string[] = [];
 const HIT: AccessOutcome = Object.freeze({ hit: true, admitted: false, evicted: NOTHING });
 
@@ -66,6 +69,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private sampledInPeriod = 0;
   private sizedSketch = false;
   private seenBytes = 0;
+  private seenSquares = 0;
   private seenObjects = 0;
 
   constructor(capacityBytes: number) {
@@ -160,6 +164,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   /** Counts the access in the sketch and, for sampled keys, replays it through the miniatures. */
   private record(key: string, hash: number, size: number): void {
     this.seenBytes += size;
+    this.seenSquares += size * size;
     this.seenObjects += 1;
     if (!this.sizedSketch && this.cache.usedBytes + size > this.cache.capacity) this.sizeSketchToResidents();
     this.sketch.increment(hash);
@@ -231,6 +236,11 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     if (entries * 2 < this.sketch.samplePeriod / 10 || entries > (this.sketch.samplePeriod / 10) * 2) {
       this.sketch = new FrequencySketch(entries, 10 * entries);
     }
+    // Objects of widely mixed sizes: start from the size-aware structure rather than wait for
+    // the miniatures to find it (they still move the tier away if it is wrong).
+    const variance = this.seenSquares / Math.max(1, this.seenObjects) - typical * typical;
+    const gdsf = CANDIDATES.findIndex((candidate) => candidate.kind === 'gdsf');
+    if (gdsf >= 0 && Math.sqrt(Math.max(0, variance)) > MIXED_SIZES_SPREAD * typical) this.switchTo(gdsf);
   }
 }
 
