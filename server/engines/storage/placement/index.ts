@@ -18,3 +18,9 @@ export const createDefaultLocalTierPolicy: LocalTierPolicyFactory = createNeuroL
 
 /** Plain LRU by bytes, for comparison. */
 export const createLruPolicy: LocalTierPolicyFactory = (capacityBytes) => new LruByBytesPolicy(capacityBytes);
+
+// Building blocks, for the tiering bench's baselines and tests.
+export { FrequencySketch, hashKey } from './frequencySketch';
+export { IndexedMinHeap } from './indexedHeap';
+export { GreedyDualSizeFrequency } from './gdsfStructure';
+export { WindowedTinyLfu } from './windowedTinyLfu';
