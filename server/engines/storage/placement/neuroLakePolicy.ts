@@ -4,7 +4,7 @@
 // workload to the next; and on objects of mixed sizes GreedyDual-Size-Frequency's preference
 // for small popular objects wins the most hits. So the tier runs one of these structures and,
 // beside it, miniature simulations (Waldspurger et al., ATC'17) of each candidate: W-TinyLFU
-// at window shares of 1%, 20%, 50% and 100% (the last is LRU) and GDSF, fed a fixed
+// at window shares of 1%, 20% and 100% (the last is LRU) and GDSF, fed a fixed
 // hash-sampled sixth of the keys at a sixth of the capacity. Every period the real cache
 // moves to the candidate whose miniature has been hitting most, when it leads by more than
 // chance. One frequency sketch serves all: a sampled key's count is the same for every cache.
@@ -13,8 +13,8 @@
 // store, which replaces it); the trace replays rely on that, as every simulator does.
 //
 // Memory: per resident object one node (key, hash, size, segment or frequency, links: about
-// 80 bytes plus the key) and its index entry; the five miniatures each hold a sixth of the
-// tier's capacity, so about 5/6 as many nodes again in all; the
+// 80 bytes plus the key) and its index entry; the four miniatures each hold a sixth of the
+// tier's capacity, so about 2/3 as many nodes again in all; the
 // sketch holds 16 one-byte counters per expected resident (a power of two, at most 16 MiB).
 // No ghost lists. Time per access: O(1) for W-TinyLFU, O(log n) for GDSF's heap, plus the
 // miniatures' work on the sampled sixth of accesses; moving between a W-TinyLFU and GDSF
@@ -31,7 +31,6 @@ type Candidate = { readonly kind: 'w-tinylfu'; readonly windowShare: number } | 
 const CANDIDATES: readonly Candidate[] = [
   { kind: 'w-tinylfu', windowShare: 0.01 },
   { kind: 'w-tinylfu', windowShare: 0.2 },
-  { kind: 'w-tinylfu', windowShare: 0.5 },
   { kind: 'w-tinylfu', windowShare: 1 },
   { kind: 'gdsf' },
 ];
@@ -46,6 +45,7 @@ const MIN_PERIOD = 64;
 const SCORE_MEMORY = 0.5;
 
 const SWITCH_MARGIN = 1;
+const RESTLESSNESS_DECAY = 0.5;
 
 /** Miniatures fuller than this have stopped hitting alike and start telling structures apart. */
 const WARM_SHARE = 0.95;
@@ -66,6 +66,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
   private chosen = INITIAL_CANDIDATE;
+  private restlessness = 0;
   private sampledInPeriod = 0;
   private sizedSketch = false;
   private seenBytes = 0;
@@ -195,7 +196,10 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     // more than chance would (a standard deviation of a count of hits).
     const current = this.scores[this.chosen] as number;
     const leader = this.scores[best] as number;
-    if (leader - current <= SWITCH_MARGIN * Math.sqrt(leader + current)) return;
+    // Each recent move raises the bar, so two near-equal candidates cannot take turns.
+    this.restlessness *= RESTLESSNESS_DECAY;
+    if (leader - current <= SWITCH_MARGIN * (1 + this.restlessness) * Math.sqrt(leader + current)) return;
+    this.restlessness += 1;
     this.switchTo(best);
   }
 
