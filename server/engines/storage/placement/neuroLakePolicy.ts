@@ -14,8 +14,8 @@
 //
 // Memory: per resident object one node (key, hash, size, segment or frequency, links: about
 // 80 bytes plus the key) and its index entry; the four miniatures each hold a sixth of the
-// tier's capacity, so about 2/3 as many nodes again in all; the
-// sketch holds 16 one-byte counters per expected resident (a power of two, at most 16 MiB).
+// tier's capacity, so about 2/3 as many nodes again in all; the sketch holds 16 one-byte
+// counters per expected resident (a power of two, at most 16 MiB).
 // No ghost lists. Time per access: O(1) for W-TinyLFU, O(log n) for GDSF's heap, plus the
 // miniatures' work on the sampled sixth of accesses; moving between a W-TinyLFU and GDSF
 // hands the residents over in O(n log n), at most once a decision period (about twice as many
@@ -41,10 +41,11 @@ const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);
 /** Sampled requests between decisions, in miniature residents. */
 const PERIOD_IN_RESIDENTS = 2;
 const MIN_PERIOD = 64;
-/** Weight the past keeps at each decision: a share must keep winning to be chosen. */
+/** Weight the past keeps at each decision: a candidate must keep winning to be chosen. */
 const SCORE_MEMORY = 0.5;
-
+/** Standard deviations of hit counts by which a candidate must lead to take over. */
 const SWITCH_MARGIN = 1;
+/** How fast the extra bar raised by each move falls back, per decision. */
 const RESTLESSNESS_DECAY = 0.5;
 
 /** Miniatures fuller than this have stopped hitting alike and start telling structures apart. */
