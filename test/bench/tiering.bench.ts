@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLruPolicy, createNeuroLakePolicy } from '../../server/engines/storage/placement';
+import { createLruPolicy, createNeuroLakePolicy } from '../../server/engines/storage';
 import { runDollarsReplay, printDollars } from './tiering/dollars';
 import { readReferenceTable, type ReferenceRow } from './tiering/referenceTable';
 import { LocalTierAdapter, makePolicy, ONLINE_BASELINES, POLICY_NAMES, replay, type PolicyName, type PolicyResult } from './tiering/replay';

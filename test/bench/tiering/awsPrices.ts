@@ -1,28 +1,29 @@
-// AWS S3 list prices (us-east-1, USD, GB = 2^30 bytes) for the dollars replay, until the shared
-// presets module (server/engines/prices) provides them.
-import type { ArchivePrices, StorageClassPrices } from '../../../server/engines/storage/placement';
+// The `aws` price preset (server/engines/cost) as the archive decisions and the dollars replay
+// read it: S3 Standard, its archive class and the egress bands come from the preset; S3
+// Intelligent-Tiering, which the preset does not price, from AWS's list prices of the same date.
+import { AWS_PRICES, egressUsd, type StorageClassPrice } from '../../../server/engines/cost';
+import type { ArchivePrices, StorageClassPrices } from '../../../server/engines/storage';
 
-const standard: StorageClassPrices = {
-  name: 'S3 Standard',
-  storagePerGbMonth: 0.023,
-  retrievalPerGb: 0,
-  readPerRequest: 0.0004 / 1000,
-  transitionPerRequest: 0.005 / 1000,
-  minimumDays: 0,
-};
+function classOf(price: StorageClassPrice): StorageClassPrices {
+  return {
+    name: price.label,
+    storagePerGbMonth: price.usdPerGbMonth,
+    retrievalPerGb: price.retrievalUsdPerGb,
+    readPerRequest: price.readUsdPer1000 / 1000,
+    transitionPerRequest: price.writeUsdPer1000 / 1000,
+    minimumDays: price.minimumDays,
+  };
+}
 
 export const AWS_ARCHIVE_PRICES: ArchivePrices = {
-  standard,
-  archives: [
-    { name: 'S3 Standard-IA', storagePerGbMonth: 0.0125, retrievalPerGb: 0.01, readPerRequest: 0.001 / 1000, transitionPerRequest: 0.01 / 1000, minimumDays: 30 },
-    { name: 'S3 Glacier Instant Retrieval', storagePerGbMonth: 0.004, retrievalPerGb: 0.03, readPerRequest: 0.01 / 1000, transitionPerRequest: 0.02 / 1000, minimumDays: 90 },
-    { name: 'S3 Glacier Flexible Retrieval', storagePerGbMonth: 0.0036, retrievalPerGb: 0.01, readPerRequest: 0.05 / 1000, transitionPerRequest: 0.03 / 1000, minimumDays: 90 },
-    { name: 'S3 Glacier Deep Archive', storagePerGbMonth: 0.00099, retrievalPerGb: 0.02, readPerRequest: 0.1 / 1000, transitionPerRequest: 0.05 / 1000, minimumDays: 180 },
-  ],
+  standard: classOf(AWS_PRICES.storage.cloud),
+  archives: [classOf(AWS_PRICES.storage.archive)],
 };
 
-/** Data transfer out to the internet, per GB. */
-export const AWS_EGRESS_PER_GB = 0.09;
+/** A month's egress of `gb` at the preset's bands (its free allowance first). */
+export function awsEgressUsd(gb: number): number {
+  return egressUsd(AWS_PRICES.egress, gb);
+}
 
 /** S3 Intelligent-Tiering: tiers by days since last access, and its monitoring fee. */
 export const AWS_INTELLIGENT_TIERING = {

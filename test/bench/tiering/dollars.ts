@@ -12,8 +12,8 @@ import {
   decideArchive,
   type LocalTierPolicy,
   type StorageClassPrices,
-} from '../../../server/engines/storage/placement';
-import { AWS_ARCHIVE_PRICES, AWS_EGRESS_PER_GB, AWS_INTELLIGENT_TIERING } from './awsPrices';
+} from '../../../server/engines/storage';
+import { AWS_ARCHIVE_PRICES, AWS_INTELLIGENT_TIERING, awsEgressUsd } from './awsPrices';
 import { readTrace, type Trace } from './traces';
 
 const BYTES_PER_GB = 2 ** 30;
@@ -44,16 +44,17 @@ interface MutableBill {
   requests: number;
   retrieval: number;
   earlyDeletion: number;
-  egress: number;
+  /** GB read out to the local machine this month, priced by the preset's bands at the end. */
+  egressGb: number;
   monitoring: number;
 }
 
-const emptyBill = (): MutableBill => ({ storage: 0, requests: 0, retrieval: 0, earlyDeletion: 0, egress: 0, monitoring: 0 });
-const finish = (name: string, bill: MutableBill): Bill => ({
-  name,
-  ...bill,
-  total: bill.storage + bill.requests + bill.retrieval + bill.earlyDeletion + bill.egress + bill.monitoring,
-});
+const emptyBill = (): MutableBill => ({ storage: 0, requests: 0, retrieval: 0, earlyDeletion: 0, egressGb: 0, monitoring: 0 });
+function finish(name: string, bill: MutableBill): Bill {
+  const egress = awsEgressUsd(bill.egressGb);
+  const { egressGb: _egressGb, ...charges } = bill;
+  return { name, ...charges, egress, total: bill.storage + bill.requests + bill.retrieval + bill.earlyDeletion + egress + bill.monitoring };
+}
 
 interface Lake {
   readonly keys: readonly string[];
@@ -98,7 +99,7 @@ function standardStorage(lake: Lake): number {
 function chargeCloudRead(bill: MutableBill, size: number, storageClass: StorageClassPrices): void {
   bill.requests += storageClass.readPerRequest;
   bill.retrieval += (size / BYTES_PER_GB) * storageClass.retrievalPerGb;
-  bill.egress += (size / BYTES_PER_GB) * AWS_EGRESS_PER_GB;
+  bill.egressGb += size / BYTES_PER_GB;
 }
 
 function allStandard(lake: Lake, misses: Uint8Array | undefined): MutableBill {
@@ -137,7 +138,7 @@ function intelligentTiering(lake: Lake, misses: Uint8Array): MutableBill {
     bill.storage += storageFor(size, lastCloudRead.get(key) ?? 0, day);
     lastCloudRead.set(key, day);
     bill.requests += tiering.readPerRequest;
-    bill.egress += (size / BYTES_PER_GB) * AWS_EGRESS_PER_GB;
+    bill.egressGb += size / BYTES_PER_GB;
   });
   for (const [key, size] of lake.objectBytes) {
     bill.storage += storageFor(size, lastCloudRead.get(key) ?? 0, DAYS);
@@ -251,7 +252,7 @@ export async function runDollarsReplay(file: string): Promise<DollarsResult> {
 }
 
 export function printDollars(result: DollarsResult): void {
-  console.log(`\nDollars: the CDN trace as a month of a 1 TB S3 lake (${result.objects.toLocaleString('en-US')} objects, ${result.requests.toLocaleString('en-US')} requests over 30 days, local tier 10%, aws prices)`);
+  console.log(`\nDollars: the CDN trace as a month of a 1 TB S3 lake (${result.objects.toLocaleString('en-US')} objects, ${result.requests.toLocaleString('en-US')} requests over 30 days, local tier 10%, aws preset)`);
   const header = ['column', 'storage', 'requests', 'retrieval', 'early deletion', 'egress', 'monitoring', 'total'];
   const money = (value: number): string => `$${value.toFixed(2)}`;
   const lines = [header, ...result.bills.map((bill) => [bill.name, money(bill.storage), money(bill.requests), money(bill.retrieval), money(bill.earlyDeletion), money(bill.egress), money(bill.monitoring), money(bill.total)])];

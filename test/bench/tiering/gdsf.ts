@@ -1,7 +1,7 @@
 // GreedyDual-Size-Frequency (Cherkasova, 1998) with unit cost: priority L + frequency / size,
 // evict the lowest, and L (the inflation clock) rises to the evicted priority so long-idle
 // objects age out.
-import { IndexedMinHeap } from '../../../server/engines/storage/placement';
+import { IndexedMinHeap } from '../../../server/engines/storage';
 import type { SimCache } from './simCache';
 
 export class GdsfCache implements SimCache {

@@ -2,7 +2,7 @@
 // and the newcomer is next requested furthest in the future. Belady-size for sized traces: the
 // resident (or newcomer) with the largest size × distance to its next request goes, chosen from
 // a deterministic random sample of residents as the heuristic's authors do.
-import { IndexedMinHeap } from '../../../server/engines/storage/placement';
+import { IndexedMinHeap } from '../../../server/engines/storage';
 import type { SimCache } from './simCache';
 import type { Trace } from './traces';
 

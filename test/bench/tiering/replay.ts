@@ -1,6 +1,6 @@
 // Replays one trace through every policy at one capacity: hit and byte hit ratios, and the time
 // each policy spends per access.
-import type { LocalTierPolicyFactory } from '../../../server/engines/storage/placement';
+import type { LocalTierPolicyFactory } from '../../../server/engines/storage';
 import { ArcCache } from './arc';
 import { GdsfCache } from './gdsf';
 import { LruCache } from './lru';

@@ -2,7 +2,7 @@
 // (20% probation, 80% protected); a window evictee enters main only when the frequency sketch
 // says it is more popular than main's victim. Fixed 1% window, or Caffeine's hill climber that
 // moves the window/main split every sample by the sign of the last hit-rate change.
-import { FrequencySketch, hashKey } from '../../../server/engines/storage/placement';
+import { FrequencySketch, hashKey } from '../../../server/engines/storage';
 import type { SimCache } from './simCache';
 
 const PROTECTED_SHARE = 0.8;

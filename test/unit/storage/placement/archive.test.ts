@@ -2,7 +2,7 @@
 // hot archived object back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cheapestClassFor, decideAfterRead, decideArchive, stayCost, type ArchivePrices, type StorageClassPrices } from '../../../../server/engines/storage/placement';
+import { cheapestClassFor, decideAfterRead, decideArchive, stayCost, type ArchivePrices, type StorageClassPrices } from '../../../../server/engines/storage';
 
 const GB = 2 ** 30;
 const standard: StorageClassPrices = { name: 'standard', storagePerGbMonth: 0.03, retrievalPerGb: 0, readPerRequest: 0, transitionPerRequest: 0, minimumDays: 0 };

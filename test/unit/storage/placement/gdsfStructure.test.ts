@@ -2,7 +2,7 @@
 // residents over to it without losing a pinned one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GreedyDualSizeFrequency, hashKey, NeuroLakePolicy } from '../../../../server/engines/storage/placement';
+import { GreedyDualSizeFrequency, hashKey, NeuroLakePolicy } from '../../../../server/engines/storage';
 
 describe('GDSF local-tier structure', () => {
   it('evicts the lowest frequency per byte, ageing by the evicted priority', () => {

@@ -2,7 +2,7 @@
 // and never admits an object larger than the tier.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLruPolicy } from '../../../../server/engines/storage/placement';
+import { createLruPolicy } from '../../../../server/engines/storage';
 
 describe('LRU-by-bytes local-tier policy', () => {
   it('evicts the least recently used bytes first', () => {

@@ -3,7 +3,7 @@
 // and the same decisions for the same requests.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createNeuroLakePolicy, type LocalTierPolicy } from '../../../../server/engines/storage/placement';
+import { createNeuroLakePolicy, type LocalTierPolicy } from '../../../../server/engines/storage';
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
