@@ -1,8 +1,8 @@
 // `npm run test:loaded`: the UI suites on a busy machine. Keeps every core busy with a bounded CPU
 // hog (one spinning process per core), runs `npm run test:vscode` and `npm run test:e2e` RUNS
 // times in a row (default 5), and prints one line per run and a summary. Each suite's output goes
-// to a log file (the UI run's screenshots are kept beside it); a failure prints its last lines. The hog ends with the runs, on Ctrl-C, on any
-// exit, and by itself at its deadline.
+// to a log file (the UI run's screenshots are kept beside it); a failure prints its last lines.
+// The hog ends with the runs, on Ctrl-C, on any exit, and by itself at its deadline.
 //
 //   npm run test:loaded              5 runs, both suites
 //   RUNS=2 npm run test:loaded       2 runs
