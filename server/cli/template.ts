@@ -57,7 +57,7 @@ A value refused by its declared type (an identifier like "x; DROP TABLE users") 
             format: options.format === false ? false : { keywordCase: options.keywordCase as KeywordCase },
           });
         } catch (error) {
-          // A refused value (or any render failure) exits 1 with the reason.
+          // A refused value (or any render failure) exits 1 with the reason, like every engine failure.
           if (error instanceof TemplateError) throw new CliError(error.message, EXIT.general);
           throw error;
         }

@@ -9,6 +9,7 @@ import {
   type ExportFilter,
 } from '../../server/protocol';
 import { describeReport, describeReportItems } from './importReport';
+import { requestWithProgress } from '../progress';
 import { type CommandFactories } from './registry';
 
 /** The engine refuses larger bundles too; checking the size first avoids reading 200 MB for nothing. */
@@ -51,7 +52,9 @@ export const catalogTransferCommands: CommandFactories = {
               defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), 'neurolake-catalog.json'),
             });
       if (uri === undefined) return undefined;
-      const { text, count } = await ctx.request(CatalogExportRequest, filter);
+      const exported = await requestWithProgress(ctx, 'Exporting the catalog', CatalogExportRequest, filter);
+      if (exported === undefined) return undefined;
+      const { text, count } = exported;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
       void vscode.window.showInformationMessage(`Exported ${count} catalog ${count === 1 ? 'entry' : 'entries'} to ${uri.fsPath}.`);
       return { uri, count };
@@ -74,9 +77,8 @@ export const catalogTransferCommands: CommandFactories = {
         (await vscode.window.showQuickPick(MODES.map((m) => ({ ...m, description: '' })), { title: 'When an entry already exists' }))?.mode;
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the bundle…' }, () =>
-        ctx.request(CatalogImportRequest, { text, mode, dryRun: true }),
-      );
+      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest, { text, mode, dryRun: true });
+      if (preview === undefined) return undefined;
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
       if (changes === 0) {
@@ -95,7 +97,8 @@ export const catalogTransferCommands: CommandFactories = {
         else apply = choice === 'Import';
       }
       if (!apply) return preview;
-      const report = await ctx.request(CatalogImportRequest, { text, mode, dryRun: false });
+      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest, { text, mode, dryRun: false });
+      if (report === undefined) return undefined;
       void vscode.window.showInformationMessage(`Imported: ${describeReport(report)}.`);
       return report;
     },
