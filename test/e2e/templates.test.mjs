@@ -90,7 +90,10 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
     await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'NeuroLake: Insert Pattern' }), 'the command palette does not list "NeuroLake: Insert Pattern…"');
     await page.keyboard.press('Enter');
     await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: /^Insert Pattern/ }), 'Insert Pattern did not open its picker');
-    await input.fill('dedup latest');
+    // A query only the dedup template matches: Enter then picks it, not a row of an earlier, wider
+    // result that is still on screen while the search runs.
+    await input.fill('dedpulicate');
+    await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: 'Insert Pattern (1 found)' }), 'Insert Pattern did not find the dedup template alone for "dedpulicate"');
     await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: DEDUP }), `Insert Pattern does not list "${DEDUP}"`);
     await page.keyboard.press('Enter');
     await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: `${DEDUP}: source (1/` }), 'no question for the dedup template\'s "source"');

@@ -1,15 +1,15 @@
 // `npm run test:loaded`: the UI suites on a busy machine. Keeps every core busy with a bounded CPU
 // hog (one spinning process per core), runs `npm run test:vscode` and `npm run test:e2e` RUNS
 // times in a row (default 5), and prints one line per run and a summary. Each suite's output goes
-// to a log file; a failure prints its last lines. The hog ends with the runs, on Ctrl-C, on any
-// exit, and by itself at its deadline.
+// to a log file (the UI run's screenshots are kept beside it); a failure prints its last lines.
+// The hog ends with the runs, on Ctrl-C, on any exit, and by itself at its deadline.
 //
 //   npm run test:loaded              5 runs, both suites
 //   RUNS=2 npm run test:loaded       2 runs
 //   NEUROLAKE_LOADED_MINUTES=120     the hog's and the whole run's time limit (default 150)
 //   NEUROLAKE_LOADED_SUITES=a,b      other npm scripts to run instead (e.g. to try the script quickly)
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,9 @@ for (let run = 1; run <= RUNS; run++) {
     const suiteStarted = Date.now();
     // The suites bound their own waits (code-server start, each test); the run's limit bounds the rest.
     const code = await runSuite(suite, logFile);
+    // Each UI run clears test/e2e/artifacts; keep this run's screenshots beside its log.
+    const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
+    if (suite === 'test:e2e' && existsSync(artifacts)) cpSync(artifacts, join(logs, `run-${run}-e2e-artifacts`), { recursive: true });
     const seconds = Math.round((Date.now() - suiteStarted) / 1000);
     outcome.push({ suite, passed: code === 0, seconds, why: code === 0 ? '' : `exit ${code}`, logFile });
   }

@@ -23,10 +23,24 @@ export function run<T = unknown>(command: string, ...args: unknown[]): Promise<T
   });
 }
 
-/** A new untitled SQL editor holding `content`, focused. */
+let scratchEditors = 0;
+
+/**
+ * A new untitled SQL editor holding `content`, focused. Each has its own name: VS Code reuses
+ * "Untitled-1" as soon as the previous test closed it, and on a busy machine the extension host
+ * may still hold that closed document and hand it out again, old text and all.
+ */
 export async function sqlEditor(content = ''): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'sql', content });
-  return vscode.window.showTextDocument(document);
+  scratchEditors += 1;
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/scratch-${scratchEditors}.sql` });
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'sql');
+  const editor = await vscode.window.showTextDocument(document);
+  if (content !== '' && !(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), content)))) {
+    throw new Error(`the scratch editor ${uri.toString()} refused its content`);
+  }
+  // The cursor where a fresh document would have it: at the start.
+  editor.selection = new vscode.Selection(0, 0, 0, 0);
+  return editor;
 }
 
 /** Inserted SQL is indented like the editor it lands in; the suites' expectations use two spaces. */
