@@ -35,8 +35,11 @@ export function explainDecision(input: ReasonInput): string {
     }
     case 'queue': {
       if (input.tier === 'cluster') return `Waits for the cluster: ${clusterNo}; it starts there once the cluster answers again (about ${clusterCost}).`;
-      const when = local.estimatedStart === undefined ? 'once it has room' : `in about ${duration(Math.max(0, local.estimatedStart - now))}`;
-      if (local.estimatedStart !== undefined && local.estimatedStart <= input.deadline) {
+      if (local.estimatedStart === undefined) {
+        return `Waits for this machine, which is too busy now to say when it will have room: the cluster cannot take it because ${clusterNo} (about ${localCost}).`;
+      }
+      const when = `in about ${duration(Math.max(0, local.estimatedStart - now))}`;
+      if (local.estimatedStart <= input.deadline) {
         return `Waits for this machine: it is busy now and should have room ${when}, within the maximum wait of ${maxWait} (about ${localCost}; the cluster would cost ${clusterCost}).`;
       }
       return `Waits for this machine, which should have room ${when}, later than its maximum wait of ${maxWait}: the cluster cannot take it because ${clusterNo} (about ${localCost}).`;
