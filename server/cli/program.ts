@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { resolveCatalogFile } from '../runtime/catalogLocation';
 import { defaultDataFolderContext, resolveDataFolder } from '../runtime/dataFolder';
 import { addCatalogCommands } from './catalog';
+import { addComputeCommands } from './compute';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
@@ -46,6 +47,7 @@ export function buildProgram(io: Io): Command {
     resolveCatalogFile(globals(command).catalogFile ?? process.env['NEUROLAKE_CATALOG_FILE'] ?? '', dataFolder(command), process.cwd());
   const catalog: Command = addCatalogCommands(program, { io, catalogFile: () => catalogFile(catalog) });
   const template: Command = addTemplateCommands(program, { io, catalogFile: () => catalogFile(template) });
+  const compute: Command = addComputeCommands(program, { io, dataFolder: () => dataFolder(compute) });
 
   return program;
 }
