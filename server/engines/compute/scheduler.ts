@@ -276,7 +276,7 @@ export class Scheduler {
       return { tier: 'local', possible: false, why: tooBig(job, limit), estimatedCostUsd };
     }
     if (job.tier === 'local') return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
-    if (this.fitsNow(job)) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
+    if (this.fitsNow(job) && this.mayStartAheadOfQueue(job, now)) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
     const start = this.projectedLocalStart(job, now);
     return start === undefined
       ? { tier: 'local', possible: true, why: 'the machine is too busy to say when it would have room', estimatedCostUsd }
@@ -325,6 +325,14 @@ export class Scheduler {
     if (cluster.possible) return explain('cluster');
     if (local.possible) return explain('queue', 'local');
     return waitForCluster ? explain('queue', 'cluster') : explain('refuse');
+  }
+
+  /** A new workload that fits now may start at once only as a backfill would: without delaying the queue's head. */
+  private mayStartAheadOfQueue(job: SchedulerJob, now: number): boolean {
+    const head = this.ordered('local')[0];
+    if (head === undefined || job.priority > this.effectivePriority(head.job, now)) return true;
+    const shadow = this.shadowOf(head.job, this.options.capacity().cpus - this.localCpusHeld(), now);
+    return now + job.estimatedMs <= shadow.time || job.cpus <= shadow.extraCpus;
   }
 
   private fitsNow(job: SchedulerJob): boolean {
@@ -460,10 +468,20 @@ export class Scheduler {
         profile.reserve(start, job.cpus, job.estimatedMs);
         continue;
       }
-      const decision = this.decide(job);
-      if (decision.verdict === 'cluster') this.begin(job, 'cluster', decision);
+      const decision = this.burstDecision(job, now);
+      if (decision !== undefined) this.begin(job, 'cluster', decision);
       else profile.place(job.cpus, job.estimatedMs);
     }
+  }
+
+  /** The decision to burst a workload that would start here too late; undefined when the cluster cannot take it. */
+  private burstDecision(job: SchedulerJob, now: number): Decision | undefined {
+    const local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    if (!cluster.possible) return undefined;
+    const deadline = job.submittedAt + job.maxWaitMs;
+    const reason = explainDecision({ verdict: 'cluster', job, local: { ...local, estimatedStart: Math.max(local.estimatedStart ?? deadline, deadline) + 1 }, cluster, now, deadline, policy: this.policy });
+    return { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now };
   }
 
   /** Workloads waiting for the cluster to come back start there once it does. */
