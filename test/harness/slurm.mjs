@@ -79,10 +79,16 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
   }
 }
 
+/** Running, and not a zombie waiting for its parent to reap it (a killed slurmrestd may be one a while). */
 function pidAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -189,8 +195,10 @@ export async function startSlurm() {
   return state;
 }
 
-/** Starts slurmrestd (again), as the dedicated user, speaking JWT. */
+/** Starts slurmrestd (again, unless it runs), as the dedicated user, speaking JWT. */
 export function restStart(state) {
+  const running = readPid(state.restPidFile);
+  if (running !== undefined && pidAlive(running)) return;
   const child = spawn('slurmrestd', ['-a', 'rest_auth/jwt', '-u', state.restUser, '-s', `openapi/${state.apiVersion}`, `127.0.0.1:${state.restPort}`], {
     env: { ...slurmEnv(state), SLURM_JWT: 'daemon' },
     stdio: ['ignore', 'ignore', 'ignore'],
