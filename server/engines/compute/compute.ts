@@ -428,9 +428,12 @@ export class ComputeEngine {
     const executor = ref.tier === 'local' ? this.local : this.cluster;
     if (executor === undefined) return; // a cluster run while no cluster is configured here: leave it for one that has it
     await this.update(run.id, { owner: this.owner });
+    // A local run that already ended is settled before open() returns, so the first listing is true.
+    const endedAlready = ref.tier === 'local' && !pidAlive(ref.pid);
     const execution = await executor.attach(ref, request);
     this.scheduler.adoptRunning(this.jobOf(run.id, run.workload, run.submittedAt), ref.tier, run.startedAt ?? this.clock.now());
-    void this.watch(run.id, ref.tier, execution, run.startedAt ?? this.clock.now());
+    const watching = this.watch(run.id, ref.tier, execution, run.startedAt ?? this.clock.now());
+    if (endedAlready) await watching;
   }
 
   private async refresh(): Promise<void> {

@@ -7,7 +7,7 @@
 // to it, and a run with no status file and no process is honestly `lost`.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
 import { groupUsage, pidAlive, signalGroup } from './processes';
@@ -96,9 +96,14 @@ export class LocalExecutor implements Executor {
   async attach(ref: ExecutionRef, _request: ExecutionRequest): Promise<Execution> {
     if (ref.tier !== 'local') throw new Error('not a local run');
     // Not our child any more: its end is seen by polling, its exit code read from the status file.
+    const gone = (): boolean => !pidAlive(ref.pid) || (process.platform === 'linux' && groupUsage(ref.pid) === undefined);
     const exited = new Promise<{ code: null; signal: null }>((resolve) => {
+      if (gone()) {
+        resolve({ code: null, signal: null });
+        return;
+      }
       const poll = setInterval(() => {
-        if (pidAlive(ref.pid) && groupUsage(ref.pid) !== undefined) return;
+        if (!gone()) return;
         clearInterval(poll);
         resolve({ code: null, signal: null });
       }, SAMPLE_MS);
@@ -118,8 +123,9 @@ export class LocalExecutor implements Executor {
     let stopping: 'cancelled' | 'timed-out' | undefined;
     const done = exited.then(async ({ code, signal }): Promise<ExecutionOutcome> => {
       this.watched.delete(watched);
-      const endedAt = Date.now();
       const status = await readStatus(ref.statusFile);
+      // A run that ended while nobody watched ended when its status file was written.
+      const endedAt = status?.writtenAt ?? Date.now();
       const common = { endedAt, ...(watched.peak > 0 ? { peakMemoryBytes: watched.peak } : {}) };
       const cpuSeconds = status?.cpuSeconds ?? (watched.cpuSeconds > 0 ? watched.cpuSeconds : undefined);
       if (stopping !== undefined) return { ...common, state: stopping, ...(cpuSeconds === undefined ? {} : { cpuSeconds }), detail: stopping === 'timed-out' ? 'stopped: it ran past its timeout' : 'cancelled' };
@@ -179,10 +185,12 @@ export class LocalExecutor implements Executor {
 }
 
 /** The wrapper's status file: `times` (shell, then children: "0m1.23s 0m0.04s") and "exit N". */
-async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number } | undefined> {
+async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number; writtenAt: number } | undefined> {
   let text: string;
+  let writtenAt: number;
   try {
     text = await readFile(file, 'utf8');
+    writtenAt = (await stat(file)).mtimeMs;
   } catch {
     return undefined;
   }
@@ -191,5 +199,5 @@ async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds:
   const lines = text.split('\n').filter((line) => /\dm[\d.]+s/.test(line));
   const children = lines[1] ?? lines[0] ?? '';
   const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, match) => sum + Number(match[1]) * 60 + Number(match[2]), 0);
-  return { exitCode: Number(exit[1]), cpuSeconds };
+  return { exitCode: Number(exit[1]), cpuSeconds, writtenAt: Math.round(writtenAt) };
 }

@@ -197,6 +197,11 @@ export class Scheduler {
 
   /** The queue in the order it is served: effective priority (with aging), then arrival. */
   ordered(tier?: ComputeTier): Queued[] {
+    const list = this.servedOrder();
+    return tier === undefined ? [...list] : list.filter((entry) => entry.tier === tier);
+  }
+
+  private servedOrder(): Queued[] {
     const now = this.options.clock.now();
     if (this.orderCache === undefined || this.orderCache.at !== now) {
       const list = [...this.queue.values()];
@@ -204,8 +209,13 @@ export class Scheduler {
       list.sort((a, b) => effective.get(b)! - effective.get(a)! || a.seq - b.seq);
       this.orderCache = { at: now, list };
     }
-    const list = this.orderCache.list;
-    return tier === undefined ? [...list] : list.filter((entry) => entry.tier === tier);
+    return this.orderCache.list;
+  }
+
+  /** The first in the served order waiting for `tier`, without copying the queue. */
+  private head(tier: ComputeTier): Queued | undefined {
+    if (this.queue.size === 0) return undefined;
+    return this.servedOrder().find((entry) => entry.tier === tier);
   }
 
   /** The served order, kept while the clock stands still; inserts and removals keep it current. */
@@ -329,7 +339,7 @@ export class Scheduler {
 
   /** A new workload that fits now may start at once only as a backfill would: without delaying the queue's head. */
   private mayStartAheadOfQueue(job: SchedulerJob, now: number): boolean {
-    const head = this.ordered('local')[0];
+    const head = this.head('local');
     if (head === undefined || job.priority > this.effectivePriority(head.job, now)) return true;
     const shadow = this.shadowOf(head.job, this.options.capacity().cpus - this.localCpusHeld(), now);
     return now + job.estimatedMs <= shadow.time || job.cpus <= shadow.extraCpus;
