@@ -32,7 +32,7 @@ export interface FoundEntry {
   readonly usage: EntryUsage | undefined;
 }
 
-/** The seed's `get_stats()` figures keep its snake_case names, so scripts written for it still read them. */
+/** The figures of `stats`, with snake_case keys (`total_entries`, `most_used`) that scripts read as they are. */
 export interface CatalogStats {
   readonly total_entries: number;
   readonly total_pipelines: number;
@@ -100,6 +100,11 @@ export class Catalog {
   /** Problems met while opening or syncing that did not stop the catalog (a corrupt file kept aside). */
   get warnings(): readonly string[] {
     return this.warningList;
+  }
+
+  /** Ready, with the warnings met so far as the detail a user reads in the status. */
+  status(): { state: 'ready'; detail?: string } {
+    return this.warningList.length === 0 ? { state: 'ready' } : { state: 'ready', detail: this.warningList.join(' ') };
   }
 
   onDidChange(listener: (event: ChangeEvent) => void): { dispose(): void } {
