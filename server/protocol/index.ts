@@ -7,3 +7,4 @@ export * from './catalogEntry';
 export * from './catalog';
 export * from './templates';
 export * from './templateValues';
+export * from './compute';
