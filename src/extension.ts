@@ -6,6 +6,7 @@ import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { createStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
+import { registerWorkloadTasks } from './workloadTasks';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 import { CatalogSearchRequest } from '../server/protocol';
 
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     catalogDocuments,
     vscode.workspace.registerFileSystemProvider(CATALOG_SCHEME, catalogDocuments, { isCaseSensitive: true }),
     createStatusBar(current),
+    registerWorkloadTasks(current),
     ...registerCommands({ ctx: current, views }),
   );
 
