@@ -85,6 +85,8 @@ export class ComputeEngine {
   private readonly client: SlurmClient | undefined;
   private readonly scheduler: Scheduler;
   private readonly executions = new Map<string, Execution>();
+  /** Runs between the scheduler's start and their executor's answer; a cancel then waits for the start. */
+  private readonly launching = new Map<string, { cancel: boolean }>();
   /** Runs being adopted from a process that died, so a second look does not adopt them twice. */
   private readonly adopting = new Set<string>();
   private readonly timers = new Set<ClockTimer>();
@@ -251,6 +253,12 @@ export class ComputeEngine {
       await this.update(run.id, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled while it waited' });
       return this.get(run.id);
     }
+    const launching = this.launching.get(run.id);
+    if (launching !== undefined) {
+      // Starting right now: it is stopped as soon as it has a pid or job id.
+      launching.cancel = true;
+      return this.waitFor(run.id);
+    }
     const execution = this.executions.get(run.id);
     if (execution !== undefined) {
       await execution.cancel('cancelled');
@@ -260,7 +268,7 @@ export class ComputeEngine {
     // Another process runs it: stop it where it runs; that process records the end.
     if (run.execution?.tier === 'local') process.kill(-run.execution.pid, 'SIGTERM');
     else if (run.execution?.tier === 'cluster' && this.client !== undefined) await this.client.cancel(run.execution.jobId);
-    else if (run.state === 'queued' && !ownerAlive(run)) await this.update(run.id, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled while it waited' });
+    else if (run.state === 'queued' && !ownerAlive(run) && !this.isOurs(run)) await this.update(run.id, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled while it waited' });
     else throw new ComputeError('not-found', `The run ${run.id} is ${run.state} in another NeuroLake process (pid ${run.owner?.pid}); cancel it there.`);
     return this.waitFor(run.id);
   }
@@ -301,7 +309,22 @@ export class ComputeEngine {
       return;
     }
     const executor: Executor | undefined = tier === 'local' ? this.local : this.cluster;
+    const launching = { cancel: false };
+    this.launching.set(runId, launching);
+    try {
+      await this.start(runId, run, tier, decision, executor, launching);
+    } finally {
+      this.launching.delete(runId);
+    }
+  }
+
+  private async start(runId: string, run: Run, tier: ComputeTier, decision: Decision, executor: Executor | undefined, launching: { cancel: boolean }): Promise<void> {
     await this.update(runId, { state: 'starting', tier, decision });
+    if (launching.cancel) {
+      this.scheduler.finished(runId);
+      await this.update(runId, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled before it started' });
+      return;
+    }
     const request = { runId, workload: run.workload, runFolder: join(this.options.dataFolder, 'compute', 'runs', runId) };
     let execution: Execution;
     try {
@@ -321,6 +344,8 @@ export class ComputeEngine {
       await this.update(runId, { state: tier === 'cluster' ? 'refused' : 'failed', endedAt: this.clock.now(), detail: `It could not be started: ${message}` });
       return;
     }
+    if (launching.cancel) void execution.cancel('cancelled').catch(() => undefined);
+    this.launching.delete(runId);
     await this.watch(runId, tier, execution, this.clock.now());
   }
 
