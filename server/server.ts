@@ -2,6 +2,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../package.json';
 import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalog';
+import { publishComputeChange, registerComputeHandlers } from './handlers/compute';
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
@@ -25,6 +26,7 @@ connection.onInitialize((params) => {
     { settings, workspaceFolder: options?.workspaceFolder },
     {
       statusChanged: (status) => publishStatus(connection, status),
+      computeChanged: (change) => publishComputeChange(connection, change),
       catalogChanged: (ids) => {
         publishCatalogChange(connection, ids);
         // Template files that name a catalog template are checked against its current declarations.
@@ -46,6 +48,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+registerComputeHandlers(connection, currentSession);
 registerTemplateValueHandlers(connection);
 const language = registerLanguageHandlers(connection, currentSession);
 

@@ -1,12 +1,14 @@
 // One server's view of the world: the current settings and the runtime of the data folder and
 // catalog they name. Moving either opens a new runtime (and closes the old one); handlers always
 // ask the session for the current one instead of keeping their own copy.
+import type { ComputeChange } from './engines/compute';
 import type { InitializationOptions, NeuroLakeSettings } from './protocol';
 import { defaultDataFolderContext, resolveLocation, Runtime, type Location, type RuntimeStatus } from './runtime';
 
 export interface SessionEvents {
   readonly statusChanged: (status: RuntimeStatus) => void;
   readonly catalogChanged: (ids: readonly string[]) => void;
+  readonly computeChanged?: (change: ComputeChange) => void;
   readonly log: (message: string) => void;
   /** Something the user should see now, not only in the log. */
   readonly warn: (message: string) => void;
@@ -78,6 +80,7 @@ export class Session {
     for (const failure of runtime.failures()) this.events.log(`Engine ${failure.name} failed: ${failure.detail ?? 'no detail'}`);
     runtime.onDidChangeStatus(this.events.statusChanged);
     runtime.onDidChangeEngine('catalog', (event) => this.events.catalogChanged(event.ids));
+    runtime.onDidChangeEngine('compute', (change) => this.events.computeChanged?.(change));
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;

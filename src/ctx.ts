@@ -7,6 +7,7 @@ import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from
 import type * as ClientModule from './client/languageClient';
 import {
   DidChangeCatalogNotification,
+  DidChangeComputeNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -49,6 +50,9 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** Fires with the changed entry ids (empty: everything) when the catalog changed, here or in another window. */
   readonly onDidChangeCatalog = this.catalogEmitter.event;
+  private readonly computeEmitter = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the changed run's id (undefined: the engine's state) when a workload changed, in any process. */
+  readonly onDidChangeCompute = this.computeEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -57,6 +61,7 @@ export class Ctx implements vscode.Disposable {
       this.stateEmitter,
       this.statusEmitter,
       this.catalogEmitter,
+      this.computeEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -152,6 +157,7 @@ export class Ctx implements vscode.Disposable {
       client.onDidChangeState(({ newState }) => this.setState(toServerState(library.State, newState))),
       onNotification(client, DidChangeStatusNotification, (status) => this.statusEmitter.fire(status)),
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
+      onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
     );
     this.setState('starting');
     try {

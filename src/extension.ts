@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import type { ActivationTimings, NeuroLakeApi } from './api';
 import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
-import { createStatusBar } from './statusBar';
+import { createStatusBar, createWorkloadsStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
+import { registerWorkloadTasks } from './workloadTasks';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 import { CatalogSearchRequest } from '../server/protocol';
 
@@ -22,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     catalogDocuments,
     vscode.workspace.registerFileSystemProvider(CATALOG_SCHEME, catalogDocuments, { isCaseSensitive: true }),
     createStatusBar(current),
+    createWorkloadsStatusBar(current),
+    registerWorkloadTasks(current),
     ...registerCommands({ ctx: current, views }),
   );
 

@@ -1,7 +1,7 @@
 // The status bar item: shows whether the server runs and whether an engine failed; a click
 // opens the log, where the reason is.
 import * as vscode from 'vscode';
-import type { ServerStatus } from '../server/protocol';
+import { ComputeListRequest, type ServerStatus } from '../server/protocol';
 import type { ServerState } from './api';
 import { type Ctx } from './ctx';
 
@@ -47,4 +47,24 @@ function tooltipFor(state: ServerState, status: ServerStatus | undefined): vscod
   }
   text.appendMarkdown('\n\nClick to show the NeuroLake log.');
   return text;
+}
+
+/** A second item, shown while workloads run: how many, and a click opens the Workloads view. */
+export function createWorkloadsStatusBar(ctx: Ctx): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('neurolake.compute', vscode.StatusBarAlignment.Left, -1);
+  item.name = 'NeuroLake Workloads';
+  item.command = 'neurolake.compute.focus';
+  let asked = 0;
+  const update = async (): Promise<void> => {
+    const ask = ++asked;
+    const { total } = await ctx.request(ComputeListRequest, { states: ['starting', 'running'], limit: 0 });
+    // An older answer arriving late must not overwrite a newer one.
+    if (ask !== asked) return;
+    item.text = `$(server-process) ${total} running`;
+    item.tooltip = `${total} NeuroLake workload${total === 1 ? '' : 's'} running; click to show them.`;
+    if (total > 0) item.show();
+    else item.hide();
+  };
+  const refresh = (): void => void update().catch(() => item.hide());
+  return vscode.Disposable.from(item, ctx.onDidChangeCompute(refresh), ctx.onDidChangeState((state) => state === 'running' && refresh()));
 }

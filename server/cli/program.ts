@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { resolveLocation, type Location } from '../runtime';
 import { addCatalogCommands } from './catalog';
+import { addComputeCommands } from './compute';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
@@ -48,6 +49,7 @@ export function buildProgram(io: Io): Command {
 
   const catalog: Command = addCatalogCommands(program, { io, location: () => location(catalog) });
   const template: Command = addTemplateCommands(program, { io, location: () => location(template) });
+  const compute: Command = addComputeCommands(program, { io, dataFolder: () => location(compute).dataFolder });
 
   return program;
 }

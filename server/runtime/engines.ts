@@ -4,12 +4,14 @@
 //   storage: { open: (context) => Storage.open({ root: join(context.dataFolder, 'storage'), onWarning: context.warn }) },
 // after `import { Storage } from '../engines/storage';`. Runtime.engine('storage') is then typed.
 import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
+import { ComputeEngine } from '../engines/compute';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
 
 export const ENGINES = {
   dataFolder: { open: (context) => DataFolderCheck.open(context) },
   catalog: { open: openCatalog },
+  compute: { open: openCompute },
 } as const satisfies EngineRegistry;
 
 export type DefaultEngines = typeof ENGINES;
@@ -32,3 +34,10 @@ async function openCatalog(context: EngineContext): Promise<Catalog> {
   return catalog;
 }
 
+
+/** Local workloads only until the cluster settings reach the runtime; the CLI configures a cluster itself. */
+async function openCompute(context: EngineContext): Promise<ComputeEngine> {
+  const problem = await context.dataFolderProblem();
+  if (problem !== undefined) throw new Error(`The run history lives in the data folder, which cannot be used: ${problem}`);
+  return ComputeEngine.open({ dataFolder: context.dataFolder, ...(context.watch ? {} : { refreshMs: 60_000 }) });
+}

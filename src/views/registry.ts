@@ -1,23 +1,27 @@
-// Creates the three NeuroLake views. The Catalog view shows the catalog engine's entries; Storage
-// and Workloads show their welcome content until their engines land.
+// Creates the three NeuroLake views. The Catalog view shows the catalog engine's entries, the
+// Workloads view the compute engine's runs; Storage shows its welcome content until its engine lands.
 import * as vscode from 'vscode';
 import { CatalogRefreshRequest } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
 import { EmptyTreeProvider } from './emptyTree';
+import { WorkloadsTreeProvider } from './workloadsView';
 
 export class ViewRegistry implements vscode.Disposable {
   readonly catalog: CatalogTreeProvider;
+  readonly workloads: WorkloadsTreeProvider;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
     this.catalog = new CatalogTreeProvider(ctx);
+    this.workloads = new WorkloadsTreeProvider(ctx);
     this.disposables.push(
       this.catalog,
+      this.workloads,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
       vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
       // The compute engine's view, titled Workloads: what a user sees are the jobs it runs.
-      vscode.window.createTreeView('neurolake.compute', { treeDataProvider: new EmptyTreeProvider() }),
+      vscode.window.createTreeView('neurolake.compute', { treeDataProvider: this.workloads }),
     );
   }
 
@@ -33,6 +37,7 @@ export class ViewRegistry implements vscode.Disposable {
       this.ctx.log.warn(`Reading the catalog file again failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.catalog.refresh();
+    this.workloads.refresh();
     return this.catalog.topRows();
   }
 

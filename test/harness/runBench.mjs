@@ -9,6 +9,7 @@ const benches = {
   completion: 'test/bench/completion.bench.ts',
   tiering: 'test/bench/tiering.bench.ts',
   cost: 'test/bench/cost.bench.ts',
+  compute: 'test/bench/compute.bench.ts',
 };
 if (!(name in benches)) {
   console.error(`usage: runBench.mjs <${Object.keys(benches).join('|')}>`);

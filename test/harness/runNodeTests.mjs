@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { startSlurm, STATE_ENV, stopSlurm } from './slurm.mjs';
 
 const folders = process.argv.slice(2);
 if (folders.length === 0) {
@@ -21,5 +22,14 @@ if (files.length === 0) {
 }
 // --test-force-exit: a test that fails before it stops a server it started must fail the run,
 // not hang it on the child's open pipes (the server then exits by itself: it watches our pid).
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Test files that need the real Slurm cluster share one, started here once and stopped at the end.
+const needsSlurm = files.some((file) => /slurm/i.test(file)) && process.env[STATE_ENV] === undefined;
+const slurm = needsSlurm ? await startSlurm() : undefined;
+if (slurm !== undefined) {
+  process.once('exit', () => stopSlurm(slurm));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+}
+const env = slurm === undefined ? process.env : { ...process.env, [STATE_ENV]: JSON.stringify(slurm) };
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+if (slurm !== undefined) stopSlurm(slurm);
 process.exit(result.status ?? 1);

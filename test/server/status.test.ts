@@ -32,6 +32,7 @@ describe('NeuroLake server over LSP', () => {
       assert.deepEqual(status.engines, [
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
+        { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
       ]);
       assert.ok(existsSync(dataFolder), 'the server creates its data folder');
     } finally {

@@ -48,12 +48,13 @@ class Counter {
 }
 
 describe('Runtime', () => {
-  it('opens the data folder check and the catalog, and reports both ready', async () => {
+  it('opens the data folder check, the catalog and compute, and reports them ready', async () => {
     const runtime = await Runtime.open({ location: resolveLocation({ dataFolder: freshFolder(), catalogFile: '' }, context) });
     try {
       assert.deepEqual(runtime.status().engines, [
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
+        { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
       ]);
       assert.ok(runtime.engine('catalog').list({ kind: 'template' }).length > 0, 'the built-in templates are there');
     } finally {

@@ -1,0 +1,547 @@
+// The compute engine: workloads submitted, decided, queued and run on this machine or a Slurm
+// cluster, with every run kept in a durable history. One engine a data folder in each process;
+// several processes (VS Code windows, the CLI) share the history, and a run whose process died
+// is adopted by the next one that opens: a queued run is queued again, a running one re-attached
+// by its pid or Slurm job id, and one that cannot be found is marked lost.
+import { join } from 'node:path';
+import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
+import { systemClock, type Clock, type ClockTimer } from './clock';
+import { ComputeError } from './errors';
+import type { Execution, ExecutionOutcome, Executor } from './executor';
+import { RunHistory } from './history';
+import { LocalExecutor } from './localExecutor';
+import { localCapacity, MachineSampler, type MachineSnapshot } from './machine';
+import { pidAlive } from './processes';
+import { Scheduler, type SchedulerJob } from './scheduler';
+import { SlurmClient } from './slurm/restClient';
+import { SlurmExecutor } from './slurm/slurmExecutor';
+import type { SlurmTokenSource } from './slurm/tokens';
+import { computeStats, type ComputeStats } from './stats';
+import { FINISHED_STATES, type ComputeTier, type Decision, type Run, type WorkloadSpec } from './types';
+import { normaliseWorkload } from './workload';
+
+export interface ClusterSettings {
+  /** slurmrestd, e.g. http://cluster:6820 */
+  readonly url: string;
+  /** The REST API version: v0.0.38 for Slurm 22.05, later for newer Slurm. */
+  readonly apiVersion?: string;
+  readonly tokens: SlurmTokenSource;
+  /** A folder this machine and the cluster's nodes see at the same path. */
+  readonly sharedFolder: string;
+  readonly partition?: string;
+  /** How long a job usually waits in the cluster's queue, for the estimate. */
+  readonly expectedStartSeconds?: number;
+  readonly pollMs?: number;
+  /** How often to check the cluster answers. */
+  readonly healthMs?: number;
+}
+
+export interface ComputeOptions {
+  readonly dataFolder: string;
+  readonly prices?: ComputePresetName;
+  readonly localCpuLimitPct?: number;
+  readonly localMemoryLimitPct?: number;
+  /** Absent: everything runs on this machine. */
+  readonly cluster?: ClusterSettings;
+  /** Burst to the cluster when the machine cannot run a workload in time; on when a cluster is set. */
+  readonly burst?: boolean;
+  /** A workload that must burst while the cluster is down waits for it, or is refused. */
+  readonly whenClusterDown?: 'queue' | 'refuse';
+  /** What relative working folders are relative to (the workspace folder, the CLI's cwd). */
+  readonly base?: string;
+  readonly clock?: Clock;
+  /** How often the machine is measured. */
+  readonly sampleMs?: number;
+  /** How often other processes' changes to the history are picked up. */
+  readonly refreshMs?: number;
+  /** First retry after this long, doubling each attempt. */
+  readonly retryBackoffMs?: number;
+}
+
+export interface ComputeStatus {
+  readonly state: 'ready' | 'degraded' | 'failed';
+  readonly detail?: string;
+}
+
+export interface ComputeChange {
+  readonly kind: 'run' | 'status' | 'machine';
+  readonly runId?: string;
+}
+
+export interface ListOptions {
+  readonly states?: readonly Run['state'][];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+const ACTIVE: ReadonlySet<Run['state']> = new Set(['queued', 'starting', 'running']);
+
+export class ComputeEngine {
+  private readonly prices: ComputePrices;
+  private readonly clock: Clock;
+  private readonly sampler: MachineSampler;
+  private readonly local: LocalExecutor;
+  private readonly cluster: SlurmExecutor | undefined;
+  private readonly client: SlurmClient | undefined;
+  private readonly scheduler: Scheduler;
+  private readonly executions = new Map<string, Execution>();
+  /** Runs between the scheduler's start and their executor's answer; a cancel then waits for the start. */
+  private readonly launching = new Map<string, { cancel: boolean }>();
+  /** Runs being adopted from a process that died, so a second look does not adopt them twice. */
+  private readonly adopting = new Set<string>();
+  private readonly timers = new Set<ClockTimer>();
+  private readonly listeners = new Set<(change: ComputeChange) => void>();
+  private readonly owner = { pid: process.pid, since: Date.now() };
+  private clusterProblem: string | undefined = 'not checked yet';
+  private healthTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Serialises the state changes of each run, so a fast ending never overtakes its start. */
+  private runQueues = new Map<string, Promise<unknown>>();
+
+  private constructor(
+    private readonly options: ComputeOptions,
+    private readonly history: RunHistory,
+  ) {
+    this.prices = computePrices(options.prices ?? 'seed');
+    this.clock = options.clock ?? systemClock;
+    this.sampler = new MachineSampler(options.dataFolder, options.sampleMs ?? 1000);
+    this.local = new LocalExecutor({ onUsage: (usage) => this.sampler.setOwnUsage(usage) });
+    if (options.cluster !== undefined) {
+      this.client = new SlurmClient({ url: options.cluster.url, apiVersion: options.cluster.apiVersion ?? 'v0.0.38', tokens: options.cluster.tokens });
+      this.cluster = new SlurmExecutor({
+        client: this.client,
+        sharedFolder: options.cluster.sharedFolder,
+        ...(options.cluster.partition === undefined ? {} : { partition: options.cluster.partition }),
+        ...(options.cluster.pollMs === undefined ? {} : { pollMs: options.cluster.pollMs }),
+        onReachability: (problem) => this.setClusterProblem(problem),
+      });
+    }
+    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), options.localCpuLimitPct ?? 80, options.localMemoryLimitPct ?? 80);
+    this.scheduler = new Scheduler({
+      clock: this.clock,
+      prices: this.prices,
+      capacity: () => limits().now,
+      machineLimit: () => limits().limit,
+      cluster: () => ({
+        enabled: this.cluster !== undefined && options.burst !== false,
+        available: this.clusterProblem === undefined,
+        ...(this.clusterProblem === undefined ? {} : { reason: this.clusterProblem }),
+        startDelayMs: (options.cluster?.expectedStartSeconds ?? 60) * 1000,
+      }),
+      whenClusterDown: options.whenClusterDown ?? 'queue',
+      start: (job, tier, decision) => void this.launch(job.id, tier, decision),
+      refuse: (job, decision) => void this.refuseQueued(job.id, decision),
+    });
+  }
+
+  static async open(options: ComputeOptions): Promise<ComputeEngine> {
+    let history: RunHistory;
+    try {
+      history = await RunHistory.open(join(options.dataFolder, 'compute', 'runs.jsonl'));
+    } catch (error) {
+      if (error instanceof ComputeError) throw error;
+      throw new ComputeError('storage', `The run history in ${options.dataFolder} cannot be opened: ${(error as Error).message}`);
+    }
+    const engine = new ComputeEngine(options, history);
+    // Utilisation is a difference of two readings: take the first now and the second shortly after.
+    await engine.sampler.sample();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(300, options.sampleMs ?? 300)));
+    await engine.sampler.sample();
+    engine.sampler.start();
+    engine.sampler.onSample(() => {
+      engine.scheduler.pass();
+      engine.emit({ kind: 'machine' });
+    });
+    if (engine.client !== undefined) {
+      await engine.checkCluster();
+      engine.healthTimer = setInterval(() => void engine.checkCluster(), options.cluster?.healthMs ?? 15_000);
+      engine.healthTimer.unref();
+    }
+    await engine.adoptOrphans();
+    engine.refreshTimer = setInterval(() => void engine.refresh(), options.refreshMs ?? 2000);
+    engine.refreshTimer.unref();
+    return engine;
+  }
+
+  /** Stops watching; running workloads go on and the next process re-attaches to them. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.healthTimer);
+    clearInterval(this.refreshTimer);
+    for (const timer of this.timers) timer.cancel();
+    this.scheduler.dispose();
+    this.sampler.stop();
+    this.local.close();
+    this.cluster?.close();
+    await Promise.allSettled([...this.runQueues.values()]);
+  }
+
+  status(): ComputeStatus {
+    if (this.cluster === undefined) return { state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' };
+    if (this.clusterProblem !== undefined) return { state: 'degraded', detail: `The cluster cannot be used: ${this.clusterProblem}` };
+    return { state: 'ready', detail: `Cluster at ${this.client!.url} answers.` };
+  }
+
+  onDidChange(listener: (change: ComputeChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  machine(): MachineSnapshot {
+    return this.sampler.snapshot();
+  }
+
+  /** Where a workload would run if submitted now, and why; runs nothing. */
+  preview(spec: WorkloadSpec): Decision {
+    const workload = normaliseWorkload(spec, this.options.base);
+    return this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
+  }
+
+  /** Submits a workload: resolves, once its run is durably in the history, to that run (maybe already started, or refused). */
+  async submit(spec: WorkloadSpec): Promise<Run> {
+    this.assertOpen();
+    const workload = normaliseWorkload(spec, this.options.base);
+    const now = this.clock.now();
+    let run: Run | undefined;
+    const written = this.history.write((history) => {
+      const runs = history.all().filter((other) => other.workload.id === workload.id);
+      const active = runs.find((other) => ACTIVE.has(other.state) && (this.isOurs(other) || ownerAlive(other) || other.tier === 'cluster'));
+      if (active !== undefined) throw new ComputeError('already-active', `The workload ${workload.id} already has a run ${active.state}: ${active.id}. Cancel it or wait for it to end.`);
+      const id = `${workload.id}-${runs.length + 1}`;
+      const job = this.jobOf(id, workload, now);
+      const decision = this.scheduler.decide(job);
+      run = { id, workload, attempt: 1, state: decision.verdict === 'refuse' ? 'refused' : 'queued', decision, submittedAt: now, owner: this.owner, ...(decision.verdict === 'refuse' ? { endedAt: now, detail: decision.reason } : {}) };
+      return [run];
+    });
+    await written;
+    const created = run!;
+    this.emit({ kind: 'run', runId: created.id });
+    if (created.state === 'queued') this.scheduler.submit(this.jobOf(created.id, workload, created.submittedAt));
+    return this.history.get(created.id) ?? created;
+  }
+
+  get(runOrWorkloadId: string): Run {
+    const run = this.history.get(runOrWorkloadId) ?? this.latestOf(runOrWorkloadId);
+    if (run === undefined) throw new ComputeError('not-found', `No run or workload ${runOrWorkloadId}.`);
+    return run;
+  }
+
+  /** Newest first. */
+  list(options: ListOptions = {}): Run[] {
+    const states = options.states === undefined ? undefined : new Set(options.states);
+    const runs = this.history
+      .all()
+      .filter((run) => states === undefined || states.has(run.state))
+      .sort((a, b) => b.submittedAt - a.submittedAt || b.id.localeCompare(a.id));
+    const offset = options.offset ?? 0;
+    return runs.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
+  }
+
+  stats(): ComputeStats {
+    return computeStats(this.history.all(), this.prices);
+  }
+
+  /** Cancels a queued or running run; resolves to it once its end is in the history. */
+  async cancel(runOrWorkloadId: string): Promise<Run> {
+    this.assertOpen();
+    await this.history.refresh();
+    const run = this.get(runOrWorkloadId);
+    if (FINISHED_STATES.has(run.state)) throw new ComputeError('not-found', `The run ${run.id} has already ended (${run.state}).`);
+    if (this.scheduler.cancel(run.id)) {
+      await this.update(run.id, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled while it waited' });
+      return this.get(run.id);
+    }
+    const launching = this.launching.get(run.id);
+    if (launching !== undefined) {
+      // Starting right now: it is stopped as soon as it has a pid or job id.
+      launching.cancel = true;
+      return this.waitFor(run.id);
+    }
+    const execution = this.executions.get(run.id);
+    if (execution !== undefined) {
+      await execution.cancel('cancelled');
+      await this.runQueues.get(run.id);
+      return this.get(run.id);
+    }
+    // Another process runs it: stop it where it runs; that process records the end.
+    if (run.execution?.tier === 'local') process.kill(-run.execution.pid, 'SIGTERM');
+    else if (run.execution?.tier === 'cluster' && this.client !== undefined) await this.client.cancel(run.execution.jobId);
+    else if (run.state === 'queued' && !ownerAlive(run) && !this.isOurs(run)) await this.update(run.id, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled while it waited' });
+    else throw new ComputeError('not-found', `The run ${run.id} is ${run.state} in another NeuroLake process (pid ${run.owner?.pid}); cancel it there.`);
+    return this.waitFor(run.id);
+  }
+
+  /** Resolves once the run has ended (any process may end it). */
+  async waitFor(runId: string, signal?: AbortSignal): Promise<Run> {
+    for (;;) {
+      const run = this.get(runId);
+      if (FINISHED_STATES.has(run.state)) return run;
+      if (signal?.aborted) throw new ComputeError('closed', 'Stopped waiting.');
+      await new Promise<void>((resolve) => {
+        // Everything else the engine holds lets the process exit; a caller waiting must not.
+        const keepAlive = setInterval(() => undefined, 60_000);
+        const stop = (): void => {
+          clearInterval(keepAlive);
+          subscription.dispose();
+          resolve();
+        };
+        const subscription = this.onDidChange((change) => {
+          if (change.runId === runId) stop();
+        });
+        signal?.addEventListener('abort', stop, { once: true });
+      });
+    }
+  }
+
+  /** The log file of a run (it grows while the run runs). */
+  logFile(runId: string): string | undefined {
+    return this.get(runId).execution?.logFile;
+  }
+
+  // ---- running ------------------------------------------------------------------------------
+
+  private async launch(runId: string, tier: ComputeTier, decision: Decision): Promise<void> {
+    const run = this.history.get(runId);
+    if (run === undefined || this.closed) {
+      this.scheduler.finished(runId);
+      return;
+    }
+    const executor: Executor | undefined = tier === 'local' ? this.local : this.cluster;
+    const launching = { cancel: false };
+    this.launching.set(runId, launching);
+    try {
+      await this.start(runId, run, tier, decision, executor, launching);
+    } finally {
+      this.launching.delete(runId);
+    }
+  }
+
+  private async start(runId: string, run: Run, tier: ComputeTier, decision: Decision, executor: Executor | undefined, launching: { cancel: boolean }): Promise<void> {
+    await this.update(runId, { state: 'starting', tier, decision });
+    if (launching.cancel) {
+      this.scheduler.finished(runId);
+      await this.update(runId, { state: 'cancelled', endedAt: this.clock.now(), detail: 'cancelled before it started' });
+      return;
+    }
+    const request = { runId, workload: run.workload, runFolder: join(this.options.dataFolder, 'compute', 'runs', runId) };
+    let execution: Execution;
+    try {
+      if (executor === undefined) throw new ComputeError('refused', 'No cluster is configured.');
+      execution = await executor.start(request);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (tier === 'cluster' && error instanceof ComputeError && error.code === 'cluster' && (this.options.whenClusterDown ?? 'queue') === 'queue') {
+        // Nothing ran: it waits for the cluster, in the history and in the queue.
+        this.setClusterProblem(message);
+        const waiting: Decision = { ...decision, verdict: 'queue', tier: 'cluster', reason: `Waits for the cluster: ${message}` };
+        await this.update(runId, { state: 'queued', decision: waiting });
+        this.scheduler.requeue(this.jobOf(runId, run.workload, run.submittedAt), 'cluster', waiting);
+        return;
+      }
+      this.scheduler.finished(runId);
+      await this.update(runId, { state: tier === 'cluster' ? 'refused' : 'failed', endedAt: this.clock.now(), detail: `It could not be started: ${message}` });
+      return;
+    }
+    if (launching.cancel) void execution.cancel('cancelled').catch(() => undefined);
+    this.launching.delete(runId);
+    await this.watch(runId, tier, execution, this.clock.now());
+  }
+
+  private async watch(runId: string, tier: ComputeTier, execution: Execution, startedAt: number): Promise<void> {
+    this.executions.set(runId, execution);
+    const run = this.history.get(runId)!;
+    await this.update(runId, { state: 'running', tier, execution: execution.ref, startedAt: run.startedAt ?? startedAt, owner: this.owner });
+    void execution.running.then((at) => {
+      const current = this.history.get(runId);
+      if (current?.state === 'running' && tier === 'cluster' && at !== current.startedAt) void this.update(runId, { startedAt: at });
+    });
+    const timeoutMs = run.workload.timeoutMinutes * 60_000 - (this.clock.now() - (run.startedAt ?? startedAt));
+    const timeout = this.clock.setTimer(Math.max(0, timeoutMs), () => void execution.cancel('timed-out').catch(() => undefined));
+    this.timers.add(timeout);
+    const outcome = await execution.done;
+    timeout.cancel();
+    this.timers.delete(timeout);
+    this.executions.delete(runId);
+    await this.end(runId, tier, outcome);
+  }
+
+  private async end(runId: string, tier: ComputeTier, outcome: ExecutionOutcome): Promise<void> {
+    const run = this.history.get(runId)!;
+    const startedAt = outcome.startedAt ?? run.startedAt ?? outcome.endedAt;
+    const seconds = Math.max(0, (outcome.endedAt - startedAt) / 1000);
+    const ref = run.execution !== undefined && outcome.logFile !== undefined ? { ...run.execution, logFile: outcome.logFile } : run.execution;
+    await this.update(runId, {
+      state: outcome.state,
+      startedAt,
+      endedAt: outcome.endedAt,
+      costUsd: computeCost(this.prices, tier, run.workload.cpus, run.workload.memoryGb, seconds),
+      ...(ref === undefined ? {} : { execution: ref }),
+      ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+      ...(outcome.cpuSeconds === undefined ? {} : { cpuSeconds: outcome.cpuSeconds }),
+      ...(outcome.peakMemoryBytes === undefined ? {} : { peakMemoryBytes: outcome.peakMemoryBytes }),
+      ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+    });
+    this.scheduler.finished(runId);
+    this.maybeRetry(this.history.get(runId)!);
+  }
+
+  /** A failing exit gets another attempt after a back-off, unless its code says retrying cannot help. */
+  private maybeRetry(run: Run): void {
+    const workload = run.workload;
+    if (run.state !== 'failed' || run.exitCode === undefined || run.attempt > workload.retries) return;
+    if (workload.noRetryExitCodes.includes(run.exitCode)) {
+      void this.update(run.id, { detail: `${run.detail === undefined ? '' : `${run.detail}; `}not retried: exit code ${run.exitCode} is marked not retryable` });
+      return;
+    }
+    const delay = (this.options.retryBackoffMs ?? 5000) * 2 ** (run.attempt - 1);
+    const timer = this.clock.setTimer(delay, () => {
+      this.timers.delete(timer);
+      void this.retry(run);
+    });
+    this.timers.add(timer);
+  }
+
+  private async retry(previous: Run): Promise<void> {
+    if (this.closed) return;
+    const now = this.clock.now();
+    let created: Run | undefined;
+    await this.history.write((history) => {
+      const count = history.all().filter((other) => other.workload.id === previous.workload.id).length;
+      const id = `${previous.workload.id}-${count + 1}`;
+      const job = this.jobOf(id, previous.workload, now);
+      const decision = this.scheduler.decide(job);
+      created = { id, workload: previous.workload, attempt: previous.attempt + 1, state: 'queued', decision, submittedAt: now, owner: this.owner, detail: `retry ${previous.attempt} of ${previous.workload.retries} after exit code ${previous.exitCode} in ${previous.id}` };
+      return [created, { ...history.get(previous.id)!, retriedBy: id }];
+    });
+    this.emit({ kind: 'run', runId: created!.id });
+    this.scheduler.submit(this.jobOf(created!.id, created!.workload, now));
+  }
+
+  private async refuseQueued(runId: string, decision: Decision): Promise<void> {
+    await this.update(runId, { state: 'refused', decision, endedAt: this.clock.now(), detail: decision.reason });
+  }
+
+  // ---- restart and other processes ----------------------------------------------------------
+
+  /** Runs left by a process that is gone: queue them again, re-attach, or say they are lost. */
+  private async adoptOrphans(): Promise<void> {
+    for (const run of this.history.all()) {
+      if (!ACTIVE.has(run.state) || this.isOurs(run) || ownerAlive(run) || this.adopting.has(run.id) || this.scheduler.isActive(run.id)) continue;
+      this.adopting.add(run.id);
+      try {
+        await this.adopt(run);
+      } finally {
+        this.adopting.delete(run.id);
+      }
+    }
+  }
+
+  private async adopt(run: Run): Promise<void> {
+    const request = { runId: run.id, workload: run.workload, runFolder: join(this.options.dataFolder, 'compute', 'runs', run.id) };
+    if (run.state === 'queued') {
+      await this.update(run.id, { owner: this.owner });
+      this.scheduler.submit(this.jobOf(run.id, run.workload, run.submittedAt));
+      return;
+    }
+    const ref = run.execution;
+    if (run.state === 'starting' || ref === undefined) {
+      await this.update(run.id, { state: 'lost', endedAt: this.clock.now(), detail: `NeuroLake (pid ${run.owner?.pid}) stopped while starting it; it may have started, and nothing can find it` });
+      return;
+    }
+    const executor = ref.tier === 'local' ? this.local : this.cluster;
+    if (executor === undefined) return; // a cluster run while no cluster is configured here: leave it for one that has it
+    await this.update(run.id, { owner: this.owner });
+    // A local run that already ended is settled before open() returns, so the first listing is true.
+    const endedAlready = ref.tier === 'local' && !pidAlive(ref.pid);
+    const execution = await executor.attach(ref, request);
+    this.scheduler.adoptRunning(this.jobOf(run.id, run.workload, run.submittedAt), ref.tier, run.startedAt ?? this.clock.now());
+    const watching = this.watch(run.id, ref.tier, execution, run.startedAt ?? this.clock.now());
+    if (endedAlready) await watching;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const before = new Map(this.history.all().map((run) => [run.id, run]));
+      if (!(await this.history.refresh())) return;
+      for (const run of this.history.all()) if (before.get(run.id) !== run) this.emit({ kind: 'run', runId: run.id });
+      await this.adoptOrphans();
+    } catch {
+      // The next refresh tries again; a failing history shows on the next write.
+    }
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  private async checkCluster(): Promise<void> {
+    if (this.client === undefined || this.closed) return;
+    try {
+      await this.client.ping();
+      this.setClusterProblem(undefined);
+    } catch (error) {
+      this.setClusterProblem((error as Error).message.replace(/^The cluster /, 'the cluster '));
+    }
+  }
+
+  private setClusterProblem(problem: string | undefined): void {
+    if (problem === this.clusterProblem) return;
+    this.clusterProblem = problem;
+    this.emit({ kind: 'status' });
+    this.scheduler.pass();
+  }
+
+  /** Applies a change to a run durably, in order with its other changes, then tells listeners. */
+  private update(runId: string, change: Partial<Run>): Promise<void> {
+    const previous = this.runQueues.get(runId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await this.history.write((history) => {
+        const run = history.get(runId);
+        if (run === undefined) throw new ComputeError('not-found', `No run ${runId}.`);
+        return [{ ...run, ...change }];
+      });
+      this.emit({ kind: 'run', runId });
+    });
+    const settled = next.catch(() => undefined);
+    this.runQueues.set(runId, settled);
+    void settled.then(() => {
+      if (this.runQueues.get(runId) === settled) this.runQueues.delete(runId);
+    });
+    return next;
+  }
+
+  private jobOf(id: string, workload: Run['workload'], submittedAt: number): SchedulerJob {
+    return {
+      id,
+      cpus: workload.cpus,
+      memoryGb: workload.memoryGb,
+      estimatedMs: workload.estimatedMinutes * 60_000,
+      priority: workload.priority,
+      maxWaitMs: workload.maxWaitMinutes * 60_000,
+      submittedAt,
+      ...(workload.budgetUsd === undefined ? {} : { budgetUsd: workload.budgetUsd }),
+      ...(workload.tier === undefined ? {} : { tier: workload.tier }),
+    };
+  }
+
+  private latestOf(workloadId: string): Run | undefined {
+    return this.list().find((run) => run.workload.id === workloadId);
+  }
+
+  private isOurs(run: Run): boolean {
+    return run.owner?.pid === this.owner.pid && run.owner.since === this.owner.since;
+  }
+
+  private emit(change: ComputeChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ComputeError('closed', 'The compute engine is closed.');
+  }
+}
+
+function ownerAlive(run: Run): boolean {
+  return run.owner !== undefined && run.owner.pid !== process.pid && pidAlive(run.owner.pid);
+}

@@ -1,0 +1,148 @@
+// The durable run history: one JSON line per change of a run, appended and fsync'ed before the
+// change is acknowledged, in <data folder>/compute/runs.jsonl; the last line of a run wins.
+// Several processes (VS Code windows, the CLI) share it: appends happen under a cross-process
+// lock after catching up with what others appended, and a torn last line (a writer killed
+// mid-append, never acknowledged) is cut off. Compaction rewrites the file with one line a run.
+import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ComputeError } from './errors';
+import type { Run } from './types';
+
+const LOCK_OPTIONS = { realpath: false, stale: 10_000, retries: { retries: 200, minTimeout: 2, maxTimeout: 50 } };
+const FORMAT = 'neurolake-compute-history';
+
+export class RunHistory {
+  private readonly runs = new Map<string, Run>();
+  private offset = 0;
+  private lines = 0;
+  /** The file's inode: compaction renames a new file over it, which another process must notice. */
+  private inode = -1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly file: string) {}
+
+  static async open(file: string): Promise<RunHistory> {
+    await mkdir(dirname(file), { recursive: true });
+    const history = new RunHistory(file);
+    const handle = await open(file, 'a');
+    await handle.close();
+    await history.locked(() => history.catchUp(true));
+    return history;
+  }
+
+  get(id: string): Run | undefined {
+    return this.runs.get(id);
+  }
+
+  all(): Run[] {
+    return [...this.runs.values()];
+  }
+
+  /**
+   * Writes runs durably: `build` runs under the lock on the caught-up history (so it sees every
+   * other process's runs, and may refuse by throwing); resolves once its lines are fsync'ed.
+   */
+  write(build: readonly Run[] | ((history: RunHistory) => readonly Run[])): Promise<readonly Run[]> {
+    return this.serialise(() =>
+      this.locked(async () => {
+        await this.catchUp(true);
+        const runs = typeof build === 'function' ? build(this) : build;
+        const text = runs.map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
+        const handle = await open(this.file, 'a');
+        try {
+          await handle.write(text);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        this.offset += Buffer.byteLength(text);
+        this.lines += runs.length;
+        for (const run of runs) this.runs.set(run.id, run);
+        if (this.lines > 4 * this.runs.size + 1000) await this.compact();
+        return runs;
+      }),
+    );
+  }
+
+  /** Picks up what other processes appended; true when anything changed. */
+  refresh(): Promise<boolean> {
+    return this.serialise(async () => {
+      const before = this.offset;
+      await this.catchUp(false);
+      return this.offset !== before;
+    });
+  }
+
+  private serialise<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.file, LOCK_OPTIONS);
+    } catch (error) {
+      throw new ComputeError('storage', `Could not lock the run history ${this.file}: ${(error as Error).message}`);
+    }
+    try {
+      return await work();
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private async catchUp(locked: boolean): Promise<void> {
+    const info = await stat(this.file);
+    const size = info.size;
+    if (size < this.offset || info.ino !== this.inode) {
+      this.inode = info.ino;
+      // Compacted by another process: read it all again.
+      this.runs.clear();
+      this.offset = 0;
+      this.lines = 0;
+    }
+    if (size === this.offset) return;
+    const handle = await open(this.file, 'r');
+    let text: string;
+    try {
+      const buffer = Buffer.alloc(size - this.offset);
+      await handle.read(buffer, 0, buffer.length, this.offset);
+      text = buffer.toString('utf8');
+    } finally {
+      await handle.close();
+    }
+    const complete = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(0, complete).split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const { run } = JSON.parse(line) as { run: Run };
+        this.runs.set(run.id, run);
+        this.lines++;
+      } catch {
+        // A line no process acknowledged (cut by a crash) cannot be in the middle; skip it.
+      }
+    }
+    this.offset += Buffer.byteLength(text.slice(0, complete));
+    if (locked && complete < text.length) await truncate(this.file, this.offset);
+  }
+
+  /** One line a run, written to a temp file, fsync'ed and renamed over the history. */
+  private async compact(): Promise<void> {
+    const temp = join(dirname(this.file), `.runs.${process.pid}.tmp`);
+    const text = [...this.runs.values()].map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
+    const handle = await open(temp, 'w');
+    try {
+      await handle.write(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.file);
+    this.inode = (await stat(this.file)).ino;
+    this.offset = Buffer.byteLength(text);
+    this.lines = this.runs.size;
+  }
+}

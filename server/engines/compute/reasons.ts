@@ -1,0 +1,67 @@
+// The decision in words: why a workload runs here, waits, bursts or is refused, with what each
+// option would cost and when it would start. Shown in the quick input, the details and the CLI.
+import type { SchedulerJob, SchedulingPolicy } from './scheduler';
+import type { ComputeTier, DecisionOption, DecisionVerdict } from './types';
+
+export interface ReasonInput {
+  readonly verdict: DecisionVerdict;
+  readonly tier?: ComputeTier;
+  readonly job: SchedulerJob;
+  readonly local: DecisionOption;
+  readonly cluster: DecisionOption;
+  readonly now: number;
+  readonly deadline: number;
+  readonly policy: SchedulingPolicy;
+  readonly forced?: ComputeTier;
+}
+
+export function explainDecision(input: ReasonInput): string {
+  const { verdict, local, cluster, now, job } = input;
+  const localCost = usd(local.estimatedCostUsd);
+  const clusterCost = usd(cluster.estimatedCostUsd);
+  const maxWait = duration(job.maxWaitMs);
+  const clusterNo = cluster.why ?? 'it is not available';
+  if (input.forced === 'local' && verdict === 'local') return `Runs on this machine now, as asked (about ${localCost}).`;
+  if (input.forced === 'cluster' && verdict === 'cluster') return `Runs on the cluster, as asked (about ${clusterCost}).`;
+  switch (verdict) {
+    case 'local':
+      return `Runs on this machine now: it fits under the CPU and memory limits (about ${localCost}; the cluster would cost ${clusterCost}).`;
+    case 'cluster': {
+      if (input.policy === 'cloud-only') return `Runs on the cluster (about ${clusterCost}).`;
+      if (!local.possible) return `Runs on the cluster: ${local.why ?? 'this machine cannot run it'} (about ${clusterCost}).`;
+      if (input.policy === 'naive-burst') return `Runs on the cluster: this machine has no room now (about ${clusterCost}).`;
+      const when = local.estimatedStart === undefined ? 'not within its maximum wait' : `in ${duration(local.estimatedStart - now)}`;
+      return `Runs on the cluster: this machine would start it ${when}, later than its maximum wait of ${maxWait} (about ${clusterCost}; here it would cost ${localCost}).`;
+    }
+    case 'queue': {
+      if (input.tier === 'cluster') return `Waits for the cluster: ${clusterNo}; it starts there once the cluster answers again (about ${clusterCost}).`;
+      if (local.estimatedStart === undefined) {
+        return `Waits for this machine, which is too busy now to say when it will have room: the cluster cannot take it because ${clusterNo} (about ${localCost}).`;
+      }
+      const when = `in about ${duration(Math.max(0, local.estimatedStart - now))}`;
+      if (local.estimatedStart <= input.deadline) {
+        return `Waits for this machine: it is busy now and should have room ${when}, within the maximum wait of ${maxWait} (about ${localCost}; the cluster would cost ${clusterCost}).`;
+      }
+      return `Waits for this machine, which should have room ${when}, later than its maximum wait of ${maxWait}: the cluster cannot take it because ${clusterNo} (about ${localCost}).`;
+    }
+    case 'refuse': {
+      const here = local.possible ? 'this machine is not allowed for it' : (local.why ?? 'this machine cannot run it');
+      return `Cannot run anywhere: ${here}, and the cluster cannot take it because ${clusterNo}.`;
+    }
+  }
+}
+
+function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+/** "45 s", "12 min", "2 h 5 min". */
+export function duration(ms: number): string {
+  const seconds = Math.round(Math.max(0, ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

@@ -1,0 +1,102 @@
+// `"type": "neurolake"` tasks in tasks.json: a workload run from Run Task and usable in task
+// dependencies. The terminal shows the decision, then the run's log as it grows, and the task
+// ends with the run's exit code; closing the terminal cancels the run.
+import * as vscode from 'vscode';
+import { ComputeCancelRequest, ComputeGetRequest, ComputeLogRequest, ComputeSubmitRequest, type WireRun, type WireWorkloadSpec } from '../server/protocol';
+import { type Ctx } from './ctx';
+
+export const TASK_TYPE = 'neurolake';
+
+/** What a tasks.json entry holds; everything but the name and what to run is optional. */
+interface WorkloadTaskDefinition extends vscode.TaskDefinition {
+  readonly name: string;
+  readonly workloadType?: WireWorkloadSpec['type'];
+  readonly command?: string;
+  readonly script?: string;
+  readonly cwd?: string;
+  readonly cpus?: number;
+  readonly memoryGb?: number;
+  readonly estimatedMinutes?: number;
+  readonly priority?: number;
+  readonly maxWaitMinutes?: number;
+  readonly tier?: 'local' | 'cluster';
+}
+
+const POLL_MS = 300;
+
+export function registerWorkloadTasks(ctx: Ctx): vscode.Disposable {
+  return vscode.tasks.registerTaskProvider(TASK_TYPE, {
+    // Workload tasks are written in tasks.json; there is nothing to detect.
+    provideTasks: () => [],
+    resolveTask: (task) => workloadTask(ctx, task.definition as WorkloadTaskDefinition, task.scope ?? vscode.TaskScope.Workspace),
+  });
+}
+
+function workloadTask(ctx: Ctx, definition: WorkloadTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope): vscode.Task {
+  const folder = typeof scope === 'object' ? scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const execution = new vscode.CustomExecution(async () => new WorkloadTerminal(ctx, definition, folder));
+  return new vscode.Task(definition, scope, definition.name ?? 'workload', TASK_TYPE, execution);
+}
+
+class WorkloadTerminal implements vscode.Pseudoterminal {
+  private readonly written = new vscode.EventEmitter<string>();
+  private readonly closed = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.written.event;
+  readonly onDidClose = this.closed.event;
+  private run: WireRun | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly definition: WorkloadTaskDefinition,
+    private readonly folder: string | undefined,
+  ) {}
+
+  open(): void {
+    void this.execute().catch((error: unknown) => {
+      this.line(`NeuroLake: ${error instanceof Error ? error.message : String(error)}`);
+      this.closed.fire(1);
+    });
+  }
+
+  close(): void {
+    this.stopped = true;
+    if (this.run !== undefined) void this.ctx.request(ComputeCancelRequest, { id: this.run.id }).catch(() => undefined);
+  }
+
+  private async execute(): Promise<void> {
+    if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake runs no workloads here.');
+    const d = this.definition;
+    if ((d.command === undefined) === (d.script === undefined)) throw new Error(`The task "${d.name}" needs either "command" or "script".`);
+    const cwd = d.cwd ?? this.folder;
+    const spec: WireWorkloadSpec = {
+      name: d.name,
+      type: d.workloadType ?? 'etl',
+      run: d.command !== undefined ? { kind: 'shell', command: d.command } : { kind: 'script', file: d.script! },
+      ...(cwd === undefined ? {} : { workingFolder: cwd }),
+      ...(d.cpus === undefined ? {} : { cpus: d.cpus }),
+      ...(d.memoryGb === undefined ? {} : { memoryGb: d.memoryGb }),
+      ...(d.estimatedMinutes === undefined ? {} : { estimatedMinutes: d.estimatedMinutes }),
+      ...(d.priority === undefined ? {} : { priority: d.priority }),
+      ...(d.maxWaitMinutes === undefined ? {} : { maxWaitMinutes: d.maxWaitMinutes }),
+      ...(d.tier === undefined ? {} : { tier: d.tier }),
+    };
+    this.run = await this.ctx.request(ComputeSubmitRequest, spec);
+    this.line(`NeuroLake: ${this.run.id}: ${this.run.decision.reason}`);
+    let offset = 0;
+    for (;;) {
+      const chunk = await this.ctx.request(ComputeLogRequest, { runId: this.run.id, offset });
+      if (chunk.text !== '') this.written.fire(chunk.text.replace(/\r?\n/g, '\r\n'));
+      offset = chunk.offset;
+      if (chunk.complete || this.stopped) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const ended = await this.ctx.request(ComputeGetRequest, { id: this.run.id });
+    this.line(`NeuroLake: ${ended.id} ${ended.state}${ended.exitCode === undefined ? '' : ` (exit ${ended.exitCode})`}${ended.detail === undefined ? '' : `: ${ended.detail}`}`);
+    this.closed.fire(ended.state === 'completed' ? 0 : (ended.exitCode ?? 1) || 1);
+  }
+
+  private line(text: string): void {
+    this.written.fire(`${text}\r\n`);
+  }
+}

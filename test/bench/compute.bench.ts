@@ -1,0 +1,251 @@
+// `npm run bench:compute`: the compute scheduler, measured. (1) Decisions per second with 10,000
+// workloads queued. (2) A replay of the public batch traces in ../shared/traces/swf-* through the
+// real scheduler and queue on a simulated clock: a local machine of 32 and of 64 cores and an
+// unlimited cluster priced by the `aws` preset, four columns each: local-only (FCFS with EASY
+// backfill), cloud-only, naive burst (burst whenever a job would wait) and NeuroLake (wait for the
+// machine while it will start the job within its maximum wait of one hour, burst otherwise).
+// Figures only: nothing here passes or fails.
+//
+// The trace's own run times serve as the estimates (the traces record no requested times), so
+// the estimates here are exact; real estimates are worse, which the engine meets by re-checking.
+// NEUROLAKE_BENCH_TRACE_JOBS limits each trace to its first N jobs while working on this.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimulatedClock } from '../../server/engines/compute/clock';
+import { Scheduler, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute/scheduler';
+import { computeCost, computePrices, type ComputeTier } from '../../server/engines/prices';
+import { readSwf, type TraceJob } from './computeTrace';
+
+const PRICES = computePrices('aws');
+const MAX_WAIT_S = 3600;
+const QUEUED = 10_000;
+const TRACE_LIMIT = Number(process.env['NEUROLAKE_BENCH_TRACE_JOBS'] ?? Number.POSITIVE_INFINITY);
+const POLICIES: readonly SchedulingPolicy[] = ['local-only', 'cloud-only', 'naive-burst', 'neurolake'];
+const GOAL = { costRatio: 0.3, withinMaxWait: 0.99 };
+
+// ---------- decisions per second ----------
+
+function decisionsPerSecond(): { perSecond: number; decisions: number; buildMs: number } {
+  const clock = new SimulatedClock(0);
+  const scheduler = new Scheduler({
+    clock,
+    prices: PRICES,
+    capacity: () => ({ cpus: 32, memoryGb: 128 }),
+    machineLimit: () => ({ cpus: 32, memoryGb: 128 }),
+    cluster: () => ({ enabled: true, available: true, startDelayMs: 60_000 }),
+    start: () => undefined,
+  });
+  let random = 7;
+  const next = (): number => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const job = (i: number): SchedulerJob => ({
+    id: `w${i}`,
+    cpus: 1 + Math.floor(next() * 8),
+    memoryGb: 1 + Math.floor(next() * 8),
+    estimatedMs: (1 + Math.floor(next() * 120)) * 60_000,
+    priority: 1 + Math.floor(next() * 10),
+    // Long maximum waits, so they stay queued locally rather than bursting.
+    maxWaitMs: 1000 * 3600_000,
+    submittedAt: 0,
+  });
+  // Fill the machine, then queue 10,000 behind it.
+  for (let i = 0; i < 4; i++) scheduler.submit({ ...job(i), cpus: 8, estimatedMs: 3600_000 });
+  const built = performance.now();
+  for (let i = 4; i < QUEUED + 4; i++) scheduler.submit(job(i));
+  const buildMs = performance.now() - built;
+  const started = performance.now();
+  let decisions = 0;
+  while (performance.now() - started < 3000) {
+    scheduler.decide(job(100_000 + decisions));
+    decisions++;
+  }
+  return { perSecond: decisions / ((performance.now() - started) / 1000), decisions, buildMs };
+}
+
+// ---------- trace replay ----------
+
+interface Outcome {
+  readonly waits: number[];
+  readonly neverStarted: number;
+  readonly localCost: number;
+  readonly clusterCost: number;
+  readonly burst: number;
+  readonly jobs: number;
+}
+
+class MinHeap<T> {
+  private readonly items: { key: number; value: T }[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peekKey(): number | undefined {
+    return this.items[0]?.key;
+  }
+  push(key: number, value: T): void {
+    const items = this.items;
+    items.push({ key, value });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.key <= items[i]!.key) break;
+      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < items.length && items[left]!.key < items[smallest]!.key) smallest = left;
+        if (right < items.length && items[right]!.key < items[smallest]!.key) smallest = right;
+        if (smallest === i) break;
+        [items[smallest], items[i]] = [items[i]!, items[smallest]!];
+        i = smallest;
+      }
+    }
+    return top?.value;
+  }
+}
+
+function replay(trace: readonly TraceJob[], cores: number, policy: SchedulingPolicy): Outcome {
+  const clock = new SimulatedClock(0);
+  const byId = new Map(trace.map((job) => [String(job.id), job]));
+  const ends = new MinHeap<string>();
+  const waits: number[] = [];
+  let localCost = 0;
+  let clusterCost = 0;
+  let burst = 0;
+  let refused = 0;
+  const scheduler = new Scheduler({
+    clock,
+    prices: PRICES,
+    policy,
+    capacity: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
+    machineLimit: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
+    cluster: () => ({ enabled: true, available: true, startDelayMs: 0 }),
+    start: (job: SchedulerJob, tier: ComputeTier) => {
+      const traced = byId.get(job.id)!;
+      const now = clock.now();
+      waits.push((now - job.submittedAt) / 1000);
+      const cost = computeCost(PRICES, tier, job.cpus, 0, traced.runSeconds);
+      if (tier === 'cluster') {
+        clusterCost += cost;
+        burst++;
+      } else {
+        localCost += cost;
+        ends.push(now + traced.runSeconds * 1000, job.id);
+      }
+    },
+    refuse: () => refused++,
+  });
+  let index = 0;
+  for (;;) {
+    const nextArrival = index < trace.length ? trace[index]!.submit * 1000 : Number.POSITIVE_INFINITY;
+    const nextEnd = ends.peekKey() ?? Number.POSITIVE_INFINITY;
+    const nextTimer = clock.nextDue() ?? Number.POSITIVE_INFINITY;
+    const now = Math.min(nextArrival, nextEnd, nextTimer);
+    if (now === Number.POSITIVE_INFINITY) break;
+    // Local-only keeps re-checking for ever while jobs it can never run stay queued: stop at the end.
+    if (nextArrival === Number.POSITIVE_INFINITY && nextEnd === Number.POSITIVE_INFINITY && scheduler.runningCount === 0) break;
+    clock.advanceTo(now);
+    while (ends.peekKey() !== undefined && ends.peekKey()! <= now) scheduler.finished(ends.pop()!);
+    while (index < trace.length && trace[index]!.submit * 1000 <= now) {
+      const job = trace[index++]!;
+      scheduler.submit({
+        id: String(job.id),
+        cpus: job.processors,
+        memoryGb: 0,
+        estimatedMs: job.runSeconds * 1000,
+        priority: 5,
+        maxWaitMs: MAX_WAIT_S * 1000,
+        submittedAt: now,
+      });
+    }
+  }
+  scheduler.dispose();
+  return { waits, neverStarted: refused + scheduler.queuedCount, localCost, clusterCost, burst, jobs: trace.length };
+}
+
+function percentile(sorted: readonly number[], p: number, total: number): number {
+  // Jobs that never started count as waiting for ever.
+  const rank = Math.ceil((p / 100) * total) - 1;
+  return rank < sorted.length ? sorted[Math.max(0, rank)]! : Number.POSITIVE_INFINITY;
+}
+
+function minutes(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'never';
+  return seconds < 60 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+function main(): void {
+  console.log('Compute scheduler benchmark (figures only)\n');
+  const decisions = decisionsPerSecond();
+  console.log(`Decisions with ${QUEUED.toLocaleString('en')} workloads queued: ${Math.round(decisions.perSecond).toLocaleString('en')}/s (${decisions.decisions} decisions; queueing the 10,000 took ${decisions.buildMs.toFixed(0)} ms)\n`);
+
+  const folder = join(process.cwd(), '..', 'shared', 'traces');
+  const traces = existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('swf-')).sort() : [];
+  if (traces.length === 0) {
+    console.log(`No traces in ${folder}: the replay needs ../shared/traces/swf-* beside the repository.`);
+    return;
+  }
+  console.log(`Replay: max wait 1 h, prices: aws (${PRICES.clusterSmall.label}; ${PRICES.local.label}), cluster unlimited and starting at once.`);
+  console.log(`Goal: NeuroLake <= ${GOAL.costRatio}x cloud-only with >= ${GOAL.withinMaxWait * 100}% started within the max wait, and less cluster cost than naive burst.\n`);
+  for (const name of traces) {
+    const trace = readSwf(join(folder, name));
+    const jobs = trace.jobs.slice(0, TRACE_LIMIT);
+    for (const cores of [32, 64]) {
+      table(`${name}, ${jobs.length.toLocaleString('en')} jobs as traced, local machine ${cores} cores`, jobs, cores);
+      // The same jobs shrunk to the machine (processors x cores / the traced machine's size), so the
+      // load is the trace's own: what the policy saves when the machine could carry most of it.
+      const scale = cores / trace.machineSize;
+      const scaled = jobs.map((job) => ({ ...job, processors: Math.max(1, Math.round(job.processors * scale)) }));
+      table(`${name}, scaled to the machine (${trace.machineSize} -> ${cores} processors), local machine ${cores} cores`, scaled, cores);
+    }
+  }
+}
+
+/** The least any policy must send to the cluster: jobs larger than the machine, and work beyond what it can do in the trace's span. */
+function lowerBound(jobs: readonly TraceJob[], cores: number): number {
+  let tooBig = 0;
+  let fits = 0;
+  let end = 0;
+  for (const job of jobs) {
+    const cpuSeconds = job.processors * job.runSeconds;
+    if (job.processors > cores) tooBig += cpuSeconds;
+    else fits += cpuSeconds;
+    end = Math.max(end, job.submit + job.runSeconds);
+  }
+  const span = end - (jobs[0]?.submit ?? 0);
+  const total = tooBig + fits;
+  return total === 0 ? 0 : (tooBig + Math.max(0, fits - cores * span)) / total;
+}
+
+function table(title: string, jobs: readonly TraceJob[], cores: number): void {
+  const started = performance.now();
+  const results = new Map(POLICIES.map((policy) => [policy, replay(jobs, cores, policy)]));
+  const seconds = (performance.now() - started) / 1000;
+  const cloud = results.get('cloud-only')!;
+  const cloudCost = cloud.localCost + cloud.clusterCost;
+  console.log(`${title} (replayed in ${seconds.toFixed(1)} s)`);
+  console.log(`Work that must go to the cluster whatever the policy: ${(lowerBound(jobs, cores) * 100).toFixed(1)}% of the CPU-hours.`);
+  console.log('| column | cost vs cloud-only | cost | cluster cost | burst jobs | wait p50 | wait p95 | wait p99 | started within 1 h |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [policy, outcome] of results) {
+    const sorted = [...outcome.waits].sort((a, b) => a - b);
+    const total = outcome.localCost + outcome.clusterCost;
+    const within = sorted.filter((wait) => wait <= MAX_WAIT_S).length / outcome.jobs;
+    const p = (q: number): string => minutes(percentile(sorted, q, outcome.jobs));
+    console.log(
+      `| ${policy} | ${(total / cloudCost).toFixed(3)}x | $${total.toFixed(0)} | $${outcome.clusterCost.toFixed(0)} | ${outcome.burst} | ${p(50)} | ${p(95)} | ${p(99)} | ${(within * 100).toFixed(2)}%${outcome.neverStarted > 0 ? ` (${outcome.neverStarted} never ran)` : ''} |`,
+    );
+  }
+  console.log('');
+}
+
+main();

@@ -1,0 +1,151 @@
+// The scheduler on a simulated clock: the decision and its reasons, the queue's order (priority,
+// aging, FIFO), EASY backfill, bursting before the maximum wait, and a cluster that is down, off
+// or too dear. The same code the engine and the benchmark run.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Scheduler, SimulatedClock, type ClusterView, type ComputeTier, type SchedulerJob, type SchedulingPolicy } from '../../../server/engines/compute';
+import { computePrices } from '../../../server/engines/prices';
+
+const MIN = 60_000;
+
+function setup(options: { cpus?: number; cluster?: Partial<ClusterView>; policy?: SchedulingPolicy; whenClusterDown?: 'queue' | 'refuse' } = {}) {
+  const clock = new SimulatedClock(0);
+  const started: { id: string; tier: ComputeTier; at: number }[] = [];
+  const refused: string[] = [];
+  let cluster: ClusterView = { enabled: true, available: true, startDelayMs: 0, ...options.cluster };
+  const scheduler = new Scheduler({
+    clock,
+    prices: computePrices('seed'),
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+    ...(options.whenClusterDown === undefined ? {} : { whenClusterDown: options.whenClusterDown }),
+    capacity: () => ({ cpus: options.cpus ?? 4, memoryGb: 64 }),
+    machineLimit: () => ({ cpus: options.cpus ?? 4, memoryGb: 64 }),
+    cluster: () => cluster,
+    start: (job, tier) => started.push({ id: job.id, tier, at: clock.now() }),
+    refuse: (job) => refused.push(job.id),
+  });
+  const job = (id: string, fields: Partial<SchedulerJob> = {}): SchedulerJob => ({ id, cpus: 1, memoryGb: 1, estimatedMs: 10 * MIN, priority: 5, maxWaitMs: 60 * MIN, submittedAt: clock.now(), ...fields });
+  const finish = (id: string): void => scheduler.finished(id);
+  const setCluster = (change: Partial<ClusterView>): void => {
+    cluster = { ...cluster, ...change };
+  };
+  return { clock, scheduler, started, refused, job, finish, setCluster, tierOf: (id: string) => started.find((s) => s.id === id)?.tier };
+}
+
+describe('compute scheduler', () => {
+  it('runs here when it fits now, and says so with the cost of both options', () => {
+    const { scheduler, job, tierOf } = setup();
+    const decision = scheduler.submit(job('a', { cpus: 2 }));
+    assert.equal(decision.verdict, 'local');
+    assert.match(decision.reason, /Runs on this machine now/);
+    assert.equal(tierOf('a'), 'local');
+    const [local, cluster] = decision.options;
+    assert.equal(local!.estimatedStart, 0);
+    assert.ok(cluster!.estimatedCostUsd > local!.estimatedCostUsd);
+  });
+
+  it('waits for the machine when it will have room within the maximum wait, with the estimated start', () => {
+    const { scheduler, job, clock, finish, tierOf } = setup();
+    scheduler.submit(job('big', { cpus: 4, estimatedMs: 20 * MIN }));
+    const decision = scheduler.submit(job('next', { cpus: 2, maxWaitMs: 30 * MIN }));
+    assert.equal(decision.verdict, 'queue');
+    assert.equal(decision.options[0]!.estimatedStart, 20 * MIN);
+    assert.match(decision.reason, /should have room in about 20 min, within the maximum wait of 30 min/);
+    clock.advanceTo(20 * MIN);
+    finish('big');
+    assert.equal(tierOf('next'), 'local');
+  });
+
+  it('bursts when the machine would start it after its maximum wait, and says how late', () => {
+    const { scheduler, job, tierOf } = setup();
+    scheduler.submit(job('big', { cpus: 4, estimatedMs: 120 * MIN }));
+    const decision = scheduler.submit(job('urgent', { cpus: 2, maxWaitMs: 15 * MIN }));
+    assert.equal(decision.verdict, 'cluster');
+    assert.match(decision.reason, /would start it in 2 h, later than its maximum wait of 15 min/);
+    assert.equal(tierOf('urgent'), 'cluster');
+  });
+
+  it('bursts a queued workload before its maximum wait runs out when the machine stays busy longer than estimated', () => {
+    const { scheduler, job, clock, tierOf, started } = setup();
+    scheduler.submit(job('big', { cpus: 4, estimatedMs: 10 * MIN }));
+    assert.equal(scheduler.submit(job('waits', { cpus: 2, maxWaitMs: 30 * MIN })).verdict, 'queue');
+    // `big` overruns its estimate; nothing finishes.
+    clock.advanceTo(40 * MIN);
+    assert.equal(tierOf('waits'), 'cluster');
+    assert.ok(started.find((s) => s.id === 'waits')!.at <= 30 * MIN, 'it burst before its maximum wait ran out');
+  });
+
+  it('serves higher priority first, FIFO within a priority, and ages waiting work up', () => {
+    const { scheduler, job, clock, finish, started } = setup({ cpus: 1, cluster: { enabled: false } });
+    scheduler.submit(job('running', { estimatedMs: 5 * MIN }));
+    scheduler.submit(job('low-old', { priority: 3 }));
+    clock.advanceTo(1 * MIN);
+    scheduler.submit(job('mid-1', { priority: 5 }));
+    scheduler.submit(job('mid-2', { priority: 5 }));
+    scheduler.submit(job('high', { priority: 9 }));
+    assert.deepEqual(scheduler.ordered().map((entry) => entry.job.id), ['high', 'mid-1', 'mid-2', 'low-old']);
+    // Waiting ages every job one level per 10 minutes: after 31 minutes the old low-priority one
+    // (3 + 3) comes before a normal one submitted just now (5 + 0).
+    clock.advanceTo(31 * MIN);
+    scheduler.submit(job('mid-new', { priority: 5 }));
+    assert.deepEqual(scheduler.ordered().map((entry) => entry.job.id), ['high', 'mid-1', 'mid-2', 'low-old', 'mid-new']);
+    finish('running');
+    assert.equal(started.at(-1)!.id, 'high');
+  });
+
+  it('backfills a short job that does not delay the head, but not a long one that would', () => {
+    const { scheduler, job, tierOf } = setup({ cpus: 4, cluster: { enabled: false } });
+    scheduler.submit(job('r1', { cpus: 2, estimatedMs: 30 * MIN }));
+    scheduler.submit(job('r2', { cpus: 1, estimatedMs: 60 * MIN }));
+    // Head needs 4: it can start when both end, at 60 min. One CPU is free now.
+    scheduler.submit(job('head', { cpus: 4, estimatedMs: 30 * MIN, maxWaitMs: 600 * MIN }));
+    scheduler.submit(job('long', { cpus: 1, estimatedMs: 90 * MIN, maxWaitMs: 600 * MIN }));
+    scheduler.submit(job('short', { cpus: 1, estimatedMs: 20 * MIN, maxWaitMs: 600 * MIN }));
+    scheduler.pass();
+    assert.equal(tierOf('short'), 'local', 'the short one ends before the head could start');
+    assert.equal(tierOf('long'), undefined, 'the long one would hold a CPU the head needs at 60 min');
+    assert.equal(tierOf('head'), undefined);
+  });
+
+  it('a workload too big for this machine goes to the cluster, or is refused when bursting is off', () => {
+    const on = setup({ cpus: 4 });
+    assert.equal(on.scheduler.submit(on.job('huge', { cpus: 16 })).verdict, 'cluster');
+    const off = setup({ cpus: 4, cluster: { enabled: false } });
+    const decision = off.scheduler.submit(off.job('huge', { cpus: 16 }));
+    assert.equal(decision.verdict, 'refuse');
+    assert.match(decision.reason, /needs 16 CPUs and this machine gives NeuroLake at most 4.*bursting to a cluster is turned off/);
+  });
+
+  it('over its budget it does not burst: it waits here, later than its maximum wait', () => {
+    const { scheduler, job } = setup({ cpus: 2 });
+    scheduler.submit(job('big', { cpus: 2, estimatedMs: 120 * MIN }));
+    const decision = scheduler.submit(job('cheap', { cpus: 2, estimatedMs: 600 * MIN, maxWaitMs: 10 * MIN, budgetUsd: 0.01 }));
+    assert.equal(decision.verdict, 'queue');
+    assert.match(decision.reason, /more than its budget of \$0.01/);
+  });
+
+  it('while the cluster is down a workload that must burst waits for it, and starts there when it answers again', () => {
+    const { scheduler, job, setCluster, tierOf } = setup({ cpus: 2, cluster: { available: false, reason: 'the cluster at http://x does not answer: ECONNREFUSED' } });
+    const decision = scheduler.submit(job('huge', { cpus: 8 }));
+    assert.equal(decision.verdict, 'queue');
+    assert.equal(decision.tier, 'cluster');
+    assert.match(decision.reason, /Waits for the cluster: the cluster at http:\/\/x does not answer/);
+    setCluster({ available: true });
+    scheduler.pass();
+    assert.equal(tierOf('huge'), 'cluster');
+  });
+
+  it('with "refuse" set, a workload that must burst while the cluster is down is refused', () => {
+    const { scheduler, job } = setup({ cpus: 2, cluster: { available: false, reason: 'down' }, whenClusterDown: 'refuse' });
+    assert.equal(scheduler.submit(job('huge', { cpus: 8 })).verdict, 'refuse');
+  });
+
+  it('naive burst bursts whatever would wait; local-only never bursts', () => {
+    const naive = setup({ cpus: 2, policy: 'naive-burst' });
+    naive.scheduler.submit(naive.job('a', { cpus: 2 }));
+    assert.equal(naive.scheduler.submit(naive.job('b', { cpus: 1, maxWaitMs: 600 * MIN })).verdict, 'cluster');
+    const local = setup({ cpus: 2, policy: 'local-only' });
+    local.scheduler.submit(local.job('a', { cpus: 2 }));
+    assert.equal(local.scheduler.submit(local.job('b', { cpus: 1, maxWaitMs: 0 })).verdict, 'queue');
+  });
+});
