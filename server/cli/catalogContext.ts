@@ -19,15 +19,23 @@ export interface CatalogCliContext {
 /** Opens the catalog, runs `work`, and closes it whatever happened, so the snapshot is compacted. */
 export async function withCatalog<T>(ctx: CatalogCliContext, work: (catalog: Catalog) => Promise<T> | T): Promise<T> {
   const catalog = await asCliError(() => Catalog.open({ file: ctx.catalogFile(), owner: defaultOwner(), builtins: BUILTIN_TEMPLATES }));
-  for (const warning of catalog.warnings) ctx.io.err(`neurolake: warning: ${warning}`);
+  let shown = 0;
+  const showWarnings = (): void => {
+    for (const warning of catalog.warnings.slice(shown)) ctx.io.err(`neurolake: warning: ${oneLine(warning)}`);
+    shown = catalog.warnings.length;
+  };
+  showWarnings();
   let result: T;
   try {
     result = await asCliError(() => work(catalog));
   } catch (error) {
+    // The failure is the one line to show; what closing finds is beside the point then.
     await catalog.close().catch(() => undefined);
     throw error;
   }
+  // Closing compacts; if that fails (a full disk) the changes are still safe in the journal: a warning, not a failure.
   await asCliError(() => catalog.close());
+  showWarnings();
   return result;
 }
 

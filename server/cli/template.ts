@@ -1,6 +1,7 @@
 // `neurolake template …`: render a catalog template to formatted SQL, or list its variables, from
 // the shell — the same engine and checks as "Insert into Editor".
 import { type Command } from 'commander';
+import { CatalogError } from '../engines/catalog/errors';
 import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
 import { render, TemplateError } from '../engines/templates';
 import type { KeywordCase } from '../protocol/settings';
@@ -63,7 +64,11 @@ A value refused by its declared type (an identifier like "x; DROP TABLE users") 
           if (error instanceof TemplateError) throw new CliError(error.message, EXIT.general);
           throw error;
         }
-        await catalog.recordUsage(entry.id, 'rendered');
+        // The SQL is what was asked for: a catalog that cannot count the use (a read-only or full disk) only warns.
+        await catalog.recordUsage(entry.id, 'rendered').catch((error: unknown) => {
+          if (!(error instanceof CatalogError && error.code === 'storage')) throw error;
+          ctx.io.err(`neurolake: warning: this use was not counted: ${error.message}`);
+        });
         for (const warning of result.warnings) ctx.io.err(`neurolake: warning: ${warning}`);
         print(ctx.io, options, result, () => result.sql);
       }),
