@@ -2,12 +2,12 @@
 // between people and repositories. Import validates everything first, then plans every change,
 // so a dry run shows exactly what applying would do and applying is all or nothing.
 import Ajv, { type ErrorObject } from 'ajv';
+import { checkedBundleEntries } from './bundleEntries';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, bundleSchema } from './bundleSchema';
 import { CatalogError } from './errors';
 import { currentEntry, type CatalogRecord } from './record';
 import type { CatalogOp } from './store';
 import type { CatalogEntry, EntryKind } from './types';
-import { normaliseContent } from './validation';
 import { bumpVersion, classifyChange } from './versioning';
 
 /** Bundles larger than this are refused before they are read into memory. */
@@ -120,16 +120,9 @@ export function planImport(
   }
   const items: ImportItem[] = [];
   const ops: CatalogOp[] = [];
-  bundle.entries.forEach((bundleEntry, index) => {
+  // Every entry is checked before any is planned, and planned from what it stores: all or nothing.
+  checkedBundleEntries(bundle).forEach((bundleEntry) => {
     const latest = bundleEntry.versions[bundleEntry.versions.length - 1]!;
-    bundleEntry.versions.forEach((version, v) => {
-      try {
-        normaliseContent(version.kind, version as unknown as Record<string, unknown>, version.owner ?? '');
-      } catch (error) {
-        const path = error instanceof CatalogError && error.path !== undefined ? error.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '') : '';
-        throw new CatalogError('invalid-bundle', `The bundle's entry /entries/${index}/versions/${v} is invalid: ${(error as Error).message}`, `/entries/${index}/versions/${v}/${path}`);
-      }
-    });
     const item = { id: latest.id, name: latest.name, kind: latest.kind };
     if (builtinIds.has(latest.id)) {
       items.push({ ...item, action: 'skip', reason: 'built-in entries ship with NeuroLake' });
