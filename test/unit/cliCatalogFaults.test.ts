@@ -129,3 +129,35 @@ describe('neurolake catalog after a crash that left the lock', () => {
     }
   });
 });
+
+describe('neurolake catalog with content that used to break it', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'nl-cli-content-'));
+    file = join(folder, 'catalog.json');
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('logic nested 5,000 levels deep exits 5 naming the field, not with a stack overflow', async () => {
+    const deep = `${'{"step":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    writeFileSync(join(folder, 'deep.json'), deep);
+    const run = await catalog('register', 'pipeline', '--name', 'deep', '--logic-file', join(folder, 'deep.json'));
+    assert.equal(run.code, 5, run.err);
+    assert.equal(run.err, 'neurolake: logic is nested more than 64 levels deep; flatten it.\n');
+  });
+
+  it('stats counts a tag named constructor', async () => {
+    assert.equal((await catalog('register', 'pipeline', '--name', 'a', '--logic', '{}', '--tags', 'constructor,etl')).code, 0);
+    const run = await catalog('stats', '--json');
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual((JSON.parse(run.out) as { by_tag: unknown }).by_tag, { constructor: 1, etl: 1 });
+    const text = await catalog('stats');
+    assert.match(text.out, /constructor\s+1/);
+  });
+
+  it('register refuses a template that can never render, as render would, with exit 5', async () => {
+    const run = await catalog('register', 'template', '--name', 't', '--body', 'SELECT * FROM {{> other}}');
+    assert.equal(run.code, 5);
+    assert.match(run.err, /^neurolake: body can never render: /);
+  });
+});

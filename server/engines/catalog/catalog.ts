@@ -232,12 +232,13 @@ export class Catalog {
 
   /** How many live entries each kind has, and each tag within a kind: what a tree shows before it opens. */
   groups(): CatalogGroup[] {
-    const byKind = new Map<EntryKind, CatalogGroup>();
+    // Tags are user text: counted in Maps, since a tag such as `constructor` is a key every plain object already has.
+    const byKind = new Map<EntryKind, { count: number; untagged: number; tags: Map<string, number> }>();
     const count = (kind: EntryKind, tags: readonly string[]): void => {
-      const group = byKind.get(kind) ?? { kind, count: 0, untagged: 0, tags: {} };
+      const group = byKind.get(kind) ?? { count: 0, untagged: 0, tags: new Map<string, number>() };
       group.count += 1;
       if (tags.length === 0) group.untagged += 1;
-      for (const tag of tags) group.tags[tag] = (group.tags[tag] ?? 0) + 1;
+      for (const tag of tags) group.tags.set(tag, (group.tags.get(tag) ?? 0) + 1);
       byKind.set(kind, group);
     };
     for (const builtin of this.builtins.values()) count(builtin.kind, builtin.tags);
@@ -247,7 +248,10 @@ export class Catalog {
       const latest = record.versions[record.versions.length - 1]!;
       count(latest.kind, latest.tags);
     }
-    return ENTRY_KINDS.map((kind) => byKind.get(kind)).filter((group): group is CatalogGroup => group !== undefined);
+    return ENTRY_KINDS.flatMap((kind) => {
+      const group = byKind.get(kind);
+      return group === undefined ? [] : [{ kind, count: group.count, untagged: group.untagged, tags: Object.fromEntries(group.tags) }];
+    });
   }
 
   usage(idOrName: string): EntryUsage | undefined {
@@ -265,8 +269,8 @@ export class Catalog {
     const live = this.allEntries().filter((entry) => entry.deletedAt === undefined);
     const own = live.filter((entry) => entry.builtin !== true);
     const byKind = (kind: EntryKind): number => own.filter((entry) => entry.kind === kind).length;
-    const byTag: Record<string, number> = {};
-    for (const entry of own) for (const tag of entry.tags) byTag[tag] = (byTag[tag] ?? 0) + 1;
+    const byTag = new Map<string, number>();
+    for (const entry of own) for (const tag of entry.tags) byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
     const usageByAction = { inserted: 0, rendered: 0, executed: 0 };
     for (const usage of this.store.state.usage.values()) {
       for (const action of Object.keys(usageByAction) as UsageAction[]) usageByAction[action] += usage.counts[action];
@@ -293,7 +297,7 @@ export class Catalog {
         uses: totalUses(usage),
         ...(usage?.lastUsedAt === undefined ? {} : { last_used_at: usage.lastUsedAt }),
       })),
-      by_tag: byTag,
+      by_tag: Object.fromEntries(byTag),
     };
   }
 

@@ -26,7 +26,7 @@ const full = {
     owner: 'o',
     templateKind: 'etl',
     dialects: ['duckdb'],
-    body: 'SELECT {{ident c}}',
+    body: 'SELECT 1',
     variables: [{ name: 'c', type: 'identifier', description: 'a column', required: true }],
     ...stamp,
   },
