@@ -54,6 +54,14 @@ export interface CatalogGroup {
   readonly tags: Record<string, number>;
 }
 
+/** What a save did: made a new entry, made a new version of one, or found nothing to change. */
+export interface SaveOutcome {
+  readonly entry: CatalogEntry;
+  readonly outcome: 'created' | 'updated' | 'unchanged';
+  /** The version the entry had before, when a new one was made. */
+  readonly previousVersion?: string;
+}
+
 export interface ChangeEvent {
   /** Ids whose entries changed; empty when everything was reloaded. */
   readonly ids: readonly string[];
@@ -109,33 +117,66 @@ export class Catalog {
 
   async register(input: { kind: EntryKind } & Record<string, unknown>): Promise<CatalogEntry> {
     const content = normaliseContent(input.kind, input, this.options.owner);
-    return this.store.commit(() => {
+    const { entry } = await this.store.commit(() => {
       this.assertNameFree(content);
-      const now = this.now();
-      const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
-      return { op: { t: 'put', record: { id: entry.id, versions: [entry] } }, result: entry };
+      return this.creation(content);
     });
+    return entry;
   }
 
   /** Saves edited content as a new version (when anything changed), bumped by what changed. */
   async update(idOrName: string, changes: Record<string, unknown>): Promise<CatalogEntry> {
+    return (await this.revise(idOrName, changes)).entry;
+  }
+
+  /**
+   * Like update, and says whether a version was made. Fields left out of `changes` (or undefined)
+   * keep their value; the version is bumped by the same rules as every save (versioning.ts).
+   */
+  async revise(idOrName: string, changes: Record<string, unknown>): Promise<SaveOutcome> {
     const id = (await this.resolveFresh(idOrName)).id;
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     return this.store.commit((state) => {
       const record = this.writableRecord(id, state.records);
       const current = currentEntry(record);
-      const content = normaliseContent(current.kind, { ...current, ...changes, kind: current.kind }, current.owner);
-      if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content);
-      const bump = classifyChange(current, content);
-      if (bump === undefined) return { op: { t: 'batch', ops: [] }, result: current };
-      const entry = {
-        ...content,
-        id,
-        version: bumpVersion(current.version, bump),
-        createdAt: current.createdAt,
-        updatedAt: this.now(),
-      } as CatalogEntry;
-      return { op: { t: 'put', record: { ...record, versions: [...record.versions, entry] } }, result: currentEntry({ ...record, versions: [...record.versions, entry] }) };
+      return this.revision(record, normaliseContent(current.kind, { ...current, ...given, kind: current.kind }, current.owner));
     });
+  }
+
+  /**
+   * Registers `input` as a new entry, or, when a live entry of its kind already has its name, saves
+   * it as that entry's next version; nothing when nothing changed. `input` is the whole entry, as
+   * for register: a field left out takes register's default, except the owner, which stays.
+   */
+  async upsert(input: { kind: EntryKind } & Record<string, unknown>): Promise<SaveOutcome> {
+    const content = normaliseContent(input.kind, input, this.options.owner);
+    const ownerGiven = typeof input['owner'] === 'string' && input['owner'].trim() !== '';
+    return this.store.commit((state) => {
+      const id = this.liveNames.get(nameKey(content));
+      if (id === undefined) {
+        this.assertNameFree(content);
+        return this.creation(content);
+      }
+      const record = this.writableRecord(id, state.records);
+      return this.revision(record, ownerGiven ? content : { ...content, owner: currentEntry(record).owner });
+    });
+  }
+
+  private creation(content: EntryContent): { op: CatalogOp; result: SaveOutcome } {
+    const now = this.now();
+    const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
+    return { op: { t: 'put', record: { id: entry.id, versions: [entry] } }, result: { entry, outcome: 'created' } };
+  }
+
+  /** The next version of `record` holding `content`, or nothing to write when nothing changed. */
+  private revision(record: CatalogRecord, content: EntryContent): { op: CatalogOp; result: SaveOutcome } {
+    const current = currentEntry(record);
+    if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content);
+    const bump = classifyChange(current, content);
+    if (bump === undefined) return { op: { t: 'batch', ops: [] }, result: { entry: current, outcome: 'unchanged' } };
+    const entry = { ...content, id: record.id, version: bumpVersion(current.version, bump), createdAt: current.createdAt, updatedAt: this.now() } as CatalogEntry;
+    const next = { ...record, versions: [...record.versions, entry] };
+    return { op: { t: 'put', record: next }, result: { entry: currentEntry(next), outcome: 'updated', previousVersion: current.version } };
   }
 
   /** Copies any entry (built-ins included) under a new name, as an editable entry of your own. */
