@@ -104,7 +104,7 @@ export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disp
       throw new vscode.FileSystemError(`The entry was not saved: ${(error as Error).message}.`);
     }
     try {
-      const saved = await this.ctx.request(CatalogUpdateRequest.type, { id, changes });
+      const saved = await this.ctx.request(CatalogUpdateRequest, { id, changes });
       this.ctx.log.info(`Saved ${saved.name} as version ${saved.version}.`);
       void vscode.window.setStatusBarMessage(`$(check) ${saved.name} saved as v${saved.version}`, 4000);
     } catch (error) {
@@ -135,7 +135,7 @@ export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disp
     const { id, version } = parseUri(uri);
     let entry: CatalogEntry;
     try {
-      entry = await this.ctx.request(CatalogGetRequest.type, version === undefined ? { id } : { id, version });
+      entry = await this.ctx.request(CatalogGetRequest, version === undefined ? { id } : { id, version });
     } catch (error) {
       throw vscode.FileSystemError.FileNotFound(`${(error as Error).message}`);
     }

@@ -1,8 +1,7 @@
 // `neurolake catalog export|import`: share entries between catalogs as one bundle file.
 import { stat, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { MAX_BUNDLE_BYTES, type ConflictMode } from '../engines/catalog/bundle';
-import type { EntryKind } from '../engines/catalog/types';
+import { MAX_BUNDLE_BYTES, type ConflictMode, type EntryKind } from '../engines/catalog';
 import { readInputFile, withCatalog, type CatalogCliContext } from './catalogContext';
 import { formatImport } from './catalogFormat';
 import { EXIT } from './exitCodes';

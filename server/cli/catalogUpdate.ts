@@ -2,8 +2,7 @@
 // a CI job that keeps a team's patterns in git. A save here is the same engine call as a save in
 // the editor, so the version is bumped by the same rules (major when a template's variables or a
 // pipeline's logic shape change, minor for other content, nothing when nothing changed).
-import type { Catalog, SaveOutcome } from '../engines/catalog/catalog';
-import type { CatalogEntry, EntryKind } from '../engines/catalog/types';
+import type { Catalog, CatalogEntry, EntryKind, SaveOutcome } from '../engines/catalog';
 import { kindName, parseJsonOption, readInputFile, withCatalog, type CatalogCliContext } from './catalogContext';
 import { registerInput, type RegisterOptions } from './catalogRegister';
 import { EXIT } from './exitCodes';

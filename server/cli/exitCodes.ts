@@ -1,6 +1,6 @@
 // Exit codes of the `neurolake` CLI, so scripts can tell "not there" from "already there" from
 // "you typed it wrong" without parsing the message.
-import type { CatalogErrorCode } from '../engines/catalog/errors';
+import type { CatalogErrorCode } from '../engines/catalog';
 
 export const EXIT = {
   ok: 0,

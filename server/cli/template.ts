@@ -1,8 +1,7 @@
 // `neurolake template …`: render a catalog template to formatted SQL, or list its variables, from
 // the shell — the same engine and checks as "Insert into Editor".
 import { type Command } from 'commander';
-import { CatalogError } from '../engines/catalog/errors';
-import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
+import { CatalogError, SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog';
 import { render, TemplateError } from '../engines/templates';
 import type { KeywordCase } from '../protocol/settings';
 import { collect, withCatalog, type CatalogCliContext } from './catalogContext';

@@ -1,7 +1,9 @@
-// The one definition of NeuroLake's settings: their type, defaults and normalisation.
+// The one definition of NeuroLake's settings: their type, defaults, normalisation, and the
+// messages that carry them to the server.
 // package.json's `contributes.configuration` must agree with SETTING_DEFAULTS (a unit test checks).
 
-import { SQL_DIALECTS, type SqlDialect } from '../engines/catalog/types';
+import { SQL_DIALECTS, type SqlDialect } from './catalogEntry';
+import { notification } from './descriptors';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
@@ -84,3 +86,13 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
 
   return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, format: { keywordCase, linesBetweenQueries }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
 }
+
+/** What the extension hands the server at start-up, in `initializationOptions`. */
+export interface InitializationOptions {
+  readonly settings: NeuroLakeSettings;
+  /** Folder a relative `neurolake.dataFolder` is resolved against (the first workspace folder). */
+  readonly workspaceFolder?: string;
+}
+
+/** Sent by the extension when `neurolake.*` settings change, already normalised. */
+export const DidChangeSettingsNotification = notification<NeuroLakeSettings>('neurolake/didChangeSettings');

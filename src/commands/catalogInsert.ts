@@ -115,7 +115,7 @@ export const catalogInsertCommands: CommandFactories = {
         const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
         editor = await vscode.window.showTextDocument(document);
       }
-      const entry = await ctx.request(CatalogGetRequest.type, { id: target.id });
+      const entry = await ctx.request(CatalogGetRequest, { id: target.id });
       if (entry.deprecated !== undefined) void vscode.window.showWarningMessage(`${entry.name} is deprecated: ${entry.deprecated.reason}`);
       let text: string;
       if (entry.kind === 'template') {
@@ -125,7 +125,7 @@ export const catalogInsertCommands: CommandFactories = {
         if (dialect === undefined) return undefined;
         const tabWidth = typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 2;
         const useTabs = editor.options.insertSpaces === false;
-        const rendered = await ctx.request(CatalogRenderRequest.type, { id: entry.id, values, dialect, indent: { tabWidth, useTabs } });
+        const rendered = await ctx.request(CatalogRenderRequest, { id: entry.id, values, dialect, indent: { tabWidth, useTabs } });
         for (const warning of rendered.warnings) ctx.log.warn(`${entry.name}: ${warning}`);
         text = rendered.sql;
       } else if (entry.kind === 'businessLogic') {
@@ -134,7 +134,7 @@ export const catalogInsertCommands: CommandFactories = {
         text = JSON.stringify(entry.logic, null, 2);
       }
       await insertText(editor, text);
-      await ctx.request(CatalogRecordUsageRequest.type, { id: entry.id, action: 'inserted' });
+      await ctx.request(CatalogRecordUsageRequest, { id: entry.id, action: 'inserted' });
       return text;
     },
 
@@ -151,7 +151,7 @@ export const catalogInsertCommands: CommandFactories = {
         void vscode.window.showInformationMessage('Select the SQL to register first (use {{name}} for the parts that change).');
         return undefined;
       }
-      const { variables } = await ctx.request(CatalogDetectVariablesRequest.type, { body });
+      const { variables } = await ctx.request(CatalogDetectVariablesRequest, { body });
       const name =
         answers?.name ??
         (await vscode.window.showInputBox({
@@ -181,7 +181,7 @@ export const catalogInsertCommands: CommandFactories = {
         if (type === undefined) return undefined;
         declared.push({ name: variable, type, description: '', required: true });
       }
-      const entry = await ctx.request(CatalogRegisterRequest.type, {
+      const entry = await ctx.request(CatalogRegisterRequest, {
         entry: { kind: 'template', name, description, tags: tagText, templateKind, dialects, body, variables: declared },
       });
       void vscode.window.showInformationMessage(`Registered ${entry.name} (v${entry.version}) in the catalog.`);

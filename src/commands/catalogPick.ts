@@ -56,7 +56,7 @@ export function searchCatalog(
     const text = words.filter((w) => !w.startsWith('#')).join(' ');
     pick.busy = true;
     ctx
-      .request(CatalogSearchRequest.type, { text, tags, limit: 100, ...(options.kind === undefined ? {} : { kind: options.kind }), ...(options.includeDeleted ? { includeDeleted: true } : {}) }, source.token)
+      .request(CatalogSearchRequest, { text, tags, limit: 100, ...(options.kind === undefined ? {} : { kind: options.kind }), ...(options.includeDeleted ? { includeDeleted: true } : {}) }, source.token)
       .then(
         ({ results, total }) => {
           if (source.token.isCancellationRequested) return;

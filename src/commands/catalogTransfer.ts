@@ -64,7 +64,7 @@ export const catalogTransferCommands: CommandFactories = {
               defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), 'neurolake-catalog.json'),
             });
       if (uri === undefined) return undefined;
-      const { text, count } = await ctx.request(CatalogExportRequest.type, filter);
+      const { text, count } = await ctx.request(CatalogExportRequest, filter);
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
       void vscode.window.showInformationMessage(`Exported ${count} catalog ${count === 1 ? 'entry' : 'entries'} to ${uri.fsPath}.`);
       return { uri, count };
@@ -88,7 +88,7 @@ export const catalogTransferCommands: CommandFactories = {
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
       const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the bundle…' }, () =>
-        ctx.request(CatalogImportRequest.type, { text, mode, dryRun: true }),
+        ctx.request(CatalogImportRequest, { text, mode, dryRun: true }),
       );
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
@@ -108,7 +108,7 @@ export const catalogTransferCommands: CommandFactories = {
         else apply = choice === 'Import';
       }
       if (!apply) return preview;
-      const report = await ctx.request(CatalogImportRequest.type, { text, mode, dryRun: false });
+      const report = await ctx.request(CatalogImportRequest, { text, mode, dryRun: false });
       void vscode.window.showInformationMessage(`Imported: ${describeReport(report)}.`);
       return report;
     },

@@ -110,6 +110,11 @@ export class Catalog {
     return this.warningList;
   }
 
+  /** Ready, with the warnings met so far as the detail a user reads in the status. */
+  status(): { state: 'ready'; detail?: string } {
+    return this.warningList.length === 0 ? { state: 'ready' } : { state: 'ready', detail: this.warningList.join(' ') };
+  }
+
   onDidChange(listener: (event: ChangeEvent) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };

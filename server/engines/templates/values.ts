@@ -1,7 +1,7 @@
 // Checks the values a user supplies against the template's declared variables, before anything
 // renders: every missing required variable named at once, unknown ones refused, each value
 // coerced to its type or refused with the variable and the value in the message.
-import { type VariableDeclaration, type VariableType, type VariableValue } from '../catalog/types';
+import { type VariableDeclaration, type VariableType, type VariableValue } from '../catalog';
 import { TemplateError } from './errors';
 import { parseIdentifier } from './identifiers';
 import { DIALECT_VARIABLE } from './parse';

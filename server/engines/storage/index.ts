@@ -1,0 +1,2 @@
+// The storage engine's public face: everything other modules may use.
+export * from './placement';
