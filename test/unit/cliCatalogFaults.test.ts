@@ -8,7 +8,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { CatalogEntry } from '../../server/engines/catalog/types';
+import { Catalog, type CatalogEntry } from '../../server/engines/catalog';
 import { runCaptured, type CliRun } from './support/cli';
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from './support/tmpfs';
 
@@ -97,6 +97,10 @@ describe('neurolake catalog on a read-only disk', { skip: tmpfsUnavailable }, ()
       assert.equal(rendered.code, 0, rendered.err);
       assert.equal(rendered.out, 'SELECT * FROM orders\n');
       assert.match(rendered.err, /^neurolake: warning: this use was not counted: The folder .* is on a read-only disk/);
+
+      const engine = await Catalog.open({ file, owner: 'ana' });
+      assert.deepEqual(engine.status(), { state: 'degraded', detail: `The catalog can be read but not changed: ${disk.folder} is on a read-only disk.` });
+      await engine.close();
 
       const refused = await catalog('register', 'pipeline', '--name', 'refused', '--logic', '{"source":"b"}');
       assert.equal(refused.code, 1);

@@ -110,8 +110,10 @@ export class Catalog {
     return this.warningList;
   }
 
-  /** Ready, with the warnings met so far as the detail a user reads in the status. */
-  status(): { state: 'ready'; detail?: string } {
+  /** Ready, with the warnings met so far as the detail a user reads in the status; degraded while it can only be read. */
+  status(): { state: 'ready' | 'degraded'; detail?: string } {
+    const readOnly = this.store.readOnly;
+    if (readOnly !== undefined) return { state: 'degraded', detail: [`The catalog can be read but not changed: ${readOnly}.`, ...this.warningList].join(' ') };
     return this.warningList.length === 0 ? { state: 'ready' } : { state: 'ready', detail: this.warningList.join(' ') };
   }
 

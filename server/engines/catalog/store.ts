@@ -95,6 +95,7 @@ export class CatalogStore {
   private closed = false;
   /** Serialises this process's own commits; the file lock serialises processes. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readOnlyReason: string | undefined;
 
   private constructor(
     readonly file: string,
@@ -124,6 +125,11 @@ export class CatalogStore {
       await lock.release();
     }
     return store;
+  }
+
+  /** Why changes cannot be saved ("… is on a read-only disk"), while that is so; reading still works. */
+  get readOnly(): string | undefined {
+    return this.readOnlyReason;
   }
 
   get state(): StoreState {
@@ -218,8 +224,14 @@ export class CatalogStore {
 
   private async lock(): Promise<HeldLock> {
     try {
-      return await acquireLock(this.file, { timeoutMs: this.options.lockTimeoutMs });
+      const lock = await acquireLock(this.file, { timeoutMs: this.options.lockTimeoutMs });
+      this.readOnlyReason = undefined;
+      return lock;
     } catch (error) {
+      if (isReadOnlyError(error)) {
+        const folder = dirname(this.file);
+        this.readOnlyReason = diskError(error, this.file).code === 'read-only' ? `${folder} is on a read-only disk` : `you have no permission to write in ${folder}`;
+      }
       if (error instanceof LockTimeoutError) {
         const by = error.holder === undefined ? 'another process' : `process ${error.holder.pid} on ${error.holder.host}`;
         throw new CatalogError('storage', `The catalog ${this.file} is being changed by ${by}, which has held it for too long; nothing was changed. Try again when it has finished.`, undefined, { cause: error });
