@@ -257,7 +257,11 @@ export class CatalogStore {
   private async catchUp(locked: boolean): Promise<void> {
     const current = await signature(this.file);
     if (!sameSignature(current, this.snapshotSignature)) await this.loadSnapshot(current, locked);
-    await this.readJournal(locked);
+    if ((await this.readJournal(locked)) === 'shrank') {
+      // A writer took back lines this process had already read (its fsync failed): start again from the files.
+      await this.loadSnapshot(current, locked);
+      await this.readJournal(locked);
+    }
     if (locked && this.repairPending) {
       this.repairPending = false;
       await this.compactLocked().catch((error: unknown) => this.warn(`The catalog file ${this.file} could not be repaired now: ${(error as Error).message}`));
@@ -370,18 +374,20 @@ export class CatalogStore {
     );
   }
 
-  private async readJournal(locked: boolean): Promise<void> {
+  /** Applies the journal lines this process has not read yet; 'shrank' when the journal is shorter than what it read. */
+  private async readJournal(locked: boolean): Promise<'read' | 'shrank'> {
     let handle;
     try {
       handle = await open(this.journalPath(), 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'read';
       throw storageRead(error, this.journalPath());
     }
     let tail: Buffer | undefined;
     try {
       const { size } = await handle.stat();
-      if (size <= this.journalOffset) return;
+      if (size < this.journalOffset) return 'shrank';
+      if (size === this.journalOffset) return 'read';
       const buffer = Buffer.alloc(size - this.journalOffset);
       await handle.read(buffer, 0, buffer.length, this.journalOffset);
       const complete = buffer.lastIndexOf(0x0a) + 1;
@@ -396,6 +402,7 @@ export class CatalogStore {
       await handle.close();
     }
     if (tail !== undefined) await this.cutTornTail(tail);
+    return 'read';
   }
 
   private reportDamaged(damaged: readonly DamagedLine[], locked: boolean): void {

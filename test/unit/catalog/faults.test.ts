@@ -130,6 +130,27 @@ describe('catalog: a corrupt snapshot whose journal still holds acknowledged ent
   });
 });
 
+describe('catalog: a journal shorter than what was read', () => {
+  it('a line taken back after another process read it (its fsync failed) is dropped there too, and later lines still arrive', async () => {
+    const writer = await scratch.open({ store: quiet });
+    const reader = await scratch.open({ store: quiet });
+    await writer.register(pipeline('kept'));
+    const journal = `${scratch.file}.0.journal`;
+    const keptBytes = readFileSync(journal).length;
+    await writer.register(pipeline('taken_back'));
+    await reader.refresh();
+    assert.deepEqual(reader.list().map((entry) => entry.name).sort(), ['kept', 'taken_back']);
+    // What appendDurably does when the write went through but the fsync failed: cut back to before.
+    writeFileSync(journal, readFileSync(journal).subarray(0, keptBytes));
+    await reader.refresh();
+    assert.deepEqual(reader.list().map((entry) => entry.name), ['kept']);
+    const other = await scratch.open({ store: quiet });
+    await other.register(pipeline('later'));
+    await reader.refresh();
+    assert.deepEqual(reader.list().map((entry) => entry.name).sort(), ['kept', 'later']);
+  });
+});
+
 describe('catalog: what a crash leaves behind', () => {
   it('removes temporary snapshots and an old journal the snapshot already holds', async () => {
     const first = await scratch.open();
