@@ -6,3 +6,5 @@ export * from './settings';
 export * from './catalogEntry';
 export * from './catalog';
 export * from './templates';
+export * from './templateValues';
+export * from './progress';

@@ -2,7 +2,6 @@
 // between people and repositories. Import validates everything first, then plans every change,
 // so a dry run shows exactly what applying would do and applying is all or nothing.
 import Ajv, { type ErrorObject } from 'ajv';
-import { checkedBundleEntries } from './bundleEntries';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, bundleSchema } from './bundleSchema';
 import { CatalogError } from './errors';
 import { currentEntry, type CatalogRecord } from './record';
@@ -105,7 +104,11 @@ export interface ImportPlan {
   readonly op: CatalogOp;
 }
 
-/** Decides, entry by entry, what an import does; checks every entry's content as registering would. */
+/**
+ * Decides, entry by entry, what an import does. Every entry must have passed `checkBundleEntry`
+ * and the bundle `refuseDuplicates` (bundleEntries.ts), which also normalise what is stored: those
+ * checks need no catalog state, so they run before the lock is taken, with progress.
+ */
 export function planImport(
   bundle: CatalogBundle,
   records: ReadonlyMap<string, CatalogRecord>,
@@ -120,8 +123,7 @@ export function planImport(
   }
   const items: ImportItem[] = [];
   const ops: CatalogOp[] = [];
-  // Every entry is checked before any is planned, and planned from what it stores: all or nothing.
-  checkedBundleEntries(bundle).forEach((bundleEntry) => {
+  bundle.entries.forEach((bundleEntry) => {
     const latest = bundleEntry.versions[bundleEntry.versions.length - 1]!;
     const item = { id: latest.id, name: latest.name, kind: latest.kind };
     if (builtinIds.has(latest.id)) {

@@ -2,19 +2,16 @@
 // registering would store it (an entry the schema lets omit `description` or `tags` gets the same
 // defaults a register gives), and no two entries that would collide in the catalog. Whatever the
 // entries hold, a bundle that passes here imports in full; one that does not changes nothing.
-import type { BundleEntry, CatalogBundle } from './bundle';
+import type { BundleEntry } from './bundle';
 import { CatalogError } from './errors';
 import type { CatalogEntry } from './types';
 import { normaliseContent } from './validation';
 
-/** Every entry of `bundle`, with each version normalised and carrying its entry's id; throws naming the first bad field or the duplicates. */
-export function checkedBundleEntries(bundle: CatalogBundle): BundleEntry[] {
-  const entries = bundle.entries.map((entry, index) => checkedEntry(entry, index));
-  refuseDuplicates(entries);
-  return entries;
-}
-
-function checkedEntry(entry: BundleEntry, index: number): BundleEntry {
+/**
+ * One bundle entry, checked as registering would check it and normalised as registering would
+ * store it, every version carrying the entry's id; throws naming the first bad field.
+ */
+export function checkBundleEntry(entry: BundleEntry, index: number): BundleEntry {
   const latest = entry.versions[entry.versions.length - 1]!;
   const versions = entry.versions.map((version, v) => {
     const at = `/entries/${index}/versions/${v}`;
@@ -35,7 +32,7 @@ function checkedEntry(entry: BundleEntry, index: number): BundleEntry {
 }
 
 /** Two entries of one id, or of one kind and name in any case, would silently become one entry or two of one name. */
-function refuseDuplicates(entries: readonly BundleEntry[]): void {
+export function refuseDuplicates(entries: readonly BundleEntry[]): void {
   const byId = new Map<string, number[]>();
   const byName = new Map<string, number[]>();
   entries.forEach((entry, index) => {
