@@ -35,11 +35,14 @@ export class Session {
     return this.settings;
   }
 
-  /** Reopens the runtime only when the data folder or catalog file moves; other settings apply live. */
+  /**
+   * Reopens the runtime only when the data folder or catalog file moves; other settings apply
+   * live. An engine whose own settings take effect only when it opens adds them to `reopenKey`.
+   */
   updateSettings(settings: NeuroLakeSettings): void {
-    const before = key(this.location());
+    const before = this.reopenKey();
     this.settings = settings;
-    const after = key(this.location());
+    const after = this.reopenKey();
     if (after !== before) {
       this.events.log(`Data folder or catalog changed (${before} → ${after}).`);
       const previous = this.current;
@@ -49,6 +52,11 @@ export class Session {
 
   async dispose(): Promise<void> {
     await (await this.current).close();
+  }
+
+  private reopenKey(): string {
+    const location = this.location();
+    return `${location.dataFolder}|${location.catalogFile}`;
   }
 
   /** Resolved as the CLI resolves it, against the workspace folder: the same files for the same choices. */
@@ -62,6 +70,7 @@ export class Session {
   private async open(): Promise<Runtime> {
     const runtime = await Runtime.open({
       location: this.location(),
+      settings: this.settings,
       watch: true,
       onWarning: (message) => this.events.warn(message),
       onLog: (message) => this.events.log(message),
@@ -73,8 +82,4 @@ export class Session {
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;
   }
-}
-
-function key(location: Location): string {
-  return `${location.dataFolder}|${location.catalogFile}`;
 }

@@ -47,7 +47,7 @@ export interface SearchQuery {
   readonly limit?: number;
 }
 
-/** How a result matched the text: the whole name, its start, all words, or no text given. */
+/** How a result matched the text, best first: the ranking tier the search put it in. */
 export type MatchKind = 'exact' | 'prefix' | 'words' | 'all';
 
 /** A row of the Catalog view's top level: entries per kind, and per tag within a kind. */

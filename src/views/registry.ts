@@ -16,7 +16,8 @@ export class ViewRegistry implements vscode.Disposable {
       this.catalog,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
       vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
-      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: new EmptyTreeProvider() }),
+      // The compute engine's view, titled Workloads: what a user sees are the jobs it runs.
+      vscode.window.createTreeView('neurolake.compute', { treeDataProvider: new EmptyTreeProvider() }),
     );
   }
 

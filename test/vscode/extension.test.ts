@@ -10,7 +10,7 @@ import { contributes, version } from '../../package.json';
 import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'neurolake.neurolake';
-const VIEWS = ['neurolake.catalog', 'neurolake.storage', 'neurolake.workloads'];
+const VIEWS = ['neurolake.catalog', 'neurolake.storage', 'neurolake.compute'];
 
 async function activate(): Promise<NeuroLakeApi> {
   const extension = vscode.extensions.getExtension<NeuroLakeApi>(EXTENSION_ID);
