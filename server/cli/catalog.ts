@@ -6,6 +6,7 @@ import { exportCommand, importCommand, parseMode, type ExportOptions, type Impor
 import { collect, collectList, KIND_CHOICES, kindName, parseKind, positiveInteger, withCatalog, type CatalogCliContext } from './catalogContext';
 import { formatDiff, formatEntry, formatList, formatSearch, formatStats, formatVersions } from './catalogFormat';
 import { registerInput, type RegisterOptions } from './catalogRegister';
+import { updateCommand, upsertCommand, type UpdateOptions } from './catalogUpdate';
 import { EXIT_CODES_HELP } from './exitCodes';
 import { print, type OutputOptions } from './output';
 
@@ -19,6 +20,8 @@ Examples:
   $ neurolake catalog register pipeline --name customer_etl --description "Load and transform customer data" \\
       --logic '{"source":"postgres.customers","transformations":["deduplicate","enrich"],"target":"dw.dim_customers"}' \\
       --tags etl,customer,daily
+  $ neurolake catalog update customer_etl --description "Load, dedupe and enrich customer data"
+  $ neurolake catalog register pipeline --name customer_etl --logic-file customer_etl.json --upsert
   $ neurolake catalog search customer --tag etl --json
   $ neurolake catalog stats --json`;
 
@@ -36,27 +39,42 @@ export function addCatalogCommands(program: Command, ctx: CatalogCliContext): Co
   const kindOption = '--kind <kind>';
   const kindHelp = `only entries of this kind: ${KIND_CHOICES.join(', ')}`;
 
-  leaf('register', 'register a new entry (version 1.0.0)')
-    .addArgument(new Argument('<kind>', KIND_CHOICES.join(' | ')).argParser(parseKind))
-    .requiredOption('--name <name>', 'unique name within its kind')
-    .option('--description <text>', 'what it is for')
-    .option('--tags <tags>', 'comma-separated tags, e.g. etl,customer,daily', collectList)
-    .option('--logic <json>', 'pipeline: the logic as a JSON object')
-    .option('--logic-file <file>', 'pipeline: read the logic JSON from a file')
-    .option('--expression <sql>', 'business-logic: the SQL expression or predicate')
-    .option('--domain <domain>', 'business-logic: the business domain, e.g. sales')
-    .option('--body <text>', 'template: the Handlebars SQL body')
-    .option('--body-file <file>', 'template: read the body from a file')
-    .option('--template-kind <kind>', 'template: etl, data_quality, scd, dedup or custom')
-    .option('--dialects <list>', 'template: comma-separated SQL dialects, the first is the default', collectList)
-    .option('--var <spec>', 'template: a variable as name:type[:default][:required|optional]; repeatable', collect)
-    .option('--variables-file <file>', 'template: read the variable declarations (a JSON list) from a file')
-    .action((kind: EntryKind, options: RegisterOptions & OutputOptions) =>
-      withCatalog(ctx, async (c) => {
+  const contentOptions = (command: Command): Command =>
+    command
+      .option('--description <text>', 'what it is for')
+      .option('--tags <tags>', 'comma-separated tags, e.g. etl,customer,daily', collectList)
+      .option('--logic <json>', 'pipeline: the logic as a JSON object')
+      .option('--logic-file <file>', 'pipeline: read the logic JSON from a file')
+      .option('--expression <sql>', 'business-logic: the SQL expression or predicate')
+      .option('--domain <domain>', 'business-logic: the business domain, e.g. sales')
+      .option('--body <text>', 'template: the Handlebars SQL body')
+      .option('--body-file <file>', 'template: read the body from a file')
+      .option('--template-kind <kind>', 'template: etl, data_quality, scd, dedup or custom')
+      .option('--dialects <list>', 'template: comma-separated SQL dialects, the first is the default', collectList)
+      .option('--var <spec>', 'template: a variable as name:type[:default][:required|optional]; repeatable', collect)
+      .option('--variables-file <file>', 'template: read the variable declarations (a JSON list) from a file');
+
+  contentOptions(
+    leaf('register', 'register a new entry (version 1.0.0); with --upsert, or its next version')
+      .addArgument(new Argument('<kind>', KIND_CHOICES.join(' | ')).argParser(parseKind))
+      .requiredOption('--name <name>', 'unique name within its kind'),
+  )
+    .option('--upsert', 'if an entry of this kind and name exists, save these options as its next version (the whole entry: left-out fields take their defaults); prints "unchanged" when nothing differs')
+    .action((kind: EntryKind, options: RegisterOptions & OutputOptions & { upsert?: boolean }) => {
+      if (options.upsert === true) return upsertCommand(ctx, kind, options);
+      return withCatalog(ctx, async (c) => {
         const entry = await c.register(await registerInput(kind, options));
         print(ctx.io, options, entry, () => `Registered ${entry.name} (${kindName(entry.kind)} ${entry.version}), id ${entry.id}`);
-      }),
-    );
+      });
+    });
+
+  contentOptions(
+    leaf('update', 'save changes to an entry as its next version, bumped as a save in the editor is; prints "unchanged" when nothing differs')
+      .argument('<id-or-name>')
+      .option('--name <name>', 'rename it'),
+  )
+    .option('--file <file>', 'read the fields to change from a JSON object (e.g. `catalog get --json` output, edited); options given too win')
+    .action((idOrName: string, options: UpdateOptions) => updateCommand(ctx, idOrName, options));
 
   leaf('get', 'show an entry, its current version or the one asked for')
     .argument('<id-or-name>')

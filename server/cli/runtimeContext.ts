@@ -19,15 +19,18 @@ export interface RuntimeUse {
 
 /** Opens the runtime, runs `work`, and closes it whatever happened. */
 export async function withRuntime<T>(ctx: CliContext, use: RuntimeUse, work: (runtime: Runtime) => Promise<T> | T): Promise<T> {
+  let failed = false;
   const runtime = await Runtime.open({
     location: ctx.location(),
     ...(use.only === undefined ? {} : { only: use.only }),
-    ...(use.warnings === true ? { onWarning: (message: string) => ctx.io.err(`neurolake: warning: ${message}`) } : {}),
+    ...(use.warnings === true ? { onWarning: (message: string) => (failed ? undefined : ctx.io.err(`neurolake: warning: ${message}`)) } : {}),
   });
   let result: T;
   try {
     result = await work(runtime);
   } catch (error) {
+    // The failure is the one line to show: what closing then finds (a full disk again) is not news.
+    failed = true;
     await runtime.close().catch(() => undefined);
     throw error;
   }

@@ -1,7 +1,7 @@
 // `neurolake template …`: render a catalog template to formatted SQL, or list its variables, from
 // the shell — the same engine and checks as "Insert into Editor".
 import { type Command } from 'commander';
-import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog';
+import { CatalogError, SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog';
 import { readValueText, render, TemplateError } from '../engines/templates';
 import { KEYWORD_CASES, type KeywordCase } from '../protocol/settings';
 import { collect, withCatalog, type CatalogCliContext } from './catalogContext';
@@ -61,7 +61,11 @@ A value refused by its declared type (an identifier like "x; DROP TABLE users") 
           if (error instanceof TemplateError) throw new CliError(error.message, EXIT.general);
           throw error;
         }
-        await catalog.recordUsage(entry.id, 'rendered');
+        // The SQL is what was asked for: a catalog that cannot count the use (a read-only or full disk) only warns.
+        await catalog.recordUsage(entry.id, 'rendered').catch((error: unknown) => {
+          if (!(error instanceof CatalogError && error.code === 'storage')) throw error;
+          ctx.io.err(`neurolake: warning: this use was not counted: ${error.message}`);
+        });
         for (const warning of result.warnings) ctx.io.err(`neurolake: warning: ${warning}`);
         print(ctx.io, options, result, () => result.sql);
       }),

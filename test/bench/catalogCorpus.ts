@@ -125,10 +125,10 @@ export class Corpus {
             ...common,
             templateKind: this.pick(['etl', 'data_quality', 'scd', 'dedup', 'custom']),
             dialects: [this.pick(['postgresql', 'snowflake', 'bigquery', 'duckdb'])],
-            body: `SELECT {{columns columns}} FROM {{ident source_table}} WHERE {{ident date_column}} >= {{literal since}} GROUP BY {{columns columns}}`,
+            body: `SELECT {{columns group_columns}} FROM {{ident source_table}} WHERE {{ident date_column}} >= {{literal since}} GROUP BY {{columns group_columns}}`,
             variables: [
               { name: 'source_table', type: 'identifier', description: 'table to read' },
-              { name: 'columns', type: 'column_list', description: 'grouping columns', default: [this.pick(KEYS)] },
+              { name: 'group_columns', type: 'column_list', description: 'grouping columns', default: [this.pick(KEYS)] },
               { name: 'date_column', type: 'identifier', description: 'date column', default: 'created_at' },
               { name: 'since', type: 'string', description: 'first day', default: '2024-01-01' },
             ],

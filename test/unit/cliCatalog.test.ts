@@ -84,7 +84,7 @@ describe('neurolake catalog: every subcommand', () => {
 
     const template = await json<CatalogEntry>(
       'register', 'template', '--name', 'daily_revenue', '--body', 'SELECT {{ident table}}', '--template-kind', 'etl', '--dialects', 'postgresql,duckdb',
-      '--var', 'table:identifier:required', '--var', 'limit:number:100', '--var', 'columns:column_list:id,email:optional', '--var', 'sep:string:a:b',
+      '--var', 'table:identifier:required', '--var', 'limit:number:100', '--var', 'keys:column_list:id,email:optional', '--var', 'sep:string:a:b',
     );
     assert.ok(template.kind === 'template');
     assert.deepEqual(template.dialects, ['postgresql', 'duckdb']);
@@ -93,7 +93,7 @@ describe('neurolake catalog: every subcommand', () => {
       [
         ['table', 'identifier', undefined, true],
         ['limit', 'number', 100, false],
-        ['columns', 'column_list', ['id', 'email'], false],
+        ['keys', 'column_list', ['id', 'email'], false],
         ['sep', 'string', 'a:b', false],
       ],
     );

@@ -7,7 +7,6 @@ import { CatalogError } from './errors';
 import { currentEntry, type CatalogRecord } from './record';
 import type { CatalogOp } from './store';
 import type { CatalogEntry, EntryKind } from './types';
-import { normaliseContent } from './validation';
 import { bumpVersion, classifyChange } from './versioning';
 
 /** Bundles larger than this are refused before they are read into memory. */
@@ -105,21 +104,10 @@ export interface ImportPlan {
   readonly op: CatalogOp;
 }
 
-/** Checks an entry's every version as registering would; run on all entries before planning. */
-export function checkBundleEntry(bundleEntry: BundleEntry, index: number): void {
-  bundleEntry.versions.forEach((version, v) => {
-    try {
-      normaliseContent(version.kind, version as unknown as Record<string, unknown>, version.owner ?? '');
-    } catch (error) {
-      const path = error instanceof CatalogError && error.path !== undefined ? error.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '') : '';
-      throw new CatalogError('invalid-bundle', `The bundle's entry /entries/${index}/versions/${v} is invalid: ${(error as Error).message}`, `/entries/${index}/versions/${v}/${path}`);
-    }
-  });
-}
-
 /**
- * Decides, entry by entry, what an import does. Every entry must have passed `checkBundleEntry`:
- * that check needs no catalog state, so it runs before the lock is taken, with progress.
+ * Decides, entry by entry, what an import does. Every entry must have passed `checkBundleEntry`
+ * and the bundle `refuseDuplicates` (bundleEntries.ts), which also normalise what is stored: those
+ * checks need no catalog state, so they run before the lock is taken, with progress.
  */
 export function planImport(
   bundle: CatalogBundle,

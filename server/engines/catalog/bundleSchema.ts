@@ -1,5 +1,7 @@
 // JSON schema of an export bundle. Import checks the whole bundle against it before touching the
-// catalog, so an error names the bad field's path and nothing is half-applied.
+// catalog, so an error names the bad field's path and nothing is half-applied. A field is required
+// here exactly when registering requires it; the others get register's defaults (a unit test
+// holds the two together).
 import { SQL_DIALECTS, TEMPLATE_KINDS, VARIABLE_TYPES } from './types';
 
 export const BUNDLE_FORMAT = 'neurolake-catalog-bundle';
@@ -56,7 +58,8 @@ const entry = {
         body: text,
         variables: { type: 'array', items: variable, maxItems: 200 },
       },
-      required: ['templateKind', 'dialects', 'body', 'variables'],
+      // As registering: templateKind defaults to custom, dialects to [sql], variables to none.
+      required: ['body'],
     },
   ],
 } as const;

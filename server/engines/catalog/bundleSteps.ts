@@ -1,19 +1,27 @@
 // The long parts of sharing a catalog, done a slice at a time so they report progress and can be
 // cancelled: checking every entry of an imported bundle, and writing an exported bundle's text.
 import { eachStep, NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
-import { checkBundleEntry, parseBundle, type CatalogBundle } from './bundle';
+import { parseBundle, type BundleEntry, type CatalogBundle } from './bundle';
+import { checkBundleEntry, refuseDuplicates } from './bundleEntries';
 
 export const IMPORT_WORK = 'The import';
 export const EXPORT_WORK = 'The export';
 
-/** Parses a bundle and checks each entry as registering would; throws CancelledError when asked to stop. */
+/**
+ * Parses a bundle, checks each entry as registering would and refuses duplicates; returns it with
+ * each entry as it will be stored. Throws CancelledError when asked to stop.
+ */
 export async function readBundle(text: string, work: WorkOptions): Promise<CatalogBundle> {
   // Parsing a large bundle is one long step: not worth starting when the caller already gave up.
   throwIfCancelled(work.signal, IMPORT_WORK);
   (work.progress ?? NO_PROGRESS).report({ message: 'Reading the bundle' });
   const bundle = parseBundle(text);
-  await eachStep(bundle.entries, { ...work, message: 'Checking entries', what: IMPORT_WORK }, checkBundleEntry);
-  return bundle;
+  const entries: BundleEntry[] = [];
+  await eachStep(bundle.entries, { ...work, message: 'Checking entries', what: IMPORT_WORK }, (entry, index) => {
+    entries.push(checkBundleEntry(entry, index));
+  });
+  refuseDuplicates(entries);
+  return { ...bundle, entries };
 }
 
 /**

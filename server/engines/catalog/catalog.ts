@@ -56,6 +56,14 @@ export interface CatalogGroup {
   readonly tags: Record<string, number>;
 }
 
+/** What a save did: made a new entry, made a new version of one, or found nothing to change. */
+export interface SaveOutcome {
+  readonly entry: CatalogEntry;
+  readonly outcome: 'created' | 'updated' | 'unchanged';
+  /** The version the entry had before, when a new one was made. */
+  readonly previousVersion?: string;
+}
+
 export interface ChangeEvent {
   /** Ids whose entries changed; empty when everything was reloaded. */
   readonly ids: readonly string[];
@@ -104,8 +112,10 @@ export class Catalog {
     return this.warningList;
   }
 
-  /** Ready, with the warnings met so far as the detail a user reads in the status. */
-  status(): { state: 'ready'; detail?: string } {
+  /** Ready, with the warnings met so far as the detail a user reads in the status; degraded while it can only be read. */
+  status(): { state: 'ready' | 'degraded'; detail?: string } {
+    const readOnly = this.store.readOnly;
+    if (readOnly !== undefined) return { state: 'degraded', detail: [`The catalog can be read but not changed: ${readOnly}.`, ...this.warningList].join(' ') };
     return this.warningList.length === 0 ? { state: 'ready' } : { state: 'ready', detail: this.warningList.join(' ') };
   }
 
@@ -116,33 +126,66 @@ export class Catalog {
 
   async register(input: { kind: EntryKind } & Record<string, unknown>): Promise<CatalogEntry> {
     const content = normaliseContent(input.kind, input, this.options.owner);
-    return this.store.commit(() => {
+    const { entry } = await this.store.commit(() => {
       this.assertNameFree(content);
-      const now = this.now();
-      const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
-      return { op: { t: 'put', record: { id: entry.id, versions: [entry] } }, result: entry };
+      return this.creation(content);
     });
+    return entry;
   }
 
   /** Saves edited content as a new version (when anything changed), bumped by what changed. */
   async update(idOrName: string, changes: Record<string, unknown>): Promise<CatalogEntry> {
+    return (await this.revise(idOrName, changes)).entry;
+  }
+
+  /**
+   * Like update, and says whether a version was made. Fields left out of `changes` (or undefined)
+   * keep their value; the version is bumped by the same rules as every save (versioning.ts).
+   */
+  async revise(idOrName: string, changes: Record<string, unknown>): Promise<SaveOutcome> {
     const id = (await this.resolveFresh(idOrName)).id;
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     return this.store.commit((state) => {
       const record = this.writableRecord(id, state.records);
       const current = currentEntry(record);
-      const content = normaliseContent(current.kind, { ...current, ...changes, kind: current.kind }, current.owner);
-      if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content);
-      const bump = classifyChange(current, content);
-      if (bump === undefined) return { op: { t: 'batch', ops: [] }, result: current };
-      const entry = {
-        ...content,
-        id,
-        version: bumpVersion(current.version, bump),
-        createdAt: current.createdAt,
-        updatedAt: this.now(),
-      } as CatalogEntry;
-      return { op: { t: 'put', record: { ...record, versions: [...record.versions, entry] } }, result: currentEntry({ ...record, versions: [...record.versions, entry] }) };
+      return this.revision(record, normaliseContent(current.kind, { ...current, ...given, kind: current.kind }, current.owner));
     });
+  }
+
+  /**
+   * Registers `input` as a new entry, or, when a live entry of its kind already has its name, saves
+   * it as that entry's next version; nothing when nothing changed. `input` is the whole entry, as
+   * for register: a field left out takes register's default, except the owner, which stays.
+   */
+  async upsert(input: { kind: EntryKind } & Record<string, unknown>): Promise<SaveOutcome> {
+    const content = normaliseContent(input.kind, input, this.options.owner);
+    const ownerGiven = typeof input['owner'] === 'string' && input['owner'].trim() !== '';
+    return this.store.commit((state) => {
+      const id = this.liveNames.get(nameKey(content));
+      if (id === undefined) {
+        this.assertNameFree(content);
+        return this.creation(content);
+      }
+      const record = this.writableRecord(id, state.records);
+      return this.revision(record, ownerGiven ? content : { ...content, owner: currentEntry(record).owner });
+    });
+  }
+
+  private creation(content: EntryContent): { op: CatalogOp; result: SaveOutcome } {
+    const now = this.now();
+    const entry = { ...content, id: randomUUID(), version: FIRST_VERSION, createdAt: now, updatedAt: now } as CatalogEntry;
+    return { op: { t: 'put', record: { id: entry.id, versions: [entry] } }, result: { entry, outcome: 'created' } };
+  }
+
+  /** The next version of `record` holding `content`, or nothing to write when nothing changed. */
+  private revision(record: CatalogRecord, content: EntryContent): { op: CatalogOp; result: SaveOutcome } {
+    const current = currentEntry(record);
+    if (content.name.toLowerCase() !== current.name.toLowerCase()) this.assertNameFree(content);
+    const bump = classifyChange(current, content);
+    if (bump === undefined) return { op: { t: 'batch', ops: [] }, result: { entry: current, outcome: 'unchanged' } };
+    const entry = { ...content, id: record.id, version: bumpVersion(current.version, bump), createdAt: current.createdAt, updatedAt: this.now() } as CatalogEntry;
+    const next = { ...record, versions: [...record.versions, entry] };
+    return { op: { t: 'put', record: next }, result: { entry: currentEntry(next), outcome: 'updated', previousVersion: current.version } };
   }
 
   /** Copies any entry (built-ins included) under a new name, as an editable entry of your own. */
@@ -239,12 +282,13 @@ export class Catalog {
 
   /** How many live entries each kind has, and each tag within a kind: what a tree shows before it opens. */
   groups(): CatalogGroup[] {
-    const byKind = new Map<EntryKind, CatalogGroup>();
+    // Tags are user text: counted in Maps, since a tag such as `constructor` is a key every plain object already has.
+    const byKind = new Map<EntryKind, { count: number; untagged: number; tags: Map<string, number> }>();
     const count = (kind: EntryKind, tags: readonly string[]): void => {
-      const group = byKind.get(kind) ?? { kind, count: 0, untagged: 0, tags: {} };
+      const group = byKind.get(kind) ?? { count: 0, untagged: 0, tags: new Map<string, number>() };
       group.count += 1;
       if (tags.length === 0) group.untagged += 1;
-      for (const tag of tags) group.tags[tag] = (group.tags[tag] ?? 0) + 1;
+      for (const tag of tags) group.tags.set(tag, (group.tags.get(tag) ?? 0) + 1);
       byKind.set(kind, group);
     };
     for (const builtin of this.builtins.values()) count(builtin.kind, builtin.tags);
@@ -254,7 +298,10 @@ export class Catalog {
       const latest = record.versions[record.versions.length - 1]!;
       count(latest.kind, latest.tags);
     }
-    return ENTRY_KINDS.map((kind) => byKind.get(kind)).filter((group): group is CatalogGroup => group !== undefined);
+    return ENTRY_KINDS.flatMap((kind) => {
+      const group = byKind.get(kind);
+      return group === undefined ? [] : [{ kind, count: group.count, untagged: group.untagged, tags: Object.fromEntries(group.tags) }];
+    });
   }
 
   usage(idOrName: string): EntryUsage | undefined {
@@ -272,8 +319,8 @@ export class Catalog {
     const live = this.allEntries().filter((entry) => entry.deletedAt === undefined);
     const own = live.filter((entry) => entry.builtin !== true);
     const byKind = (kind: EntryKind): number => own.filter((entry) => entry.kind === kind).length;
-    const byTag: Record<string, number> = {};
-    for (const entry of own) for (const tag of entry.tags) byTag[tag] = (byTag[tag] ?? 0) + 1;
+    const byTag = new Map<string, number>();
+    for (const entry of own) for (const tag of entry.tags) byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
     const usageByAction = { inserted: 0, rendered: 0, executed: 0 };
     for (const usage of this.store.state.usage.values()) {
       for (const action of Object.keys(usageByAction) as UsageAction[]) usageByAction[action] += usage.counts[action];
@@ -300,7 +347,7 @@ export class Catalog {
         uses: totalUses(usage),
         ...(usage?.lastUsedAt === undefined ? {} : { last_used_at: usage.lastUsedAt }),
       })),
-      by_tag: byTag,
+      by_tag: Object.fromEntries(byTag),
     };
   }
 

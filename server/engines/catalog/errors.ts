@@ -17,8 +17,9 @@ export class CatalogError extends Error {
     message: string,
     /** JSON path of the offending field, for bundle and entry validation errors. */
     readonly path?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CatalogError';
   }
 }

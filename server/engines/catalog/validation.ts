@@ -1,4 +1,5 @@
 // Checks and normalises what people type into the catalog, naming the field that is wrong.
+import { checkTemplate } from '../templates';
 import { CatalogError } from './errors';
 import {
   SQL_DIALECTS,
@@ -6,6 +7,7 @@ import {
   VARIABLE_TYPES,
   type CatalogEntry,
   type EntryKind,
+  type TemplateEntry,
   type VariableDeclaration,
   type VariableValue,
 } from './types';
@@ -102,6 +104,33 @@ function normaliseVariables(value: unknown, path = 'variables'): VariableDeclara
   });
 }
 
+/**
+ * A template the renderer would refuse whatever the values (a syntax error, a partial, a prototype
+ * name, a helper that does not exist, a variable it uses but does not declare) is refused when it
+ * is saved, with the renderer's own words, rather than every time someone tries to use it.
+ */
+function refuseUnrenderable(template: Pick<TemplateEntry, 'body' | 'variables'>): void {
+  const problem = checkTemplate(template).problems[0];
+  if (problem === undefined) return;
+  const index = problem.code === 'invalid-declaration' ? template.variables.findIndex((v) => v.name === problem.variable) : -1;
+  fail(index >= 0 ? `variables[${index}]` : 'body', `can never render: ${problem.message}`);
+}
+
+/** Deeper logic than this cannot be saved, compared or shown without exhausting the stack; no real pipeline comes near it. */
+export const MAX_LOGIC_DEPTH = 64;
+
+/** Whether `value` nests objects and lists deeper than `limit`. Walks with its own stack: recursing is what a too-deep value breaks. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 /** Validates an entry's editable content for its kind; throws CatalogError naming the field. */
 export function normaliseContent(kind: unknown, raw: Record<string, unknown>, defaultOwner: string): EntryContent {
   const entryKind = oneOf(kind, ['pipeline', 'businessLogic', 'template'] as readonly EntryKind[], 'kind');
@@ -115,6 +144,7 @@ export function normaliseContent(kind: unknown, raw: Record<string, unknown>, de
     case 'pipeline': {
       const logic = raw['logic'];
       if (typeof logic !== 'object' || logic === null || Array.isArray(logic)) fail('logic', 'must be an object such as {"source": …, "transformations": […], "target": …}.');
+      if (nestedDeeperThan(logic, MAX_LOGIC_DEPTH)) fail('logic', `is nested more than ${MAX_LOGIC_DEPTH} levels deep; flatten it.`);
       return { kind: 'pipeline', ...common, logic: logic as Record<string, unknown> };
     }
     case 'businessLogic':
@@ -127,14 +157,16 @@ export function normaliseContent(kind: unknown, raw: Record<string, unknown>, de
     case 'template': {
       const dialects = raw['dialects'] === undefined ? ['sql'] : raw['dialects'];
       if (!Array.isArray(dialects) || dialects.length === 0) fail('dialects', 'must list at least one SQL dialect.');
-      return {
-        kind: 'template',
+      const template = {
+        kind: 'template' as const,
         ...common,
         templateKind: raw['templateKind'] === undefined ? 'custom' : oneOf(raw['templateKind'], TEMPLATE_KINDS, 'templateKind'),
         dialects: [...new Set(dialects.map((d, i) => oneOf(d, SQL_DIALECTS, `dialects[${i}]`)))],
         body: text(raw['body'], 'body', { required: true, max: 1_000_000 }),
         variables: normaliseVariables(raw['variables']),
       };
+      refuseUnrenderable(template);
+      return template;
     }
   }
 }

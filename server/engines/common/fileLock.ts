@@ -43,28 +43,42 @@ export class LockTimeoutError extends Error {
   }
 }
 
-/** A holder on another machine refreshes the lock's time this often… */
+/** A holder refreshes the lock's time this often… */
 const HEARTBEAT_MS = 5_000;
-/** …so one whose lock has not been refreshed for this long is gone. */
+/** …so a holder on another machine whose lock has not been refreshed for this long is gone… */
 const STALE_MS = 30_000;
+/** …and on this machine too, after longer: its pid now belongs to an unrelated process. */
+const REUSED_PID_MS = 120_000;
 /** Locks of NeuroLake versions that used proper-lockfile: a folder whose time its holder refreshed every 5 s. */
 const LEGACY_STALE_MS = 10_000;
 const PREFIX = 'neurolake-lock:';
 
 const thisHost = hostname();
+/** Tokens of the locks this process holds: a lock naming our pid with another token was left by an earlier process that had our pid. */
+const ownTokens = new Set<string>();
 
 /** Takes the lock on `file` (the link `<file>.lock`), waiting for a live holder. A folder that cannot be written fails with its errno (EROFS, ENOSPC…). */
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
   const path = `${file}.lock`;
   const token = randomBytes(6).toString('hex');
-  const target = `${PREFIX}${process.pid}:${token}@${thisHost}`;
+  // Known as ours before the link exists, so no other taker in this process can think it stale.
+  ownTokens.add(token);
+  try {
+    await waitAndTake(path, `${PREFIX}${process.pid}:${token}@${thisHost}`, options);
+  } catch (error) {
+    ownTokens.delete(token);
+    throw error;
+  }
+  return holding(path, `${PREFIX}${process.pid}:${token}@${thisHost}`, token);
+}
+
+async function waitAndTake(path: string, target: string, options: LockOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = Date.now();
   let waited = false;
   let pause = 2;
   for (;;) {
-    const created = await createLink(path, target);
-    if (created) return holding(path, target);
+    if (await createLink(path, target)) return;
     const found = await inspect(path);
     if (found.kind === 'gone') continue;
     if (found.stale && (await takeOver(path, found))) continue;
@@ -121,8 +135,13 @@ async function inspect(path: string): Promise<Found> {
   const holder = parseHolder(target);
   // A file lock is written after it is created: empty for a moment, stale only if it stays empty.
   if (holder === undefined) return { kind: 'held', stale: age > STALE_MS, target, holder };
-  const stale = holder.host === thisHost ? !isAlive(holder.pid) : age > STALE_MS;
-  return { kind: 'held', stale, target, holder };
+  return { kind: 'held', stale: isStale(holder, age), target, holder };
+}
+
+function isStale(holder: LockHolder, age: number): boolean {
+  if (holder.host !== thisHost) return age > STALE_MS;
+  if (holder.pid === process.pid) return !ownTokens.has(holder.token);
+  return !isAlive(holder.pid) || age > REUSED_PID_MS;
 }
 
 export function parseHolder(target: string): LockHolder | undefined {
@@ -149,8 +168,10 @@ function isAlive(pid: number): boolean {
  */
 async function takeOver(path: string, dead: Found): Promise<boolean> {
   const guard = `${path}.takeover`;
-  const guardTarget = `${PREFIX}${process.pid}:${randomBytes(6).toString('hex')}@${thisHost}`;
-  if (!(await createLink(guard, guardTarget))) {
+  const guardToken = randomBytes(6).toString('hex');
+  ownTokens.add(guardToken);
+  if (!(await createLink(guard, `${PREFIX}${process.pid}:${guardToken}@${thisHost}`))) {
+    ownTokens.delete(guardToken);
     const other = await inspect(guard);
     // A guard is held for microseconds; one left behind by a crash mid-takeover is removed.
     if (other.kind === 'gone' || !other.stale) return false;
@@ -164,10 +185,11 @@ async function takeOver(path: string, dead: Found): Promise<boolean> {
     return true;
   } finally {
     await unlink(guard).catch(() => undefined);
+    ownTokens.delete(guardToken);
   }
 }
 
-function holding(path: string, target: string): HeldLock {
+function holding(path: string, target: string, token: string): HeldLock {
   // A holder on another machine cannot be seen to be alive; it shows it by keeping the lock's time fresh.
   const heartbeat = setInterval(() => {
     const now = new Date();
@@ -181,6 +203,7 @@ function holding(path: string, target: string): HeldLock {
       if (released) return;
       released = true;
       clearInterval(heartbeat);
+      ownTokens.delete(token);
       // Remove only our own lock: if it was taken over (we looked dead), it is no longer ours to remove.
       const found = await inspect(path).catch(() => undefined);
       if (found?.kind === 'held' && found.target === target) await unlink(path).catch(() => undefined);

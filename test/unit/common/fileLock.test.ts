@@ -72,6 +72,13 @@ describe('acquireLock', () => {
     await lock.release();
   });
 
+  it('takes over at once a lock naming this process’s pid that it does not hold (left by an earlier process with the same pid)', async () => {
+    symlinkSync(`neurolake-lock:${process.pid}:0badc0ffee00@${hostname()}`, `${file}.lock`);
+    const lock = await acquireLock(file, neverWaits);
+    assert.notEqual(parseHolder(readlinkSync(`${file}.lock`))?.token, '0badc0ffee00');
+    await lock.release();
+  });
+
   it('takes over at once from many racers when the holder is dead, one at a time', async () => {
     symlinkSync(`neurolake-lock:${deadPid()}:abc123@${hostname()}`, `${file}.lock`);
     let inside = 0;
