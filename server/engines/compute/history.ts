@@ -5,11 +5,10 @@
 // mid-append, never acknowledged) is cut off. Compaction rewrites the file with one line a run.
 import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { acquireLock } from '../common';
 import { ComputeError } from './errors';
 import type { Run } from './types';
 
-const LOCK_OPTIONS = { realpath: false, stale: 10_000, retries: { retries: 200, minTimeout: 2, maxTimeout: 50 } };
 const FORMAT = 'neurolake-compute-history';
 
 export class RunHistory {
@@ -81,16 +80,16 @@ export class RunHistory {
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
-    let release: () => Promise<void>;
+    let lock: Awaited<ReturnType<typeof acquireLock>>;
     try {
-      release = await lockfile.lock(this.file, LOCK_OPTIONS);
+      lock = await acquireLock(this.file);
     } catch (error) {
       throw new ComputeError('storage', `Could not lock the run history ${this.file}: ${(error as Error).message}`);
     }
     try {
       return await work();
     } finally {
-      await release().catch(() => undefined);
+      await lock.release().catch(() => undefined);
     }
   }
 
