@@ -3,13 +3,17 @@
 // from the runtime's context, e.g.
 //   storage: { open: (context) => Storage.open({ root: join(context.dataFolder, 'storage'), onWarning: context.warn }) },
 // after `import { Storage } from '../engines/storage';`. Runtime.engine('storage') is then typed.
+import { join } from 'node:path';
 import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
+import { CostEngine } from '../engines/cost';
+import { runtimeCostSources } from './costSources';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
 
 export const ENGINES = {
   dataFolder: { open: (context) => DataFolderCheck.open(context) },
   catalog: { open: openCatalog },
+  cost: { open: openCost },
 } as const satisfies EngineRegistry;
 
 export type DefaultEngines = typeof ENGINES;
@@ -32,3 +36,16 @@ async function openCatalog(context: EngineContext): Promise<Catalog> {
   return catalog;
 }
 
+
+/**
+ * The cost engine over this runtime's storage and compute engines, with the price books saved in
+ * the data folder. It opens with the aws prices; the server and CLI choose the preset and
+ * overrides the user set (`usePrices`). A change in storage or compute means new figures.
+ */
+async function openCost(context: EngineContext): Promise<CostEngine> {
+  const cost = await CostEngine.open({ sources: runtimeCostSources(context), pricesFolder: join(context.dataFolder, 'cost', 'prices'), onWarning: context.warn });
+  context.onPeerChange((name) => {
+    if (name === 'storage' || name === 'compute') cost.recordsChanged();
+  });
+  return cost;
+}
