@@ -2,6 +2,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../package.json';
 import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalog';
+import { publishCostChange, registerCostHandlers } from './handlers/cost';
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
@@ -29,6 +30,7 @@ connection.onInitialize((params) => {
         // Template files that name a catalog template are checked against its current declarations.
         language.refresh();
       },
+      costChanged: (reason) => publishCostChange(connection, reason),
       log: (message) => connection.console.info(message),
       warn: (message) => {
         connection.console.warn(message);
@@ -45,6 +47,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);
 
 // The catalog compacts its journal on close, so the JSON file a team commits is complete.

@@ -6,3 +6,4 @@ export * from './settings';
 export * from './catalogEntry';
 export * from './catalog';
 export * from './templates';
+export * from './cost';
