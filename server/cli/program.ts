@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { resolveLocation, type Location } from '../runtime';
 import { addCatalogCommands } from './catalog';
+import { addCostCommands } from './cost';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
@@ -48,6 +49,7 @@ export function buildProgram(io: Io): Command {
 
   const catalog: Command = addCatalogCommands(program, { io, location: () => location(catalog) });
   const template: Command = addTemplateCommands(program, { io, location: () => location(template) });
+  const cost: Command = addCostCommands(program, { io, location: () => location(cost) });
 
   return program;
 }
