@@ -7,6 +7,7 @@ import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from
 import type * as ClientModule from './client/languageClient';
 import {
   DidChangeCatalogNotification,
+  DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -37,6 +38,7 @@ export class Ctx implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
   private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
+  private readonly costEmitter = new vscode.EventEmitter<'prices' | 'records'>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
@@ -47,6 +49,8 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** Fires with the changed entry ids (empty: everything) when the catalog changed, here or in another window. */
   readonly onDidChangeCatalog = this.catalogEmitter.event;
+  /** Fires when the cost figures changed: new prices, or new storage or compute records. */
+  readonly onDidChangeCost = this.costEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -55,6 +59,7 @@ export class Ctx implements vscode.Disposable {
       this.stateEmitter,
       this.statusEmitter,
       this.catalogEmitter,
+      this.costEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -144,6 +149,7 @@ export class Ctx implements vscode.Disposable {
       client.onDidChangeState(({ newState }) => this.setState(toServerState(library.State, newState))),
       onNotification(client, DidChangeStatusNotification, (status) => this.statusEmitter.fire(status)),
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
+      onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
     );
     this.setState('starting');
     try {
