@@ -6,6 +6,7 @@ import { publishCostChange, registerCostHandlers } from './handlers/cost';
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
+import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
 
@@ -47,6 +48,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+registerTemplateValueHandlers(connection);
 registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);
 

@@ -38,11 +38,14 @@ export class Session {
     return this.settings;
   }
 
-  /** Reopens the runtime only when the data folder or catalog file moves; other settings apply live. */
+  /**
+   * Reopens the runtime only when the data folder or catalog file moves; other settings apply
+   * live. An engine whose own settings take effect only when it opens adds them to `reopenKey`.
+   */
   updateSettings(settings: NeuroLakeSettings): void {
-    const before = key(this.location());
+    const before = this.reopenKey();
     this.settings = settings;
-    const after = key(this.location());
+    const after = this.reopenKey();
     if (after !== before) {
       this.events.log(`Data folder or catalog changed (${before} → ${after}).`);
       const previous = this.current;
@@ -56,6 +59,11 @@ export class Session {
     await (await this.current).close();
   }
 
+  private reopenKey(): string {
+    const location = this.location();
+    return `${location.dataFolder}|${location.catalogFile}`;
+  }
+
   /** Resolved as the CLI resolves it, against the workspace folder: the same files for the same choices. */
   private location(): Location {
     return resolveLocation(
@@ -67,6 +75,7 @@ export class Session {
   private async open(): Promise<Runtime> {
     const runtime = await Runtime.open({
       location: this.location(),
+      settings: this.settings,
       watch: true,
       onWarning: (message) => this.events.warn(message),
       onLog: (message) => this.events.log(message),
@@ -107,8 +116,4 @@ export function costPrices(settings: CostSettings): { preset: string; overrides?
   const hasLocal = Object.keys(local).length > 0;
   if (!hasLocal && Object.keys(given).length === 0) return { preset: settings.preset };
   return { preset: settings.preset, overrides: hasLocal ? { ...given, local: { ...given.local, ...local } } : given };
-}
-
-function key(location: Location): string {
-  return `${location.dataFolder}|${location.catalogFile}`;
 }

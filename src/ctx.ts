@@ -13,8 +13,10 @@ import {
   StatusRequest,
   type InitializationOptions,
   type NotificationDescriptor,
+  type ProgressToken,
   type RequestDescriptor,
   type ServerStatus,
+  type WorkDoneProgressValue,
 } from '../server/protocol';
 import type { ServerState } from './api';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
@@ -104,6 +106,12 @@ export class Ctx implements vscode.Disposable {
     // A request without parameters sends none (not `null`).
     if (params === undefined) return token === undefined ? client.sendRequest<R>(descriptor.method) : client.sendRequest<R>(descriptor.method, token);
     return client.sendRequest<R>(descriptor.method, params, token);
+  }
+
+  /** Delivers the server's progress on a work-done token this window made up (see progress.ts). */
+  async onWorkDoneProgress(token: ProgressToken, handler: (value: WorkDoneProgressValue) => void): Promise<vscode.Disposable> {
+    const client = await this.runningClient();
+    return client.onProgress(this.library!.WorkDoneProgress.type, token, handler);
   }
 
   async dispose(): Promise<void> {

@@ -12,7 +12,7 @@ export function createStatusBar(ctx: Ctx): vscode.Disposable {
   let lastStatus: ServerStatus | undefined;
 
   const render = (state: ServerState): void => {
-    const failed = state === 'running' ? (lastStatus?.engines.filter((engine) => engine.state === 'failed') ?? []) : [];
+    const failed = state === 'running' ? (lastStatus?.engines.filter((engine) => engine.state === 'failed' || engine.state === 'degraded') ?? []) : [];
     item.text = `${iconFor(state, failed.length > 0)} NeuroLake`;
     item.backgroundColor =
       state === 'stopped' || failed.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -1,6 +1,6 @@
 // LSP glue for the catalog: each request asks the session's runtime for the catalog engine and
 // turns engine failures into response errors whose message the extension shows as it is.
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { CatalogError, type Catalog, type CatalogEntry } from '../engines/catalog';
 import { declaredVariableNames, render, TemplateError } from '../engines/templates';
 import {
@@ -12,6 +12,7 @@ import {
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -37,15 +38,16 @@ import {
   toWireUsage,
 } from './catalogWire';
 import { onRequest, sendNotification } from './connection';
+import { cancelledResponse, withWorkDone } from './progress';
 
 export function registerCatalogHandlers(connection: Connection, session: () => Session): void {
   /** Runs `work` on the current catalog; every failure reaches the client as a named error. */
   const withCatalog =
-    <P, R>(work: (catalog: Catalog, params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R | ResponseError<CatalogErrorData>> => {
+    <P, R>(work: (catalog: Catalog, params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R | ResponseError<CatalogErrorData>> => {
       try {
         const runtime = await session().runtime();
-        return await work(runtime.engine('catalog'), params);
+        return await work(runtime.engine('catalog'), params, token);
       } catch (error) {
         return toResponseError(error);
       }
@@ -88,20 +90,31 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
   );
   onRequest(connection, CatalogRecordUsageRequest, withCatalog(async (catalog, { id, action }) => toWireUsage(await catalog.recordUsage(id, action))));
   onRequest(connection, CatalogStatsRequest, withCatalog((catalog) => toWireStats(catalog.stats())));
+  onRequest(connection, CatalogRefreshRequest, withCatalog(async (catalog) => ({ changed: await catalog.refresh() })));
   onRequest(
     connection,
     CatalogExportRequest,
-    withCatalog((catalog, filter) => {
-      const bundle = catalog.exportBundle(toEngineExportFilter(filter));
-      return { text: `${JSON.stringify(bundle, null, 2)}\n`, count: bundle.entries.length };
-    }),
+    withCatalog((catalog, { workDoneToken, ...filter }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, 'Exporting the catalog', async (work) => {
+        const { text, count } = await catalog.exportBundleText(toEngineExportFilter(filter), work);
+        return { text: `${text}\n`, count };
+      }),
+    ),
   );
-  onRequest(connection, CatalogImportRequest, withCatalog(async (catalog, { text, mode, dryRun }) => toWireImportReport(await catalog.importBundle(text, { mode, dryRun }))));
+  onRequest(
+    connection,
+    CatalogImportRequest,
+    withCatalog((catalog, { text, mode, dryRun, workDoneToken }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, dryRun ? 'Checking the catalog bundle' : 'Importing the catalog bundle', async (work) =>
+        toWireImportReport(await catalog.importBundle(text, { mode, dryRun, ...work })),
+      ),
+    ),
+  );
   onRequest(connection, CatalogDetectVariablesRequest, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
   onRequest(
     connection,
     CatalogRenderRequest,
-    withCatalog(async (catalog, { id, values, dialect, indent }) => {
+    withCatalog((catalog, { id, values, dialect, indent }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
       const { format, sql } = session().currentSettings();
@@ -111,7 +124,8 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
         ...(chosen === undefined ? {} : { dialect: chosen }),
         format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries, ...(indent === undefined ? {} : indent) },
       });
-      await catalog.recordUsage(entry.id, 'rendered');
+      // No use counted here: the caller counts one when the SQL lands (Insert into Editor's
+      // `inserted`), so one insert is one use, as it is for an accepted completion.
       return { sql: result.sql, warnings: [...result.warnings] };
     }),
   );
@@ -126,6 +140,8 @@ function summarise(catalog: Catalog, entry: CatalogEntry): EntrySummary {
 }
 
 function toResponseError(error: unknown): ResponseError<CatalogErrorData> {
+  const cancelled = cancelledResponse<CatalogErrorData>(error);
+  if (cancelled !== undefined) return cancelled;
   if (error instanceof CatalogError) {
     return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });
   }

@@ -1,6 +1,5 @@
 // LSP glue for the status request and the status-changed notification.
 import { type Connection } from 'vscode-languageserver/node';
-import { version } from '../../package.json';
 import { DidChangeStatusNotification, StatusRequest, type ServerStatus } from '../protocol';
 import { type RuntimeStatus } from '../runtime';
 import { type Session } from '../session';
@@ -17,8 +16,8 @@ export function publishStatus(connection: Connection, status: RuntimeStatus): vo
 /** The runtime's report in the protocol's shape; a field renamed in the runtime fails to compile here. */
 export function toWireStatus(status: RuntimeStatus): ServerStatus {
   return {
-    version,
-    pid: process.pid,
+    version: status.version,
+    pid: status.pid,
     dataFolder: status.dataFolder,
     catalogFile: status.catalogFile,
     engines: status.engines.map((engine) => ({ name: engine.name, state: engine.state, ...(engine.detail === undefined ? {} : { detail: engine.detail }) })),

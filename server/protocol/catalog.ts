@@ -2,6 +2,7 @@
 // the editor use these. Method strings are written here and nowhere else.
 import type { CatalogEntry, Deprecation, EntryKind, EntryUsage, SqlDialect, UsageAction, VariableValue } from './catalogEntry';
 import { notification, request } from './descriptors';
+import type { WorkDoneParams } from './progress';
 
 /** An entry as lists show it: everything but the heavy content (body, logic, expression). */
 export interface EntrySummary {
@@ -46,7 +47,7 @@ export interface SearchQuery {
   readonly limit?: number;
 }
 
-/** How a result matched the text: the whole name, its start, all words, or no text given. */
+/** How a result matched the text, best first: the ranking tier the search put it in. */
 export type MatchKind = 'exact' | 'prefix' | 'words' | 'all';
 
 /** A row of the Catalog view's top level: entries per kind, and per tag within a kind. */
@@ -146,11 +147,13 @@ export const CatalogRecordUsageRequest = request<{ id: string; action: UsageActi
 
 export const CatalogStatsRequest = request<Record<string, never>, CatalogStats, CatalogErrorData>('neurolake/catalog/stats');
 
-/** Sent by "Export…": the bundle's JSON text, which the extension writes where the user chose. */
-export const CatalogExportRequest = request<ExportFilter, { text: string; count: number }, CatalogErrorData>('neurolake/catalog/export');
+/** Sent by "Export…": the bundle's JSON text, which the extension writes where the user chose. Reports progress; cancellable. */
+export const CatalogExportRequest = request<ExportFilter & WorkDoneParams, { text: string; count: number }, CatalogErrorData>('neurolake/catalog/export');
 
-/** Sent by "Import…" twice: first as a dry run to show the report, then to apply it. */
-export const CatalogImportRequest = request<{ text: string; mode: ConflictMode; dryRun: boolean }, ImportReport, CatalogErrorData>('neurolake/catalog/import');
+/** Sent by "Import…" twice: first as a dry run to show the report, then to apply it. Reports progress; cancellable until saved. */
+export const CatalogImportRequest = request<{ text: string; mode: ConflictMode; dryRun: boolean } & WorkDoneParams, ImportReport, CatalogErrorData>(
+  'neurolake/catalog/import',
+);
 
 export interface CatalogRenderParams {
   readonly id: string;
@@ -165,8 +168,17 @@ export interface RenderedSql {
   readonly warnings: readonly string[];
 }
 
-/** Sent by "Insert into Editor": renders a template with the user's values, formatted. */
+/**
+ * Sent by "Insert into Editor": renders a template with the user's values, formatted. Counts no
+ * use; the sender records one (CatalogRecordUsageRequest) once the SQL is where it goes.
+ */
 export const CatalogRenderRequest = request<CatalogRenderParams, RenderedSql, CatalogErrorData>('neurolake/catalog/render');
+
+/**
+ * Sent by "Refresh": reads what other processes (the CLI, another window) wrote to the catalog
+ * file now, rather than when the file watcher next fires. `changed`: it found something new.
+ */
+export const CatalogRefreshRequest = request<Record<string, never>, { changed: boolean }, CatalogErrorData>('neurolake/catalog/refresh');
 
 /** Sent by the server whenever the catalog changed, in this window or another process. */
 export const DidChangeCatalogNotification = notification<{ ids: readonly string[] }>('neurolake/catalog/didChange');

@@ -6,4 +6,6 @@ export * from './settings';
 export * from './catalogEntry';
 export * from './catalog';
 export * from './templates';
+export * from './templateValues';
+export * from './progress';
 export * from './cost';

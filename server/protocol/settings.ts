@@ -7,12 +7,12 @@ import { notification } from './descriptors';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
+export const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */
   readonly dataFolder: string;
-  /** Raw `neurolake.catalog.file`; empty means `<data folder>/catalog.json` (see resolveCatalogFile). */
+  /** Raw `neurolake.catalog.file`; empty means $NEUROLAKE_CATALOG_FILE, else `<data folder>/catalog.json` (see resolveLocation). */
   readonly catalog: { readonly file: string };
   /** Dialect a template is rendered for when it supports several, and SQL is formatted in. */
   readonly sql: { readonly dialect: SqlDialect };

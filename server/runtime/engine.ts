@@ -2,6 +2,7 @@
 // does. Engines stay plain modules: a class with `static open(options)`, `status()`, `close()` and
 // `onDidChange(listener)` already satisfies `Engine`; its registration in ./engines.ts turns the
 // runtime's context into that class's own options.
+import type { NeuroLakeSettings } from '../protocol/settings';
 import type { EngineName } from '../protocol/status';
 
 export type { EngineName };
@@ -32,6 +33,8 @@ export interface EngineContext {
   readonly catalogFile: string;
   /** True when the catalog file is the data folder's own (no setting, flag or variable chose another). */
   readonly catalogInDataFolder: boolean;
+  /** The normalised `neurolake.*` settings (the defaults in the CLI); an engine reads its own part. */
+  readonly settings: NeuroLakeSettings;
   /** Recorded as the owner of what a user creates without naming one. */
   readonly owner: string;
   /** Keep in step with other processes writing the same files (the server does; a CLI command does not). */

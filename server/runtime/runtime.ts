@@ -1,6 +1,7 @@
 // The engines of one data folder and their states. Shared by the language server and the CLI;
 // knows nothing of LSP, so both drive the same code. Which engines exist is ./engines.ts.
 import { version } from '../../package.json';
+import { normaliseSettings, type NeuroLakeSettings } from '../protocol/settings';
 import { checkDataFolder } from './dataFolder';
 import {
   EngineUnavailableError,
@@ -16,6 +17,8 @@ import { defaultOwner, type Location } from './location';
 
 export interface RuntimeOptions<R extends EngineRegistry = DefaultEngines> {
   readonly location: Location;
+  /** The server's current settings; default: every setting at its default (the CLI). */
+  readonly settings?: NeuroLakeSettings;
   readonly owner?: string;
   /** Keep engines in step with other processes writing the same files (the server: yes). */
   readonly watch?: boolean;
@@ -76,6 +79,7 @@ export class Runtime<R extends EngineRegistry = DefaultEngines> {
       dataFolder: options.location.dataFolder,
       catalogFile: options.location.catalogFile,
       catalogInDataFolder: options.location.catalogInDataFolder,
+      settings: options.settings ?? normaliseSettings(() => undefined).settings,
       owner: options.owner ?? defaultOwner(),
       watch: options.watch ?? false,
       dataFolderProblem: () => (dataFolderCheck ??= checkDataFolder(options.location.dataFolder)),

@@ -8,7 +8,8 @@ export const serverCommands: CommandFactories = {
     ({ ctx }) =>
     async (): Promise<ServerStatus> => {
       const status = await ctx.status();
-      const failed = status.engines.filter((engine) => engine.state === 'failed');
+      // A degraded engine works with a problem worth reading; it is shown like a failed one.
+      const failed = status.engines.filter((engine) => engine.state === 'failed' || engine.state === 'degraded');
       if (failed.length === 0) {
         void vscode.window.showInformationMessage(`NeuroLake ${status.version} ready — data folder ${status.dataFolder}`);
       } else {

@@ -47,6 +47,11 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
     this.changed.fire();
   }
 
+  /** The top rows as the view shows them after a refresh: each kind's label and entry count. */
+  async topRows(): Promise<{ label: string; count: number }[]> {
+    return (await this.loadGroups()).map((group) => ({ label: KINDS.find((k) => k.kind === group.kind)!.label, count: group.count }));
+  }
+
   setGroupByTag(on: boolean): void {
     this.groupByTag = on;
     void vscode.commands.executeCommand('setContext', GROUP_BY_TAG_CONTEXT, on);

@@ -6,7 +6,7 @@
 //     hit-ratio curve's replay timed on its own (it is computed when the access history changes).
 //
 // NEUROLAKE_BENCH_OBJECTS, NEUROLAKE_BENCH_RUNS and NEUROLAKE_BENCH_ACCESSES shrink the run.
-import { createDefaultLocalTierPolicy } from '../../server/engines/storage/placement';
+import { createDefaultLocalTierPolicy } from '../../server/engines/storage';
 import { AWS_PRICES, candidateCapacities, dashboardData, fitHoltWinters, predict, replayHitRatios, summariseCosts, sumVariance } from '../../server/engines/cost';
 import { simulate, simulatedCapacity } from '../unit/cost/simulate';
 

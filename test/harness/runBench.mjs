@@ -7,6 +7,7 @@ const benches = {
   activation: 'test/bench/activation.mjs',
   catalog: 'test/bench/catalog.bench.ts',
   completion: 'test/bench/completion.bench.ts',
+  tiering: 'test/bench/tiering.bench.ts',
   cost: 'test/bench/cost.bench.ts',
 };
 if (!(name in benches)) {

@@ -12,6 +12,8 @@ import {
   CatalogGroupsRequest,
   CatalogImportRequest,
   CatalogListRequest,
+  CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -87,8 +89,6 @@ describe('catalog over LSP', () => {
 
     const rendered = await server.request(CatalogRenderRequest, { id: entry.id, values: { table: 'shop.orders' }, dialect: 'bigquery' });
     assert.equal(rendered.sql, 'SELECT\n  CAST(ordered_at AS DATE) AS day,\n  COUNT(*) AS orders\nFROM\n  shop.orders\nGROUP BY\n  1');
-    const stats = await server.request(CatalogStatsRequest, {});
-    assert.deepEqual(stats.most_used.map((m) => [m.name, m.uses]), [['orders_by_day', 1]], 'rendering counts as a use');
 
     const updated = await server.request(CatalogUpdateRequest, { id: entry.id, changes: { description: 'Orders per day' } });
     assert.equal(updated.version, '1.1.0');
@@ -96,6 +96,15 @@ describe('catalog over LSP', () => {
     assert.deepEqual(versions.map((v) => v.version), ['1.0.0', '1.1.0']);
     const old = await server.request(CatalogGetRequest, { id: entry.id, version: '1.0.0' });
     assert.equal(old.description, 'Orders per day for a shop');
+  });
+
+  it('one Insert into Editor (render, then "inserted" once the SQL landed) counts one use', async () => {
+    const entry = await server.request(CatalogRegisterRequest, { entry: { ...template, name: 'counted_once', tags: ['usage'] } });
+    await server.request(CatalogRenderRequest, { id: entry.id, values: { table: 'shop.orders' } });
+    const usage = await server.request(CatalogRecordUsageRequest, { id: entry.id, action: 'inserted' });
+    assert.deepEqual(usage.counts, { inserted: 1, rendered: 0, executed: 0 }, 'the tooltip would say more than 1 use');
+    const stats = await server.request(CatalogStatsRequest, {});
+    assert.deepEqual(stats.most_used.filter((m) => m.name === 'counted_once').map((m) => m.uses), [1], 'total_usage counts the insert more than once');
   });
 
   it("renders with the user's formatting settings and dialect", async () => {
@@ -160,6 +169,18 @@ describe('two windows on one catalog', () => {
       await announced;
       const duplicate = await rejection(second.request(CatalogRegisterRequest, { entry: { kind: 'pipeline', name: 'from_first_window', logic: {} } }));
       assert.equal(duplicate.data?.code, 'duplicate-name');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("Refresh's request reads another process's entry at once, without waiting for the file watcher", async () => {
+    const second = await startServer({ settings: settingsWith(join(scratch, 'data')) });
+    try {
+      await server.request(CatalogRegisterRequest, { entry: { kind: 'pipeline', name: 'seen_after_refresh', logic: {} } });
+      await second.request(CatalogRefreshRequest, {});
+      const { total } = await second.request(CatalogSearchRequest, { text: 'seen_after_refresh' });
+      assert.equal(total, 1, 'after a refresh the second window does not find the first one\'s new entry');
     } finally {
       await second.stop();
     }

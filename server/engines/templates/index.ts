@@ -15,3 +15,4 @@ export { analyseTemplate, type TemplateDocument, type Finding, type FindingCode,
 export { containsPosition } from './textPositions';
 export { patternSnippet, type PatternSnippet } from './snippet';
 export { formatTemplate } from './formatTemplate';
+export { readValueText, type ValueVerdict, type TypedVariable } from './valueText';

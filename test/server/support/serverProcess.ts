@@ -11,6 +11,7 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  type ClientCapabilities,
   type InitializeResult,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -40,8 +41,15 @@ export function settingsWith(dataFolder: string): NeuroLakeSettings {
   return { ...normaliseSettings(() => undefined).settings, dataFolder };
 }
 
-/** `env` is added to this process's environment, as a shell that exported it would start the editor. */
-export async function startServer(options: InitializationOptions, env: Readonly<Record<string, string>> = {}): Promise<RunningServer> {
+/**
+ * `env` is added to this process's environment, as a shell that exported it would start the
+ * editor; `capabilities` is what the test client claims to support, e.g. server-created progress.
+ */
+export async function startServer(
+  options: InitializationOptions,
+  env: Readonly<Record<string, string>> = {},
+  capabilities: ClientCapabilities = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -50,7 +58,7 @@ export async function startServer(options: InitializationOptions, env: Readonly<
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: {},
+    capabilities,
     initializationOptions: options,
   });
   await connection.sendNotification(InitializedNotification.type, {});

@@ -1,6 +1,6 @@
 // The engine as the server will hold it: prices chosen by preset and overrides, records read from
 // a source on every request (so new records show up without reopening), and a clear closed state.
-import { createDefaultLocalTierPolicy } from '../../../server/engines/storage/placement';
+import { createDefaultLocalTierPolicy } from '../../../server/engines/storage';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CostEngine, GB, SEED_PRICES, type CostError, type CostRecords } from '../../../server/engines/cost';

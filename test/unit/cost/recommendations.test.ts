@@ -17,7 +17,7 @@ import {
   type CostError,
   type ObjectRecord,
 } from '../../../server/engines/cost';
-import { LruByBytesPolicy, type LocalTierPolicy } from '../../../server/engines/storage/placement';
+import { LruByBytesPolicy, type LocalTierPolicy } from '../../../server/engines/storage';
 import { run, usage } from './support';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');

@@ -1,6 +1,6 @@
 // The reports read back: the CSV by a CSV parser, the HTML by an HTML parser, and both compared
 // with the dashboard data they were made from.
-import { createDefaultLocalTierPolicy } from '../../../server/engines/storage/placement';
+import { createDefaultLocalTierPolicy } from '../../../server/engines/storage';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';

@@ -1,12 +1,12 @@
-// The default local-tier policy: LRU by bytes that never goes over capacity, never evicts a pin
+// Plain LRU by bytes (the comparison policy, and the first default) that never goes over capacity, never evicts a pin
 // and never admits an object larger than the tier.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDefaultLocalTierPolicy } from '../../../../server/engines/storage/placement';
+import { createLruPolicy } from '../../../../server/engines/storage';
 
-describe('default local-tier policy (LRU by bytes)', () => {
+describe('LRU-by-bytes local-tier policy', () => {
   it('evicts the least recently used bytes first', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     assert.deepEqual(policy.read('a', 40, 0), { hit: false, admitted: true, evicted: [] });
     policy.read('b', 40, 1);
     assert.equal(policy.read('a', 40, 2).hit, true);
@@ -18,7 +18,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('does not admit an object larger than the tier, and keeps what is there', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     policy.read('a', 60, 0);
     assert.deepEqual(policy.read('huge', 101, 1), { hit: false, admitted: false, evicted: [] });
     assert.equal(policy.isResident('a'), true);
@@ -26,7 +26,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('never evicts a pinned object, and refuses what only evicting a pin would fit', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     policy.setPinned('only-copy', true);
     policy.store('only-copy', 70, 0);
     policy.read('b', 30, 1);
@@ -38,7 +38,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('stays under capacity on a long random workload, with pins and resizes', () => {
-    const policy = createDefaultLocalTierPolicy(1000);
+    const policy = createLruPolicy(1000);
     let seed = 7;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pinned = new Set<string>();
@@ -63,7 +63,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('a shrink evicts unpinned residents only, oldest first', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     policy.read('a', 30, 0);
     policy.read('b', 30, 1);
     policy.read('c', 30, 2);
@@ -73,7 +73,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('forgets a removed object and a store replaces a resident copy in place', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     policy.read('a', 50, 0);
     assert.deepEqual(policy.store('a', 80, 1), { hit: false, admitted: true, evicted: [] });
     assert.equal(policy.usedBytes(), 80);
@@ -83,7 +83,7 @@ describe('default local-tier policy (LRU by bytes)', () => {
   });
 
   it('refuses a negative size with an error naming the object', () => {
-    const policy = createDefaultLocalTierPolicy(100);
+    const policy = createLruPolicy(100);
     assert.throws(() => policy.read('bad', -1, 0), /"bad".*-1/);
   });
 });

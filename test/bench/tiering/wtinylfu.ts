@@ -1,0 +1,202 @@
+// W-TinyLFU (Einziger, Friedman & Manes, 2017): an LRU window in front of an SLRU main space
+// (20% probation, 80% protected); a window evictee enters main only when the frequency sketch
+// says it is more popular than main's victim. Fixed 1% window, or Caffeine's hill climber that
+// moves the window/main split every sample by the sign of the last hit-rate change.
+import { FrequencySketch, hashKey } from '../../../server/engines/storage';
+import type { SimCache } from './simCache';
+
+const PROTECTED_SHARE = 0.8;
+const STEP_SHARE = 0.0625;
+const STEP_DECAY = 0.98;
+const RESTART_THRESHOLD = 0.05;
+
+type Segment = Map<string, number>;
+
+export interface WTinyLfuOptions {
+  readonly windowShare: number;
+  readonly adaptive: boolean;
+  /** Entries the sketch and the sample period are scaled to (the capacity for unsized traces). */
+  readonly expectedEntries: number;
+}
+
+export class WTinyLfuCache implements SimCache {
+  readonly name: string;
+  private readonly sketch: FrequencySketch;
+  private readonly window: Segment = new Map();
+  private readonly probation: Segment = new Map();
+  private readonly protectedSegment: Segment = new Map();
+  private windowBytes = 0;
+  private probationBytes = 0;
+  private protectedBytes = 0;
+  private maxWindow: number;
+  private maxProtected: number;
+  // Hill climbing state.
+  private readonly samplePeriod: number;
+  private hitsInSample = 0;
+  private missesInSample = 0;
+  private previousHitRate = 0;
+  private stepSize: number;
+  private full = false;
+
+  constructor(private readonly capacity: number, private readonly options: WTinyLfuOptions) {
+    this.name = options.adaptive ? 'wtinylfu-adaptive' : 'wtinylfu';
+    this.sketch = new FrequencySketch(options.expectedEntries, 10 * options.expectedEntries);
+    this.maxWindow = Math.max(1, Math.floor(capacity * options.windowShare));
+    this.maxProtected = Math.floor((capacity - this.maxWindow) * PROTECTED_SHARE);
+    this.samplePeriod = 10 * options.expectedEntries;
+    this.stepSize = STEP_SHARE * capacity;
+  }
+
+  access(key: string, size: number): boolean {
+    const hash = hashKey(key);
+    this.sketch.increment(hash);
+    const hit = this.lookup(key);
+    if (!hit && size <= this.capacity) {
+      this.window.set(key, size);
+      this.windowBytes += size;
+      this.evict();
+    }
+    if (this.options.adaptive) this.climb(hit);
+    return hit;
+  }
+
+  private lookup(key: string): boolean {
+    const inWindow = this.window.get(key);
+    if (inWindow !== undefined) {
+      this.window.delete(key);
+      this.window.set(key, inWindow);
+      return true;
+    }
+    const inProtected = this.protectedSegment.get(key);
+    if (inProtected !== undefined) {
+      this.protectedSegment.delete(key);
+      this.protectedSegment.set(key, inProtected);
+      return true;
+    }
+    const inProbation = this.probation.get(key);
+    if (inProbation !== undefined) {
+      this.probation.delete(key);
+      this.probationBytes -= inProbation;
+      this.protectedSegment.set(key, inProbation);
+      this.protectedBytes += inProbation;
+      this.demoteProtected();
+      return true;
+    }
+    return false;
+  }
+
+  private demoteProtected(): void {
+    while (this.protectedBytes > this.maxProtected) {
+      const [key, size] = first(this.protectedSegment);
+      this.protectedSegment.delete(key);
+      this.protectedBytes -= size;
+      this.probation.set(key, size);
+      this.probationBytes += size;
+    }
+  }
+
+  private evict(): void {
+    while (this.windowBytes > this.maxWindow) {
+      const [candidate, size] = first(this.window);
+      this.window.delete(candidate);
+      this.windowBytes -= size;
+      this.probation.set(candidate, size);
+      this.probationBytes += size;
+      this.admitOrReject(candidate);
+    }
+    // A window grown past main's share can leave the whole cache over: trim the window's LRU.
+    while (this.used() > this.capacity && this.window.size > 0) {
+      const [key, size] = first(this.window);
+      this.window.delete(key);
+      this.windowBytes -= size;
+    }
+  }
+
+  /** The candidate has just entered probation's MRU end: it or probation's LRU victims go. */
+  private admitOrReject(candidate: string): void {
+    while (this.used() > this.capacity) {
+      this.full = true;
+      const [victim] = first(this.probation);
+      if (victim === candidate || this.sketch.frequency(hashKey(candidate)) <= this.sketch.frequency(hashKey(victim))) {
+        this.removeFromMain(candidate);
+        return;
+      }
+      this.removeFromMain(victim);
+    }
+  }
+
+  private removeFromMain(key: string): void {
+    const inProbation = this.probation.get(key);
+    if (inProbation !== undefined) {
+      this.probation.delete(key);
+      this.probationBytes -= inProbation;
+      return;
+    }
+    const inProtected = this.protectedSegment.get(key);
+    if (inProtected !== undefined) {
+      this.protectedSegment.delete(key);
+      this.protectedBytes -= inProtected;
+    }
+  }
+
+  private used(): number {
+    return this.windowBytes + this.probationBytes + this.protectedBytes;
+  }
+
+  private climb(hit: boolean): void {
+    if (!this.full) return;
+    if (hit) this.hitsInSample += 1;
+    else this.missesInSample += 1;
+    const requests = this.hitsInSample + this.missesInSample;
+    if (requests < this.samplePeriod) return;
+    const hitRate = this.hitsInSample / requests;
+    const change = hitRate - this.previousHitRate;
+    const amount = change >= 0 ? this.stepSize : -this.stepSize;
+    this.stepSize = Math.abs(change) >= RESTART_THRESHOLD ? STEP_SHARE * this.capacity * (amount >= 0 ? 1 : -1) : STEP_DECAY * amount;
+    this.previousHitRate = hitRate;
+    this.hitsInSample = 0;
+    this.missesInSample = 0;
+    const adjustment = Math.trunc(amount);
+    if (adjustment > 0) this.growWindow(adjustment);
+    else if (adjustment < 0) this.shrinkWindow(-adjustment);
+  }
+
+  private growWindow(amount: number): void {
+    const quota = Math.min(amount, this.maxProtected);
+    this.maxWindow += quota;
+    this.maxProtected -= quota;
+    this.demoteProtected();
+    // Main's LRU entries move into the window's MRU end while they fit.
+    let moved = 0;
+    while (moved < quota) {
+      const segment = this.probation.size > 0 ? this.probation : this.protectedSegment;
+      if (segment.size === 0) break;
+      const [key, size] = first(segment);
+      if (this.windowBytes + size > this.maxWindow) break;
+      segment.delete(key);
+      if (segment === this.probation) this.probationBytes -= size;
+      else this.protectedBytes -= size;
+      this.window.set(key, size);
+      this.windowBytes += size;
+      moved += size;
+    }
+  }
+
+  private shrinkWindow(amount: number): void {
+    const quota = Math.min(amount, this.maxWindow - 1);
+    if (quota <= 0) return;
+    this.maxWindow -= quota;
+    this.maxProtected += quota;
+    while (this.windowBytes > this.maxWindow) {
+      const [key, size] = first(this.window);
+      this.window.delete(key);
+      this.windowBytes -= size;
+      this.probation.set(key, size);
+      this.probationBytes += size;
+    }
+  }
+}
+
+function first(segment: Segment): [string, number] {
+  return segment.entries().next().value as [string, number];
+}

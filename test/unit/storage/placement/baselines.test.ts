@@ -1,0 +1,69 @@
+// The tiering bench's baseline policies on traces short enough to work out by hand: each
+// expectation below is the policy's paper rule applied step by step (noted beside it).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ArcCache } from '../../../bench/tiering/arc';
+import { GdsfCache } from '../../../bench/tiering/gdsf';
+import { LruCache } from '../../../bench/tiering/lru';
+import { BeladyCache } from '../../../bench/tiering/opt';
+import { S3FifoCache } from '../../../bench/tiering/s3fifo';
+import { SieveCache } from '../../../bench/tiering/sieve';
+import type { SimCache } from '../../../bench/tiering/simCache';
+import { WTinyLfuCache } from '../../../bench/tiering/wtinylfu';
+
+function hits(cache: SimCache, keys: string, sizes: Record<string, number> = {}): boolean[] {
+  return [...keys].map((key) => cache.access(key, sizes[key] ?? 1));
+}
+
+const H = true;
+const M = false;
+
+describe('baseline cache policies, worked by hand', () => {
+  it('LRU evicts the least recently used', () => {
+    // a b | a refreshes a | c evicts b | a hit | b evicts c | c evicts a
+    assert.deepEqual(hits(new LruCache(2), 'abacabc'), [M, M, H, M, H, M, M]);
+  });
+
+  it('SIEVE keeps a visited old object and evicts the unvisited newer one', () => {
+    // a, a (visited), b; c: the hand clears a and evicts b; a is still there.
+    assert.deepEqual(hits(new SieveCache(2), 'aabca'), [M, H, M, M, H]);
+    assert.deepEqual(hits(new LruCache(2), 'aabca'), [M, H, M, M, M]);
+  });
+
+  it('ARC moves a ghost hit into T2 and adapts p towards recency', () => {
+    // a; a -> T2; b -> T1; c: T1 (b) > p = 0, so b goes to ghost B1; a hit in T2;
+    // b: ghost hit in B1, p = 1, T1 (c) is not over p so a goes to B2; c hits in T1.
+    assert.deepEqual(hits(new ArcCache(2), 'aabcabc'), [M, H, M, M, H, M, H]);
+    assert.deepEqual(hits(new LruCache(2), 'aabcabc'), [M, H, M, M, M, M, M]);
+  });
+
+  it('W-TinyLFU rejects a candidate no more frequent than main\'s victim', () => {
+    // Capacity 2: window 1, main 1. a, a (window hit), b pushes a into main, a hits there;
+    // c pushes b out of the window, b (seen once) loses to a (seen three times); likewise c.
+    const cache = new WTinyLfuCache(2, { windowShare: 0.01, adaptive: false, expectedEntries: 2 });
+    assert.deepEqual(hits(cache, 'aabacba'), [M, H, M, H, M, M, H]);
+    assert.deepEqual(hits(new LruCache(2), 'aabacba'), [M, H, M, H, M, M, M]);
+  });
+
+  it('S3-FIFO demotes one-hit wonders to the ghost and brings returning ones to main', () => {
+    // Capacity 2 (small queue 0.2): c demotes a to the ghost; a returns to main, demoting b;
+    // a hits (frequency 1); b returns to main, demoting c; c returns and main reinserts a
+    // (frequency 1 -> 0) and evicts b; a hits.
+    assert.deepEqual(hits(new S3FifoCache(2), 'abcaabca'), [M, M, M, M, H, M, M, H]);
+    assert.deepEqual(hits(new LruCache(2), 'abcaabca'), [M, M, M, M, H, M, M, M]);
+  });
+
+  it('GDSF evicts the lowest frequency per byte and ages by the evicted priority', () => {
+    // Capacity 3 bytes, b is 2 bytes. a (H 1), b (H 0.5), a hit (H 2); c evicts b (L 0.5, H 1.5);
+    // d fits (H 1.5); b needs 2 bytes: c then d go (L 1.5); a is still resident.
+    assert.deepEqual(hits(new GdsfCache(3), 'abacdba', { b: 2 }), [M, M, H, M, M, M, H]);
+  });
+
+  it('Belady does not admit what is needed later than everything it would displace', () => {
+    const trace = { keys: [...'abcab'], sizes: [1, 1, 1, 1, 1], sized: false };
+    const cache = new BeladyCache(2, trace);
+    // c is never requested again, so a and b stay and both hit; LRU would lose both.
+    assert.deepEqual(trace.keys.map((key) => cache.access(key)), [M, M, M, H, H]);
+    assert.deepEqual(hits(new LruCache(2), 'abcab'), [M, M, M, M, M]);
+  });
+});
