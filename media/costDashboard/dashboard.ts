@@ -288,6 +288,8 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
       current = message.dashboard;
       $('error').textContent = '';
       render(message.dashboard);
+      // With no recorded usage the measured comparison is all zeros: price the form's figures instead.
+      if (comparison === undefined && message.dashboard.comparison.monthlyDataGb === 0 && message.dashboard.comparison.monthlyComputeHours === 0) readComparisonForm();
       break;
     case 'comparison':
       comparison = message.comparison;

@@ -12,6 +12,9 @@ describe('The NeuroLake cost dashboard in the VS Code UI', { timeout: 180_000 },
   const dashboard = (page) => page.frameLocator('iframe.webview.ready').frameLocator('iframe[title="NeuroLake Cost"], #active-frame');
 
   step('"NeuroLake: Show Cost Dashboard" draws the figures', async (page) => {
+    // The NeuroLake container first, as a person finds it: its views start the extension.
+    await (await visible(page.locator('.activitybar [aria-label^="NeuroLake"]'), 'no NeuroLake icon in the activity bar', 60_000)).click();
+    await visible(page.locator('.part.sidebar .pane-header', { hasText: 'Catalog' }), 'no Catalog view in the NeuroLake sidebar');
     await page.keyboard.press('F1');
     const input = await visible(page.locator('.quick-input-widget input'), 'F1 did not open the command palette');
     await input.fill('>NeuroLake: Show Cost Dashboard');
@@ -34,7 +37,11 @@ describe('The NeuroLake cost dashboard in the VS Code UI', { timeout: 180_000 },
     await frame.locator('#dataGb').fill('5000');
     await frame.locator('#computeHours').fill('800');
     await frame.locator('#compare').click();
-    await visible(frame.locator('table[data-table="models"] caption', { hasText: 'A month of 5000 GB and 800 compute hours' }), 'the comparison did not take the new figures');
+    // The table sits folded under the chart: present, not visible.
+    await frame
+      .locator('table[data-table="models"] caption', { hasText: 'A month of 5000 GB and 800 compute hours' })
+      .waitFor({ state: 'attached', timeout: 20_000 })
+      .catch(() => assert.fail('the comparison did not take the new figures'));
     const after = await hybrid.innerText();
     console.log(`# hybrid: ${before} → ${after}`);
     assert.notEqual(after, before);
