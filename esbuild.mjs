@@ -37,6 +37,18 @@ const entries = [
     outfile: 'dist/cli.js',
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   },
+  // The cost dashboard's webview script and uPlot's styles, for a browser frame (no Node, no network).
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['media/costDashboard/dashboard.ts'],
+    outfile: 'dist/costDashboard.js',
+    define: {},
+    banner: {},
+    mainFields: ['browser', 'module', 'main'],
+  },
 ];
 
 /** Prints a one-line summary per build so watch mode shows that something happened. */

@@ -3,6 +3,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { version } from '../package.json';
 import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalog';
 import { publishComputeChange, registerComputeHandlers } from './handlers/compute';
+import { publishCostChange, registerCostHandlers } from './handlers/cost';
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
@@ -32,6 +33,7 @@ connection.onInitialize((params) => {
         // Template files that name a catalog template are checked against its current declarations.
         language.refresh();
       },
+      costChanged: (reason) => publishCostChange(connection, reason),
       log: (message) => connection.console.info(message),
       warn: (message) => {
         connection.console.warn(message);
@@ -50,6 +52,7 @@ registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
 registerComputeHandlers(connection, currentSession);
 registerTemplateValueHandlers(connection);
+registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);
 
 // The catalog compacts its journal on close, so the JSON file a team commits is complete.

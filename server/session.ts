@@ -2,13 +2,16 @@
 // catalog they name. Moving either opens a new runtime (and closes the old one); handlers always
 // ask the session for the current one instead of keeping their own copy.
 import type { ComputeChange } from './engines/compute';
-import type { InitializationOptions, NeuroLakeSettings } from './protocol';
+import type { PriceOverrides } from './engines/cost';
+import type { CostSettings, InitializationOptions, NeuroLakeSettings } from './protocol';
 import { defaultDataFolderContext, resolveLocation, Runtime, type Location, type RuntimeStatus } from './runtime';
 
 export interface SessionEvents {
   readonly statusChanged: (status: RuntimeStatus) => void;
   readonly catalogChanged: (ids: readonly string[]) => void;
   readonly computeChanged?: (change: ComputeChange) => void;
+  /** The cost figures changed: new prices, or new storage or compute records. */
+  readonly costChanged?: (reason: 'prices' | 'records') => void;
   readonly log: (message: string) => void;
   /** Something the user should see now, not only in the log. */
   readonly warn: (message: string) => void;
@@ -49,6 +52,8 @@ export class Session {
       this.events.log(`Data folder or catalog changed (${before} → ${after}).`);
       const previous = this.current;
       this.current = previous.then((runtime) => runtime.close()).then(() => this.open());
+    } else {
+      void this.current.then((runtime) => this.applyCostSettings(runtime));
     }
   }
 
@@ -81,8 +86,37 @@ export class Session {
     runtime.onDidChangeStatus(this.events.statusChanged);
     runtime.onDidChangeEngine('catalog', (event) => this.events.catalogChanged(event.ids));
     runtime.onDidChangeEngine('compute', (change) => this.events.computeChanged?.(change));
+    runtime.onDidChangeEngine('cost', (event) => this.events.costChanged?.(event.reason));
+    this.applyCostSettings(runtime);
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;
   }
+
+  /**
+   * Prices the cost engine by the `neurolake.cost.*` settings. Refused prices (an override that is
+   * not a price) are shown, naming the setting, and the engine keeps the prices it had.
+   */
+  private applyCostSettings(runtime: Runtime): void {
+    if (runtime.failures().some((engine) => engine.name === 'cost')) return;
+    const { preset, overrides } = costPrices(this.settings.cost);
+    try {
+      runtime.engine('cost').usePrices(preset, overrides);
+    } catch (error) {
+      this.events.warn(`The neurolake.cost settings were not applied: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** The preset and the overrides the cost settings make, the local machine's figures laid over the rest. */
+export function costPrices(settings: CostSettings): { preset: string; overrides?: PriceOverrides } {
+  const local = {
+    ...(settings.hardwareUsd === null ? {} : { machineUsd: settings.hardwareUsd }),
+    ...(settings.hardwareLifeMonths === null ? {} : { lifeMonths: settings.hardwareLifeMonths }),
+    ...(settings.powerWatts === null ? {} : { powerWatts: settings.powerWatts }),
+  };
+  const given = settings.overrides as PriceOverrides;
+  const hasLocal = Object.keys(local).length > 0;
+  if (!hasLocal && Object.keys(given).length === 0) return { preset: settings.preset };
+  return { preset: settings.preset, overrides: hasLocal ? { ...given, local: { ...given.local, ...local } } : given };
 }

@@ -8,6 +8,7 @@ import type * as ClientModule from './client/languageClient';
 import {
   DidChangeCatalogNotification,
   DidChangeComputeNotification,
+  DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -40,6 +41,7 @@ export class Ctx implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
   private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
+  private readonly costEmitter = new vscode.EventEmitter<'prices' | 'records'>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
@@ -53,6 +55,8 @@ export class Ctx implements vscode.Disposable {
   private readonly computeEmitter = new vscode.EventEmitter<string | undefined>();
   /** Fires with the changed run's id (undefined: the engine's state) when a workload changed, in any process. */
   readonly onDidChangeCompute = this.computeEmitter.event;
+  /** Fires when the cost figures changed: new prices, or new storage or compute records. */
+  readonly onDidChangeCost = this.costEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -62,6 +66,7 @@ export class Ctx implements vscode.Disposable {
       this.statusEmitter,
       this.catalogEmitter,
       this.computeEmitter,
+      this.costEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -158,6 +163,7 @@ export class Ctx implements vscode.Disposable {
       onNotification(client, DidChangeStatusNotification, (status) => this.statusEmitter.fire(status)),
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
       onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
+      onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
     );
     this.setState('starting');
     try {

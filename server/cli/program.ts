@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { resolveLocation, type Location } from '../runtime';
 import { addCatalogCommands } from './catalog';
 import { addComputeCommands } from './compute';
+import { addCostCommands } from './cost';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
@@ -50,6 +51,7 @@ export function buildProgram(io: Io): Command {
   const catalog: Command = addCatalogCommands(program, { io, location: () => location(catalog) });
   const template: Command = addTemplateCommands(program, { io, location: () => location(template) });
   const compute: Command = addComputeCommands(program, { io, dataFolder: () => location(compute).dataFolder });
+  const cost: Command = addCostCommands(program, { io, location: () => location(cost) });
 
   return program;
 }

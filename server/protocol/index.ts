@@ -9,3 +9,4 @@ export * from './templates';
 export * from './templateValues';
 export * from './progress';
 export * from './compute';
+export * from './cost';

@@ -20,6 +20,19 @@ export interface NeuroLakeSettings {
   readonly format: { readonly keywordCase: KeywordCase; readonly linesBetweenQueries: number };
   readonly server: { readonly maxRestarts: number };
   readonly trace: { readonly server: TraceLevel };
+  readonly cost: CostSettings;
+}
+
+/** How cost insight prices things: a preset, the user's overrides, and the local machine. */
+export interface CostSettings {
+  /** "aws", "seed", or a price book saved in the data folder (an imported price list). */
+  readonly preset: string;
+  /** A partial price book laid over the preset; the cost engine checks every number in it. */
+  readonly overrides: Readonly<Record<string, unknown>>;
+  /** The local machine: what it cost, the months it is written off over, what it draws; null: the preset's. */
+  readonly hardwareUsd: number | null;
+  readonly hardwareLifeMonths: number | null;
+  readonly powerWatts: number | null;
 }
 
 /** Every setting under `neurolake.`, flattened to its full key, with its default. */
@@ -31,6 +44,11 @@ export const SETTING_DEFAULTS = {
   'neurolake.format.linesBetweenQueries': 1,
   'neurolake.server.maxRestarts': 4,
   'neurolake.trace.server': 'off',
+  'neurolake.cost.preset': 'aws',
+  'neurolake.cost.overrides': {},
+  'neurolake.cost.hardwareUsd': null,
+  'neurolake.cost.hardwareLifeMonths': null,
+  'neurolake.cost.powerWatts': null,
 } as const satisfies Record<string, unknown>;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -84,7 +102,33 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
     `one of ${TRACE_LEVELS.join(', ')}`,
   );
 
-  return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, format: { keywordCase, linesBetweenQueries }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
+  const preset = pick('neurolake.cost.preset', (v): v is string => typeof v === 'string' && v.trim() !== '', 'the name of a price preset, such as aws or seed').trim();
+  const overrides = pick(
+    'neurolake.cost.overrides',
+    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'an object of prices, such as { "storage": { "cloud": { "usdPerGbMonth": 0.021 } } }',
+  );
+  const amount = (max: number) => (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max;
+  const hardwareUsd = pick('neurolake.cost.hardwareUsd', amount(10_000_000), 'an amount in US dollars of at least 0, or null for the preset\'s');
+  const hardwareLifeMonths = pick(
+    'neurolake.cost.hardwareLifeMonths',
+    (v): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 240,
+    'a whole number of months from 1 to 240, or null for the preset\'s',
+  );
+  const powerWatts = pick('neurolake.cost.powerWatts', amount(100_000), 'a number of watts of at least 0, or null for the preset\'s');
+
+  return {
+    settings: {
+      dataFolder,
+      catalog: { file: catalogFile },
+      sql: { dialect },
+      format: { keywordCase, linesBetweenQueries },
+      server: { maxRestarts },
+      trace: { server: traceServer },
+      cost: { preset, overrides, hardwareUsd, hardwareLifeMonths, powerWatts },
+    },
+    problems,
+  };
 }
 
 /** What the extension hands the server at start-up, in `initializationOptions`. */

@@ -46,6 +46,13 @@ export interface EngineContext {
   log(message: string): void;
   /** Disposed just before this engine closes: watchers, timers. */
   track(disposable: Disposable): void;
+  /**
+   * Another engine of the same runtime, while it is open and running; undefined otherwise. Engines
+   * open concurrently, so ask when the engine is needed, not while opening.
+   */
+  peer(name: EngineName): Engine | undefined;
+  /** Fires with another engine's own change events, for as long as this engine is open. */
+  onPeerChange(listener: (name: EngineName, event: unknown) => void): Disposable;
 }
 
 /** How the runtime opens one engine: usually one line calling the engine's `static open`. */

@@ -3,8 +3,11 @@
 // from the runtime's context, e.g.
 //   storage: { open: (context) => Storage.open({ root: join(context.dataFolder, 'storage'), onWarning: context.warn }) },
 // after `import { Storage } from '../engines/storage';`. Runtime.engine('storage') is then typed.
+import { join } from 'node:path';
 import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
 import { ComputeEngine } from '../engines/compute';
+import { CostEngine } from '../engines/cost';
+import { runtimeCostSources } from './costSources';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
 
@@ -12,6 +15,7 @@ export const ENGINES = {
   dataFolder: { open: (context) => DataFolderCheck.open(context) },
   catalog: { open: openCatalog },
   compute: { open: openCompute },
+  cost: { open: openCost },
 } as const satisfies EngineRegistry;
 
 export type DefaultEngines = typeof ENGINES;
@@ -34,10 +38,22 @@ async function openCatalog(context: EngineContext): Promise<Catalog> {
   return catalog;
 }
 
-
 /** Local workloads only until the cluster settings reach the runtime; the CLI configures a cluster itself. */
 async function openCompute(context: EngineContext): Promise<ComputeEngine> {
   const problem = await context.dataFolderProblem();
   if (problem !== undefined) throw new Error(`The run history lives in the data folder, which cannot be used: ${problem}`);
   return ComputeEngine.open({ dataFolder: context.dataFolder, ...(context.watch ? {} : { refreshMs: 60_000 }) });
+}
+
+/**
+ * The cost engine over this runtime's storage and compute engines, with the price books saved in
+ * the data folder. It opens with the aws prices; the server and CLI choose the preset and
+ * overrides the user set (`usePrices`). A change in storage or compute means new figures.
+ */
+async function openCost(context: EngineContext): Promise<CostEngine> {
+  const cost = await CostEngine.open({ sources: runtimeCostSources(context), pricesFolder: join(context.dataFolder, 'cost', 'prices'), onWarning: context.warn });
+  context.onPeerChange((name) => {
+    if (name === 'storage' || name === 'compute') cost.recordsChanged();
+  });
+  return cost;
 }

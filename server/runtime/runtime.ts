@@ -75,7 +75,7 @@ export class Runtime<R extends EngineRegistry = DefaultEngines> {
     const registry: EngineRegistry = options.engines ?? ENGINES;
     const names = (Object.keys(registry) as EngineName[]).filter((name) => options.only === undefined || options.only.includes(name));
     let dataFolderCheck: Promise<string | undefined> | undefined;
-    const baseContext: Omit<EngineContext, 'track'> = {
+    const baseContext: Omit<EngineContext, 'track' | 'onPeerChange'> = {
       dataFolder: options.location.dataFolder,
       catalogFile: options.location.catalogFile,
       catalogInDataFolder: options.location.catalogInDataFolder,
@@ -85,13 +85,26 @@ export class Runtime<R extends EngineRegistry = DefaultEngines> {
       dataFolderProblem: () => (dataFolderCheck ??= checkDataFolder(options.location.dataFolder)),
       warn: (message) => options.onWarning?.(message),
       log: (message) => options.onLog?.(message),
+      peer: (name) => (runtime.closed ? undefined : runtime.slots.get(name)?.engine),
     };
     for (const name of names) runtime.slots.set(name, { report: { name, state: 'starting' }, disposables: [] });
     await Promise.all(
       names.map(async (name) => {
         const slot = runtime.slots.get(name)!;
         try {
-          const engine = await registry[name]!.open({ ...baseContext, track: (disposable) => slot.disposables.push(disposable) });
+          const track = (disposable: Disposable): void => {
+            slot.disposables.push(disposable);
+          };
+          const onPeerChange = (listener: (peer: EngineName, event: unknown) => void): Disposable => {
+            const others = (changed: EngineName, event: unknown): void => {
+              if (changed !== name) listener(changed, event);
+            };
+            runtime.changeListeners.add(others);
+            const subscription = { dispose: () => runtime.changeListeners.delete(others) };
+            track(subscription);
+            return subscription;
+          };
+          const engine = await registry[name]!.open({ ...baseContext, track, onPeerChange });
           slot.engine = engine;
           runtime.update(name, { name, ...engine.status() });
           const subscription = engine.onDidChange?.((event) => runtime.engineChanged(name, event));

@@ -37,6 +37,8 @@ describe('the packaged .vsix', () => {
       /^extension\.vsixmanifest$/,
       /^\[Content_Types\]\.xml$/,
       /^extension\/dist\/(extension|client|server|cli)\.js$/,
+      // The cost dashboard's webview script and uPlot's styles.
+      /^extension\/dist\/costDashboard\.(js|css)$/,
       /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
       // The SQL Template language: its grammar and editor configuration.
       /^extension\/media\/sql-template\.(tmLanguage|language-configuration)\.json$/,
@@ -54,6 +56,9 @@ describe('the packaged .vsix', () => {
       'extension/dist/client.js',
       'extension/dist/server.js',
       'extension/dist/cli.js',
+      'extension/dist/costDashboard.js',
+      'extension/dist/costDashboard.css',
+      'extension/media/costDashboard.css',
       'extension/media/neurolake.svg',
       'extension/media/neurolake.png',
       'extension/snippets/sql.json',

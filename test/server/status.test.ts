@@ -33,6 +33,7 @@ describe('NeuroLake server over LSP', () => {
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
         { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
+        { name: 'cost', state: 'ready' },
       ]);
       assert.ok(existsSync(dataFolder), 'the server creates its data folder');
     } finally {

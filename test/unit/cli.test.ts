@@ -31,6 +31,7 @@ describe('neurolake CLI', () => {
       { name: 'dataFolder', state: 'ready' },
       { name: 'catalog', state: 'ready' },
       { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
+      { name: 'cost', state: 'ready' },
     ]);
   });
 
@@ -120,6 +121,7 @@ describe('neurolake status and neurolake catalog open the same catalog file', ()
       assert.equal(run.code, 1);
       const status = JSON.parse(run.out) as { engines: { name: string; state: string }[] };
       assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'compute:ready']);
+      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'cost:ready']);
     });
   });
 });

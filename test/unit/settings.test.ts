@@ -62,3 +62,30 @@ describe('settings', () => {
     assert.equal(normaliseSettings(() => '  /data/nl  ').settings.dataFolder, '/data/nl');
   });
 });
+
+describe('cost settings', () => {
+  it('reads the preset, the overrides and the local machine, null meaning the preset\'s figure', () => {
+    const raw: Partial<Record<SettingKey, unknown>> = {
+      'neurolake.cost.preset': ' seed ',
+      'neurolake.cost.overrides': { storage: { cloud: { usdPerGbMonth: 0.02 } } },
+      'neurolake.cost.hardwareUsd': 3000,
+      'neurolake.cost.hardwareLifeMonths': null,
+    };
+    const { settings, problems } = normaliseSettings((key) => raw[key]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings.cost, { preset: 'seed', overrides: { storage: { cloud: { usdPerGbMonth: 0.02 } } }, hardwareUsd: 3000, hardwareLifeMonths: null, powerWatts: null });
+  });
+
+  it('refuses overrides that are not an object, a negative price and a life of 0 months, naming each', () => {
+    const raw: Partial<Record<SettingKey, unknown>> = {
+      'neurolake.cost.overrides': [1],
+      'neurolake.cost.hardwareUsd': -1,
+      'neurolake.cost.hardwareLifeMonths': 0,
+      'neurolake.cost.preset': '',
+    };
+    const { settings, problems } = normaliseSettings((key) => raw[key]);
+    assert.deepEqual(settings.cost, { preset: 'aws', overrides: {}, hardwareUsd: null, hardwareLifeMonths: null, powerWatts: null });
+    assert.deepEqual(problems.map((p) => p.key).sort(), ['neurolake.cost.hardwareLifeMonths', 'neurolake.cost.hardwareUsd', 'neurolake.cost.overrides', 'neurolake.cost.preset']);
+    assert.match(problems.find((p) => p.key === 'neurolake.cost.hardwareLifeMonths')!.message, /from 1 to 240/);
+  });
+});

@@ -8,6 +8,10 @@ export type CostErrorCode =
   /** A record or argument the calculation cannot use (a negative size, a day that is not a date). */
   | 'invalid-input'
   | 'unknown-preset'
+  /** No recommendation with that id in the current figures. */
+  | 'not-found'
+  /** The recommendation has no action an engine can carry out, or its engine is not running. */
+  | 'not-applicable'
   | 'closed';
 
 export class CostError extends Error {

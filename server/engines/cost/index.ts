@@ -1,6 +1,6 @@
 // The cost engine: what storage and compute cost, what local-first saves, what to change next.
 // The only module other code imports; everything here is pure but the engine class's record source.
-export { CostEngine, REPORT_FORMATS, type CostEngineOptions, type CostEngineStatus, type CostSources, type ReportFormat } from './costEngine';
+export { CostEngine, REPORT_FORMATS, type AppliedRecommendation, type CostChange, type CostEngineOptions, type CostEngineStatus, type CostSources, type ReportFormat } from './costEngine';
 export { CostError, type CostErrorCode } from './errors';
 export * from './records';
 export {
@@ -24,6 +24,7 @@ export {
 } from './prices/priceBook';
 export { AWS_PRICES, PRESETS, SEED_PRICES } from './prices/presets';
 export { findPreset, resolvePriceBook, validatePriceBook } from './prices/resolve';
+export { checkSavedName, loadSavedPrices, savePrices } from './prices/savedPrices';
 export { importAwsOffer, type OfferImport, type PriceChange } from './prices/awsOffer';
 export { AVERAGE_MONTH_DAYS, hourlyRate, monthlyRate, runCostUsd, summariseCosts, type ComputeCharges, type CostSummary, type DailyCost, type StorageCharges } from './costs';
 export { ASSUMED_LOCAL_SHARES, compareDeploymentModels, measuredLocalShares, type ComparisonInput, type DeploymentComparison, type LocalShares, type ModelCost, type ShareSource } from './comparison';

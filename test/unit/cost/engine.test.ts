@@ -21,7 +21,7 @@ describe('the cost engine', () => {
       sources: { records: () => records, localTier: () => ({ capacityBytes: 2 * GB, policyFor: createDefaultLocalTierPolicy }), computeLimits: () => ({ localCpuLimitPct: 80 }) },
       now: () => Date.parse('2026-03-02T00:00:00Z'),
     });
-    assert.deepEqual(engine.status(), { state: 'open', prices: { name: 'seed', asOf: SEED_PRICES.asOf, source: SEED_PRICES.source }, imports: [], hasRecords: true });
+    assert.deepEqual(engine.status(), { state: 'ready', prices: { name: 'seed', asOf: SEED_PRICES.asOf, source: SEED_PRICES.source }, imports: [], hasRecords: true, recordsFrom: ['the given sources'] });
     const first = await engine.dashboard();
     assert.equal(first.summary.days.length, 1);
     assert.deepEqual(

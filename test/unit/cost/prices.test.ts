@@ -102,6 +102,6 @@ describe('importing an AWS Price List offer file', () => {
     assert.equal(engine.status().prices.asOf, '2026-05-01');
     await engine.close();
     assert.throws(() => engine.prices(), (e: CostError) => e.code === 'closed');
-    assert.equal(engine.status().state, 'closed');
+    assert.equal(engine.status().state, 'failed');
   });
 });

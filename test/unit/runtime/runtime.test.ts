@@ -55,6 +55,7 @@ describe('Runtime', () => {
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
         { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
+        { name: 'cost', state: 'ready' },
       ]);
       assert.ok(runtime.engine('catalog').list({ kind: 'template' }).length > 0, 'the built-in templates are there');
     } finally {

@@ -1,0 +1,188 @@
+// The cost dashboard: one webview panel drawing the server's figures (the script and styles are
+// media/costDashboard*, bundled into dist/). It asks for new figures whenever the server says they
+// changed, and carries out a recommendation only after the user confirmed it.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { CostApplyRequest, CostCompareRequest, CostDashboardRequest, type CostDashboard } from '../../server/protocol';
+import type { FromDashboard, RenderedSummary, ToDashboard } from '../../media/costDashboard/messages';
+import { type Ctx } from '../ctx';
+
+export const COST_DASHBOARD_VIEW_TYPE = 'neurolake.costDashboard';
+
+/** Asks the user before an action runs; the test suite passes its own answer. */
+export type Confirm = (title: string, detail: string) => Promise<boolean>;
+
+const askUser: Confirm = async (title, detail) => (await vscode.window.showWarningMessage(title, { modal: true, detail }, 'Apply')) === 'Apply';
+
+export class CostDashboardPanel implements vscode.Disposable {
+  private static current: CostDashboardPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderEmitter = new vscode.EventEmitter<RenderedSummary>();
+  private dashboard: CostDashboard | undefined;
+  private ready = false;
+  /** What the webview last drew; tests and the export command read it. */
+  lastRendered: RenderedSummary | undefined;
+  readonly onDidRender = this.renderEmitter.event;
+
+  /** Shows the dashboard, reusing the open one. */
+  static show(ctx: Ctx): CostDashboardPanel {
+    if (CostDashboardPanel.current !== undefined) {
+      CostDashboardPanel.current.panel.reveal();
+      return CostDashboardPanel.current;
+    }
+    const extensionUri = ctx.extensionContext.extensionUri;
+    const panel = vscode.window.createWebviewPanel(COST_DASHBOARD_VIEW_TYPE, 'NeuroLake Cost', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      // The page loads only the bundled script and the styles; nothing from a network.
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')],
+      retainContextWhenHidden: false,
+    });
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'neurolake.svg');
+    CostDashboardPanel.current = new CostDashboardPanel(ctx, panel);
+    return CostDashboardPanel.current;
+  }
+
+  private constructor(
+    private readonly ctx: Ctx,
+    readonly panel: vscode.WebviewPanel,
+    private readonly confirm: Confirm = askUser,
+  ) {
+    panel.webview.html = this.html();
+    this.disposables.push(
+      this.renderEmitter,
+      panel.webview.onDidReceiveMessage((message: FromDashboard) => void this.received(message)),
+      panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down; its script says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      ctx.onDidChangeCost(() => void this.refresh()),
+      ctx.onDidChangeStatus(() => void this.refresh()),
+    );
+  }
+
+  /** The next time the webview has drawn the figures. */
+  nextRender(): Promise<RenderedSummary> {
+    return new Promise((resolve) => {
+      const subscription = this.onDidRender((summary) => {
+        subscription.dispose();
+        resolve(summary);
+      });
+    });
+  }
+
+  /** Asks, then carries out the recommendation and shows the figures afterwards. */
+  async apply(id: string, confirm: Confirm = this.confirm): Promise<string | undefined> {
+    const recommendation = this.dashboard?.recommendations.find((r) => r.id === id);
+    if (recommendation === undefined) throw new Error(`The recommendation "${id}" is no longer current; the dashboard has been refreshed.`);
+    const saving = `$${recommendation.estimated_savings_usd_month.toFixed(2)} a month`;
+    if (!(await confirm(`${recommendation.recommendation}?`, `${recommendation.impact}\n\nEstimated saving: ${saving}.`))) return undefined;
+    await this.post({ type: 'busy', id });
+    try {
+      const result = await this.ctx.request(CostApplyRequest, { id });
+      this.dashboard = result.dashboard;
+      await this.post({ type: 'applied', id, done: result.done });
+      await this.post({ type: 'data', dashboard: result.dashboard });
+      return result.done;
+    } finally {
+      await this.post({ type: 'busy', id: undefined });
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.ready) return;
+    try {
+      this.dashboard = await this.ctx.request(CostDashboardRequest, {});
+      await this.post({ type: 'data', dashboard: this.dashboard });
+    } catch (error) {
+      await this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  dispose(): void {
+    if (CostDashboardPanel.current === this) CostDashboardPanel.current = undefined;
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.panel.dispose();
+  }
+
+  private async received(message: FromDashboard): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.ready = true;
+          await this.refresh();
+          break;
+        case 'refresh':
+          await this.refresh();
+          break;
+        case 'compare':
+          await this.post({ type: 'comparison', comparison: await this.ctx.request(CostCompareRequest, message.params) });
+          break;
+        case 'apply':
+          await this.apply(message.id);
+          break;
+        case 'export':
+          await vscode.commands.executeCommand('neurolake.cost.exportReport');
+          break;
+        case 'rendered':
+          this.lastRendered = message.summary;
+          this.renderEmitter.fire(message.summary);
+          break;
+      }
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.ctx.log.error(`Cost dashboard: ${text}`);
+      await this.post({ type: 'error', message: text });
+      if (message.type === 'apply') await this.refresh();
+    }
+  }
+
+  private post(message: ToDashboard): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const root = this.ctx.extensionContext.extensionUri;
+    const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...path)).toString();
+    const nonce = randomBytes(16).toString('base64');
+    // Scripts only with this page's nonce; styles only from the extension (uPlot sizes its canvas
+    // through the style property, which a style-src policy does not restrict).
+    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${uri('dist', 'costDashboard.css')}">
+<link rel="stylesheet" href="${uri('media', 'costDashboard.css')}">
+<title>NeuroLake Cost</title>
+</head>
+<body>
+<h1>Cost</h1>
+<p id="prices"></p>
+<p id="records"></p>
+<p id="error" role="alert"></p>
+<p id="status" role="status"></p>
+<div class="toolbar"><button id="refresh" class="secondary">Refresh</button><button id="export" class="secondary">Export Cost Report…</button></div>
+<div class="figures">
+  <div class="figure"><span class="label">Recorded cost</span><span class="value" id="total">…</span></div>
+  <div class="figure"><span class="label">Saved to date by keeping things local</span><span class="value" id="saved">…</span></div>
+  <div class="figure"><span class="label">Next month (forecast)</span><span class="value" id="forecastTotal">…</span></div>
+</div>
+<div class="grid">
+  <section id="byTier" class="wide"><h2>Cost by tier over time</h2></section>
+  <section id="forecast"><h2>Forecast</h2></section>
+  <section id="models"><h2>Cloud only, hybrid and local only</h2>
+    <div class="form"><label>Data <input id="dataGb" type="number" min="0" value="500"> GB</label><label>Compute <input id="computeHours" type="number" min="0" value="200"> hours a month</label><button id="compare" class="secondary">Compare</button><button id="useMeasured" class="secondary">Use my usage</button><span id="formError" role="alert"></span></div>
+  </section>
+  <section id="savings"><h2>Savings to date</h2></section>
+  <section id="capacity"><h2>Local hit ratio against capacity</h2></section>
+  <section id="recommendations" class="wide"><h2>Recommendations</h2></section>
+</div>
+<script nonce="${nonce}" src="${uri('dist', 'costDashboard.js')}"></script>
+</body>
+</html>`;
+  }
+}
