@@ -120,7 +120,7 @@ describe('neurolake status and neurolake catalog open the same catalog file', ()
       const run = await cli('--data-folder', dataFolder, 'status', '--json');
       assert.equal(run.code, 1);
       const status = JSON.parse(run.out) as { engines: { name: string; state: string }[] };
-      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'compute:ready']);
+      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'compute:ready', 'cost:ready']);
       assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'cost:ready']);
     });
   });
