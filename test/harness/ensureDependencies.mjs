@@ -8,12 +8,18 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const marker = join(root, 'node_modules', '.package-lock.json');
 
-/** npm writes node_modules/.package-lock.json on install; stale when the lockfile is newer. */
+/**
+ * npm writes node_modules/.package-lock.json on install; stale when the lockfile names a package
+ * it lacks. Optional packages are skipped: npm leaves out those for other platforms (esbuild's and
+ * duckdb's per-OS binaries), so counting them would reinstall on every run.
+ */
 function installed() {
   if (!existsSync(marker)) return false;
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
   const hidden = JSON.parse(readFileSync(marker, 'utf8'));
-  return Object.keys(lock.packages ?? {}).every((path) => path === '' || path in (hidden.packages ?? {}));
+  return Object.entries(lock.packages ?? {}).every(
+    ([path, entry]) => path === '' || entry.optional === true || path in (hidden.packages ?? {}),
+  );
 }
 
 if (!installed()) {

@@ -1,9 +1,9 @@
-// A lowdb adapter that writes JSON durably: temp file, fsync, rename, fsync of the folder. lowdb's
-// own JSONFile renames atomically but does not fsync, and the catalog deletes its journal right
-// after a snapshot, so the snapshot must be on disk first.
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// A lowdb adapter that writes JSON durably (see writeFileDurably: written in full, fsynced, renamed,
+// folder fsynced). lowdb's own JSONFile renames atomically but does not fsync, and the catalog
+// deletes its journal right after a snapshot, so the snapshot must be on disk first.
+import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
+import { writeFileDurably } from '../common';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   constructor(
@@ -23,33 +23,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return JSON.parse(text) as T;
   }
 
-  async write(data: T): Promise<void> {
-    const temp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.tmp`);
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(data, null, this.indent));
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await handle.close();
-    await rename(temp, this.file);
-    await syncFolder(dirname(this.file));
-  }
-}
-
-/** Makes a rename durable. Some platforms cannot open folders; there the rename is as good as it gets. */
-export async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows cannot fsync a directory handle.
+  /** Throws a DiskError (disk full, read-only, …) naming the folder; the old file then stays as it was. */
+  write(data: T): Promise<void> {
+    return writeFileDurably(this.file, JSON.stringify(data, null, this.indent), 'the catalog snapshot');
   }
 }
