@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isStoragePreset, type StorageClassName, type StoragePresetName } from '../prices';
-import { writeFileDurably } from './durable';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileDurably } from '../common';
+import { fileError } from './durable';
 import { StorageError } from './errors';
 
 export type ArchiveClass = Extract<StorageClassName, 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR'>;
@@ -88,7 +91,13 @@ export async function readStorageConfig(dataFolder: string): Promise<StorageConf
 
 export async function writeStorageConfig(dataFolder: string, config: StorageConfig): Promise<void> {
   const checked = normaliseConfig(config, 'the new storage configuration');
-  await writeFileDurably(configFile(dataFolder), `${JSON.stringify(checked, null, 2)}\n`);
+  const file = configFile(dataFolder);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileDurably(file, `${JSON.stringify(checked, null, 2)}\n`, 'the storage configuration');
+  } catch (error) {
+    throw fileError(error, `saving ${file}`);
+  }
 }
 
 /** The environment's say for this run: endpoint, region and bucket; the SDK reads the keys itself. */

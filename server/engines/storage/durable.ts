@@ -1,53 +1,21 @@
-// Writes that are on disk when they return: file content fsync'ed before the rename that
-// publishes it, and the folder fsync'ed after, so a crash leaves either the old file or the new
-// one, never a torn one. A full disk becomes a `no-space` error that says nothing was saved.
+// Objects streamed to disk: whatever the size, one chunk in memory, every byte written (a short
+// write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
+// disk becomes a `no-space` error that says nothing was saved.
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { CancelledError } from '../common';
+import { CancelledError, DiskError, writeFully } from '../common';
 import { StorageError } from './errors';
-
-export async function syncFolder(folder: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(folder, 'r');
-    await handle.sync();
-  } catch {
-    // Windows cannot fsync a folder; there the rename is as durable as it gets.
-  } finally {
-    await handle?.close();
-  }
-}
 
 /** Turns a file-system failure into an error a person can act on. */
 export function fileError(error: unknown, what: string): Error {
   if (error instanceof StorageError || error instanceof CancelledError) return error;
+  if (error instanceof DiskError) return new StorageError(error.code === 'disk-full' || error.code === 'quota-exceeded' ? 'no-space' : 'storage', error.message);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageError('no-space', `The disk is full while ${what}; nothing was saved and no object was lost.`);
   if (code === 'EACCES' || code === 'EPERM') return new StorageError('storage', `Permission denied while ${what}.`);
   if (code === 'EROFS') return new StorageError('storage', `The file system is read-only while ${what}.`);
   return new StorageError('storage', `Failed while ${what}: ${(error as Error).message}`);
-}
-
-/** Replaces `file` with `data` durably (temp file, fsync, rename, fsync of the folder). */
-export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw fileError(error, `writing ${file}`);
-  }
-  await syncFolder(dirname(file));
 }
 
 export interface StreamedFile {
@@ -74,11 +42,7 @@ export async function streamToFile(
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       sha.update(bytes);
       for (const hash of options.hashes ?? []) hash.update(bytes);
-      let written = 0;
-      while (written < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
-        written += bytesWritten;
-      }
+      await writeFully(handle, bytes);
       size += bytes.length;
       options.onBytes?.(size);
     }

@@ -13,8 +13,8 @@
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
-import { writeFileDurably } from './durable';
+import { acquireLock, writeFileDurably } from '../common';
+import { fileError } from './durable';
 import { StorageError } from './errors';
 import type { ObjectRecord } from './types';
 
@@ -67,8 +67,6 @@ export interface IndexStoreOptions {
   readonly beforeCompact?: () => Promise<void>;
 }
 
-// `stale`: a lock older than this whose owner stopped refreshing it (killed) is taken over.
-const LOCK_OPTIONS = { realpath: false, stale: 10_000, update: 2_000, retries: { retries: 600, minTimeout: 2, maxTimeout: 50 } };
 
 export class IndexStore {
   private objects = new Map<string, ObjectRecord>();
@@ -167,7 +165,11 @@ export class IndexStore {
           intents: [...this.intents.values()],
           counters: this.counters,
         };
-        await writeFileDurably(this.file, JSON.stringify(snapshot));
+        try {
+          await writeFileDurably(this.file, JSON.stringify(snapshot), 'the storage index');
+        } catch (error) {
+          throw fileError(error, `compacting ${this.file}`);
+        }
         this.generation += 1;
         this.journalOffset = 0;
         await this.readSignature();
@@ -198,16 +200,17 @@ export class IndexStore {
   }
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
-    let release: () => Promise<void>;
+    let lock;
     try {
-      release = await lockfile.lock(this.file, { ...LOCK_OPTIONS, onCompromised: () => undefined });
+      // A holder killed on this machine is taken over at once, so a crashed CLI never stalls the next one.
+      lock = await acquireLock(this.file, { timeoutMs: 60_000 });
     } catch (error) {
       throw new StorageError('storage', `Could not lock the storage index ${this.file}: ${(error as Error).message}`);
     }
     try {
       return await work();
     } finally {
-      await release().catch(() => undefined);
+      await lock.release().catch(() => undefined);
     }
   }
 

@@ -19,19 +19,18 @@ import { dirname, join, relative, sep } from 'node:path';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
-import { CancelledError, NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
+import { CancelledError, NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
 import { BYTES_PER_GB, storagePrices, type StoragePrices } from '../prices';
 import { AccessLog, type AccessEntry } from './accessLog';
 import { CloudTier, type CloudTierOptions, type Place } from './cloudTier';
 import { applyEnvironment, readStorageConfig, storageFolder, type StorageConfig } from './config';
 import { computeStats, monthlyCost, tierBytes } from './costs';
-import { fileError, streamToFile, syncFolder } from './durable';
+import { fileError, streamToFile } from './durable';
 import { StorageError, describeError } from './errors';
 import { IndexStore, type IndexOp, type IndexState, type Intent } from './indexStore';
 import { INCOMING_FOLDER, confinedPath, validateKey } from './keys';
 import { pageKeys } from './listing';
-import { createLruPolicy } from './lruFallback';
-import type { LocalTierPolicy, LocalTierPolicyFactory } from './placement/policy';
+import { createDefaultLocalTierPolicy, type LocalTierPolicy, type LocalTierPolicyFactory } from './placement';
 import { tierOf, toInfo, withHistory } from './records';
 import type {
   Disposable,
@@ -678,7 +677,7 @@ export class StorageEngine {
     await this.index.refresh();
     const records = [...this.index.state.objects.values()];
     const moves: PlannedMove[] = [];
-    const scratch = (this.options.policy ?? createLruPolicy)(this.policyBudget());
+    const scratch = (this.options.policy ?? createDefaultLocalTierPolicy)(this.policyBudget());
     const residents = records.filter((record) => record.copies.local).sort((a, b) => (a.lastAccess < b.lastAccess ? -1 : 1));
     const evicted = new Set<string>();
     for (const record of residents) {
@@ -1193,7 +1192,7 @@ export class StorageEngine {
   }
 
   private buildPolicy(): LocalTierPolicy {
-    const policy = (this.options.policy ?? createLruPolicy)(this.policyBudget());
+    const policy = (this.options.policy ?? createDefaultLocalTierPolicy)(this.policyBudget());
     const residents = [...this.index.state.objects.values()].filter((record) => record.copies.local).sort((a, b) => (a.lastAccess < b.lastAccess ? -1 : 1));
     for (const record of residents) {
       if (!record.copies.cloud) policy.setPinned(record.key, true);
