@@ -7,6 +7,7 @@ import { addCatalogCommands } from './catalog';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
+import { addStorageCommands } from './storage';
 import { addTemplateCommands } from './template';
 
 interface GlobalOptions {
@@ -46,6 +47,7 @@ export function buildProgram(io: Io): Command {
     resolveCatalogFile(globals(command).catalogFile ?? process.env['NEUROLAKE_CATALOG_FILE'] ?? '', dataFolder(command), process.cwd());
   const catalog: Command = addCatalogCommands(program, { io, catalogFile: () => catalogFile(catalog) });
   const template: Command = addTemplateCommands(program, { io, catalogFile: () => catalogFile(template) });
+  const storage: Command = addStorageCommands(program, { io, dataFolder: () => dataFolder(storage) });
 
   return program;
 }

@@ -5,6 +5,7 @@
 // what still fails becomes `cloud-unavailable` with the server's reason.
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -23,6 +24,10 @@ import type { StorageClassName } from '../prices';
 import type { ArchiveConfig, CloudConfig } from './config';
 import { DigestStream, PART_SIZE, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
+
+// The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
+// bundled at a fixed version, so the warning is not something a NeuroLake user can act on.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 export type Place = 'cloud' | 'archive';
 
@@ -80,7 +85,25 @@ export class CloudTier {
 
   /** HeadBucket: resolves when the bucket answers, throws `cloud-unavailable` or `not-configured` otherwise. */
   async check(signal?: AbortSignal): Promise<void> {
-    await this.send((options) => this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }), options), `reaching bucket ${this.config.bucket}`, signal);
+    try {
+      await this.send((options) => this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }), options), `reaching bucket ${this.config.bucket}`, signal);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'not-found') {
+        throw new StorageError('not-configured', `The bucket ${this.config.bucket} does not exist${this.config.endpoint ? ` at ${this.config.endpoint}` : ''}; create it, or run "neurolake storage configure --create-bucket".`);
+      }
+      throw error;
+    }
+  }
+
+  /** Creates the cloud tier's bucket unless it exists (for `configure --create-bucket` and `npm start`). */
+  async createBucketIfMissing(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.check(signal);
+      return;
+    } catch (error) {
+      if (!(error instanceof StorageError && error.code === 'not-configured')) throw error;
+    }
+    await this.send((options) => this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }), options), `creating bucket ${this.config.bucket}`, signal);
   }
 
   /**
