@@ -280,7 +280,19 @@ export class StorageEngine {
         await rm(temp, { force: true });
       }
     }
+    // Make room first: the policy names what to evict, and only verified cloud copies are dropped.
+    this.policy.setPinned(key, true);
+    const outcome = this.policy.store(key, written.size, now);
+    await this.evictForRoom(outcome.evicted, key);
     if (this.index.localBytes - (this.index.state.objects.get(key)?.copies.local ? this.index.state.objects.get(key)!.size : 0) + written.size > this.capacityBytes()) {
+      this.policy.remove(key);
+      if (this.cloud !== undefined && this.cloudState.kind !== 'unreachable') {
+        try {
+          return await this.storeToCloud(key, createReadStream(temp), written.size, work, report, written.sha256);
+        } finally {
+          await rm(temp, { force: true });
+        }
+      }
       await rm(temp, { force: true });
       throw new StorageError(
         'no-space',
@@ -325,8 +337,6 @@ export class StorageEngine {
       await rm(temp, { force: true });
       throw error instanceof StorageError ? error : fileError(error, `storing ${key}`);
     }
-    this.policy.setPinned(key, true);
-    const outcome = this.policy.store(key, written.size, now);
     this.log.record({ at, key, bytes: written.size, op: 'write', tier: 'local', hit: false });
     this.emit({ keys: [key] });
     void this.runIntents().catch(() => undefined);
@@ -335,7 +345,6 @@ export class StorageEngine {
     } else {
       this.uploaderWake?.();
     }
-    await this.evictForRoom(outcome.evicted, key);
     return this.stat(key);
   }
 
@@ -565,7 +574,11 @@ export class StorageEngine {
     if (!record.copies.cloud) await this.uploadOne(key, work);
     record = this.record(key);
     if (!record.copies.cloud) throw new StorageError('cloud-unavailable', `${key} could not be copied to the cloud tier; it stays local.`);
-    await this.evictLocal(key, 'demoted');
+    if (!(await this.evictLocal(key, 'demoted'))) {
+      // The bucket no longer holds the copy the index recorded: upload it again, then drop the local one.
+      await this.uploadOne(key, work);
+      if (!(await this.evictLocal(key, 'demoted'))) throw new StorageError('checksum-mismatch', `The cloud copy of ${key} could not be verified; it stays local.`);
+    }
     return this.stat(key);
   }
 
@@ -1182,7 +1195,6 @@ export class StorageEngine {
   private localWouldTake(key: string, size: number): boolean {
     const old = this.index.state.objects.get(key);
     const used = this.index.localBytes - (old?.copies.local ? old.size : 0);
-    if (used + size > this.capacityBytes()) return false;
     if (size > this.policyBudget()) return false;
     // Room under the watermark now, or room once objects with a verified cloud copy are dropped.
     if (used + size <= this.policyBudget()) return true;
