@@ -184,7 +184,11 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
       .action((keys: string[], options: OutputOptions & { prefix?: string }) =>
         withStorage(ctx, async (engine) => {
           const targets = [...keys, ...(options.prefix !== undefined ? allKeys(engine, options.prefix) : [])];
-          if (targets.length === 0) throw new CliError(`${move}: give keys or --prefix`, EXIT.usage);
+          if (targets.length === 0) {
+            if (options.prefix === undefined) throw new CliError(`${move}: give keys or --prefix`, EXIT.usage);
+            ctx.io.err(`neurolake: no objects under ${options.prefix}; nothing to ${move}`);
+            return;
+          }
           const interrupt = interruptSignal();
           const progress = terminalProgress();
           try {
