@@ -147,7 +147,7 @@ describe('kill -9 during stores and moves', () => {
       const jobs: Promise<Run>[] = [];
       for (let slot = 0; slot < 3; slot += 1) {
         const choice = next();
-        const delay = Math.floor(baseline * (0.6 + next() * 2.2));
+        const delay = Math.floor(baseline * (0.7 + next() * 2.8));
         const known = prefixes[Math.floor(next() * prefixes.length)];
         if (choice < 0.45 || known === undefined) {
           const prefix = `run${iterations}-${slot}`;

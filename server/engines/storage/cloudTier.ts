@@ -66,7 +66,8 @@ export class CloudTier {
       responseChecksumValidation: config.requestChecksumCalculation,
       maxAttempts: options.maxAttempts ?? 4,
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      requestHandler: { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000 },
+      // A request past its timeout is a failed attempt (retried), not just a warning.
+      requestHandler: { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
     });
   }
 

@@ -16,8 +16,8 @@ export interface FaultProxy {
   fail500(count: number): void;
   /** Delay every answer by `ms` (0 ends it). */
   slow(ms: number): void;
-  /** Cut the connection of the next upload (PUT with a body) after `bytes` of it were forwarded. */
-  cutNextUploadAfter(bytes: number): void;
+  /** Cut the connection of every upload (PUT with a body) after `bytes` of it were forwarded; undefined ends it. */
+  cutUploadsAfter(bytes: number | undefined): void;
   /** Objects whose path ends in one of these are archived: reads fail until restored. */
   archive(pathSuffix: string): void;
   /** Finish the restore of an archived object: HEAD says ongoing-request="false" and reads pass. */
@@ -87,7 +87,6 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const uploading = req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0 && req.headers['x-amz-copy-source'] === undefined;
     if (uploading && cutAfter !== undefined) {
       const limit = cutAfter;
-      cutAfter = undefined;
       let forwarded = 0;
       req.on('data', (chunk: Buffer) => {
         forwarded += chunk.length;
@@ -145,7 +144,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     slow: (ms) => {
       delayMs = ms;
     },
-    cutNextUploadAfter: (bytes) => {
+    cutUploadsAfter: (bytes) => {
       cutAfter = bytes;
     },
     archive: (suffix) => {
