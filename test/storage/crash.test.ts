@@ -13,6 +13,8 @@ import { createBucket, s3Server } from './support/services';
 import { randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+/** Not found, restoring, and a copy another process removed before ours was verified. */
+const CONFLICT_EXITS = new Set([3, 7, 9]);
 const KILLS_WANTED = Number(process.env["NEUROLAKE_CRASH_KILLS"] ?? 300);
 
 interface Run {
@@ -81,7 +83,9 @@ describe('kill -9 during stores and moves', () => {
               // A pretty-printed multi-line answer (single put): handled below.
             }
           }
-          if (!killed && code !== 0 && !/not found|No object|nothing to|restor/i.test(err)) {
+          // Three processes moving the same objects conflict now and then (one archives what another
+          // demotes); the loser refuses with a one-line error and changes nothing, which is correct.
+          if (!killed && code !== 0 && !(CONFLICT_EXITS.has(code ?? -1) && /^neurolake: /m.test(err))) {
             reject(new Error(`neurolake storage ${args.join(' ')} failed (exit ${code}): ${err.trim()}`));
             return;
           }

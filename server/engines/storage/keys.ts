@@ -1,7 +1,7 @@
 // Object keys: checked once, where they enter the engine, so no key can name a file outside the
 // local tier or a surprising object in the bucket. The rules are S3's (at most 1024 bytes of
 // UTF-8) plus the ones a file system needs (no `..`, no absolute path, no control characters).
-import { realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { StorageError } from './errors';
 
@@ -58,12 +58,11 @@ export async function confinedPath(root: string, key: string): Promise<string> {
       folder = dirname(folder);
     }
   }
-  // The file itself: a symlink there would be followed by open(); refuse it too.
+  // The file itself: a symlink there would be followed when read; refuse any, dangling or not.
   try {
-    const resolved = await realpath(target);
-    const rel = relative(realRoot, resolved);
-    if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
-      throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: its file is a symbolic link leading outside the local tier (${resolved}).`);
+    if ((await lstat(target)).isSymbolicLink()) {
+      const leadsTo = await readlink(target).catch(() => '?');
+      throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: its file in the local tier is a symbolic link (to ${leadsTo}), which could lead outside it.`);
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
