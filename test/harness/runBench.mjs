@@ -7,6 +7,7 @@ const benches = {
   activation: 'test/bench/activation.mjs',
   catalog: 'test/bench/catalog.bench.ts',
   completion: 'test/bench/completion.bench.ts',
+  storage: 'test/bench/storage.bench.ts',
 };
 if (!(name in benches)) {
   console.error(`usage: runBench.mjs <${Object.keys(benches).join('|')}>`);

@@ -89,7 +89,8 @@ describe('kill -9 during stores and moves', () => {
             reject(new Error(`neurolake storage ${args.join(' ')} failed (exit ${code}): ${err.trim()}`));
             return;
           }
-          if (!killed && code === 0 && acked.size === 0 && out.trim().startsWith('{')) {
+          // A single put answers with one pretty-printed object: acknowledged once the process has printed it all.
+          if (!killed && code === 0 && args[0] === 'put' && acked.size === 0 && out.trim().startsWith('{')) {
             const value = JSON.parse(out) as { key?: string; sha256?: string };
             if (value.key && value.sha256) acked.set(value.key, value.sha256);
           }
