@@ -67,12 +67,11 @@ export function computeStats(
   const egressActual = monthlyEgressCost(prices, missBytes);
   const allCloud = monthlyStorageCost(prices, 'STANDARD', total) + egressAllCloud;
   const actual = cost.total + egressActual;
-  const tier = (name: TierName, objects: number, tierBytesCount: number, monthlyCostUsd: number, capacityBytes?: number): TierStats => ({
+  const tier = (objects: number, tierBytesCount: number, monthlyCostUsd: number, capacityBytes?: number): TierStats => ({
     objects,
     bytes: tierBytesCount,
     monthlyCostUsd,
     ...(capacityBytes === undefined ? {} : { capacityBytes }),
-    ...(name === 'local' ? {} : {}),
   });
   const archiveBytes = Object.values(bytes.archive).reduce((sum, value) => sum + (value ?? 0), 0);
   const lookups = counters.hits + counters.misses;
@@ -87,9 +86,9 @@ export function computeStats(
     monthly_cost_usd: round(actual),
     monthly_cost_all_cloud_usd: round(allCloud),
     tiers: {
-      local: tier('local', bytes.counts.local, bytes.local, cost.local, extra.capacityBytes),
-      cloud: tier('cloud', bytes.counts.cloud, bytes.cloud, cost.cloud),
-      archive: tier('archive', bytes.counts.archive, archiveBytes, cost.archive),
+      local: tier(bytes.counts.local, bytes.local, cost.local, extra.capacityBytes),
+      cloud: tier(bytes.counts.cloud, bytes.cloud, cost.cloud),
+      archive: tier(bytes.counts.archive, archiveBytes, cost.archive),
     },
     uploadsPending: extra.uploadsPending,
     restoring: records.filter((record) => record.restoring !== undefined).length,

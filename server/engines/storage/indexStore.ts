@@ -179,8 +179,17 @@ export class IndexStore {
     );
   }
 
+  /**
+   * Compacts when the journal has grown past a small share of the snapshot (a CLI command that
+   * changed one record does not rewrite 100,000), then refuses further changes.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.journalOffset > 0 && this.journalOffset < Math.max(256 * 1024, this.snapshotBytes / 16)) {
+      await this.queue;
+      this.closed = true;
+      return;
+    }
     await this.compact().catch((error: unknown) => this.options.onWarning?.(`Compacting the storage index failed: ${String(error)}`));
     this.closed = true;
   }

@@ -267,8 +267,10 @@ export class StorageEngine {
     const total = size;
     const report = (done: number): void => progress.report({ message: `Storing ${key}`, done, ...(total !== undefined ? { total } : {}), unit: 'bytes' });
 
-    // Known size that the local tier will not take: stream straight to the cloud.
-    if (size !== undefined && this.cloud !== undefined && !this.localWouldTake(key, size)) {
+    // Known size that the local tier will not take: stream straight to the cloud, unless the cloud
+    // is known to be down and the object fits the local tier anyway (it is then queued for upload).
+    const cloudDown = this.cloudState.kind === 'unreachable' && size !== undefined && this.index.localBytes + size <= this.capacityBytes();
+    if (size !== undefined && this.cloud !== undefined && !cloudDown && !this.localWouldTake(key, size)) {
       return this.storeToCloud(key, openSource(source), size, work, report);
     }
     const temp = this.incomingPath();
@@ -428,9 +430,13 @@ export class StorageEngine {
         await pipeline(createReadStream(path), counter, destination, work.signal ? { signal: work.signal } : {});
       } catch (error) {
         if (work.signal?.aborted) throw new CancelledError(`Reading ${key}`);
-        throw (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new StorageError('not-found', `The local copy of ${key} is missing from ${path}; run "neurolake storage verify".`)
-          : fileError(error, `reading ${key}`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          // Another process may have just evicted it: read from where the index now says it is.
+          await this.index.refresh();
+          if (this.index.state.objects.get(key)?.copies.local === undefined && this.index.state.objects.has(key)) return this.retrieve(key, destination, work);
+          throw new StorageError('not-found', `The local copy of ${key} is missing from ${path}; run "neurolake storage verify".`);
+        }
+        throw fileError(error, `reading ${key}`);
       }
       const outcome = this.policy.read(key, record.size, now);
       this.touch(key, at, true, record.size, 'local');
