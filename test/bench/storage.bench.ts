@@ -65,7 +65,7 @@ async function localTier(): Promise<void> {
     // Raw: what a careful program does to store a file durably (copy, fsync), and to read it.
     const rawPut = await best(runs, async (run) => {
       const handle = await open(join(rawFolder, `o${run}`), 'w');
-      await pipeline(createReadStream(source), handle.createWriteStream({ autoClose: false }));
+      for await (const chunk of createReadStream(source)) await handle.write(chunk as Buffer);
       await handle.sync();
       await handle.close();
     });

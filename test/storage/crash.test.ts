@@ -13,8 +13,8 @@ import { createBucket, s3Server } from './support/services';
 import { randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-/** Not found, restoring, and a copy another process removed before ours was verified. */
-const CONFLICT_EXITS = new Set([3, 7, 9]);
+/** Not found, restoring, no room to promote, and a copy another process removed before ours was verified. */
+const CONFLICT_EXITS = new Set([3, 7, 8, 9]);
 const KILLS_WANTED = Number(process.env["NEUROLAKE_CRASH_KILLS"] ?? 300);
 
 interface Run {
@@ -49,26 +49,31 @@ describe('kill -9 during stores and moves', () => {
       AWS_REGION: 'us-east-1',
     };
     delete (env as Record<string, string | undefined>)['NEUROLAKE_TEST_S3'];
-    const run = (args: readonly string[], killAfterMs?: number, stdin?: Buffer): Promise<Run> =>
+    /** Kills after `killAfterMs`, counted from the start or, with `fromFirstAck`, from the first acknowledgement printed. */
+    const run = (args: readonly string[], killAfterMs?: number, stdin?: Buffer, fromFirstAck = false): Promise<Run> =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [CLI, 'storage', ...args, '--json'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         let killed = false;
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        let timer: NodeJS.Timeout | undefined;
+        const arm = (): void => {
+          timer = setTimeout(() => {
+            if (child.exitCode === null && child.signalCode === null) {
+              killed = true;
+              child.kill('SIGKILL');
+            }
+          }, killAfterMs);
+        };
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (out === '' && fromFirstAck && killAfterMs !== undefined) arm();
+          out += chunk.toString();
+        });
         child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
         child.stdin.on('error', () => undefined);
         if (stdin) child.stdin.end(stdin);
         else child.stdin.end();
-        const timer =
-          killAfterMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                if (child.exitCode === null && child.signalCode === null) {
-                  killed = true;
-                  child.kill('SIGKILL');
-                }
-              }, killAfterMs);
+        if (killAfterMs !== undefined && !fromFirstAck) arm();
         child.on('error', reject);
         child.on('exit', (code) => {
           clearTimeout(timer);
@@ -94,6 +99,7 @@ describe('kill -9 during stores and moves', () => {
             const value = JSON.parse(out) as { key?: string; sha256?: string };
             if (value.key && value.sha256) acked.set(value.key, value.sha256);
           }
+          if (process.env['NEUROLAKE_CRASH_DEBUG']) console.log(`[crash debug] ${args.join(' ')} killed=${killed} after ${killAfterMs} code=${code} acked=${acked.size} err=${err.trim().slice(0, 200)}`);
           resolve({ killed, acked });
         });
       });
@@ -121,6 +127,8 @@ describe('kill -9 during stores and moves', () => {
       probes.push(Date.now() - began);
     }
     const baseline = probes.sort((a, b) => a - b)[1]!;
+    // The part of a folder store after its first acknowledgement, roughly: what the later kills spread over.
+    const workMs = Math.max(200, baseline / 3);
 
     const acked = new Map<string, string>();
     const prefixes: string[] = [];
@@ -152,26 +160,29 @@ describe('kill -9 during stores and moves', () => {
       const jobs: Promise<Run>[] = [];
       for (let slot = 0; slot < 3; slot += 1) {
         const choice = next();
-        const delay = Math.floor(baseline * (0.3 + next() * 1.2));
+        // A third of the kills at any time from the start (startup, the first store, lock waits); the
+        // rest at a random point of the work, counted from the process's first acknowledgement.
+        const fromStart = next() < 1 / 3;
+        const delay = fromStart ? Math.floor(baseline * next() * 1.3) : Math.floor(workMs * next());
         const known = prefixes[Math.floor(next() * prefixes.length)];
         if (choice < 0.45 || known === undefined) {
           const prefix = `run${iterations}-${slot}`;
           prefixes.push(prefix);
-          jobs.push(run(['put', makeFolder(prefix), prefix], delay));
+          jobs.push(run(['put', makeFolder(prefix), prefix], delay, undefined, !fromStart));
         } else if (choice < 0.55) {
           const content = randomContent(1 + Math.floor(next() * 200_000));
           const key = `stdin/${iterations}-${slot}.bin`;
           jobs.push(run(['put', '-', key], delay, content));
         } else if (choice < 0.7) {
-          jobs.push(run(['demote', '--prefix', `${known}/`], delay));
+          jobs.push(run(['demote', '--prefix', `${known}/`], delay, undefined, !fromStart));
         } else if (choice < 0.8) {
-          jobs.push(run(['promote', '--prefix', `${known}/`], delay));
+          jobs.push(run(['promote', '--prefix', `${known}/`], delay, undefined, !fromStart));
         } else if (choice < 0.88) {
-          jobs.push(run(['sync'], delay));
+          jobs.push(run(['sync'], delay, undefined, !fromStart));
         } else if (choice < 0.94) {
-          jobs.push(run(['archive', '--prefix', `${known}/`], delay));
+          jobs.push(run(['archive', '--prefix', `${known}/`], delay, undefined, !fromStart));
         } else {
-          jobs.push(run(['restore', '--prefix', `${known}/`], delay));
+          jobs.push(run(['restore', '--prefix', `${known}/`], delay, undefined, !fromStart));
         }
       }
       const results = await Promise.all(jobs);

@@ -40,9 +40,11 @@ export async function streamToFile(
     for await (const chunk of source as AsyncIterable<Uint8Array>) {
       if (options.signal?.aborted) throw new CancelledError('The store');
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // The write runs on libuv's thread pool while this thread hashes the same chunk.
+      const written = writeFully(handle, bytes);
       sha.update(bytes);
       for (const hash of options.hashes ?? []) hash.update(bytes);
-      await writeFully(handle, bytes);
+      await written;
       size += bytes.length;
       options.onBytes?.(size);
     }

@@ -298,7 +298,7 @@ export class StorageEngine {
       await rm(temp, { force: true });
       throw new StorageError(
         'no-space',
-        `The local tier is full (${gb(this.index.localBytes)} of ${gb(this.capacityBytes())} GB) and ${this.cloud ? 'the cloud tier cannot take it now' : 'no cloud tier is configured'}; ${key} was not stored.`,
+        `The local tier is full (${human(this.index.localBytes)} of ${human(this.capacityBytes())}) and ${this.cloud ? 'the cloud tier cannot take it now' : 'no cloud tier is configured'}; ${key} was not stored.`,
       );
     }
     const at = new Date(now).toISOString();
@@ -427,7 +427,7 @@ export class StorageEngine {
       const counter = new PassThrough();
       counter.on('data', (chunk: Buffer) => report((done += chunk.length)));
       try {
-        await pipeline(createReadStream(path), counter, destination, work.signal ? { signal: work.signal } : {});
+        await pipeline(createReadStream(path, { highWaterMark: FILE_CHUNK }), counter, destination, work.signal ? { signal: work.signal } : {});
       } catch (error) {
         if (work.signal?.aborted) throw new CancelledError(`Reading ${key}`);
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -538,7 +538,14 @@ export class StorageEngine {
     const place: Place = record.copies.cloud ? 'cloud' : 'archive';
     const cloud = this.requireCloud();
     if (this.index.localBytes + record.size > this.capacityBytes()) {
-      throw new StorageError('no-space', `The local tier has no room for ${key} (${gb(record.size)} GB; ${gb(this.index.localBytes)} of ${gb(this.capacityBytes())} GB used).`);
+      // Make room as a store would: drop least recently used objects that have a verified cloud copy.
+      this.syncPolicy();
+      const outcome = this.policy.store(key, record.size, Date.now());
+      await this.evictForRoom(outcome.evicted, key);
+      if (!outcome.admitted) this.policy.remove(key);
+    }
+    if (this.index.localBytes + record.size > this.capacityBytes()) {
+      throw new StorageError('no-space', `The local tier has no room for ${key} (${human(record.size)}; ${human(this.index.localBytes)} of ${human(this.capacityBytes())} used by objects that cannot be evicted yet).`);
     }
     if (record.restoring !== undefined) throw restoringError(key, record.restoring.expectedAt);
     let body: Readable;
@@ -708,7 +715,7 @@ export class StorageEngine {
     if (this.cloud !== undefined) {
       for (const key of evicted) {
         const record = this.index.state.objects.get(key)!;
-        moves.push({ key, move: 'demote', bytes: record.size, from: 'local', to: 'cloud', reason: `least recently used; the local tier keeps ${gb(this.policyBudget())} GB` });
+        moves.push({ key, move: 'demote', bytes: record.size, from: 'local', to: 'cloud', reason: `least recently used; the local tier keeps ${human(this.policyBudget())}` });
       }
       const cutoff = new Date(Date.now() - this.config.archive.afterDays * 24 * 3600 * 1000).toISOString();
       for (const record of records) {
@@ -856,7 +863,7 @@ export class StorageEngine {
     const progress = work.progress ?? NO_PROGRESS;
     let uploaded;
     try {
-      uploaded = await cloud.upload('cloud', key, createReadStream(path), {
+      uploaded = await cloud.upload('cloud', key, createReadStream(path, { highWaterMark: FILE_CHUNK }), {
         version: record.version,
         sha256: record.sha256,
         size: record.size,
@@ -1288,8 +1295,11 @@ function isPathSource(source: StoreSource): source is { readonly path: string } 
   return typeof source === 'object' && source !== null && 'path' in source && typeof (source as { path: unknown }).path === 'string' && !(source instanceof Readable);
 }
 
+/** Files are read a megabyte at a time: fewer calls than the 64 KB default, for the same memory bound. */
+const FILE_CHUNK = 1024 * 1024;
+
 function openSource(source: StoreSource): Readable {
-  if (isPathSource(source)) return createReadStream(source.path);
+  if (isPathSource(source)) return createReadStream(source.path, { highWaterMark: FILE_CHUNK });
   if (source instanceof Readable) return source;
   if (source instanceof Uint8Array) return Readable.from([source]);
   return Readable.from(source);
@@ -1342,8 +1352,16 @@ function restoringError(key: string, expectedAt: string): StorageError {
   return new StorageError('restoring', `${key} is archived and being restored; it should be readable around ${expectedAt}. Try again then.`);
 }
 
-function gb(bytes: number): string {
-  return (bytes / BYTES_PER_GB).toFixed(bytes < BYTES_PER_GB ? 3 : 1);
+/** Bytes for a message: "512 KB", "3.2 GB". */
+function human(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 // Re-exported for callers that need the plain record of a key (tests, the plan view).
