@@ -5,6 +5,7 @@ import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalo
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
+import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
 
@@ -45,6 +46,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+registerTemplateValueHandlers(connection);
 const language = registerLanguageHandlers(connection, currentSession);
 
 // The catalog compacts its journal on close, so the JSON file a team commits is complete.

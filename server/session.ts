@@ -1,13 +1,11 @@
 // One server's view of the world: the current settings and the runtime of the data folder and
 // catalog they name. Moving either opens a new runtime (and closes the old one); handlers always
 // ask the session for the current one instead of keeping their own copy.
-import { BUILTIN_TEMPLATES } from './engines/catalog/builtins';
-import { defaultDataFolderContext, resolveDataFolder } from './runtime/dataFolder';
-import { Runtime } from './runtime/runtime';
-import type { InitializationOptions, NeuroLakeSettings, ServerStatus } from './protocol';
+import type { InitializationOptions, NeuroLakeSettings } from './protocol';
+import { defaultDataFolderContext, resolveLocation, Runtime, type Location, type RuntimeStatus } from './runtime';
 
 export interface SessionEvents {
-  readonly statusChanged: (status: ServerStatus) => void;
+  readonly statusChanged: (status: RuntimeStatus) => void;
   readonly catalogChanged: (ids: readonly string[]) => void;
   readonly log: (message: string) => void;
   /** Something the user should see now, not only in the log. */
@@ -18,7 +16,6 @@ export class Session {
   private current: Promise<Runtime>;
   private settings: NeuroLakeSettings;
   private readonly workspaceFolder: string | undefined;
-  private watcher: { dispose(): void } | undefined;
 
   constructor(
     options: InitializationOptions,
@@ -40,56 +37,44 @@ export class Session {
 
   /** Reopens the runtime only when the data folder or catalog file moves; other settings apply live. */
   updateSettings(settings: NeuroLakeSettings): void {
-    const before = this.location();
+    const before = key(this.location());
     this.settings = settings;
-    const after = this.location();
+    const after = key(this.location());
     if (after !== before) {
       this.events.log(`Data folder or catalog changed (${before} → ${after}).`);
       const previous = this.current;
-      this.current = previous.then((runtime) => this.closeRuntime(runtime)).then(() => this.open());
+      this.current = previous.then((runtime) => runtime.close()).then(() => this.open());
     }
   }
 
   async dispose(): Promise<void> {
-    await this.closeRuntime(await this.current);
+    await (await this.current).close();
   }
 
-  private location(): string {
-    return `${this.dataFolder()}|${this.settings.catalog.file}`;
-  }
-
-  private dataFolder(): string {
-    return resolveDataFolder(this.settings.dataFolder, defaultDataFolderContext(this.base()));
-  }
-
-  private base(): string {
-    return this.workspaceFolder ?? process.cwd();
+  /** Resolved as the CLI resolves it, against the workspace folder: the same files for the same choices. */
+  private location(): Location {
+    return resolveLocation(
+      { dataFolder: this.settings.dataFolder, catalogFile: this.settings.catalog.file },
+      defaultDataFolderContext(this.workspaceFolder ?? process.cwd()),
+    );
   }
 
   private async open(): Promise<Runtime> {
     const runtime = await Runtime.open({
-      dataFolder: this.dataFolder(),
-      catalogFile: this.settings.catalog.file,
-      base: this.base(),
-      builtins: BUILTIN_TEMPLATES,
+      location: this.location(),
+      watch: true,
       onWarning: (message) => this.events.warn(message),
+      onLog: (message) => this.events.log(message),
     });
     for (const failure of runtime.failures()) this.events.log(`Engine ${failure.name} failed: ${failure.detail ?? 'no detail'}`);
     runtime.onDidChangeStatus(this.events.statusChanged);
+    runtime.onDidChangeEngine('catalog', (event) => this.events.catalogChanged(event.ids));
     this.events.statusChanged(runtime.status());
-    if (runtime.failures().every((engine) => engine.name !== 'catalog')) {
-      const catalog = runtime.catalog();
-      catalog.onDidChange((event) => this.events.catalogChanged(event.ids));
-      // Other windows and the CLI write the same file; their changes reach this window's views.
-      this.watcher = catalog.watchForExternalChanges((error) => this.events.log(`Watching the catalog failed: ${String(error)}`));
-      this.events.catalogChanged([]);
-    }
+    if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;
   }
+}
 
-  private async closeRuntime(runtime: Runtime): Promise<void> {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-    await runtime.close();
-  }
+function key(location: Location): string {
+  return `${location.dataFolder}|${location.catalogFile}`;
 }

@@ -1,14 +1,11 @@
 // Catalog entries as editable documents: `neurolake-catalog:/<id>/<name>.jsonc`. Saving one
 // registers a new version through the server; built-ins and old versions open read-only.
-import * as jsonc from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { CatalogGetRequest, CatalogUpdateRequest, type CatalogEntry } from '../server/protocol';
+import { entryDocument, parseEntryDocument } from './catalogEntryText';
 import { type Ctx } from './ctx';
 
 export const CATALOG_SCHEME = 'neurolake-catalog';
-
-/** Fields the catalog manages itself; shown in the header comment, never edited. */
-const MANAGED = ['id', 'kind', 'version', 'createdAt', 'updatedAt', 'deprecated', 'deletedAt', 'builtin'] as const;
 
 export function entryUri(entry: Pick<CatalogEntry, 'id' | 'name'>, version?: string): vscode.Uri {
   const file = `${entry.name.replace(/[^\w.-]+/g, '_')}${version === undefined ? '' : `@${version}`}.jsonc`;
@@ -19,40 +16,6 @@ function parseUri(uri: vscode.Uri): { id: string; version?: string } {
   const id = decodeURIComponent(uri.path.split('/')[1] ?? '');
   const version = new URLSearchParams(uri.query).get('version') ?? undefined;
   return version === undefined ? { id } : { id, version };
-}
-
-/** The document text: a header saying what this is, then the editable fields as JSON. */
-export function entryDocument(entry: CatalogEntry, readOnlyReason?: string): string {
-  const editable: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(entry)) {
-    if ((MANAGED as readonly string[]).includes(key)) continue;
-    // A template body reads far better as lines than as one string full of \n.
-    editable[key] = key === 'body' && typeof value === 'string' ? value.split('\n') : value;
-  }
-  const header = [
-    // No version here: after a save the document stays open with the text it was saved with, and
-    // a version in it would then name the version just replaced.
-    `// ${entry.name} — ${entry.kind} (id ${entry.id})`,
-    readOnlyReason === undefined ? '// Edit and save: NeuroLake registers a new version (major when variables or logic shape change).' : `// Read-only: ${readOnlyReason}`,
-    ...(entry.deprecated === undefined ? [] : [`// Deprecated: ${entry.deprecated.reason}`]),
-  ];
-  return `${header.join('\n')}\n${JSON.stringify(editable, null, 2)}\n`;
-}
-
-/** Parses an edited document back into changes; the error names the line with the problem. */
-export function parseEntryDocument(text: string): Record<string, unknown> {
-  const errors: jsonc.ParseError[] = [];
-  const value = jsonc.parse(text, errors, { allowTrailingComma: true }) as unknown;
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const line = text.slice(0, first.offset).split('\n').length;
-    throw new Error(`line ${line}: ${jsonc.printParseErrorCode(first.error)}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the document must be one JSON object');
-  const changes = { ...(value as Record<string, unknown>) };
-  if (Array.isArray(changes['body'])) changes['body'] = (changes['body'] as unknown[]).join('\n');
-  for (const key of MANAGED) delete changes[key];
-  return changes;
 }
 
 export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
@@ -104,7 +67,7 @@ export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disp
       throw new vscode.FileSystemError(`The entry was not saved: ${(error as Error).message}.`);
     }
     try {
-      const saved = await this.ctx.request(CatalogUpdateRequest.type, { id, changes });
+      const saved = await this.ctx.request(CatalogUpdateRequest, { id, changes });
       this.ctx.log.info(`Saved ${saved.name} as version ${saved.version}.`);
       void vscode.window.setStatusBarMessage(`$(check) ${saved.name} saved as v${saved.version}`, 4000);
     } catch (error) {
@@ -135,7 +98,7 @@ export class CatalogFileSystem implements vscode.FileSystemProvider, vscode.Disp
     const { id, version } = parseUri(uri);
     let entry: CatalogEntry;
     try {
-      entry = await this.ctx.request(CatalogGetRequest.type, version === undefined ? { id } : { id, version });
+      entry = await this.ctx.request(CatalogGetRequest, version === undefined ? { id } : { id, version });
     } catch (error) {
       throw vscode.FileSystemError.FileNotFound(`${(error as Error).message}`);
     }

@@ -1,8 +1,8 @@
 // The extension's shared context: the log channel, the language client and its state.
 // Commands and views get a Ctx and ask it for the server; they never hold the client themselves.
+// Custom messages go through the typed helpers here, by the protocol's descriptors.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { RequestType } from 'vscode-languageclient';
 import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import type * as ClientModule from './client/languageClient';
 import {
@@ -11,7 +11,11 @@ import {
   DidChangeStatusNotification,
   StatusRequest,
   type InitializationOptions,
+  type NotificationDescriptor,
+  type ProgressToken,
+  type RequestDescriptor,
   type ServerStatus,
+  type WorkDoneProgressValue,
 } from '../server/protocol';
 import type { ServerState } from './api';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
@@ -87,17 +91,22 @@ export class Ctx implements vscode.Disposable {
     return client;
   }
 
-  async status(): Promise<ServerStatus> {
-    const client = await this.runningClient();
-    return client.sendRequest<ServerStatus>(StatusRequest.method);
+  status(): Promise<ServerStatus> {
+    return this.request(StatusRequest, undefined);
   }
 
   /** Sends a protocol request once the server runs; its error message is the engine's own words. */
-  async request<P, R, E>(type: RequestType<P, R, E>, params: P, token?: vscode.CancellationToken): Promise<R> {
+  async request<P, R, E>(descriptor: RequestDescriptor<P, R, E>, params: P, token?: vscode.CancellationToken): Promise<R> {
     const client = await this.runningClient();
-    // By method name: the message types are built by this bundle's copy of vscode-jsonrpc, the
-    // client by dist/client.js's, and jsonrpc recognises its own parameter markers by identity.
-    return client.sendRequest<R>(type.method, params, token);
+    // A request without parameters sends none (not `null`).
+    if (params === undefined) return token === undefined ? client.sendRequest<R>(descriptor.method) : client.sendRequest<R>(descriptor.method, token);
+    return client.sendRequest<R>(descriptor.method, params, token);
+  }
+
+  /** Delivers the server's progress on a work-done token this window made up (see progress.ts). */
+  async onWorkDoneProgress(token: ProgressToken, handler: (value: WorkDoneProgressValue) => void): Promise<vscode.Disposable> {
+    const client = await this.runningClient();
+    return client.onProgress(this.library!.WorkDoneProgress.type, token, handler);
   }
 
   async dispose(): Promise<void> {
@@ -141,8 +150,8 @@ export class Ctx implements vscode.Disposable {
     this.client = client;
     this.disposables.push(
       client.onDidChangeState(({ newState }) => this.setState(toServerState(library.State, newState))),
-      client.onNotification(DidChangeStatusNotification.method, (status: ServerStatus) => this.statusEmitter.fire(status)),
-      client.onNotification(DidChangeCatalogNotification.method, ({ ids }: { ids: readonly string[] }) => this.catalogEmitter.fire(ids)),
+      onNotification(client, DidChangeStatusNotification, (status) => this.statusEmitter.fire(status)),
+      onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
     );
     this.setState('starting');
     try {
@@ -158,7 +167,7 @@ export class Ctx implements vscode.Disposable {
     const { settings, problems } = readSettings();
     for (const problem of problems) void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
     if (this.client !== undefined && this.client.state === this.library?.State.Running) {
-      this.client.sendNotification(DidChangeSettingsNotification.method, settings).catch((error: unknown) => {
+      sendNotification(this.client, DidChangeSettingsNotification, settings).catch((error: unknown) => {
         this.log.error(`Could not send new settings to the server: ${String(error)}`);
       });
     }
@@ -185,6 +194,14 @@ export class Ctx implements vscode.Disposable {
     this.log.info(`Server ${state}.`);
     this.stateEmitter.fire(state);
   }
+}
+
+function onNotification<P>(client: LanguageClient, descriptor: NotificationDescriptor<P>, handler: (params: P) => void): vscode.Disposable {
+  return client.onNotification(descriptor.method, handler);
+}
+
+function sendNotification<P>(client: LanguageClient, descriptor: NotificationDescriptor<P>, params: P): Promise<void> {
+  return client.sendNotification(descriptor.method, params);
 }
 
 function toServerState(states: typeof State, state: State): ServerState {

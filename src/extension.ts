@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeState: current.onDidChangeState,
     ready: () => ready,
     status: () => current.status(),
-    searchCatalog: (query) => current.request(CatalogSearchRequest.type, query),
+    searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };

@@ -1,7 +1,7 @@
 // `neurolake catalog …`: register, find, version, share and retire catalog entries from the shell,
 // on the same catalog file the extension uses.
 import { Argument, type Command } from 'commander';
-import type { EntryKind } from '../engines/catalog/types';
+import type { EntryKind } from '../engines/catalog';
 import { exportCommand, importCommand, parseMode, type ExportOptions, type ImportOptions } from './catalogBundle';
 import { collect, collectList, KIND_CHOICES, kindName, parseKind, positiveInteger, withCatalog, type CatalogCliContext } from './catalogContext';
 import { formatDiff, formatEntry, formatList, formatSearch, formatStats, formatVersions } from './catalogFormat';

@@ -1,12 +1,13 @@
 // `neurolake catalog export|import`: share entries between catalogs as one bundle file.
 import { stat, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { MAX_BUNDLE_BYTES, type ConflictMode } from '../engines/catalog/bundle';
-import type { EntryKind } from '../engines/catalog/types';
+import { MAX_BUNDLE_BYTES, type Catalog, type ConflictMode, type EntryKind } from '../engines/catalog';
+import type { WorkOptions } from '../engines/common';
 import { readInputFile, withCatalog, type CatalogCliContext } from './catalogContext';
 import { formatImport } from './catalogFormat';
 import { EXIT } from './exitCodes';
 import { CliError, print, type OutputOptions } from './output';
+import { withCliProgress } from './progress';
 
 export interface ExportOptions extends OutputOptions {
   readonly out?: string;
@@ -15,8 +16,7 @@ export interface ExportOptions extends OutputOptions {
 }
 
 export async function exportCommand(ctx: CatalogCliContext, options: ExportOptions): Promise<void> {
-  const bundle = await withCatalog(ctx, (catalog) => catalog.exportBundle({ tags: options.tag, kind: options.kind }));
-  const text = JSON.stringify(bundle, null, 2);
+  const { text, count } = await withCatalogWork(ctx, (catalog, work) => catalog.exportBundleText({ tags: options.tag, kind: options.kind }, work));
   if (options.out === undefined) {
     ctx.io.out(text);
     return;
@@ -26,7 +26,7 @@ export async function exportCommand(ctx: CatalogCliContext, options: ExportOptio
   } catch (error) {
     throw new CliError(`--out: cannot write ${options.out}: ${(error as Error).message}`, EXIT.general);
   }
-  const summary = { file: options.out, entries: bundle.entries.length };
+  const summary = { file: options.out, entries: count };
   print(ctx.io, options, summary, () => `Exported ${summary.entries} ${summary.entries === 1 ? 'entry' : 'entries'} to ${summary.file}`);
 }
 
@@ -55,8 +55,16 @@ export async function importCommand(ctx: CatalogCliContext, file: string, option
     throw new CliError(`The bundle ${file} is ${megabytes(size)} MB, larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; split it by tag or kind.`, EXIT.invalidInput);
   }
   const text = await readInputFile(file, 'import');
-  const report = await withCatalog(ctx, (catalog) => catalog.importBundle(text, { mode: options.mode, dryRun: options.dryRun === true }));
+  const report = await withCatalogWork(ctx, (catalog, work) => catalog.importBundle(text, { mode: options.mode, dryRun: options.dryRun === true, ...work }));
   print(ctx.io, options, report, () => formatImport(report));
+}
+
+/** Long work on the catalog, with progress and Ctrl-C; opening may wait for another process's lock, so it is a phase too. */
+function withCatalogWork<T>(ctx: CatalogCliContext, work: (catalog: Catalog, options: WorkOptions) => Promise<T>): Promise<T> {
+  return withCliProgress(ctx.io, (options) => {
+    options.progress?.report({ message: 'Opening the catalog' });
+    return withCatalog(ctx, (catalog) => work(catalog, options));
+  });
 }
 
 function megabytes(bytes: number): string {

@@ -1,34 +1,19 @@
-// What every `neurolake catalog` subcommand shares: which catalog file, opening and always closing
-// it (closing compacts the journal into the snapshot), and turning catalog failures into exit codes.
+// What every `neurolake catalog` and `neurolake template` subcommand shares: the catalog of the
+// runtime, always closed afterwards (closing compacts the journal into the snapshot), catalog
+// failures turned into exit codes, and the parsing of options they have in common.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { BUILTIN_TEMPLATES } from '../engines/catalog/builtins';
-import { Catalog } from '../engines/catalog/catalog';
-import { CatalogError } from '../engines/catalog/errors';
-import type { EntryKind } from '../engines/catalog/types';
-import { defaultOwner } from '../runtime/catalogLocation';
+import { CatalogError, type Catalog, type EntryKind } from '../engines/catalog';
+import { EngineUnavailableError } from '../runtime';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { CliError, type Io } from './output';
+import { CliError } from './output';
+import { withRuntime, type CliContext } from './runtimeContext';
 
-export interface CatalogCliContext {
-  readonly io: Io;
-  /** Resolved lazily: the options are only known once commander has parsed them. */
-  catalogFile(): string;
-}
+export type CatalogCliContext = CliContext;
 
-/** Opens the catalog, runs `work`, and closes it whatever happened, so the snapshot is compacted. */
-export async function withCatalog<T>(ctx: CatalogCliContext, work: (catalog: Catalog) => Promise<T> | T): Promise<T> {
-  const catalog = await asCliError(() => Catalog.open({ file: ctx.catalogFile(), owner: defaultOwner(), builtins: BUILTIN_TEMPLATES }));
-  for (const warning of catalog.warnings) ctx.io.err(`neurolake: warning: ${warning}`);
-  let result: T;
-  try {
-    result = await asCliError(() => work(catalog));
-  } catch (error) {
-    await catalog.close().catch(() => undefined);
-    throw error;
-  }
-  await asCliError(() => catalog.close());
-  return result;
+/** Opens the runtime's catalog (and nothing else), runs `work`, and closes it whatever happened. */
+export function withCatalog<T>(ctx: CatalogCliContext, work: (catalog: Catalog) => Promise<T> | T): Promise<T> {
+  return asCliError(() => withRuntime(ctx, { only: ['catalog'], warnings: true }, (runtime) => work(runtime.engine('catalog'))));
 }
 
 export async function asCliError<T>(work: () => Promise<T> | T): Promise<T> {
@@ -36,6 +21,10 @@ export async function asCliError<T>(work: () => Promise<T> | T): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof CatalogError) throw new CliError(oneLine(error.message), exitCodeFor(error.code));
+    if (error instanceof EngineUnavailableError) {
+      const cause = error.cause;
+      throw new CliError(oneLine(error.message), cause instanceof CatalogError ? exitCodeFor(cause.code) : EXIT.general);
+    }
     throw error;
   }
 }

@@ -1,8 +1,5 @@
 // How catalog answers read in a terminal. `--json` prints the engine's objects unchanged instead.
-import type { ImportReport } from '../engines/catalog/bundle';
-import type { CatalogStats, FoundEntry } from '../engines/catalog/catalog';
-import type { EntryDiff } from '../engines/catalog/diff';
-import type { CatalogEntry } from '../engines/catalog/types';
+import type { ImportReport, CatalogStats, FoundEntry, EntryDiff, CatalogEntry } from '../engines/catalog';
 import { kindName } from './catalogContext';
 
 /** One line per entry, for list and search. */

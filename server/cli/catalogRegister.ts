@@ -1,7 +1,7 @@
 // `neurolake catalog register <kind>`: turns shell options into the entry the catalog validates.
 // The catalog names bad fields itself; here we only name bad options (JSON that does not parse,
 // an option that does not belong to the kind, two sources for one field).
-import type { EntryKind } from '../engines/catalog/types';
+import type { EntryKind } from '../engines/catalog';
 import { kindName, parseJsonOption, readInputFile } from './catalogContext';
 import { EXIT } from './exitCodes';
 import { CliError } from './output';

@@ -1,6 +1,6 @@
 // Exit codes of the `neurolake` CLI, so scripts can tell "not there" from "already there" from
 // "you typed it wrong" without parsing the message.
-import type { CatalogErrorCode } from '../engines/catalog/errors';
+import type { CatalogErrorCode } from '../engines/catalog';
 
 export const EXIT = {
   ok: 0,
@@ -14,6 +14,8 @@ export const EXIT = {
   conflict: 4,
   /** The content was refused: an invalid entry, JSON that does not parse, a bad or too new bundle. */
   invalidInput: 5,
+  /** Long work stopped by Ctrl-C before it changed anything (128 + SIGINT, as shells report it). */
+  cancelled: 130,
 } as const;
 
 export function exitCodeFor(code: CatalogErrorCode): number {
@@ -42,4 +44,8 @@ Exit codes:
   2  usage: unknown command or option, missing argument, options that do not fit together
   3  not found: no such entry, version or file
   4  conflict: the name is already taken, or the entry is read-only
-  5  invalid input: the entry or bundle was refused (bad JSON, bad field, newer format, too large)`;
+  5  invalid input: the entry or bundle was refused (bad JSON, bad field, newer format, too large)
+  130  cancelled with Ctrl-C before anything was changed
+
+Long work (import, export) shows a progress bar on a terminal and plain lines on stderr otherwise;
+NEUROLAKE_PROGRESS=bar, lines or off chooses.`;

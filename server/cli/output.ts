@@ -18,11 +18,14 @@ export interface OutputOptions {
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** stderr when it is a terminal, for progress bars (see progress.ts); else plain lines go to `err`. */
+  readonly terminal?: NodeJS.WriteStream;
 }
 
 export const processIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  terminal: process.stderr.isTTY ? process.stderr : undefined,
 };
 
 export function print(io: Io, options: OutputOptions, value: unknown, asText: () => string): void {

@@ -1,8 +1,7 @@
 // The `neurolake` command line: subcommands over the same engines and data folder as the extension.
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
-import { resolveCatalogFile } from '../runtime/catalogLocation';
-import { defaultDataFolderContext, resolveDataFolder } from '../runtime/dataFolder';
+import { resolveLocation, type Location } from '../runtime';
 import { addCatalogCommands } from './catalog';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
@@ -34,20 +33,23 @@ export function buildProgram(io: Io): Command {
 
   /** A subcommand's own --data-folder/--catalog-file win over the ones given before it. */
   const globals = (command?: Command): GlobalOptions => ({ ...program.opts<GlobalOptions>(), ...definedOnly(command?.opts<GlobalOptions>()) });
-  const dataFolder = (command?: Command): string => resolveDataFolder(globals(command).dataFolder ?? '', defaultDataFolderContext());
+  /** Resolved exactly as the server resolves its settings, with the working directory as the base. */
+  const location = (command: Command): Location => {
+    const chosen = globals(command);
+    return resolveLocation({ dataFolder: chosen.dataFolder ?? '', catalogFile: chosen.catalogFile ?? '' });
+  };
 
-  program
+  const status: Command = program
     .command('status')
-    .description('show the version, the data folder and the state of each engine; exits 1 when one failed')
+    .description('show the version, the data folder, the catalog file and the state of each engine; exits 1 when one failed')
     .option('--data-folder <path>', 'data folder to use (default: $NEUROLAKE_HOME, else ~/.neurolake)')
+    .option('--catalog-file <path>', 'catalog file (default: $NEUROLAKE_CATALOG_FILE, else <data folder>/catalog.json)')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }, command: Command) => statusCommand(io, dataFolder(command), options));
+    .action((options: { json?: boolean }) => statusCommand({ io, location: () => location(status) }, options));
 
-  const catalogFile = (command: Command): string =>
-    resolveCatalogFile(globals(command).catalogFile ?? process.env['NEUROLAKE_CATALOG_FILE'] ?? '', dataFolder(command), process.cwd());
-  const catalog: Command = addCatalogCommands(program, { io, catalogFile: () => catalogFile(catalog) });
-  const template: Command = addTemplateCommands(program, { io, catalogFile: () => catalogFile(template) });
-  const storage: Command = addStorageCommands(program, { io, dataFolder: () => dataFolder(storage) });
+  const catalog: Command = addCatalogCommands(program, { io, location: () => location(catalog) });
+  const template: Command = addTemplateCommands(program, { io, location: () => location(template) });
+  const storage: Command = addStorageCommands(program, { io, dataFolder: () => location(storage).dataFolder });
 
   return program;
 }

@@ -1,9 +1,9 @@
 // `neurolake template …`: render a catalog template to formatted SQL, or list its variables, from
 // the shell — the same engine and checks as "Insert into Editor".
 import { type Command } from 'commander';
-import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog/types';
-import { render, TemplateError } from '../engines/templates';
-import type { KeywordCase } from '../protocol/settings';
+import { SQL_DIALECTS, type CatalogEntry, type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../engines/catalog';
+import { readValueText, render, TemplateError } from '../engines/templates';
+import { KEYWORD_CASES, type KeywordCase } from '../protocol/settings';
 import { collect, withCatalog, type CatalogCliContext } from './catalogContext';
 import { EXIT } from './exitCodes';
 import { CliError, print } from './output';
@@ -15,8 +15,6 @@ interface RenderOptions {
   readonly format?: boolean;
   readonly json?: boolean;
 }
-
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export function addTemplateCommands(program: Command, ctx: CatalogCliContext): Command {
   const template = program
@@ -59,7 +57,7 @@ A value refused by its declared type (an identifier like "x; DROP TABLE users") 
             format: options.format === false ? false : { keywordCase: options.keywordCase as KeywordCase },
           });
         } catch (error) {
-          // The issue's contract: a refused value (or any render failure) exits 1 with the reason.
+          // A refused value (or any render failure) exits 1 with the reason, like every engine failure.
           if (error instanceof TemplateError) throw new CliError(error.message, EXIT.general);
           throw error;
         }
@@ -95,7 +93,10 @@ function parseDialect(value: string | undefined): SqlDialect | undefined {
   return value as SqlDialect;
 }
 
-/** `--var name=value` pairs, converted to what each variable's declared type expects. */
+/**
+ * `--var name=value` pairs, read by the engine's one rule for typed values (the rule the editor's
+ * prompt uses too); a refused value exits 1 with the engine's sentence, before anything renders.
+ */
 export function parseValues(pairs: readonly string[], declarations: readonly VariableDeclaration[]): Record<string, VariableValue> {
   const values: Record<string, VariableValue> = {};
   for (const pair of pairs) {
@@ -104,27 +105,16 @@ export function parseValues(pairs: readonly string[], declarations: readonly Var
     const name = pair.slice(0, equals).trim();
     const raw = pair.slice(equals + 1);
     const declaration = declarations.find((d) => d.name === name);
-    // Unknown names go through as text so the engine names them all in one message.
-    values[name] = declaration === undefined ? raw : convert(declaration, raw);
+    if (declaration === undefined) {
+      // Unknown names go through as text so the engine names them all in one message.
+      values[name] = raw;
+      continue;
+    }
+    const verdict = readValueText(declaration, raw);
+    if (!verdict.ok) throw new CliError(verdict.problem, EXIT.general);
+    if (verdict.value !== undefined) values[name] = verdict.value;
   }
   return values;
-}
-
-function convert(declaration: VariableDeclaration, raw: string): VariableValue {
-  switch (declaration.type) {
-    case 'column_list':
-      return raw.split(',').map((part) => part.trim()).filter(Boolean);
-    case 'number': {
-      const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) throw new CliError(`--var ${declaration.name} must be a number, not "${raw}"`, EXIT.general);
-      return value;
-    }
-    case 'boolean':
-      if (!/^(true|false)$/i.test(raw.trim())) throw new CliError(`--var ${declaration.name} must be true or false, not "${raw}"`, EXIT.general);
-      return raw.trim().toLowerCase() === 'true';
-    default:
-      return raw;
-  }
 }
 
 function formatVariables(entry: TemplateEntry): string {

@@ -1,8 +1,7 @@
 // LSP glue for the catalog: each request asks the session's runtime for the catalog engine and
 // turns engine failures into response errors whose message the extension shows as it is.
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
-import { type Catalog } from '../engines/catalog/catalog';
-import { CatalogError } from '../engines/catalog/errors';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { CatalogError, type Catalog, type CatalogEntry } from '../engines/catalog';
 import { declaredVariableNames, render, TemplateError } from '../engines/templates';
 import {
   CatalogCopyRequest,
@@ -13,6 +12,7 @@ import {
   CatalogImportRequest,
   CatalogListRequest,
   CatalogRecordUsageRequest,
+  CatalogRefreshRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
   CatalogSearchRequest,
@@ -21,72 +21,100 @@ import {
   CatalogUpdateRequest,
   CatalogVersionsRequest,
   DidChangeCatalogNotification,
-  type CatalogEntry,
   type CatalogErrorData,
   type EntrySummary,
 } from '../protocol';
-import { EngineUnavailableError } from '../runtime/runtime';
+import { EngineUnavailableError } from '../runtime';
 import { type Session } from '../session';
+import {
+  toEngineExportFilter,
+  toEngineListQuery,
+  toEngineQuery,
+  toWireEntry,
+  toWireGroup,
+  toWireImportReport,
+  toWireStats,
+  toWireSummary,
+  toWireUsage,
+} from './catalogWire';
+import { onRequest, sendNotification } from './connection';
+import { cancelledResponse, withWorkDone } from './progress';
 
 export function registerCatalogHandlers(connection: Connection, session: () => Session): void {
   /** Runs `work` on the current catalog; every failure reaches the client as a named error. */
   const withCatalog =
-    <P, R>(work: (catalog: Catalog, params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R | ResponseError<CatalogErrorData>> => {
+    <P, R>(work: (catalog: Catalog, params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R | ResponseError<CatalogErrorData>> => {
       try {
         const runtime = await session().runtime();
-        return await work(runtime.catalog(), params);
+        return await work(runtime.engine('catalog'), params, token);
       } catch (error) {
         return toResponseError(error);
       }
     };
 
-  connection.onRequest(
-    CatalogListRequest.type,
-    withCatalog((catalog, params) => catalog.list(params).map((entry) => summarise(catalog, entry))),
+  onRequest(
+    connection,
+    CatalogListRequest,
+    withCatalog((catalog, params) => catalog.list(toEngineListQuery(params)).map((entry) => summarise(catalog, entry))),
   );
-  connection.onRequest(CatalogGroupsRequest.type, withCatalog((catalog) => catalog.groups()));
-  connection.onRequest(
-    CatalogSearchRequest.type,
+  onRequest(connection, CatalogGroupsRequest, withCatalog((catalog) => catalog.groups().map(toWireGroup)));
+  onRequest(
+    connection,
+    CatalogSearchRequest,
     withCatalog((catalog, query) => {
-      const { results, total } = catalog.search(query);
+      const { results, total } = catalog.search(toEngineQuery(query));
       return { results: results.map((found) => ({ ...summarise(catalog, found.entry), match: found.match })), total };
     }),
   );
-  connection.onRequest(CatalogGetRequest.type, withCatalog((catalog, { id, version }) => catalog.resolve(id, version)));
-  connection.onRequest(CatalogVersionsRequest.type, withCatalog((catalog, { id }) => catalog.versions(catalog.resolve(id).id)));
-  connection.onRequest(CatalogRegisterRequest.type, withCatalog((catalog, { entry }) => catalog.register(entry)));
-  connection.onRequest(CatalogUpdateRequest.type, withCatalog((catalog, { id, changes }) => catalog.update(id, changes)));
-  connection.onRequest(CatalogCopyRequest.type, withCatalog((catalog, { id, name }) => catalog.copy(id, name)));
-  connection.onRequest(
-    CatalogSetFlagRequest.type,
-    withCatalog((catalog, { id, action, reason }) => {
+  onRequest(connection, CatalogGetRequest, withCatalog((catalog, { id, version }) => toWireEntry(catalog.resolve(id, version))));
+  onRequest(connection, CatalogVersionsRequest, withCatalog((catalog, { id }) => catalog.versions(catalog.resolve(id).id).map(toWireEntry)));
+  onRequest(connection, CatalogRegisterRequest, withCatalog(async (catalog, { entry }) => toWireEntry(await catalog.register(entry))));
+  onRequest(connection, CatalogUpdateRequest, withCatalog(async (catalog, { id, changes }) => toWireEntry(await catalog.update(id, changes))));
+  onRequest(connection, CatalogCopyRequest, withCatalog(async (catalog, { id, name }) => toWireEntry(await catalog.copy(id, name))));
+  onRequest(
+    connection,
+    CatalogSetFlagRequest,
+    withCatalog(async (catalog, { id, action, reason }) => {
       switch (action) {
         case 'deprecate':
-          return catalog.deprecate(id, reason ?? '');
+          return toWireEntry(await catalog.deprecate(id, reason ?? ''));
         case 'undeprecate':
-          return catalog.undeprecate(id);
+          return toWireEntry(await catalog.undeprecate(id));
         case 'delete':
-          return catalog.delete(id);
+          return toWireEntry(await catalog.delete(id));
         case 'restore':
-          return catalog.restore(id);
+          return toWireEntry(await catalog.restore(id));
       }
     }),
   );
-  connection.onRequest(CatalogRecordUsageRequest.type, withCatalog((catalog, { id, action }) => catalog.recordUsage(id, action)));
-  connection.onRequest(CatalogStatsRequest.type, withCatalog((catalog) => catalog.stats()));
-  connection.onRequest(
-    CatalogExportRequest.type,
-    withCatalog((catalog, filter) => {
-      const bundle = catalog.exportBundle(filter);
-      return { text: `${JSON.stringify(bundle, null, 2)}\n`, count: bundle.entries.length };
-    }),
+  onRequest(connection, CatalogRecordUsageRequest, withCatalog(async (catalog, { id, action }) => toWireUsage(await catalog.recordUsage(id, action))));
+  onRequest(connection, CatalogStatsRequest, withCatalog((catalog) => toWireStats(catalog.stats())));
+  onRequest(connection, CatalogRefreshRequest, withCatalog(async (catalog) => ({ changed: await catalog.refresh() })));
+  onRequest(
+    connection,
+    CatalogExportRequest,
+    withCatalog((catalog, { workDoneToken, ...filter }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, 'Exporting the catalog', async (work) => {
+        const { text, count } = await catalog.exportBundleText(toEngineExportFilter(filter), work);
+        return { text: `${text}\n`, count };
+      }),
+    ),
   );
-  connection.onRequest(CatalogImportRequest.type, withCatalog((catalog, { text, mode, dryRun }) => catalog.importBundle(text, { mode, dryRun })));
-  connection.onRequest(CatalogDetectVariablesRequest.type, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
-  connection.onRequest(
-    CatalogRenderRequest.type,
-    withCatalog(async (catalog, { id, values, dialect, indent }) => {
+  onRequest(
+    connection,
+    CatalogImportRequest,
+    withCatalog((catalog, { text, mode, dryRun, workDoneToken }, token) =>
+      withWorkDone(connection, { workDoneToken }, token, dryRun ? 'Checking the catalog bundle' : 'Importing the catalog bundle', async (work) =>
+        toWireImportReport(await catalog.importBundle(text, { mode, dryRun, ...work })),
+      ),
+    ),
+  );
+  onRequest(connection, CatalogDetectVariablesRequest, withCatalog((_catalog, { body }) => ({ variables: declaredVariableNames(body) })));
+  onRequest(
+    connection,
+    CatalogRenderRequest,
+    withCatalog((catalog, { id, values, dialect, indent }) => {
       const entry = catalog.resolve(id);
       if (entry.kind !== 'template') throw new CatalogError('invalid-entry', `"${entry.name}" is a ${entry.kind === 'pipeline' ? 'pipeline pattern' : 'business logic entry'}, not a template.`);
       const { format, sql } = session().currentSettings();
@@ -96,35 +124,24 @@ export function registerCatalogHandlers(connection: Connection, session: () => S
         ...(chosen === undefined ? {} : { dialect: chosen }),
         format: { keywordCase: format.keywordCase, linesBetweenQueries: format.linesBetweenQueries, ...(indent === undefined ? {} : indent) },
       });
-      await catalog.recordUsage(entry.id, 'rendered');
+      // No use counted here: the caller counts one when the SQL lands (Insert into Editor's
+      // `inserted`), so one insert is one use, as it is for an accepted completion.
       return { sql: result.sql, warnings: [...result.warnings] };
     }),
   );
 }
 
 export function publishCatalogChange(connection: Connection, ids: readonly string[]): void {
-  void connection.sendNotification(DidChangeCatalogNotification.type, { ids });
+  void sendNotification(connection, DidChangeCatalogNotification, { ids });
 }
 
 function summarise(catalog: Catalog, entry: CatalogEntry): EntrySummary {
-  const usage = catalog.usage(entry.id);
-  return {
-    id: entry.id,
-    kind: entry.kind,
-    name: entry.name,
-    description: entry.description,
-    tags: entry.tags,
-    owner: entry.owner,
-    version: entry.version,
-    updatedAt: entry.updatedAt,
-    ...(entry.deprecated === undefined ? {} : { deprecated: entry.deprecated }),
-    ...(entry.deletedAt === undefined ? {} : { deletedAt: entry.deletedAt }),
-    ...(entry.builtin === true ? { builtin: true } : {}),
-    ...(usage === undefined ? {} : { usage }),
-  };
+  return toWireSummary(entry, catalog.usage(entry.id));
 }
 
 function toResponseError(error: unknown): ResponseError<CatalogErrorData> {
+  const cancelled = cancelledResponse<CatalogErrorData>(error);
+  if (cancelled !== undefined) return cancelled;
   if (error instanceof CatalogError) {
     return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });
   }

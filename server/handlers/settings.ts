@@ -2,7 +2,8 @@
 import { type Connection } from 'vscode-languageserver/node';
 import { DidChangeSettingsNotification } from '../protocol';
 import { type Session } from '../session';
+import { onNotification } from './connection';
 
 export function registerSettingsHandlers(connection: Connection, session: () => Session): void {
-  connection.onNotification(DidChangeSettingsNotification.type, (settings) => session().updateSettings(settings));
+  onNotification(connection, DidChangeSettingsNotification, (settings) => session().updateSettings(settings));
 }

@@ -1,16 +1,18 @@
-// The one definition of NeuroLake's settings: their type, defaults and normalisation.
+// The one definition of NeuroLake's settings: their type, defaults, normalisation, and the
+// messages that carry them to the server.
 // package.json's `contributes.configuration` must agree with SETTING_DEFAULTS (a unit test checks).
 
-import { SQL_DIALECTS, type SqlDialect } from '../engines/catalog/types';
+import { SQL_DIALECTS, type SqlDialect } from './catalogEntry';
+import { notification } from './descriptors';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type KeywordCase = 'upper' | 'lower' | 'preserve';
-const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
+export const KEYWORD_CASES: readonly KeywordCase[] = ['upper', 'lower', 'preserve'];
 
 export interface NeuroLakeSettings {
   /** Raw `neurolake.dataFolder`; empty means NEUROLAKE_HOME or ~/.neurolake (see resolveDataFolder). */
   readonly dataFolder: string;
-  /** Raw `neurolake.catalog.file`; empty means `<data folder>/catalog.json` (see resolveCatalogFile). */
+  /** Raw `neurolake.catalog.file`; empty means $NEUROLAKE_CATALOG_FILE, else `<data folder>/catalog.json` (see resolveLocation). */
   readonly catalog: { readonly file: string };
   /** Dialect a template is rendered for when it supports several, and SQL is formatted in. */
   readonly sql: { readonly dialect: SqlDialect };
@@ -84,3 +86,13 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
 
   return { settings: { dataFolder, catalog: { file: catalogFile }, sql: { dialect }, format: { keywordCase, linesBetweenQueries }, server: { maxRestarts }, trace: { server: traceServer } }, problems };
 }
+
+/** What the extension hands the server at start-up, in `initializationOptions`. */
+export interface InitializationOptions {
+  readonly settings: NeuroLakeSettings;
+  /** Folder a relative `neurolake.dataFolder` is resolved against (the first workspace folder). */
+  readonly workspaceFolder?: string;
+}
+
+/** Sent by the extension when `neurolake.*` settings change, already normalised. */
+export const DidChangeSettingsNotification = notification<NeuroLakeSettings>('neurolake/didChangeSettings');

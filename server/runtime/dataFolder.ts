@@ -3,6 +3,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { type EngineContext, type EngineStatus } from './engine';
 
 export interface DataFolderContext {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -47,4 +48,22 @@ export async function checkDataFolder(folder: string): Promise<string | undefine
               : (error as Error).message;
     return `Cannot use data folder ${folder}: ${reason} (${code}).`;
   }
+}
+
+/** The data folder check, reported among the engines so the status names an unusable folder first. */
+export class DataFolderCheck {
+  private constructor() {}
+
+  /** Fails with the reason when the folder cannot be created or written. */
+  static async open(context: EngineContext): Promise<DataFolderCheck> {
+    const problem = await context.dataFolderProblem();
+    if (problem !== undefined) throw new Error(problem);
+    return new DataFolderCheck();
+  }
+
+  status(): EngineStatus {
+    return { state: 'ready' };
+  }
+
+  async close(): Promise<void> {}
 }

@@ -14,7 +14,7 @@ import { pickItem, resolveEntry, searchCatalog } from './catalogPick';
 import { type CommandFactories } from './registry';
 
 async function openEntry(ctx: Ctx, id: string, version?: string): Promise<vscode.TextEditor> {
-  const entry = await ctx.request(CatalogGetRequest.type, { id });
+  const entry = await ctx.request(CatalogGetRequest, { id });
   const document = await vscode.workspace.openTextDocument(entryUri(entry, version));
   return vscode.window.showTextDocument(document, { preview: false });
 }
@@ -51,7 +51,7 @@ export const catalogCommands: CommandFactories = {
     async (arg?: unknown, pair?: readonly [string, string]) => {
       const target = await resolveEntry(ctx, arg, 'Show Versions');
       if (target === undefined) return undefined;
-      const versions = (await ctx.request(CatalogVersionsRequest.type, { id: target.id })).reverse();
+      const versions = (await ctx.request(CatalogVersionsRequest, { id: target.id })).reverse();
       if (pair !== undefined) {
         const [from, to] = pair.map((version) => versions.find((v) => v.version === version)) as [CatalogEntry | undefined, CatalogEntry | undefined];
         if (from === undefined || to === undefined) throw new Error(`${versions[0]?.name ?? target.id} has no version ${from === undefined ? pair[0] : pair[1]}.`);
@@ -100,7 +100,7 @@ export const catalogCommands: CommandFactories = {
     async (arg?: unknown) => {
       const target = await resolveEntry(ctx, arg, 'Copy to My Catalog');
       if (target === undefined) return undefined;
-      const source = await ctx.request(CatalogGetRequest.type, { id: target.id });
+      const source = await ctx.request(CatalogGetRequest, { id: target.id });
       const name = await vscode.window.showInputBox({
         title: `Copy ${source.name}`,
         prompt: 'Name of your copy',
@@ -108,7 +108,7 @@ export const catalogCommands: CommandFactories = {
         validateInput: (value) => (value.trim() === '' ? 'A name is required.' : undefined),
       });
       if (name === undefined) return undefined;
-      const copy = await ctx.request(CatalogCopyRequest.type, { id: source.id, name });
+      const copy = await ctx.request(CatalogCopyRequest, { id: source.id, name });
       await openEntry(ctx, copy.id);
       return copy;
     },
@@ -123,7 +123,7 @@ export const catalogCommands: CommandFactories = {
           ? reasonArg
           : await vscode.window.showInputBox({ title: `Deprecate ${target.name ?? ''}`, prompt: 'Why, and what to use instead (shown to everyone who uses it)' });
       if (reason === undefined) return undefined;
-      return ctx.request(CatalogSetFlagRequest.type, { id: target.id, action: 'deprecate', reason });
+      return ctx.request(CatalogSetFlagRequest, { id: target.id, action: 'deprecate', reason });
     },
 
   'neurolake.catalog.undeprecate':
@@ -131,7 +131,7 @@ export const catalogCommands: CommandFactories = {
     async (arg?: unknown) => {
       const target = await resolveEntry(ctx, arg, 'Undo Deprecation');
       if (target === undefined) return undefined;
-      return ctx.request(CatalogSetFlagRequest.type, { id: target.id, action: 'undeprecate' });
+      return ctx.request(CatalogSetFlagRequest, { id: target.id, action: 'undeprecate' });
     },
 
   'neurolake.catalog.delete':
@@ -147,9 +147,9 @@ export const catalogCommands: CommandFactories = {
         );
         if (answer !== 'Delete') return undefined;
       }
-      const deleted = await ctx.request(CatalogSetFlagRequest.type, { id: target.id, action: 'delete' });
+      const deleted = await ctx.request(CatalogSetFlagRequest, { id: target.id, action: 'delete' });
       void vscode.window.showInformationMessage(`Deleted ${deleted.name}.`, 'Undo').then(async (choice) => {
-        if (choice === 'Undo') await ctx.request(CatalogSetFlagRequest.type, { id: deleted.id, action: 'restore' });
+        if (choice === 'Undo') await ctx.request(CatalogSetFlagRequest, { id: deleted.id, action: 'restore' });
       });
       return deleted;
     },
@@ -159,7 +159,7 @@ export const catalogCommands: CommandFactories = {
     async (arg?: unknown) => {
       let id = typeof arg === 'string' ? arg : undefined;
       if (id === undefined) {
-        const deleted = (await ctx.request(CatalogListRequest.type, { includeDeleted: true })).filter((e) => e.deletedAt !== undefined);
+        const deleted = (await ctx.request(CatalogListRequest, { includeDeleted: true })).filter((e) => e.deletedAt !== undefined);
         if (deleted.length === 0) {
           void vscode.window.showInformationMessage('No deleted catalog entries to restore.');
           return undefined;
@@ -168,7 +168,7 @@ export const catalogCommands: CommandFactories = {
         id = chosen?.entry.id;
       }
       if (id === undefined) return undefined;
-      return ctx.request(CatalogSetFlagRequest.type, { id, action: 'restore' });
+      return ctx.request(CatalogSetFlagRequest, { id, action: 'restore' });
     },
 
   'neurolake.catalog.refresh':

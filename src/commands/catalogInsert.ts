@@ -7,74 +7,36 @@ import {
   CatalogRecordUsageRequest,
   CatalogRegisterRequest,
   CatalogRenderRequest,
+  SQL_DIALECTS,
+  TEMPLATE_KINDS,
+  TemplateCheckValueRequest,
+  VARIABLE_TYPES,
   type CatalogEntry,
   type SqlDialect,
   type VariableValue,
 } from '../../server/protocol';
+import { type Ctx } from '../ctx';
 import { resolveEntry } from './catalogPick';
 import { type CommandFactories } from './registry';
+import { answerValue, defaultText, validateValue, valuePrompt, type CheckValue } from './variableAnswers';
 
 type TemplateEntry = Extract<CatalogEntry, { kind: 'template' }>;
-type Variable = TemplateEntry['variables'][number];
-
-const IDENTIFIER = /^([A-Za-z_][A-Za-z0-9_$]*|"[^"]+"|`[^`]+`)(\.([A-Za-z_][A-Za-z0-9_$]*|"[^"]+"|`[^`]+`))*$/;
-const DIALECTS: readonly SqlDialect[] = ['postgresql', 'snowflake', 'bigquery', 'spark', 'duckdb', 'sql'];
-const TYPES = ['identifier', 'column_list', 'string', 'number', 'boolean'] as const;
-const TEMPLATE_KINDS = ['etl', 'data_quality', 'scd', 'dedup', 'custom'] as const;
-
-/** Checks a typed value as the template engine will, so mistakes show while typing. */
-export function validateValue(variable: Variable, text: string): string | undefined {
-  const value = text.trim();
-  if (value === '') return variable.required ? `${variable.name} is required.` : undefined;
-  switch (variable.type) {
-    case 'identifier':
-      return IDENTIFIER.test(value) ? undefined : `${variable.name} must be a table or column name such as dw.dim_customer, not "${value}".`;
-    case 'column_list':
-      return value.split(',').every((part) => IDENTIFIER.test(part.trim())) ? undefined : `${variable.name} must be column names separated by commas.`;
-    case 'number':
-      return Number.isFinite(Number(value)) ? undefined : `${variable.name} must be a number.`;
-    case 'boolean':
-      return /^(true|false)$/i.test(value) ? undefined : `${variable.name} must be true or false.`;
-    case 'string':
-      return undefined;
-  }
-}
-
-function toValue(variable: Variable, text: string): VariableValue | undefined {
-  const value = text.trim();
-  if (value === '') return undefined;
-  switch (variable.type) {
-    case 'column_list':
-      return value.split(',').map((part) => part.trim());
-    case 'number':
-      return Number(value);
-    case 'boolean':
-      return value.toLowerCase() === 'true';
-    default:
-      return value;
-  }
-}
-
-function defaultText(variable: Variable): string {
-  const value = variable.default;
-  if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(', ') : String(value);
-}
 
 /** Asks for each variable in turn; undefined when the user gives up. */
-async function askValues(template: TemplateEntry, given: Record<string, VariableValue> = {}): Promise<Record<string, VariableValue> | undefined> {
+async function askValues(ctx: Ctx, template: TemplateEntry, given: Record<string, VariableValue> = {}): Promise<Record<string, VariableValue> | undefined> {
+  const check: CheckValue = (params) => ctx.request(TemplateCheckValueRequest, params);
   const values: Record<string, VariableValue> = { ...given };
   const asked = template.variables.filter((variable) => !(variable.name in given));
   for (const [index, variable] of asked.entries()) {
     const text = await vscode.window.showInputBox({
       title: `${template.name}: ${variable.name} (${index + 1}/${asked.length})`,
-      prompt: `${variable.description || variable.name} — ${variable.type.replace('_', ' ')}${variable.required ? ', required' : ''}`,
+      prompt: valuePrompt(variable),
       value: defaultText(variable),
       ignoreFocusOut: true,
-      validateInput: (input) => validateValue(variable, input),
+      validateInput: (input) => validateValue(check, variable, input),
     });
     if (text === undefined) return undefined;
-    const value = toValue(variable, text);
+    const value = await answerValue(check, variable, text);
     if (value !== undefined) values[variable.name] = value;
   }
   return values;
@@ -115,17 +77,17 @@ export const catalogInsertCommands: CommandFactories = {
         const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
         editor = await vscode.window.showTextDocument(document);
       }
-      const entry = await ctx.request(CatalogGetRequest.type, { id: target.id });
+      const entry = await ctx.request(CatalogGetRequest, { id: target.id });
       if (entry.deprecated !== undefined) void vscode.window.showWarningMessage(`${entry.name} is deprecated: ${entry.deprecated.reason}`);
       let text: string;
       if (entry.kind === 'template') {
-        const values = await askValues(entry, options?.values);
+        const values = await askValues(ctx, entry, options?.values);
         if (values === undefined) return undefined;
         const dialect = await pickDialect(entry, editor, options?.dialect);
         if (dialect === undefined) return undefined;
         const tabWidth = typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 2;
         const useTabs = editor.options.insertSpaces === false;
-        const rendered = await ctx.request(CatalogRenderRequest.type, { id: entry.id, values, dialect, indent: { tabWidth, useTabs } });
+        const rendered = await ctx.request(CatalogRenderRequest, { id: entry.id, values, dialect, indent: { tabWidth, useTabs } });
         for (const warning of rendered.warnings) ctx.log.warn(`${entry.name}: ${warning}`);
         text = rendered.sql;
       } else if (entry.kind === 'businessLogic') {
@@ -134,7 +96,7 @@ export const catalogInsertCommands: CommandFactories = {
         text = JSON.stringify(entry.logic, null, 2);
       }
       await insertText(editor, text);
-      await ctx.request(CatalogRecordUsageRequest.type, { id: entry.id, action: 'inserted' });
+      await ctx.request(CatalogRecordUsageRequest, { id: entry.id, action: 'inserted' });
       return text;
     },
 
@@ -151,7 +113,7 @@ export const catalogInsertCommands: CommandFactories = {
         void vscode.window.showInformationMessage('Select the SQL to register first (use {{name}} for the parts that change).');
         return undefined;
       }
-      const { variables } = await ctx.request(CatalogDetectVariablesRequest.type, { body });
+      const { variables } = await ctx.request(CatalogDetectVariablesRequest, { body });
       const name =
         answers?.name ??
         (await vscode.window.showInputBox({
@@ -169,7 +131,7 @@ export const catalogInsertCommands: CommandFactories = {
       if (templateKind === undefined) return undefined;
       const dialects =
         answers?.dialects ??
-        (await vscode.window.showQuickPick(DIALECTS.map((d) => ({ label: d, picked: d === 'sql' })), { title: `${name}: dialects it is written for`, canPickMany: true }))?.map(
+        (await vscode.window.showQuickPick(SQL_DIALECTS.map((d) => ({ label: d, picked: d === 'sql' })), { title: `${name}: dialects it is written for`, canPickMany: true }))?.map(
           (item) => item.label as SqlDialect,
         );
       if (dialects === undefined || dialects.length === 0) return undefined;
@@ -177,11 +139,11 @@ export const catalogInsertCommands: CommandFactories = {
       for (const variable of variables) {
         const type =
           answers?.types?.[variable] ??
-          (await vscode.window.showQuickPick([...TYPES], { title: `${name}: type of {{${variable}}}`, placeHolder: 'identifiers are checked so no SQL can be injected' }));
+          (await vscode.window.showQuickPick([...VARIABLE_TYPES], { title: `${name}: type of {{${variable}}}`, placeHolder: 'identifiers are checked so no SQL can be injected' }));
         if (type === undefined) return undefined;
         declared.push({ name: variable, type, description: '', required: true });
       }
-      const entry = await ctx.request(CatalogRegisterRequest.type, {
+      const entry = await ctx.request(CatalogRegisterRequest, {
         entry: { kind: 'template', name, description, tags: tagText, templateKind, dialects, body, variables: declared },
       });
       void vscode.window.showInformationMessage(`Registered ${entry.name} (v${entry.version}) in the catalog.`);

@@ -36,7 +36,7 @@ export function entryFromArgument(arg: unknown): { id: string; name?: string } |
  */
 export function searchCatalog(
   ctx: Ctx,
-  options: { title: string; kind?: EntryKind; placeholder?: string; initialValue?: string; includeDeleted?: boolean; filter?: (e: EntrySummary) => boolean },
+  options: { title: string; kind?: EntryKind; placeholder?: string; initialValue?: string },
 ): Promise<EntrySummary | undefined> {
   const pick = vscode.window.createQuickPick<EntryPickItem>();
   pick.title = options.title;
@@ -56,13 +56,12 @@ export function searchCatalog(
     const text = words.filter((w) => !w.startsWith('#')).join(' ');
     pick.busy = true;
     ctx
-      .request(CatalogSearchRequest.type, { text, tags, limit: 100, ...(options.kind === undefined ? {} : { kind: options.kind }), ...(options.includeDeleted ? { includeDeleted: true } : {}) }, source.token)
+      .request(CatalogSearchRequest, { text, tags, limit: 100, ...(options.kind === undefined ? {} : { kind: options.kind }) }, source.token)
       .then(
         ({ results, total }) => {
           if (source.token.isCancellationRequested) return;
-          const shown = results.filter((r) => (options.filter ?? (() => true))(r)).map(pickItem);
           // The server already ranked them; keep its order instead of VS Code's fuzzy sort.
-          pick.items = shown.map((item) => ({ ...item, alwaysShow: true }));
+          pick.items = results.map((entry) => ({ ...pickItem(entry), alwaysShow: true }));
           pick.title = `${options.title} (${total} found)`;
         },
         (error: unknown) => {

@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import {
   CatalogExportRequest,
   CatalogImportRequest,
+  ENTRY_KINDS,
   type ConflictMode,
-  type EntryKind,
   type ExportFilter,
-  type ImportReport,
 } from '../../server/protocol';
+import { describeReport, describeReportItems } from './importReport';
+import { requestWithProgress } from '../progress';
 import { type CommandFactories } from './registry';
 
 /** The engine refuses larger bundles too; checking the size first avoids reading 200 MB for nothing. */
@@ -20,19 +21,6 @@ const MODES: readonly { mode: ConflictMode; label: string; detail: string }[] = 
   { mode: 'overwrite', label: 'Replace mine', detail: 'Existing entries are replaced by the imported ones, with their history.' },
 ];
 
-export function describeReport(report: ImportReport): string {
-  const parts = [
-    [report.counts.add, 'new'],
-    [report.counts.newVersion, 'as new versions'],
-    [report.counts.overwrite, 'replaced'],
-    [report.counts.skip, 'skipped'],
-    [report.counts.unchanged, 'unchanged'],
-  ]
-    .filter(([count]) => (count as number) > 0)
-    .map(([count, what]) => `${count} ${what}`);
-  return parts.length === 0 ? 'The bundle is empty.' : parts.join(', ');
-}
-
 export const catalogTransferCommands: CommandFactories = {
   'neurolake.catalog.export':
     ({ ctx }) =>
@@ -42,7 +30,7 @@ export const catalogTransferCommands: CommandFactories = {
         const scope = await vscode.window.showQuickPick(
           [
             { label: 'Everything', filter: {} },
-            ...(['template', 'pipeline', 'businessLogic'] as EntryKind[]).map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
+            ...ENTRY_KINDS.map((kind) => ({ label: `Only ${kind === 'businessLogic' ? 'business logic' : `${kind}s`}`, filter: { kind } })),
             { label: 'Entries with a tag…', filter: undefined },
           ],
           { title: 'Export Catalog' },
@@ -64,7 +52,9 @@ export const catalogTransferCommands: CommandFactories = {
               defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), 'neurolake-catalog.json'),
             });
       if (uri === undefined) return undefined;
-      const { text, count } = await ctx.request(CatalogExportRequest.type, filter);
+      const exported = await requestWithProgress(ctx, 'Exporting the catalog', CatalogExportRequest, filter);
+      if (exported === undefined) return undefined;
+      const { text, count } = exported;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
       void vscode.window.showInformationMessage(`Exported ${count} catalog ${count === 1 ? 'entry' : 'entries'} to ${uri.fsPath}.`);
       return { uri, count };
@@ -87,9 +77,8 @@ export const catalogTransferCommands: CommandFactories = {
         (await vscode.window.showQuickPick(MODES.map((m) => ({ ...m, description: '' })), { title: 'When an entry already exists' }))?.mode;
       if (mode === undefined) return undefined;
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the bundle…' }, () =>
-        ctx.request(CatalogImportRequest.type, { text, mode, dryRun: true }),
-      );
+      const preview = await requestWithProgress(ctx, 'Checking the bundle', CatalogImportRequest, { text, mode, dryRun: true });
+      if (preview === undefined) return undefined;
       ctx.log.info(`Import preview of ${uri.fsPath}: ${JSON.stringify(preview.items)}`);
       const changes = preview.counts.add + preview.counts.newVersion + preview.counts.overwrite;
       if (changes === 0) {
@@ -100,7 +89,7 @@ export const catalogTransferCommands: CommandFactories = {
       while (apply === undefined) {
         const choice = await vscode.window.showInformationMessage(
           `Import ${uri.path.split('/').pop()}?`,
-          { modal: true, detail: `${describeReport(preview)}.\n\n${preview.items.slice(0, 15).map((i) => `• ${i.name}: ${i.action}${i.reason ? ` (${i.reason})` : ''}`).join('\n')}${preview.items.length > 15 ? `\n… and ${preview.items.length - 15} more (see the log)` : ''}` },
+          { modal: true, detail: describeReportItems(preview) },
           'Import',
           'Show Details',
         );
@@ -108,7 +97,8 @@ export const catalogTransferCommands: CommandFactories = {
         else apply = choice === 'Import';
       }
       if (!apply) return preview;
-      const report = await ctx.request(CatalogImportRequest.type, { text, mode, dryRun: false });
+      const report = await requestWithProgress(ctx, 'Importing the bundle', CatalogImportRequest, { text, mode, dryRun: false });
+      if (report === undefined) return undefined;
       void vscode.window.showInformationMessage(`Imported: ${describeReport(report)}.`);
       return report;
     },

@@ -47,6 +47,11 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
     this.changed.fire();
   }
 
+  /** The top rows as the view shows them after a refresh: each kind's label and entry count. */
+  async topRows(): Promise<{ label: string; count: number }[]> {
+    return (await this.loadGroups()).map((group) => ({ label: KINDS.find((k) => k.kind === group.kind)!.label, count: group.count }));
+  }
+
   setGroupByTag(on: boolean): void {
     this.groupByTag = on;
     void vscode.commands.executeCommand('setContext', GROUP_BY_TAG_CONTEXT, on);
@@ -123,7 +128,7 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
   }
 
   private loadGroups(): Promise<CatalogGroup[]> {
-    this.groups ??= this.ctx.request(CatalogGroupsRequest.type, {}).catch((error: unknown) => {
+    this.groups ??= this.ctx.request(CatalogGroupsRequest, {}).catch((error: unknown) => {
       this.groups = undefined;
       this.ctx.log.error(`Loading the catalog failed: ${String(error)}`);
       throw error;
@@ -134,7 +139,7 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
   /** The first pages of a group, in name order, and a "more" row when it holds more. */
   private async page(parentKey: string, filter: CatalogListParams, count: number): Promise<CatalogNode[]> {
     const limit = PAGE_SIZE * (this.pages.get(parentKey) ?? 1);
-    const entries = await this.ctx.request(CatalogListRequest.type, { ...filter, offset: 0, limit });
+    const entries = await this.ctx.request(CatalogListRequest, { ...filter, offset: 0, limit });
     const nodes: CatalogNode[] = entries.map((entry) => ({ type: 'entry' as const, entry, parentKey }));
     return count > entries.length ? [...nodes, { type: 'more' as const, parentKey, remaining: count - entries.length }] : nodes;
   }

@@ -1,34 +1,38 @@
 // Creates the three NeuroLake views. The Catalog view shows the catalog engine's entries; Storage
 // and Workloads show their welcome content until their engines land.
 import * as vscode from 'vscode';
+import { CatalogRefreshRequest } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
-import { LoadingTreeProvider } from './loadingTree';
+import { EmptyTreeProvider } from './emptyTree';
 
 export class ViewRegistry implements vscode.Disposable {
   readonly catalog: CatalogTreeProvider;
-  private readonly others: LoadingTreeProvider[];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(ctx: Ctx) {
+  constructor(private readonly ctx: Ctx) {
     this.catalog = new CatalogTreeProvider(ctx);
-    // No engine stores rows for these yet, so each is empty and shows its welcome content.
-    const storage = new LoadingTreeProvider(async () => []);
-    const workloads = new LoadingTreeProvider(async () => []);
-    this.others = [storage, workloads];
     this.disposables.push(
       this.catalog,
-      storage,
-      workloads,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
-      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: storage }),
-      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: workloads }),
+      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
+      vscode.window.createTreeView('neurolake.workloads', { treeDataProvider: new EmptyTreeProvider() }),
     );
   }
 
-  refreshAll(): void {
+  /**
+   * Re-reads every view. The server first catches up on what other processes wrote to the
+   * catalog, so the Catalog view shows it at once; resolves to the Catalog view's top rows.
+   */
+  async refreshAll(): Promise<{ label: string; count: number }[]> {
+    try {
+      await this.ctx.request(CatalogRefreshRequest, {});
+    } catch (error) {
+      // The views still repaint, showing what the server has; the log says why it is not newer.
+      this.ctx.log.warn(`Reading the catalog file again failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     this.catalog.refresh();
-    for (const provider of this.others) provider.refresh();
+    return this.catalog.topRows();
   }
 
   dispose(): void {

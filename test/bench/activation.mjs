@@ -1,6 +1,7 @@
 // Activation benchmark: production bundles' sizes, and, over several launches of a real VS Code,
 // the time activate() takes (the editor waits on it) and the time until the server answered.
-// Targets from the issue: activation < 100 ms excluding server start-up; extension bundle < 200 KB.
+// Targets: activation < 100 ms excluding server start-up; extension bundle < 60 KB (it carries no
+// JSON-RPC library: the protocol's descriptors are plain objects, the client library loads later).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ for (const bundle of ['extension', 'client', 'server', 'cli']) {
   const file = join(repoRoot, 'dist', `${bundle}.js`);
   const bytes = statSync(file).size;
   const gzip = gzipSync(readFileSync(file)).length;
-  console.log(`  dist/${bundle}.js  ${(bytes / 1024).toFixed(1)} KB  (gzip ${(gzip / 1024).toFixed(1)} KB)${bundle === 'extension' ? '   target < 200 KB' : ''}`);
+  console.log(`  dist/${bundle}.js  ${(bytes / 1024).toFixed(1)} KB  (gzip ${(gzip / 1024).toFixed(1)} KB)${bundle === 'extension' ? '   target < 60 KB' : ''}`);
 }
 
 const outDir = join(repoRoot, 'out', 'test', 'bench');

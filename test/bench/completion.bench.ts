@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'handlebars', version: 1, text: template.text } });
       const random = prng(SEED + 1);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-      const statusOnce = () => server.connection.sendRequest(StatusRequest.type);
+      const statusOnce = () => server.request(StatusRequest);
       // `{{ident |target}}`: the argument position, after `select {{ident `.
       const insideOnce = () =>
         server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: pick(template.mustacheLines), character: 15 }, context: { triggerKind: 1 } });

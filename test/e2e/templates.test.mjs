@@ -1,27 +1,27 @@
 // Templates as a person meets them in the browser: in a `.sql.hbs` template, typing `{{` pops up
 // the completion list with the template's declared variables and NeuroLake's helpers; in a `.sql`
-// file, typing `scd2` lists the SCD2 patterns.
+// file, typing `scd2` lists the SCD2 patterns; Insert Pattern's questions check each value as it
+// is typed, with the engine's verdict.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { visible, workbenchSuite } from './workbench.mjs';
 
 /** The template the VS Code tests use too: `table` and `since` declared in its front matter. */
 const TEMPLATE = readFileSync(new URL('../fixtures/orders.sql.hbs', import.meta.url), 'utf8');
 
+/** A built-in whose first question is an identifier, `source`. */
+const DEDUP = 'Deduplicate: keep the latest row per key';
+
 describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
-  const step = workbenchSuite({ before, after, afterEach, it }, 'templates-');
+  const FILES = { 'orders.sql.hbs': TEMPLATE, 'query.sql': 'select 1;\n' };
+  const step = workbenchSuite({ before, after, afterEach, it }, 'templates-', { files: FILES });
 
   /**
-   * Writes `name` into the workspace and opens it from the Explorer, as a person would. (Quick
-   * Open caches the workspace's file list, so a file written after its first use may be missing
-   * there; the Explorer follows the file watcher.)
+   * Opens one of the workspace's files from the Explorer, as a person would. The files are there
+   * before the workbench starts, so the Explorer lists them without waiting on a file watcher.
    */
-  async function openFile(page, workbench, name, content) {
-    const file = join(workbench.workspace, name);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+  async function openFile(page, name) {
     const explorer = page.locator('.activitybar [aria-label^="Explorer"]');
     if ((await page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).count()) === 0) await (await visible(explorer, 'no Explorer icon')).click();
     const row = await visible(page.locator('.part.sidebar .monaco-list-row[role=treeitem]', { hasText: name }), `the Explorer does not list ${name}`);
@@ -29,7 +29,7 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
     await row.dblclick();
     await visible(page.locator('.tabs-container .tab.active', { hasText: name }), `${name} did not open in an editor`);
     const editor = page.locator('.editor-instance .monaco-editor').first();
-    await visible(editor.locator('.view-lines', { hasText: content.split('\n').find((line) => line.trim() !== '') }), `the editor does not show ${name}`);
+    await visible(editor.locator('.view-lines', { hasText: FILES[name].split('\n').find((line) => line.trim() !== '') }), `the editor does not show ${name}`);
     return editor;
   }
 
@@ -56,7 +56,7 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   }
 
   step('typing {{ in a .sql.hbs template shows its declared variables and the helpers', async (page, workbench) => {
-    await openFile(page, workbench, 'orders.sql.hbs', TEMPLATE);
+    await openFile(page, 'orders.sql.hbs');
     await serverRunning(page);
     // To the empty last line, then type as a person does; `{` triggers the completion list.
     await page.keyboard.press('Control+End');
@@ -73,13 +73,36 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
   });
 
   step('typing scd2 in a .sql file lists the SCD2 patterns', async (page, workbench) => {
-    await openFile(page, workbench, 'query.sql', 'select 1;\n');
+    await openFile(page, 'query.sql');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('scd2');
     const labels = await suggestions(page, 'SCD Type 2 (timestamp strategy)', 'typing scd2 in a SQL file shows no "SCD Type 2 (timestamp strategy)" pattern');
     console.log(`# after scd2: ${labels.join(' | ')}`);
     assert.ok(labels.includes('SCD Type 2 (check-columns strategy)'), `the completion list lacks the check-columns SCD2: ${labels.join(', ')}`);
     await workbench.screenshot('templates-completion-scd2');
+    await page.keyboard.press('Escape');
+  });
+
+  step("Insert Pattern's question refuses order$total as it is typed, with the engine's reason, and takes café", async (page, workbench) => {
+    await page.keyboard.press('F1');
+    const input = await visible(page.locator('.quick-input-widget input'), 'F1 did not open the command palette');
+    await input.fill('>NeuroLake: Insert Pattern');
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'NeuroLake: Insert Pattern' }), 'the command palette does not list "NeuroLake: Insert Pattern…"');
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: /^Insert Pattern/ }), 'Insert Pattern did not open its picker');
+    await input.fill('dedup latest');
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: DEDUP }), `Insert Pattern does not list "${DEDUP}"`);
+    await page.keyboard.press('Enter');
+    await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: `${DEDUP}: source (1/` }), 'no question for the dedup template\'s "source"');
+
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    await input.fill('order$total');
+    await visible(message.filter({ hasText: 'cannot be "order$total": it contains "$"' }), 'typing order$total shows no refusal naming the "$"');
+    await workbench.screenshot('templates-insert-refuses-dollar');
+    await input.fill('café');
+    // Accepted: the refusal gives way to the question's own prompt line.
+    await visible(message.filter({ hasText: 'identifier, required' }), 'typing café does not bring back the question\'s prompt');
+    assert.doesNotMatch(await message.innerText(), /cannot be/, 'café is refused while typing');
     await page.keyboard.press('Escape');
   });
 });

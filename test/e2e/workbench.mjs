@@ -1,8 +1,8 @@
 // The UI tests' fixture: the packaged extension installed into a fresh code-server (real VS Code),
 // its workbench open in headless chromium, and screenshots saved to test/e2e/artifacts/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from '../harness/browser.mjs';
 import { installExtension, startCodeServer, workbenchUrl } from '../harness/codeServer.mjs';
@@ -22,9 +22,12 @@ export async function visible(locator, what, timeout = 20_000) {
 
 /**
  * Installs the .vsix (from `npm run test:e2e`, NEUROLAKE_E2E_VSIX) into a fresh profile, starts
- * code-server on an empty workspace with a fresh NeuroLake data folder, and opens the workbench.
+ * code-server on a workspace holding `files` (relative path -> content) with a fresh NeuroLake
+ * data folder, and opens the workbench. The files are written before code-server starts, so the
+ * Explorer lists them from its first read of the folder, not from a file watcher that may not be
+ * watching yet on a busy machine.
  */
-export async function openWorkbench() {
+export async function openWorkbench({ files = {} } = {}) {
   // node:test forwards Ctrl-C and its runner's SIGTERM here; code-server must not outlive us.
   exitOnSignals();
   const vsix = process.env.NEUROLAKE_E2E_VSIX;
@@ -32,6 +35,10 @@ export async function openWorkbench() {
   const scratch = mkdtempSync(join(tmpdir(), 'neurolake-e2e-'));
   const dirs = Object.fromEntries(['workspace', 'home', 'user-data', 'extensions'].map((d) => [d, join(scratch, d)]));
   for (const dir of Object.values(dirs)) mkdirSync(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dirs.workspace, name)), { recursive: true });
+    writeFileSync(join(dirs.workspace, name), content);
+  }
   await installExtension({ vsix, extensionsDir: dirs.extensions, userDataDir: dirs['user-data'] });
   const server = await startCodeServer({
     workspace: dirs.workspace,
@@ -54,7 +61,7 @@ export async function openWorkbench() {
   return {
     page,
     dataFolder: dirs.home,
-    /** The folder the workbench has open: files written here show in the Explorer and Quick Open. */
+    /** The folder the workbench has open, holding the `files` it was opened with. */
     workspace: dirs.workspace,
     async screenshot(name) {
       mkdirSync(ARTIFACTS, { recursive: true });
@@ -73,15 +80,16 @@ export async function openWorkbench() {
 }
 
 /**
- * The fixture every UI suite shares: one workbench for the suite, a screenshot after each test
- * (named `<prefix><test name>`, passed or failed), and the logs kept when a test failed.
- * Returns `step(name, body)`, a test whose body gets the page and the workbench.
+ * The fixture every UI suite shares: one workbench for the suite, opened on a workspace holding
+ * `files`, a screenshot after each test (named `<prefix><test name>`, passed or failed), and the
+ * logs kept when a test failed. Returns `step(name, body)`, a test whose body gets the page and
+ * the workbench.
  */
-export function workbenchSuite({ before, after, afterEach, it }, prefix = '') {
+export function workbenchSuite({ before, after, afterEach, it }, prefix = '', { files = {} } = {}) {
   let workbench;
   let failed = false;
   before(async () => {
-    workbench = await openWorkbench();
+    workbench = await openWorkbench({ files });
   });
   afterEach(async (t) => {
     const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();

@@ -8,6 +8,7 @@ const benches = {
   catalog: 'test/bench/catalog.bench.ts',
   completion: 'test/bench/completion.bench.ts',
   storage: 'test/bench/storage.bench.ts',
+  cost: 'test/bench/cost.bench.ts',
 };
 if (!(name in benches)) {
   console.error(`usage: runBench.mjs <${Object.keys(benches).join('|')}>`);

@@ -208,7 +208,7 @@ describe('language features over LSP', () => {
 
   it('counts an accepted pattern through the item command', async () => {
     await server.connection.sendRequest(ExecuteCommandRequest.type, { command: RecordPatternInsertedCommand.id, arguments: ['builtin.dq.unique'] });
-    const stats = await server.connection.sendRequest(CatalogStatsRequest.type, {});
+    const stats = await server.request(CatalogStatsRequest, {});
     assert.equal(stats.usage_by_action.inserted, 1);
   });
 
@@ -400,7 +400,7 @@ describe('language features over LSP', () => {
     assert.ok(Array.isArray(list.items));
     const formatted = await server.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: deepDoc.uri }, options: { tabSize: 2, insertSpaces: true } });
     assert.deepEqual(formatted, []);
-    const status = await server.connection.sendRequest(StatusRequest.type);
+    const status = await server.request(StatusRequest);
     assert.equal(status.pid, server.process.pid);
     await server.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: huge.uri } });
   });

@@ -1,11 +1,13 @@
 // The real server over a real LSP connection: start-up, the status request, live settings, exit.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { version } from '../../package.json';
 import {
+  CatalogListRequest,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   StatusRequest,
@@ -23,7 +25,7 @@ describe('NeuroLake server over LSP', () => {
     try {
       assert.deepEqual(server.initializeResult.serverInfo, { name: 'NeuroLake', version });
 
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.version, version);
       assert.equal(status.pid, server.process.pid);
       assert.equal(status.dataFolder, dataFolder);
@@ -41,7 +43,7 @@ describe('NeuroLake server over LSP', () => {
 
   it('resolves a relative data folder against the workspace folder', async () => {
     await withServer({ settings: settingsWith('lake'), workspaceFolder: scratch }, async (server) => {
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.dataFolder, join(scratch, 'lake'));
     });
   });
@@ -50,27 +52,59 @@ describe('NeuroLake server over LSP', () => {
     const blocker = join(scratch, 'blocker');
     writeFileSync(blocker, 'a file, not a folder');
     await withServer({ settings: settingsWith(join(blocker, 'data')) }, async (server) => {
-      const status = await server.connection.sendRequest(StatusRequest.type);
+      const status = await server.request(StatusRequest);
       assert.equal(status.engines[0]?.state, 'failed');
       assert.match(status.engines[0]?.detail ?? '', /a file stands where the folder should be/);
       assert.equal(status.engines[1]?.state, 'failed', 'the catalog lives in that folder');
       assert.match(status.engines[1]?.detail ?? '', /The catalog lives in the data folder, which cannot be used/);
-      assert.equal(await server.connection.sendRequest(StatusRequest.type).then(() => 'answers'), 'answers', 'the server stays up');
+      assert.equal(await server.request(StatusRequest).then(() => 'answers'), 'answers', 'the server stays up');
     });
   });
 
   it('moves to a new data folder when the setting changes, and says so', async () => {
     await withServer({ settings: settingsWith(join(scratch, 'first')) }, async (server) => {
-      await server.connection.sendRequest(StatusRequest.type);
+      await server.request(StatusRequest);
       const second = join(scratch, 'second');
       const announced = new Promise<ServerStatus>((resolve) => {
-        server.connection.onNotification(DidChangeStatusNotification.type, (status) => {
+        server.onNotification(DidChangeStatusNotification, (status) => {
           if (status.dataFolder === second && status.engines.every((engine) => engine.state !== 'starting')) resolve(status);
         });
       });
-      await server.connection.sendNotification(DidChangeSettingsNotification.type, settingsWith(second));
+      await server.notify(DidChangeSettingsNotification, settingsWith(second));
       assert.equal((await announced).engines[0]?.state, 'ready');
-      assert.equal((await server.connection.sendRequest(StatusRequest.type)).dataFolder, second);
+      assert.equal((await server.request(StatusRequest)).dataFolder, second);
     });
+  });
+
+  it('opens the catalog file NEUROLAKE_CATALOG_FILE names, as the CLI does; the setting wins over it', async () => {
+    const teamFile = join(scratch, 'team', 'catalog.json');
+    const cli = spawnSync(
+      process.execPath,
+      ['dist/cli.js', 'catalog', 'register', 'business-logic', '--name', 'team_rule', '--expression', 'true', '--domain', 'sales'],
+      { env: { ...process.env, NEUROLAKE_CATALOG_FILE: teamFile }, encoding: 'utf8' },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+
+    await withServer(
+      { settings: settingsWith(join(scratch, 'env-data')) },
+      async (server) => {
+        const status = await server.request(StatusRequest);
+        assert.equal(status.catalogFile, teamFile);
+        const rules = await server.request(CatalogListRequest, { kind: 'businessLogic' });
+        assert.deepEqual(rules.map((entry) => entry.name), ['team_rule'], 'the entry the CLI registered');
+
+        const ownFile = join(scratch, 'own', 'catalog.json');
+        const moved = new Promise<ServerStatus>((resolve) => {
+          server.onNotification(DidChangeStatusNotification, (next) => {
+            if (next.catalogFile === ownFile && next.engines.every((engine) => engine.state !== 'starting')) resolve(next);
+          });
+        });
+        const settings = settingsWith(join(scratch, 'env-data'));
+        await server.notify(DidChangeSettingsNotification, { ...settings, catalog: { file: ownFile } });
+        assert.equal((await moved).catalogFile, ownFile);
+        assert.deepEqual(await server.request(CatalogListRequest, { kind: 'businessLogic' }), []);
+      },
+      { NEUROLAKE_CATALOG_FILE: teamFile },
+    );
   });
 });

@@ -1,4 +1,4 @@
-// `neurolake catalog …` as a script uses it: the seed's example, every subcommand's JSON and text,
+// `neurolake catalog …` as a script uses it: the README's example, every subcommand's JSON and text,
 // the exit codes of each kind of failure, and the built dist/cli.js end to end.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -49,7 +49,7 @@ function assertFails(run: Run, code: number, reason: RegExp): void {
   assert.match(lines[0]!, reason);
 }
 
-describe('neurolake catalog: the seed example', () => {
+describe('neurolake catalog: the README example', () => {
   it('registers, searches by tag and counts, with JSON a script can read', async () => {
     const registered = await catalog(...SEED_REGISTER);
     assert.equal(registered.code, 0, registered.err);
@@ -300,7 +300,7 @@ describe('dist/cli.js from a shell', () => {
     return { code: run.status ?? -1, out: run.stdout, err: run.stderr };
   }
 
-  it('runs the seed flow with exit codes and JSON', () => {
+  it('runs the README flow with exit codes and JSON', () => {
     const registered = shell('catalog', ...SEED_REGISTER);
     assert.equal(registered.code, 0, registered.err);
     const duplicate = shell('catalog', ...SEED_REGISTER);

@@ -237,7 +237,7 @@ suite('Catalog in VS Code', () => {
       assert.ok(sql.includes(part), `the SCD2 SQL lacks\n${part}\n--- it is:\n${sql}`);
     }
     const usage = (await found('scd2', SCD2))?.usage;
-    assert.equal(usage?.counts.inserted, 1, `the built-in's usage does not count the insertion: ${JSON.stringify(usage)}`);
+    assert.deepEqual(usage?.counts, { inserted: 1, rendered: 0, executed: 0 }, 'one insertion must count as one use, an insert');
   });
 
   test("Saving an entry's document: a new description is v1.1.0, a variable's new type is v2.0.0", async () => {
@@ -382,5 +382,17 @@ suite('Catalog in VS Code', () => {
     assert.equal(id, registered.id, 'this window found another "from_cli" than the one the CLI registered');
     const hit = await found('from_cli', registered.id);
     assert.equal(hit?.kind, 'pipeline');
+  });
+
+  test('Refresh shows what another process wrote at once: the Pipeline Patterns row counts it', async () => {
+    const home = process.env.NEUROLAKE_HOME;
+    assert.ok(home, 'the harness sets NEUROLAKE_HOME to the data folder of this run');
+    type Row = { label: string; count: number };
+    const pipelines = (rows: Row[]): number => rows.find((row) => row.label === 'Pipeline Patterns')?.count ?? 0;
+    const before = pipelines(await run<Row[]>('neurolake.refreshViews'));
+    await cli(['catalog', 'register', 'pipeline', '--name', 'refreshed_from_cli', '--logic', '{}', '--data-folder', home]);
+    // No waiting on the file watcher: Refresh itself makes the server read the catalog file again.
+    const after = await run<Row[]>('neurolake.refreshViews');
+    assert.equal(pipelines(after), before + 1, `after Refresh the Catalog view shows ${JSON.stringify(after)}`);
   });
 });

@@ -59,10 +59,6 @@ suite('NeuroLake in VS Code', () => {
     assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
   });
 
-  test('Refresh runs', async () => {
-    await vscode.commands.executeCommand('neurolake.refreshViews');
-  });
-
   test('the server restarts by itself after it is killed', async () => {
     const api = await activate();
     const before = await showStatus();

@@ -105,7 +105,22 @@ export interface ImportPlan {
   readonly op: CatalogOp;
 }
 
-/** Decides, entry by entry, what an import does; checks every entry's content as registering would. */
+/** Checks an entry's every version as registering would; run on all entries before planning. */
+export function checkBundleEntry(bundleEntry: BundleEntry, index: number): void {
+  bundleEntry.versions.forEach((version, v) => {
+    try {
+      normaliseContent(version.kind, version as unknown as Record<string, unknown>, version.owner ?? '');
+    } catch (error) {
+      const path = error instanceof CatalogError && error.path !== undefined ? error.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '') : '';
+      throw new CatalogError('invalid-bundle', `The bundle's entry /entries/${index}/versions/${v} is invalid: ${(error as Error).message}`, `/entries/${index}/versions/${v}/${path}`);
+    }
+  });
+}
+
+/**
+ * Decides, entry by entry, what an import does. Every entry must have passed `checkBundleEntry`:
+ * that check needs no catalog state, so it runs before the lock is taken, with progress.
+ */
 export function planImport(
   bundle: CatalogBundle,
   records: ReadonlyMap<string, CatalogRecord>,
@@ -120,16 +135,8 @@ export function planImport(
   }
   const items: ImportItem[] = [];
   const ops: CatalogOp[] = [];
-  bundle.entries.forEach((bundleEntry, index) => {
+  bundle.entries.forEach((bundleEntry) => {
     const latest = bundleEntry.versions[bundleEntry.versions.length - 1]!;
-    bundleEntry.versions.forEach((version, v) => {
-      try {
-        normaliseContent(version.kind, version as unknown as Record<string, unknown>, version.owner ?? '');
-      } catch (error) {
-        const path = error instanceof CatalogError && error.path !== undefined ? error.path.replace(/[.[\]]+/g, '/').replace(/\/$/, '') : '';
-        throw new CatalogError('invalid-bundle', `The bundle's entry /entries/${index}/versions/${v} is invalid: ${(error as Error).message}`, `/entries/${index}/versions/${v}/${path}`);
-      }
-    });
     const item = { id: latest.id, name: latest.name, kind: latest.kind };
     if (builtinIds.has(latest.id)) {
       items.push({ ...item, action: 'skip', reason: 'built-in entries ship with NeuroLake' });

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { buildBundle, nameKey, parseBundle, planImport, type CatalogBundle, type ConflictMode, type ExportFilter, type ImportReport } from './bundle';
+import { throwIfCancelled, type WorkOptions } from '../common';
+import { buildBundle, nameKey, planImport, type CatalogBundle, type ConflictMode, type ExportFilter, type ImportReport } from './bundle';
+import { bundleText, IMPORT_WORK, readBundle } from './bundleSteps';
 import { diffEntries, type EntryDiff } from './diff';
 import { CatalogError } from './errors';
 import { currentEntry, totalUses, type CatalogRecord } from './record';
@@ -32,7 +34,7 @@ export interface FoundEntry {
   readonly usage: EntryUsage | undefined;
 }
 
-/** The seed's `get_stats()` figures keep its snake_case names, so scripts written for it still read them. */
+/** The figures of `stats`, with snake_case keys (`total_entries`, `most_used`) that scripts read as they are. */
 export interface CatalogStats {
   readonly total_entries: number;
   readonly total_pipelines: number;
@@ -100,6 +102,11 @@ export class Catalog {
   /** Problems met while opening or syncing that did not stop the catalog (a corrupt file kept aside). */
   get warnings(): readonly string[] {
     return this.warningList;
+  }
+
+  /** Ready, with the warnings met so far as the detail a user reads in the status. */
+  status(): { state: 'ready'; detail?: string } {
+    return this.warningList.length === 0 ? { state: 'ready' } : { state: 'ready', detail: this.warningList.join(' ') };
   }
 
   onDidChange(listener: (event: ChangeEvent) => void): { dispose(): void } {
@@ -301,11 +308,23 @@ export class Catalog {
     return buildBundle(this.store.state.records.values(), filter, this.now());
   }
 
-  /** Validates the whole bundle, then applies it all or nothing; with dryRun only reports. */
-  async importBundle(text: string, options: { mode: ConflictMode; dryRun: boolean }): Promise<ImportReport> {
-    const bundle = parseBundle(text);
+  /** The export as the JSON text a bundle file holds, written with progress; cancelling changes nothing. */
+  async exportBundleText(filter: ExportFilter = {}, work: WorkOptions = {}): Promise<{ text: string; count: number }> {
+    const bundle = this.exportBundle(filter);
+    return { text: await bundleText(bundle, work), count: bundle.entries.length };
+  }
+
+  /**
+   * Validates the whole bundle, then applies it all or nothing; with dryRun only reports.
+   * Cancelling (the signal) is honoured until the change is written, and leaves the catalog as it was.
+   */
+  async importBundle(text: string, options: { mode: ConflictMode; dryRun: boolean } & WorkOptions): Promise<ImportReport> {
+    const bundle = await readBundle(text, options);
+    options.progress?.report({ message: options.dryRun ? 'Comparing with the catalog' : 'Saving the imported entries' });
     return this.store.commit((state) => {
       const plan = planImport(bundle, state.records, new Set(this.builtins.keys()), options.mode, options.dryRun, this.now());
+      // The last moment to give up: once the op is returned it is written and acknowledged.
+      throwIfCancelled(options.signal, IMPORT_WORK);
       return { op: options.dryRun ? { t: 'batch', ops: [] } : plan.op, result: plan.report };
     });
   }

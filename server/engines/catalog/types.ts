@@ -45,7 +45,7 @@ interface EntryBase {
   readonly builtin?: boolean;
 }
 
-/** The seed's `register_pipeline(name, description, logic, tags)`. */
+/** A pipeline: where data comes from, the steps applied, where it lands; other keys are kept as given. */
 export interface PipelineLogic {
   readonly source?: string;
   readonly transformations?: readonly unknown[];

@@ -19,3 +19,5 @@ export {
 } from './config';
 export { CloudTier } from './cloudTier';
 export type * from './types';
+// The placement policies, so the cost engine and the benchmark replay a trace through the engine's own code.
+export * from './placement';

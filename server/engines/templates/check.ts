@@ -1,6 +1,6 @@
 // Checks a whole template entry, body against declarations, without rendering: what the editor
 // shows as diagnostics and what render refuses to run.
-import { type TemplateEntry, VARIABLE_TYPES } from '../catalog/types';
+import { type TemplateEntry, VARIABLE_TYPES } from '../catalog';
 import { describePosition, type TemplateRange } from './errors';
 import { findHelper } from './helpers';
 import { DIALECT_VARIABLE, parseTemplate, type ParsedTemplate, type TemplateProblem } from './parse';

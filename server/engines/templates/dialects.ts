@@ -1,6 +1,6 @@
 // The few places the dialects differ that helpers paper over: string literals, intervals, the
 // current timestamp and type names. Kept here so a new dialect is one table row per concern.
-import { type SqlDialect } from '../catalog/types';
+import { type SqlDialect } from '../catalog';
 
 /** Dialects whose string literals treat a backslash as an escape (and `''` is not an escape). */
 const BACKSLASH_ESCAPES: ReadonlySet<SqlDialect> = new Set(['bigquery', 'spark']);

@@ -1,7 +1,7 @@
 // Lays out rendered SQL with sql-formatter in the dialect's own grammar. Formatting is a nicety:
 // when the formatter cannot read the SQL, the SQL is returned as rendered with a warning.
 import { format, type SqlLanguage } from 'sql-formatter';
-import { type SqlDialect } from '../catalog/types';
+import { type SqlDialect } from '../catalog';
 
 export interface FormatOptions {
   /** Case of SQL keywords; 'preserve' leaves them as the template wrote them. */

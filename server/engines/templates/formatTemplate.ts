@@ -5,7 +5,7 @@
 // The result is checked before it is returned: the same mustaches in the same order, the same SQL
 // words and symbols around them (only whitespace and keyword case may change), and a body that
 // still parses. Anything else refuses with a reason instead of returning a damaged template.
-import { type SqlDialect } from '../catalog/types';
+import { type SqlDialect } from '../catalog';
 import { formatSql, type FormatOptions } from './format';
 import { parseFrontMatter } from './frontMatter';
 import { scanMustaches, type Mustache } from './mustaches';

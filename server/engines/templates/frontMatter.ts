@@ -3,7 +3,7 @@
 // Read with exact offsets, so diagnostics and go-to-definition land on the right characters; and
 // the edit that declares one more variable, creating the front matter when there is none.
 import { modify, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { SQL_DIALECTS, type SqlDialect, type VariableDeclaration, type VariableType, type VariableValue } from '../catalog/types';
+import { SQL_DIALECTS, type SqlDialect, type VariableDeclaration, type VariableType, type VariableValue } from '../catalog';
 
 /** `{{!--` + optional `~`, the word `neurolake`, then the JSON up to `--}}`. */
 const OPENING = /^(\uFEFF?\s*)\{\{~?!--[ \t]*neurolake\b/;

@@ -1,7 +1,7 @@
 // NeuroLake's template helpers: the only functions a template body may call. HELPERS documents
 // them (completion and hover show it); createHelpers builds the implementations for one render.
 import type Handlebars from 'handlebars';
-import { type SqlDialect } from '../catalog/types';
+import { type SqlDialect } from '../catalog';
 import { currentTimestamp, INTERVAL_UNITS, intervalLiteral, SQL_TYPE_KINDS, sqlTypeName, stringLiteral, type IntervalUnit, type SqlTypeKind } from './dialects';
 import { TemplateError } from './errors';
 import { parseIdentifier, quoteIdentifier } from './identifiers';

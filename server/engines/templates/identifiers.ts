@@ -2,7 +2,7 @@
 // Unquoted parts are letters, digits and underscores; quoted parts ("a b" or `a b`) may hold
 // more, but never quote characters of the other style, backslashes, control characters or
 // anything that starts a comment or ends a statement, so no value can escape its quotes.
-import { type SqlDialect } from '../catalog/types';
+import { type SqlDialect } from '../catalog';
 
 export interface IdentifierPart {
   /** The name as the database stores it (quotes removed, doubled quotes undone). */

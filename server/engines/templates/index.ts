@@ -8,3 +8,11 @@ export { checkTemplate, type CheckedTemplate } from './check';
 export { resolveValues, MAX_LIST_ITEMS } from './values';
 export { formatSql, FORMAT_DEFAULTS, type FormatOptions } from './format';
 export { parseIdentifier, quoteIdentifier } from './identifiers';
+// What the editor's language features read: template documents (front matter, mustaches, findings).
+export { parseFrontMatter, declareVariableEdits, type FrontMatter } from './frontMatter';
+export { scanMustaches, mustacheAt, openBlocksAt, type Mustache } from './mustaches';
+export { analyseTemplate, type TemplateDocument, type Finding, type FindingCode, type FindingSeverity, type VariableInfo } from './templateDocument';
+export { containsPosition } from './textPositions';
+export { patternSnippet, type PatternSnippet } from './snippet';
+export { formatTemplate } from './formatTemplate';
+export { readValueText, type ValueVerdict, type TypedVariable } from './valueText';

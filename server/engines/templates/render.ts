@@ -1,7 +1,7 @@
 // Renders a template entry to SQL: check the body, resolve the values, run it in an isolated,
 // strict Handlebars environment with NeuroLake's helpers only, then format for the dialect.
 import Handlebars from 'handlebars';
-import { SQL_DIALECTS, type SqlDialect, type TemplateEntry, type VariableValue } from '../catalog/types';
+import { SQL_DIALECTS, type SqlDialect, type TemplateEntry, type VariableValue } from '../catalog';
 import { TemplateError } from './errors';
 import { checkTemplate } from './check';
 import { formatSql, type FormatOptions } from './format';

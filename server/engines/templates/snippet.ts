@@ -3,7 +3,7 @@
 // SQL first uses them. The template is rendered once with a unique marker per variable, then the
 // markers become tab stops; a helper that refuses a marker (an interval unit, say) gets the
 // variable's default instead, and that variable is simply written out.
-import { type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../catalog/types';
+import { type SqlDialect, type TemplateEntry, type VariableDeclaration, type VariableValue } from '../catalog';
 import { type FormatOptions } from './format';
 import { render } from './render';
 

@@ -1,7 +1,7 @@
 // One template file as the editor sees it: its front matter, the variables it declares (there or
 // through a catalog template), what the body references, and every finding worth underlining,
 // each with an exact range. Pure: the catalog is reached through a look-up function.
-import { type SqlDialect, type TemplateEntry, type VariableDeclaration } from '../catalog/types';
+import { type SqlDialect, type TemplateEntry, type VariableDeclaration } from '../catalog';
 import { checkTemplate } from './check';
 import { type TemplateErrorCode, type TemplateRange } from './errors';
 import { parseFrontMatter, type DeclaredVariable, type FrontMatter, type Span } from './frontMatter';

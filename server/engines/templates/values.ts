@@ -1,7 +1,7 @@
 // Checks the values a user supplies against the template's declared variables, before anything
 // renders: every missing required variable named at once, unknown ones refused, each value
 // coerced to its type or refused with the variable and the value in the message.
-import { type VariableDeclaration, type VariableType, type VariableValue } from '../catalog/types';
+import { type VariableDeclaration, type VariableType, type VariableValue } from '../catalog';
 import { TemplateError } from './errors';
 import { parseIdentifier } from './identifiers';
 import { DIALECT_VARIABLE } from './parse';
@@ -40,7 +40,7 @@ export function resolveValues(declarations: readonly VariableDeclaration[], valu
     const result = coerce(declaration.type, given);
     if (typeof result === 'object' && result !== null && 'problem' in result) {
       invalid.push(declaration.name);
-      problems.push(`Variable "${declaration.name}" (${declaration.type}) cannot be ${preview(given)}: ${result.problem}.`);
+      problems.push(refusal(declaration, given, result.problem));
     } else {
       resolved.set(declaration.name, result);
     }
@@ -54,8 +54,10 @@ export function coerce(type: VariableType, given: VariableValue): Exclude<Resolv
   switch (type) {
     case 'identifier': {
       if (typeof given !== 'string') return { problem: 'an identifier is a name, written as text' };
-      const parsed = parseIdentifier(given);
-      return 'problem' in parsed ? { problem: `${parsed.problem}; an identifier is letters, digits and underscores, not starting with a digit, optionally dotted (schema.table) or "quoted"` } : given;
+      // Spaces around a typed name are never part of it ("a b" inside quotes keeps its space).
+      const name = given.trim();
+      const parsed = parseIdentifier(name);
+      return 'problem' in parsed ? { problem: `${parsed.problem}; an identifier is letters, digits and underscores, not starting with a digit, optionally dotted (schema.table) or "quoted"` } : name;
     }
     case 'column_list': {
       const items = typeof given === 'string' ? given.split(',').map((item) => item.trim()) : given;
@@ -76,7 +78,9 @@ export function coerce(type: VariableType, given: VariableValue): Exclude<Resolv
     }
     case 'boolean': {
       if (typeof given === 'boolean') return given;
-      if (given === 'true' || given === 'false') return given === 'true';
+      // Text as a person types it: True, FALSE and " true " all mean what they say.
+      const word = typeof given === 'string' ? given.trim().toLowerCase() : undefined;
+      if (word === 'true' || word === 'false') return word === 'true';
       return { problem: 'it must be true or false' };
     }
     case 'string': {
@@ -87,6 +91,11 @@ export function coerce(type: VariableType, given: VariableValue): Exclude<Resolv
       return text;
     }
   }
+}
+
+/** The sentence every caller shows for a refused value: the variable, its type, the value and why. */
+export function refusal(declaration: Pick<VariableDeclaration, 'name' | 'type'>, given: VariableValue, problem: string): string {
+  return `Variable "${declaration.name}" (${declaration.type}) cannot be ${preview(given)}: ${problem}.`;
 }
 
 function value(values: Readonly<Record<string, VariableValue | undefined>>, name: string): VariableValue | undefined {

@@ -1,10 +1,8 @@
 // Code actions: "Declare variable `x`" for an undeclared variable (edits the front matter, making
 // one when there is none), and "Insert Pattern…", which runs the extension's command.
 import { CodeActionKind, type CodeAction, type Connection, type Diagnostic } from 'vscode-languageserver/node';
-import { type VariableType } from '../../engines/catalog/types';
-import { declareVariableEdits } from '../../engines/templates/frontMatter';
-import { mustacheAt } from '../../engines/templates/mustaches';
-import { type TemplateDocument } from '../../engines/templates/templateDocument';
+import { type VariableType } from '../../engines/catalog';
+import { declareVariableEdits, mustacheAt, type TemplateDocument } from '../../engines/templates';
 import { DIAGNOSTIC_SOURCE, InsertPatternCommand } from '../../protocol';
 import { type LanguageDocuments } from './documents';
 

@@ -17,15 +17,11 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { type TextDocument } from 'vscode-languageserver-textdocument';
-import { SQL_DIALECTS, type TemplateEntry, type VariableDeclaration, type VariableType } from '../../engines/catalog/types';
-import { HELPERS, type HelperDoc } from '../../engines/templates';
-import { mustacheAt, openBlocksAt, type Mustache } from '../../engines/templates/mustaches';
-import { patternSnippet, type PatternSnippet } from '../../engines/templates/snippet';
-import { type VariableInfo } from '../../engines/templates/templateDocument';
+import { SQL_DIALECTS, type TemplateEntry, type VariableDeclaration, type VariableType } from '../../engines/catalog';
+import { HELPERS, type HelperDoc, mustacheAt, openBlocksAt, type Mustache, patternSnippet, type PatternSnippet, type VariableInfo, parseFrontMatter } from '../../engines/templates';
 import { RecordPatternInsertedCommand, type PatternCompletionData } from '../../protocol';
 import { type LanguageDocuments } from './documents';
 import { frontMatterItems } from './frontMatterCompletion';
-import { parseFrontMatter } from '../../engines/templates/frontMatter';
 
 /** Patterns offered at once; the list is incomplete, so typing more asks again. */
 export const MAX_PATTERN_ITEMS = 20;

@@ -1,7 +1,7 @@
 // Go to definition of a template variable: its declaration in the front matter. A variable the
 // catalog template declares has no place in this file, so there is nothing to go to.
 import { type Connection, type Location } from 'vscode-languageserver/node';
-import { containsPosition } from '../../engines/templates/textPositions';
+import { containsPosition } from '../../engines/templates';
 import { type LanguageDocuments } from './documents';
 
 export function registerDefinition(connection: Connection, docs: LanguageDocuments): void {

@@ -3,7 +3,7 @@
 // exact range the engine found. Plain SQL files get none (and any stale ones are cleared).
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { type TextDocument } from 'vscode-languageserver-textdocument';
-import { type Finding, type FindingSeverity } from '../../engines/templates/templateDocument';
+import { type Finding, type FindingSeverity } from '../../engines/templates';
 import { DIAGNOSTIC_SOURCE } from '../../protocol';
 import { type LanguageDocuments } from './documents';
 

@@ -2,11 +2,8 @@
 // templates, their analysis and their mustaches, computed once per document version.
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Catalog } from '../../engines/catalog/catalog';
-import { type SqlDialect, type TemplateEntry } from '../../engines/catalog/types';
-import { parseFrontMatter } from '../../engines/templates/frontMatter';
-import { scanMustaches, type Mustache } from '../../engines/templates/mustaches';
-import { analyseTemplate, type TemplateDocument } from '../../engines/templates/templateDocument';
+import { type Catalog, type SqlDialect, type TemplateEntry } from '../../engines/catalog';
+import { parseFrontMatter, scanMustaches, type Mustache, analyseTemplate, type TemplateDocument } from '../../engines/templates';
 import { type NeuroLakeSettings } from '../../protocol';
 import { type Session } from '../../session';
 
@@ -67,7 +64,7 @@ export class LanguageDocuments {
   /** The catalog, or undefined when it is not running (template features then work without it). */
   async catalog(): Promise<Catalog | undefined> {
     try {
-      return (await this.session().runtime()).catalog();
+      return (await this.session().runtime()).engine('catalog');
     } catch {
       return undefined;
     }

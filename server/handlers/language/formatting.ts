@@ -4,8 +4,7 @@
 // engine; whatever cannot be formatted safely is left alone and the user is told why.
 import { type Connection, type FormattingOptions, type Range, type TextEdit } from 'vscode-languageserver/node';
 import { type TextDocument } from 'vscode-languageserver-textdocument';
-import { formatSql, type FormatOptions } from '../../engines/templates';
-import { formatTemplate } from '../../engines/templates/formatTemplate';
+import { formatSql, type FormatOptions, formatTemplate } from '../../engines/templates';
 import { type LanguageDocuments } from './documents';
 
 export function registerFormatting(connection: Connection, docs: LanguageDocuments): void {

@@ -3,8 +3,8 @@
 import { getLocation, type Location } from 'jsonc-parser';
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver/node';
 import { type TextDocument } from 'vscode-languageserver-textdocument';
-import { SQL_DIALECTS, VARIABLE_TYPES } from '../../engines/catalog/types';
-import { type FrontMatter } from '../../engines/templates/frontMatter';
+import { SQL_DIALECTS, VARIABLE_TYPES } from '../../engines/catalog';
+import { type FrontMatter } from '../../engines/templates';
 import { type LanguageDocuments } from './documents';
 
 const TOP_KEYS: Record<string, string> = {

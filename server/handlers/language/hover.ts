@@ -1,10 +1,8 @@
 // Hover on a template variable (type, description, default, where it is declared) or a helper
 // (signature and description).
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver/node';
-import { SQL_DIALECTS } from '../../engines/catalog/types';
-import { HELPERS } from '../../engines/templates';
-import { mustacheAt } from '../../engines/templates/mustaches';
-import { containsPosition } from '../../engines/templates/textPositions';
+import { SQL_DIALECTS } from '../../engines/catalog';
+import { HELPERS, mustacheAt, containsPosition } from '../../engines/templates';
 import { describeVariable } from './completion';
 import { type LanguageDocuments } from './documents';
 

@@ -1,4 +1,4 @@
-// Registering, reading, versioning, deprecating and deleting entries, as the seed's NUICatalog does.
+// Registering, reading, versioning, deprecating and deleting entries.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type CatalogError } from '../../../server/engines/catalog/errors';
@@ -9,7 +9,7 @@ beforeEach(() => (scratch = scratchCatalog()));
 afterEach(() => scratch.cleanup());
 
 describe('registering entries', () => {
-  it('registers the seed example pipeline with an id, version 1.0.0, owner and times', async () => {
+  it('registers the README example pipeline with an id, version 1.0.0, owner and times', async () => {
     const catalog = await scratch.open();
     const entry = await catalog.register(customerEtl);
     assert.match(entry.id, /^[0-9a-f-]{36}$/);

@@ -50,7 +50,7 @@ describe('catalog search', () => {
     assert.deepEqual(names('customer', { kind: 'businessLogic' }), ['vip_customer']);
   });
 
-  it('the seed example: search_pipelines(query="customer", tags=["etl"])', () => {
+  it('the README example: search "customer" with tag etl', () => {
     const { results } = catalog.search({ text: 'customer', tags: ['etl'], kind: 'pipeline' });
     assert.equal(results[0]?.entry.name, 'customer_etl');
   });

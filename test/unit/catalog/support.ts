@@ -30,7 +30,7 @@ export function scratchCatalog(): Scratch {
   };
 }
 
-/** The seed's usage example: `register_pipeline("customer_etl", …, tags=["etl","customer","daily"])`. */
+/** The README's example pipeline: `customer_etl`, tagged etl, customer and daily. */
 export const customerEtl = {
   kind: 'pipeline' as const,
   name: 'customer_etl',

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, existsSync, readdirSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkDataFolder, resolveDataFolder } from '../../server/runtime/dataFolder';
+import { checkDataFolder, resolveDataFolder } from '../../../server/runtime';
 
 const ctx = { env: {}, home: '/home/ana', base: '/work/project' };
 const scratch = mkdtempSync(join(tmpdir(), 'nl-datafolder-'));

@@ -1,0 +1,34 @@
+// The engines a data folder runs, in the order the status lists them. Adding an engine is one
+// entry here: its name (from ENGINE_NAMES in server/protocol/status.ts) and a line that opens it
+// from the runtime's context, e.g.
+//   storage: { open: (context) => Storage.open({ root: join(context.dataFolder, 'storage'), onWarning: context.warn }) },
+// after `import { Storage } from '../engines/storage';`. Runtime.engine('storage') is then typed.
+import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
+import { DataFolderCheck } from './dataFolder';
+import { type EngineContext, type EngineRegistry } from './engine';
+
+export const ENGINES = {
+  dataFolder: { open: (context) => DataFolderCheck.open(context) },
+  catalog: { open: openCatalog },
+} as const satisfies EngineRegistry;
+
+export type DefaultEngines = typeof ENGINES;
+
+/**
+ * The catalog, with its watcher when the process stays up. A catalog in an unusable data folder
+ * is still tried (it may be readable); when it cannot open, the data folder is named as the cause.
+ */
+async function openCatalog(context: EngineContext): Promise<Catalog> {
+  const problem = context.catalogInDataFolder ? await context.dataFolderProblem() : undefined;
+  let catalog: Catalog;
+  try {
+    catalog = await Catalog.open({ file: context.catalogFile, owner: context.owner, builtins: BUILTIN_TEMPLATES, store: { onWarning: context.warn } });
+  } catch (error) {
+    if (problem === undefined) throw error;
+    throw new Error(`The catalog lives in the data folder, which cannot be used: ${problem}`, { cause: error });
+  }
+  // Other windows and the CLI write the same file; their changes reach this process's views.
+  if (context.watch) context.track(catalog.watchForExternalChanges((error) => context.log(`Watching the catalog failed: ${String(error)}`)));
+  return catalog;
+}
+
