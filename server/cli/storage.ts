@@ -22,7 +22,8 @@ import {
 import { isStoragePreset } from '../engines/prices';
 import { EXIT } from './exitCodes';
 import { CliError, print, type OutputOptions } from './output';
-import { asCliError, interruptSignal, STORAGE_EXIT_CODES_HELP, terminalProgress, withStorage, type StorageCliContext } from './storageContext';
+import { withCliProgress } from './progress';
+import { asCliError, STORAGE_EXIT_CODES_HELP, withStorage, type StorageCliContext } from './storageContext';
 import { formatConfig, formatListing, formatObject, formatPlan, formatStats, formatStored, formatVerify } from './storageFormat';
 
 const EXAMPLES = `
@@ -77,21 +78,17 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
     .argument('<source>', 'file, folder, or - for standard input')
     .argument('[key]', 'key to store under (default: the file name; for a folder, its name as the prefix)')
     .action((source: string, key: string | undefined, options: OutputOptions) =>
-      withStorage(ctx, async (engine) => {
-        const interrupt = interruptSignal();
-        const progress = terminalProgress();
-        try {
+      withStorage(ctx, (engine) =>
+        withCliProgress(ctx.io, async (work) => {
           if (source === '-') {
             if (key === undefined) throw new CliError('put -: give the key to store standard input under', EXIT.usage);
-            const info = await engine.store(key, process.stdin, { signal: interrupt.signal, progress });
-            progress.done();
+            const info = await engine.store(key, process.stdin, work);
             print(ctx.io, options, info, () => formatStored(info));
             return;
           }
           const kind = await sourceKind(source);
           if (kind === 'file') {
-            const info = await engine.store(key ?? basename(source), { path: source }, { signal: interrupt.signal, progress });
-            progress.done();
+            const info = await engine.store(key ?? basename(source), { path: source }, work);
             print(ctx.io, options, info, () => formatStored(info));
             return;
           }
@@ -100,50 +97,40 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
           for (const [index, file] of files.entries()) {
             const objectKey = `${prefix.replace(/\/+$/, '')}/${file.split(sep).join('/')}`;
             const info = await engine.store(objectKey, { path: join(source, file) }, {
-              signal: interrupt.signal,
-              progress: { report: (update) => progress.report({ ...update, message: `[${index + 1}/${files.length}] ${update.message ?? ''}` }) },
+              ...(work.signal ? { signal: work.signal } : {}),
+              progress: { report: (update) => work.progress?.report({ ...update, message: `[${index + 1}/${files.length}] ${update.message ?? ''}` }) },
             });
-            progress.done();
             // One line per object as soon as it is durable, so a script (or a crash) knows what is stored.
             ctx.io.out(options.json === true ? JSON.stringify(info) : formatStored(info));
           }
           if (files.length === 0) ctx.io.err(`neurolake: ${source} holds no files; nothing stored`);
-        } finally {
-          progress.done();
-          interrupt.dispose();
-        }
-      }),
+        }),
+      ),
     );
 
   leaf('get', 'write an object to a file, or to stdout with -')
     .argument('<key>', 'object key')
     .argument('[destination]', 'file to write, or - for standard output (default: the key\'s file name here)')
     .action((key: string, destination: string | undefined, options: OutputOptions) =>
-      withStorage(ctx, async (engine) => {
-        const interrupt = interruptSignal();
-        const progress = terminalProgress();
-        try {
+      withStorage(ctx, (engine) =>
+        withCliProgress(ctx.io, async (work) => {
           if (destination === '-') {
-            await engine.retrieve(key, process.stdout, { signal: interrupt.signal, progress });
+            await engine.retrieve(key, process.stdout, work);
             return;
           }
           const target = destination ?? basename(key);
           // Written beside the target and renamed once complete and checked: never a half file under its name.
           const partial = `${target}.neurolake-part`;
           try {
-            const info = await engine.retrieve(key, createWriteStream(partial), { signal: interrupt.signal, progress });
+            const info = await engine.retrieve(key, createWriteStream(partial), work);
             await rename(partial, target);
-            progress.done();
             print(ctx.io, options, { ...info, file: target }, () => `wrote ${target} (${info.size} bytes from ${info.tier})`);
           } catch (error) {
             await rm(partial, { force: true });
             throw error;
           }
-        } finally {
-          progress.done();
-          interrupt.dispose();
-        }
-      }),
+        }),
+      ),
     );
 
   leaf('ls', 'list objects and folders under a prefix, a page at a time')
@@ -189,19 +176,13 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
             ctx.io.err(`neurolake: no objects under ${options.prefix}; nothing to ${move}`);
             return;
           }
-          const interrupt = interruptSignal();
-          const progress = terminalProgress();
-          try {
+          await withCliProgress(ctx.io, async (work) => {
             for (const key of targets) {
-              const result = await engine.move(key, move, { signal: interrupt.signal, progress });
-              progress.done();
+              const result = await engine.move(key, move, work);
               const line = move === 'restore' ? result : engine.stat(key);
               ctx.io.out(options.json === true ? JSON.stringify(line) : describeMove(move, key, line));
             }
-          } finally {
-            progress.done();
-            interrupt.dispose();
-          }
+          });
         }),
       );
   };
@@ -219,19 +200,13 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
           print(ctx.io, options, plan, () => `${formatPlan(plan)}\nRun with --apply to carry it out.`);
           return;
         }
-        const interrupt = interruptSignal();
-        const progress = terminalProgress();
-        try {
-          await engine.flushUploads({ signal: interrupt.signal, progress });
-          const results = await engine.apply(plan, { signal: interrupt.signal, progress });
-          progress.done();
+        await withCliProgress(ctx.io, async (work) => {
+          await engine.flushUploads(work);
+          const results = await engine.apply(plan, work);
           const failed = results.filter((result) => !result.ok);
           print(ctx.io, options, { plan, results }, () => [formatPlan(plan), ...failed.map((result) => `failed ${result.move} ${result.key}: ${result.error}`), `applied ${results.length - failed.length} of ${results.length}`].join('\n'));
           if (failed.length > 0) throw new CliError(`${failed.length} of ${results.length} moves failed; the objects stayed where they were`, EXIT.general);
-        } finally {
-          progress.done();
-          interrupt.dispose();
-        }
+        });
       }),
     );
 
@@ -249,9 +224,7 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
     .option('--deep', 'also download and hash cloud copies')
     .action((options: OutputOptions & { prefix?: string; deep?: boolean }) =>
       withStorage(ctx, async (engine) => {
-        const progress = terminalProgress();
-        const report = await engine.verify({ progress, ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.deep ? { deep: true } : {}) });
-        progress.done();
+        const report = await withCliProgress(ctx.io, (work) => engine.verify({ ...work, ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.deep ? { deep: true } : {}) }));
         print(ctx.io, options, report, () => formatVerify(report));
         if (report.problems.length > 0) throw new CliError(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found`, 9);
       }),
@@ -260,16 +233,9 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
   leaf('sync', 'upload every object still waiting in the write-back queue')
     .action((options: OutputOptions) =>
       withStorage(ctx, async (engine) => {
-        const interrupt = interruptSignal();
-        const progress = terminalProgress();
-        try {
-          const result = await engine.flushUploads({ signal: interrupt.signal, progress });
-          progress.done();
-          print(ctx.io, options, result, () => `uploaded ${result.uploaded}${result.failed ? `, ${result.failed} failed` : ''}`);
-          if (result.failed > 0) throw new CliError(`${result.failed} uploads failed; they stay queued`, EXIT.general);
-        } finally {
-          interrupt.dispose();
-        }
+        const result = await withCliProgress(ctx.io, (work) => engine.flushUploads(work));
+        print(ctx.io, options, result, () => `uploaded ${result.uploaded}${result.failed ? `, ${result.failed} failed` : ''}`);
+        if (result.failed > 0) throw new CliError(`${result.failed} uploads failed; they stay queued`, EXIT.general);
       }),
     );
 

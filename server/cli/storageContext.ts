@@ -1,6 +1,6 @@
 // What every `neurolake storage` subcommand shares: opening the data folder's storage and always
-// closing it, turning storage failures into one line and an exit code, and progress on a terminal.
-import { CancelledError, type ProgressReporter } from '../engines/common';
+// closing it, and turning storage failures into one line and an exit code.
+import { CancelledError } from '../engines/common';
 import { StorageEngine, StorageError, type StorageErrorCode } from '../engines/storage';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
@@ -32,7 +32,8 @@ Exit codes:
   6  the cloud tier is unreachable, refused the credentials, or is not configured
   7  the object is archived and being restored; try again later
   8  no space: the disk or the local tier is full (nothing was stored)
-  9  a copy does not match its checksum`;
+  9  a copy does not match its checksum
+  130 cancelled with Ctrl-C before anything was changed`;
 
 export function storageExitCode(code: StorageErrorCode): number {
   switch (code) {
@@ -74,43 +75,9 @@ export async function asCliError<T>(work: () => Promise<T> | T): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof StorageError) throw new CliError(oneLine(error.message), storageExitCode(error.code));
-    if (error instanceof CancelledError) throw new CliError(oneLine(error.message), 130);
+    if (error instanceof CancelledError) throw new CliError(oneLine(error.message), EXIT.cancelled);
     throw error;
   }
-}
-
-/** Ctrl-C aborts the work in progress (nothing half done is committed) instead of killing the process. */
-export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onInterrupt = (): void => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onInterrupt) };
-}
-
-/** A one-line progress bar on stderr when it is a terminal; nothing otherwise (scripts, pipes). */
-export function terminalProgress(enabled = process.stderr.isTTY === true): ProgressReporter & { done(): void } {
-  if (!enabled) return { report: () => undefined, done: () => undefined };
-  const started = Date.now();
-  let lastDraw = 0;
-  let drawn = false;
-  return {
-    report(update) {
-      const now = Date.now();
-      if (now - lastDraw < 100) return;
-      lastDraw = now;
-      const { done = 0, total, unit } = update;
-      const seconds = Math.max(0.001, (now - started) / 1000);
-      const rate = done / seconds;
-      const amount = unit === 'bytes' ? `${formatBytes(done)}${total === undefined ? '' : ` of ${formatBytes(total)}`} (${formatBytes(rate)}/s)` : `${done}${total === undefined ? '' : ` of ${total}`}`;
-      const eta = total !== undefined && rate > 0 && done < total ? `, ${Math.ceil((total - done) / rate)} s left` : '';
-      const line = `${update.message ?? ''} ${amount}${eta}`.slice(0, (process.stderr.columns ?? 100) - 1);
-      process.stderr.write(`\r\u001b[2K${line}`);
-      drawn = true;
-    },
-    done() {
-      if (drawn) process.stderr.write('\r\u001b[2K');
-    },
-  };
 }
 
 export function formatBytes(bytes: number): string {

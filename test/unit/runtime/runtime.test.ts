@@ -54,6 +54,7 @@ describe('Runtime', () => {
       assert.deepEqual(runtime.status().engines, [
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
+        { name: 'storage', state: 'ready', detail: 'local tier only: no cloud tier configured' },
       ]);
       assert.ok(runtime.engine('catalog').list({ kind: 'template' }).length > 0, 'the built-in templates are there');
     } finally {
