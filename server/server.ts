@@ -5,6 +5,7 @@ import { publishCatalogChange, registerCatalogHandlers } from './handlers/catalo
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
+import { publishStorageChange, registerStorageHandlers } from './handlers/storage';
 import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
@@ -25,6 +26,7 @@ connection.onInitialize((params) => {
     { settings, workspaceFolder: options?.workspaceFolder },
     {
       statusChanged: (status) => publishStatus(connection, status),
+      storageChanged: (keys) => publishStorageChange(connection, keys),
       catalogChanged: (ids) => {
         publishCatalogChange(connection, ids);
         // Template files that name a catalog template are checked against its current declarations.
@@ -46,6 +48,7 @@ connection.onInitialize((params) => {
 registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
+registerStorageHandlers(connection, currentSession);
 registerTemplateValueHandlers(connection);
 const language = registerLanguageHandlers(connection, currentSession);
 

@@ -7,6 +7,8 @@ import { defaultDataFolderContext, resolveLocation, Runtime, type Location, type
 export interface SessionEvents {
   readonly statusChanged: (status: RuntimeStatus) => void;
   readonly catalogChanged: (ids: readonly string[]) => void;
+  /** Objects changed in this process or another; empty when anything may have. */
+  readonly storageChanged?: (keys: readonly string[]) => void;
   readonly log: (message: string) => void;
   /** Something the user should see now, not only in the log. */
   readonly warn: (message: string) => void;
@@ -69,6 +71,7 @@ export class Session {
     for (const failure of runtime.failures()) this.events.log(`Engine ${failure.name} failed: ${failure.detail ?? 'no detail'}`);
     runtime.onDidChangeStatus(this.events.statusChanged);
     runtime.onDidChangeEngine('catalog', (event) => this.events.catalogChanged(event.ids));
+    runtime.onDidChangeEngine('storage', (event) => this.events.storageChanged?.(event.keys ?? []));
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;

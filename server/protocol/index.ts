@@ -8,3 +8,4 @@ export * from './catalog';
 export * from './templates';
 export * from './templateValues';
 export * from './progress';
+export * from './storage';
