@@ -15,6 +15,7 @@ import { randomContent, readAll, sha256, tempFolder } from './support/storageFix
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 /** Not found, restoring, no room to promote, and a copy another process removed before ours was verified. */
 const CONFLICT_EXITS = new Set([3, 7, 8, 9]);
+const HUNG_MS = 90_000;
 const KILLS_WANTED = Number(process.env["NEUROLAKE_CRASH_KILLS"] ?? 300);
 
 interface Run {
@@ -74,9 +75,15 @@ describe('kill -9 during stores and moves', () => {
         if (stdin) child.stdin.end(stdin);
         else child.stdin.end();
         if (killAfterMs !== undefined && !fromFirstAck) arm();
+        // A command that neither finishes nor gets killed would hang the test: end it and say which.
+        const hung = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`neurolake storage ${args.join(' ')} was still running after ${HUNG_MS / 1000} s: ${err.trim().slice(-400)}`));
+        }, HUNG_MS);
         child.on('error', reject);
         child.on('exit', (code) => {
           clearTimeout(timer);
+          clearTimeout(hung);
           const acked = new Map<string, string>();
           // Only complete lines were acknowledged; a line cut by the kill was not.
           for (const line of out.split('\n').slice(0, out.endsWith('\n') ? undefined : -1)) {

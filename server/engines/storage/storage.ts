@@ -214,12 +214,25 @@ export class StorageEngine {
     validateKey(key);
     const record = this.index.state.objects.get(key);
     if (record === undefined) throw new StorageError('not-found', `No object ${key} in storage.`);
-    return toInfo(record, this.cloud !== undefined);
+    return toInfo(this.withPendingTouches(record), this.cloud !== undefined);
+  }
+
+  /** Reads not yet journaled (they are batched) still count in what callers see. */
+  private withPendingTouches(record: ObjectRecord): ObjectRecord {
+    if (this.pendingTouches.length === 0) return record;
+    let { accessCount, hits, lastAccess } = record;
+    for (const op of this.pendingTouches) {
+      if (op.t !== 'touch' || op.key !== record.key) continue;
+      accessCount += 1;
+      if (op.hit) hits += 1;
+      if (op.at > lastAccess) lastAccess = op.at;
+    }
+    return accessCount === record.accessCount ? record : { ...record, accessCount, hits, lastAccess };
   }
 
   list(options: ListOptions = {}): ListPage {
     const page = pageKeys(this.index.keys(), options);
-    const objects = page.keys.map((key) => toInfo(this.index.state.objects.get(key)!, this.cloud !== undefined));
+    const objects = page.keys.map((key) => toInfo(this.withPendingTouches(this.index.state.objects.get(key)!), this.cloud !== undefined));
     return { objects, prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
   }
 
