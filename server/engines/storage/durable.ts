@@ -4,7 +4,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { CancelledError, DiskError, writeFully } from '../common';
+import { dirname } from 'node:path';
+import { CancelledError, DiskError, syncFolder, writeFully } from '../common';
 import { StorageError } from './errors';
 
 /** Turns a file-system failure into an error a person can act on. */
@@ -51,6 +52,8 @@ export async function streamToFile(
     await handle.sync();
     await handle.close();
     handle = undefined;
+    // The file's name too: the index will point at it before it is renamed into place.
+    await syncFolder(dirname(temp));
     return { size, sha256: sha.digest('hex') };
   } catch (error) {
     await handle?.close().catch(() => undefined);
