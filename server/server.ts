@@ -7,6 +7,7 @@ import { publishCostChange, registerCostHandlers } from './handlers/cost';
 import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/language';
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
+import { publishStorageChange, registerStorageHandlers } from './handlers/storage';
 import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
@@ -28,6 +29,7 @@ connection.onInitialize((params) => {
     {
       statusChanged: (status) => publishStatus(connection, status),
       computeChanged: (change) => publishComputeChange(connection, change),
+      storageChanged: (keys) => publishStorageChange(connection, keys),
       catalogChanged: (ids) => {
         publishCatalogChange(connection, ids);
         // Template files that name a catalog template are checked against its current declarations.
@@ -51,6 +53,7 @@ registerStatusHandlers(connection, currentSession);
 registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
 registerComputeHandlers(connection, currentSession);
+registerStorageHandlers(connection, currentSession);
 registerTemplateValueHandlers(connection);
 registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);

@@ -12,6 +12,8 @@ export interface SessionEvents {
   readonly computeChanged?: (change: ComputeChange) => void;
   /** The cost figures changed: new prices, or new storage or compute records. */
   readonly costChanged?: (reason: 'prices' | 'records') => void;
+  /** Objects changed in this process or another; empty when anything may have. */
+  readonly storageChanged?: (keys: readonly string[]) => void;
   readonly log: (message: string) => void;
   /** Something the user should see now, not only in the log. */
   readonly warn: (message: string) => void;
@@ -88,6 +90,7 @@ export class Session {
     runtime.onDidChangeEngine('compute', (change) => this.events.computeChanged?.(change));
     runtime.onDidChangeEngine('cost', (event) => this.events.costChanged?.(event.reason));
     this.applyCostSettings(runtime);
+    runtime.onDidChangeEngine('storage', (event) => this.events.storageChanged?.(event.keys ?? []));
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;

@@ -8,6 +8,7 @@ import { addCostCommands } from './cost';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 import { statusCommand } from './status';
+import { addStorageCommands } from './storage';
 import { addTemplateCommands } from './template';
 
 interface GlobalOptions {
@@ -52,6 +53,7 @@ export function buildProgram(io: Io): Command {
   const template: Command = addTemplateCommands(program, { io, location: () => location(template) });
   const compute: Command = addComputeCommands(program, { io, dataFolder: () => location(compute).dataFolder });
   const cost: Command = addCostCommands(program, { io, location: () => location(cost) });
+  const storage: Command = addStorageCommands(program, { io, dataFolder: () => location(storage).dataFolder });
 
   return program;
 }

@@ -10,3 +10,4 @@ export * from './templateValues';
 export * from './progress';
 export * from './compute';
 export * from './cost';
+export * from './storage';

@@ -8,12 +8,14 @@ import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
 import { ComputeEngine } from '../engines/compute';
 import { CostEngine } from '../engines/cost';
 import { runtimeCostSources } from './costSources';
+import { StorageEngine } from '../engines/storage';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
 
 export const ENGINES = {
   dataFolder: { open: (context) => DataFolderCheck.open(context) },
   catalog: { open: openCatalog },
+  storage: { open: openStorage },
   compute: { open: openCompute },
   cost: { open: openCost },
 } as const satisfies EngineRegistry;
@@ -56,4 +58,21 @@ async function openCost(context: EngineContext): Promise<CostEngine> {
     if (name === 'storage' || name === 'compute') cost.recordsChanged();
   });
   return cost;
+}
+
+/**
+ * The storage tiers of the data folder. A long-lived server uploads the write-back queue and polls
+ * restores in the background; a CLI command only does what it was asked.
+ */
+async function openStorage(context: EngineContext): Promise<StorageEngine> {
+  const problem = await context.dataFolderProblem();
+  if (problem !== undefined) throw new Error(`Storage lives in the data folder, which cannot be used: ${problem}`);
+  const storage = await StorageEngine.open({ dataFolder: context.dataFolder, background: context.watch, onWarning: context.warn });
+  if (context.watch) {
+    // Other windows and the CLI change the same index; pick their changes up so views follow.
+    const timer = setInterval(() => void storage.refresh().catch((error: unknown) => context.log(`Refreshing storage failed: ${String(error)}`)), 2000);
+    timer.unref();
+    context.track({ dispose: () => clearInterval(timer) });
+  }
+  return storage;
 }

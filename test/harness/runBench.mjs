@@ -8,6 +8,7 @@ const benches = {
   catalog: 'test/bench/catalog.bench.ts',
   completion: 'test/bench/completion.bench.ts',
   tiering: 'test/bench/tiering.bench.ts',
+  storage: 'test/bench/storage.bench.ts',
   cost: 'test/bench/cost.bench.ts',
   compute: 'test/bench/compute.bench.ts',
 };

@@ -32,6 +32,7 @@ describe('NeuroLake server over LSP', () => {
       assert.deepEqual(status.engines, [
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
+        { name: 'storage', state: 'ready', detail: 'local tier only: no cloud tier configured' },
         { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
         { name: 'cost', state: 'ready' },
       ]);

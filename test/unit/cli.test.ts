@@ -30,6 +30,7 @@ describe('neurolake CLI', () => {
     assert.deepEqual(status.engines, [
       { name: 'dataFolder', state: 'ready' },
       { name: 'catalog', state: 'ready' },
+      { name: 'storage', state: 'ready', detail: 'local tier only: no cloud tier configured' },
       { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
       { name: 'cost', state: 'ready' },
     ]);
@@ -120,8 +121,7 @@ describe('neurolake status and neurolake catalog open the same catalog file', ()
       const run = await cli('--data-folder', dataFolder, 'status', '--json');
       assert.equal(run.code, 1);
       const status = JSON.parse(run.out) as { engines: { name: string; state: string }[] };
-      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'compute:ready', 'cost:ready']);
-      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'cost:ready']);
+      assert.deepEqual(status.engines.map((engine) => `${engine.name}:${engine.state}`), ['dataFolder:ready', 'catalog:failed', 'storage:ready', 'compute:ready', 'cost:ready']);
     });
   });
 });

@@ -1,2 +1,3 @@
-// Price presets every engine prices its work with; reached only through this module.
+// Price presets every engine prices its work with: storage presets and compute rates.
+export * from './storagePrices';
 export * from './compute';

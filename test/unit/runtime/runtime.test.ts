@@ -54,6 +54,7 @@ describe('Runtime', () => {
       assert.deepEqual(runtime.status().engines, [
         { name: 'dataFolder', state: 'ready' },
         { name: 'catalog', state: 'ready' },
+        { name: 'storage', state: 'ready', detail: 'local tier only: no cloud tier configured' },
         { name: 'compute', state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' },
         { name: 'cost', state: 'ready' },
       ]);

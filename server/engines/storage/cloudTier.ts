@@ -1,0 +1,255 @@
+// The cloud and archive tiers: one S3 bucket (AWS, MinIO, Ceph, s3rver) reached through the AWS
+// SDK. Objects live under `<prefix>objects/<key>`, archived ones under `<prefix>archive/<key>` in
+// the archive bucket, each tagged with the version of the record it belongs to, so a stale copy is
+// never mistaken for the current one. Retries with back-off are the SDK's (bounded attempts);
+// what still fails becomes `cloud-unavailable` with the server's reason.
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  RestoreObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type S3ClientConfig,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import { CancelledError } from '../common';
+import type { StorageClassName } from '../prices';
+import type { ArchiveConfig, CloudConfig } from './config';
+import { DigestStream, PART_SIZE, unquote, type ContentDigests } from './etags';
+import { StorageError, describeError } from './errors';
+
+// The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
+// bundled at a fixed version, so the warning is not something a NeuroLake user can act on.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+export type Place = 'cloud' | 'archive';
+
+export interface RemoteHead {
+  readonly etag: string;
+  readonly size: number;
+  readonly version?: string;
+  readonly storageClass: StorageClassName;
+  /** From x-amz-restore: undefined when never restored. */
+  readonly restore?: { readonly ongoing: boolean; readonly expiry?: string };
+}
+
+export interface CloudTierOptions {
+  readonly credentials?: S3ClientConfig['credentials'];
+  /** Per-request timeout; a slow server beyond it counts as a failed attempt. */
+  readonly requestTimeoutMs?: number;
+  readonly maxAttempts?: number;
+  readonly partSize?: number;
+}
+
+export class CloudTier {
+  readonly client: S3Client;
+  private readonly partSize: number;
+
+  constructor(
+    readonly config: CloudConfig,
+    readonly archive: ArchiveConfig,
+    options: CloudTierOptions = {},
+  ) {
+    this.partSize = options.partSize ?? PART_SIZE;
+    this.client = new S3Client({
+      region: config.region,
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      forcePathStyle: config.forcePathStyle,
+      requestChecksumCalculation: config.requestChecksumCalculation,
+      responseChecksumValidation: config.requestChecksumCalculation,
+      maxAttempts: options.maxAttempts ?? 4,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // A request past its timeout is a failed attempt (retried), not just a warning.
+      requestHandler: { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
+    });
+  }
+
+  bucketOf(place: Place): string {
+    return place === 'archive' ? (this.archive.bucket ?? this.config.bucket) : this.config.bucket;
+  }
+
+  nameOf(place: Place, key: string): string {
+    return `${this.config.prefix}${place === 'archive' ? 'archive' : 'objects'}/${key}`;
+  }
+
+  /** `s3://bucket/name` of the object's copy in `place`. */
+  uri(place: Place, key: string): string {
+    return `s3://${this.bucketOf(place)}/${this.nameOf(place, key)}`;
+  }
+
+  /** HeadBucket: resolves when the bucket answers, throws `cloud-unavailable` or `not-configured` otherwise. */
+  async check(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.send((options) => this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }), options), `reaching bucket ${this.config.bucket}`, signal);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'not-found') {
+        throw new StorageError('not-configured', `The bucket ${this.config.bucket} does not exist${this.config.endpoint ? ` at ${this.config.endpoint}` : ''}; create it, or run "neurolake storage configure --create-bucket".`);
+      }
+      throw error;
+    }
+  }
+
+  /** Creates the cloud tier's bucket unless it exists (for `configure --create-bucket` and `npm start`). */
+  async createBucketIfMissing(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.check(signal);
+      return;
+    } catch (error) {
+      if (!(error instanceof StorageError && error.code === 'not-configured')) throw error;
+    }
+    await this.send((options) => this.client.send(new CreateBucketCommand({ Bucket: this.config.bucket }), options), `creating bucket ${this.config.bucket}`, signal);
+  }
+
+  /**
+   * Uploads a stream (multipart above one part), tagging it with `version`; resolves with the
+   * digests of what was sent and the server's ETag, or throws before anything is committed.
+   */
+  async upload(
+    place: Place,
+    key: string,
+    body: Readable,
+    options: { version: string; sha256?: string; storageClass?: StorageClassName; size?: number; signal?: AbortSignal; onBytes?: (done: number) => void },
+  ): Promise<{ digests: ContentDigests; etag: string }> {
+    const digest = new DigestStream(this.partSize, options.onBytes);
+    body.on('error', (error) => digest.destroy(error));
+    const upload = new Upload({
+      client: this.client,
+      partSize: this.partSize,
+      queueSize: 4,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.bucketOf(place),
+        Key: this.nameOf(place, key),
+        Body: body.pipe(digest),
+        ...(options.size !== undefined ? { ContentLength: options.size } : {}),
+        Metadata: { 'neurolake-version': options.version, ...(options.sha256 ? { 'neurolake-sha256': options.sha256 } : {}) },
+        ...(options.storageClass && options.storageClass !== 'STANDARD' ? { StorageClass: options.storageClass as StorageClass } : {}),
+      },
+    });
+    const abort = (): void => void upload.abort().catch(() => undefined);
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      const result = await upload.done();
+      return { digests: digest.digests(), etag: unquote(result.ETag) };
+    } catch (error) {
+      if (options.signal?.aborted) throw new CancelledError('The upload');
+      throw toStorageError(error, `uploading ${key} to ${this.uri(place, key)}`);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Undefined when there is no such object. */
+  async head(place: Place, key: string, signal?: AbortSignal): Promise<RemoteHead | undefined> {
+    try {
+      const head = await this.send((options) => this.client.send(new HeadObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `checking ${this.uri(place, key)}`, signal);
+      return {
+        etag: unquote(head.ETag),
+        size: head.ContentLength ?? 0,
+        ...(head.Metadata?.['neurolake-version'] ? { version: head.Metadata['neurolake-version'] } : {}),
+        storageClass: (head.StorageClass ?? 'STANDARD') as StorageClassName,
+        ...(head.Restore ? { restore: parseRestore(head.Restore) } : {}),
+      };
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
+  /** The object's bytes. Throws `restoring` (with `needsRestore`) when the archive must thaw it first. */
+  async get(place: Place, key: string, signal?: AbortSignal): Promise<Readable> {
+    const output = await this.send((options) => this.client.send(new GetObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `reading ${this.uri(place, key)}`, signal);
+    return output.Body as Readable;
+  }
+
+  /** Server-side copy into `to`, in the storage class given; resolves with the new copy's ETag. */
+  async copy(from: Place, to: Place, key: string, version: string, storageClass: StorageClassName, signal?: AbortSignal): Promise<string> {
+    const output = await this.send((options) => this.client.send(new CopyObjectCommand({
+        Bucket: this.bucketOf(to),
+        Key: this.nameOf(to, key),
+        CopySource: encodeURI(`${this.bucketOf(from)}/${this.nameOf(from, key)}`),
+        MetadataDirective: 'REPLACE',
+        Metadata: { 'neurolake-version': version },
+        StorageClass: storageClass as StorageClass,
+      }), options),
+      `copying ${key} to the ${to} tier`,
+      signal,
+    );
+    return unquote(output.CopyObjectResult?.ETag);
+  }
+
+  async delete(place: Place, key: string, signal?: AbortSignal): Promise<void> {
+    await this.send((options) => this.client.send(new DeleteObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `deleting ${this.uri(place, key)}`, signal);
+  }
+
+  /** Asks the archive to make the object readable for `days`; already in progress is fine. */
+  async requestRestore(key: string, days: number, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.send((options) => this.client.send(new RestoreObjectCommand({ Bucket: this.bucketOf('archive'), Key: this.nameOf('archive', key), RestoreRequest: { Days: days, GlacierJobParameters: { Tier: 'Standard' } } }), options),
+        `requesting a restore of ${this.uri('archive', key)}`,
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof StorageError && /RestoreAlreadyInProgress/.test(error.message)) return;
+      throw error;
+    }
+  }
+
+  /** Every key under `place` in the bucket, for orphan reports. */
+  async *listKeys(place: Place, signal?: AbortSignal): AsyncGenerator<string> {
+    const prefix = `${this.config.prefix}${place === 'archive' ? 'archive' : 'objects'}/`;
+    let token: string | undefined;
+    do {
+      const page = await this.send((options) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucketOf(place), Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }), options), `listing ${this.bucketOf(place)}`, signal);
+      for (const item of page.Contents ?? []) if (item.Key) yield item.Key.slice(prefix.length);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  /** Runs one SDK call with the caller's abort signal, turning its failure into a StorageError. */
+  private async send<T>(call: (options: { abortSignal?: AbortSignal }) => Promise<T>, what: string, signal?: AbortSignal): Promise<T> {
+    try {
+      return await call(signal ? { abortSignal: signal } : {});
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError(`${what[0]?.toUpperCase()}${what.slice(1)}`);
+      throw toStorageError(error, what);
+    }
+  }
+}
+
+function parseRestore(header: string): { ongoing: boolean; expiry?: string } {
+  const ongoing = /ongoing-request="true"/i.test(header);
+  const expiry = /expiry-date="([^"]+)"/i.exec(header)?.[1];
+  return { ongoing, ...(expiry ? { expiry: new Date(expiry).toISOString() } : {}) };
+}
+
+/** S3's answer, or the network's silence, as an error naming what was being done. */
+export function toStorageError(error: unknown, what: string): StorageError | CancelledError {
+  if (error instanceof StorageError || error instanceof CancelledError) return error;
+  const name = (error as { name?: string }).name ?? '';
+  const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  if (name === 'InvalidObjectState') return new StorageError('restoring', `InvalidObjectState while ${what}: the object is archived and must be restored first.`);
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) {
+    if (name === 'NoSuchBucket') return new StorageError('not-configured', `The bucket does not exist while ${what}; create it or run "neurolake storage configure".`);
+    return new StorageError('not-found', `Not found while ${what}.`);
+  }
+  if (name === 'NoSuchBucket') return new StorageError('not-configured', `The bucket does not exist while ${what}; create it or run "neurolake storage configure".`);
+  if (name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || status === 403) {
+    return new StorageError('cloud-unavailable', `Access denied while ${what} (${name || 'HTTP 403'}); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE or the extension's stored key).`);
+  }
+  if (name === 'CredentialsProviderError') return new StorageError('cloud-unavailable', `No AWS credentials while ${what}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or store a key from VS Code.`);
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code ?? (status !== undefined ? `HTTP ${status}${name ? ` ${name}` : ''}` : name || describeError(error));
+  return new StorageError('cloud-unavailable', `The cloud tier is unreachable while ${what} (${reason}: ${describeError(error)}).`);
+}

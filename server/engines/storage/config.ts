@@ -1,0 +1,216 @@
+// The storage configuration: which tiers exist and how they are reached. It lives in the data
+// folder (storage/config.json) so every window and the CLI share it, and never holds a secret:
+// credentials come from the AWS default chain (environment, profile) or are passed in by the
+// extension from its SecretStorage. The standard AWS variables and NEUROLAKE_S3_BUCKET override
+// the file for one run.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isStoragePreset, type StorageClassName, type StoragePresetName } from '../prices';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileDurably } from '../common';
+import { fileError } from './durable';
+import { StorageError } from './errors';
+
+export type ArchiveClass = Extract<StorageClassName, 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR'>;
+export const ARCHIVE_CLASSES: readonly ArchiveClass[] = ['GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'];
+
+export interface CloudConfig {
+  /** Empty for AWS itself; `http://127.0.0.1:9000` for MinIO, Ceph or s3rver. */
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly bucket: string;
+  /** Prepended to every object name in the bucket; ends in `/` unless empty. */
+  readonly prefix: string;
+  /** `bucket` in the path instead of the host name: what most S3-compatible servers need. */
+  readonly forcePathStyle: boolean;
+  /**
+   * When the SDK adds its own checksums. WHEN_REQUIRED for custom endpoints: current SDKs send
+   * stream bodies aws-chunked with a trailing CRC32, which several servers refuse (411) or store
+   * framing and all as the object.
+   */
+  readonly requestChecksumCalculation: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+}
+
+export interface ArchiveConfig {
+  /** Bucket for archived objects; the cloud tier's when unset. */
+  readonly bucket?: string;
+  readonly storageClass: ArchiveClass;
+  /** Objects in the cloud tier not read for this many days are planned for the archive. */
+  readonly afterDays: number;
+}
+
+export interface StorageConfig {
+  readonly local: {
+    /** The local tier's folder; `<data folder>/storage/local` when unset. */
+    readonly path?: string;
+    readonly capacityGb: number;
+    /** Fraction of the capacity the placement policy fills before it evicts. */
+    readonly watermark: number;
+  };
+  readonly cloud?: CloudConfig;
+  readonly archive: ArchiveConfig;
+  /** Upload to the cloud before a store returns, instead of from the durable queue afterwards. */
+  readonly writeThrough: boolean;
+  readonly prices: { readonly preset: StoragePresetName; readonly localGbMonth?: number };
+}
+
+export const DEFAULT_CONFIG: StorageConfig = {
+  local: { capacityGb: 10, watermark: 0.9 },
+  archive: { storageClass: 'GLACIER', afterDays: 90 },
+  writeThrough: false,
+  prices: { preset: 'aws' },
+};
+
+export function storageFolder(dataFolder: string): string {
+  return join(dataFolder, 'storage');
+}
+
+export function configFile(dataFolder: string): string {
+  return join(storageFolder(dataFolder), 'config.json');
+}
+
+/** Reads storage/config.json; the defaults when it does not exist. */
+export async function readStorageConfig(dataFolder: string): Promise<StorageConfig> {
+  const file = configFile(dataFolder);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_CONFIG;
+    throw new StorageError('storage', `Could not read the storage configuration ${file}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new StorageError('invalid-config', `The storage configuration ${file} is not valid JSON (${(error as Error).message}); fix or delete it.`);
+  }
+  return normaliseConfig(raw, file);
+}
+
+export async function writeStorageConfig(dataFolder: string, config: StorageConfig): Promise<void> {
+  const checked = normaliseConfig(config, 'the new storage configuration');
+  const file = configFile(dataFolder);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileDurably(file, `${JSON.stringify(checked, null, 2)}\n`, 'the storage configuration');
+  } catch (error) {
+    throw fileError(error, `saving ${file}`);
+  }
+}
+
+/** The environment's say for this run: endpoint, region and bucket; the SDK reads the keys itself. */
+export function applyEnvironment(config: StorageConfig, env: Readonly<Record<string, string | undefined>>): StorageConfig {
+  const endpoint = env['AWS_ENDPOINT_URL_S3']?.trim() || env['AWS_ENDPOINT_URL']?.trim();
+  const region = env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim();
+  const bucket = env['NEUROLAKE_S3_BUCKET']?.trim();
+  if (!endpoint && !region && !bucket) return config;
+  const base = config.cloud ?? (bucket ? defaultCloud(bucket, endpoint) : undefined);
+  if (base === undefined) return config;
+  const cloud: CloudConfig = {
+    ...base,
+    ...(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
+    ...(region ? { region } : {}),
+    ...(bucket ? { bucket } : {}),
+  };
+  return { ...config, cloud };
+}
+
+export function defaultCloud(bucket: string, endpoint?: string): CloudConfig {
+  const custom = endpoint !== undefined && endpoint !== '';
+  return {
+    ...(custom ? { endpoint } : {}),
+    region: 'us-east-1',
+    bucket,
+    prefix: 'neurolake/',
+    forcePathStyle: custom,
+    requestChecksumCalculation: custom ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+  };
+}
+
+/** Checks every field, filling defaults; throws `invalid-config` naming the field. */
+export function normaliseConfig(raw: unknown, where: string): StorageConfig {
+  const bad = (field: string, why: string): never => {
+    throw new StorageError('invalid-config', `In ${where}, ${field} ${why}.`);
+  };
+  const object = (value: unknown, field: string): Record<string, unknown> => {
+    if (value === undefined) return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad(field, 'must be an object');
+    return value as Record<string, unknown>;
+  };
+  const number = (value: unknown, field: string, fallback: number, min: number, max: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) return bad(field, `must be a number from ${min} to ${max}`);
+    return value;
+  };
+  const text = (value: unknown, field: string): string | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') return bad(field, 'must be a string');
+    return value;
+  };
+  const top = object(raw, 'the file');
+  const local = object(top['local'], 'local');
+  const localPath = text(local['path'], 'local.path');
+  const archive = object(top['archive'], 'archive');
+  const storageClass = archive['storageClass'] ?? DEFAULT_CONFIG.archive.storageClass;
+  if (!ARCHIVE_CLASSES.includes(storageClass as ArchiveClass)) bad('archive.storageClass', `must be one of ${ARCHIVE_CLASSES.join(', ')}`);
+  const archiveBucket = text(archive['bucket'], 'archive.bucket');
+  const prices = object(top['prices'], 'prices');
+  const preset = prices['preset'] ?? 'aws';
+  if (typeof preset !== 'string' || !isStoragePreset(preset)) bad('prices.preset', 'must be "aws" or "seed"');
+  const localGbMonth = prices['localGbMonth'] === undefined ? undefined : number(prices['localGbMonth'], 'prices.localGbMonth', 0, 0, 100);
+  if (top['writeThrough'] !== undefined && typeof top['writeThrough'] !== 'boolean') bad('writeThrough', 'must be true or false');
+  return {
+    local: {
+      ...(localPath ? { path: localPath } : {}),
+      capacityGb: number(local['capacityGb'], 'local.capacityGb', DEFAULT_CONFIG.local.capacityGb, 0, 1e6),
+      watermark: number(local['watermark'], 'local.watermark', DEFAULT_CONFIG.local.watermark, 0.05, 1),
+    },
+    ...(top['cloud'] === undefined || top['cloud'] === null ? {} : { cloud: normaliseCloud(object(top['cloud'], 'cloud'), bad, text) }),
+    archive: {
+      ...(archiveBucket ? { bucket: archiveBucket } : {}),
+      storageClass: storageClass as ArchiveClass,
+      afterDays: number(archive['afterDays'], 'archive.afterDays', DEFAULT_CONFIG.archive.afterDays, 0, 36500),
+    },
+    writeThrough: top['writeThrough'] === true,
+    prices: { preset: preset as StoragePresetName, ...(localGbMonth === undefined ? {} : { localGbMonth }) },
+  };
+}
+
+function normaliseCloud(
+  cloud: Record<string, unknown>,
+  bad: (field: string, why: string) => never,
+  text: (value: unknown, field: string) => string | undefined,
+): CloudConfig {
+  const bucket = text(cloud['bucket'], 'cloud.bucket');
+  if (bucket === undefined) return bad('cloud.bucket', 'is required when a cloud tier is configured');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) bad('cloud.bucket', `"${bucket}" is not a valid bucket name (3-63 lowercase letters, digits, dots and hyphens)`);
+  const endpoint = text(cloud['endpoint'], 'cloud.endpoint');
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      return bad('cloud.endpoint', `"${endpoint}" is not a URL such as http://127.0.0.1:9000`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') bad('cloud.endpoint', 'must start with http:// or https://');
+    if (url.username !== '' || url.password !== '') bad('cloud.endpoint', 'must not contain credentials; they come from the AWS credential chain');
+  }
+  const defaults = defaultCloud(bucket, endpoint);
+  let prefix = text(cloud['prefix'], 'cloud.prefix') ?? (cloud['prefix'] === '' ? '' : defaults.prefix);
+  if (prefix !== '' && !prefix.endsWith('/')) prefix = `${prefix}/`;
+  if (prefix.startsWith('/')) bad('cloud.prefix', 'must not start with /');
+  const pathStyle = cloud['forcePathStyle'];
+  if (pathStyle !== undefined && typeof pathStyle !== 'boolean') bad('cloud.forcePathStyle', 'must be true or false');
+  const checksums = cloud['requestChecksumCalculation'];
+  if (checksums !== undefined && checksums !== 'WHEN_SUPPORTED' && checksums !== 'WHEN_REQUIRED') bad('cloud.requestChecksumCalculation', 'must be WHEN_SUPPORTED or WHEN_REQUIRED');
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    region: text(cloud['region'], 'cloud.region') ?? defaults.region,
+    bucket,
+    prefix,
+    forcePathStyle: (pathStyle as boolean | undefined) ?? defaults.forcePathStyle,
+    requestChecksumCalculation: (checksums as CloudConfig['requestChecksumCalculation'] | undefined) ?? defaults.requestChecksumCalculation,
+  };
+}

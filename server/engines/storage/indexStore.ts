@@ -1,0 +1,405 @@
+// The storage index: every object's record, durable and shared by several processes (VS Code
+// windows, the CLI) on one data folder.
+//
+// Like the catalog, a JSON snapshot plus an append-only journal: a change is one line appended
+// and fsync'ed, so a store is acknowledged after one small write, however many objects there are;
+// the snapshot is rewritten (compacted) once the journal is large or on close. Every change is
+// made under a cross-process lock after catching up with the journal, so processes never
+// overwrite each other's records. A torn last line (a writer killed mid-append, never
+// acknowledged) is cut off by the next writer.
+//
+// Besides records the index holds *intents*: copies to delete once a change is committed (the
+// source of a move, the files of a deleted object). They are journaled with the change itself and
+// carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { acquireLock, writeFileDurably } from '../common';
+import { fileError } from './durable';
+import { StorageError } from './errors';
+import type { ObjectRecord } from './types';
+
+export const INDEX_FORMAT = 'neurolake-storage-index';
+export const INDEX_FORMAT_VERSION = 1;
+
+/** Stale copies of `key` to delete, unless the key's current record claims that copy again. */
+export interface Intent {
+  readonly id: string;
+  readonly key: string;
+  readonly local?: boolean;
+  readonly cloud?: boolean;
+  readonly archive?: boolean;
+}
+
+export type IndexOp =
+  | { readonly t: 'put'; readonly r: ObjectRecord }
+  | { readonly t: 'del'; readonly key: string }
+  | { readonly t: 'touch'; readonly key: string; readonly at: string; readonly hit: boolean }
+  | { readonly t: 'intent'; readonly intent: Intent }
+  | { readonly t: 'done'; readonly id: string }
+  | { readonly t: 'batch'; readonly ops: readonly IndexOp[] };
+
+interface Snapshot {
+  format: typeof INDEX_FORMAT;
+  formatVersion: number;
+  generation: number;
+  objects: ObjectRecord[];
+  intents: Intent[];
+  counters: Counters;
+}
+
+export interface Counters {
+  hits: number;
+  misses: number;
+}
+
+export interface IndexState {
+  readonly objects: ReadonlyMap<string, ObjectRecord>;
+  readonly intents: ReadonlyMap<string, Intent>;
+  readonly counters: Readonly<Counters>;
+}
+
+export interface IndexStoreOptions {
+  readonly onWarning?: (message: string) => void;
+  /** Called after other processes' changes were picked up. */
+  readonly onExternalChange?: () => void;
+  readonly compactAfterBytes?: number;
+  /** Runs under the lock before a compaction writes the snapshot (finishing staged renames). */
+  readonly beforeCompact?: () => Promise<void>;
+}
+
+
+export class IndexStore {
+  private objects = new Map<string, ObjectRecord>();
+  private intents = new Map<string, Intent>();
+  private counters: Counters = { hits: 0, misses: 0 };
+  private generation = 0;
+  private journalOffset = 0;
+  private snapshotMtime = -1;
+  private snapshotIno = -1;
+  private snapshotBytes = 0;
+  private sortedKeys: string[] | undefined;
+  private localBytesTotal = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly options: IndexStoreOptions,
+  ) {}
+
+  static async open(file: string, options: IndexStoreOptions = {}): Promise<IndexStore> {
+    await mkdir(dirname(file), { recursive: true });
+    const store = new IndexStore(file, options);
+    await store.withLock(() => store.catchUp(true));
+    return store;
+  }
+
+  get state(): IndexState {
+    return { objects: this.objects, intents: this.intents, counters: this.counters };
+  }
+
+  /** Bytes of all local copies: what the local tier holds. */
+  get localBytes(): number {
+    return this.localBytesTotal;
+  }
+
+  /** Replaces a record in memory only, for bookkeeping no other process needs (a finished rename). */
+  patchInMemory(record: ObjectRecord): void {
+    if (!this.objects.has(record.key)) return;
+    this.setRecord(record);
+  }
+
+  /** Keys in order, for listing by prefix; rebuilt only after a change. */
+  keys(): readonly string[] {
+    this.sortedKeys ??= [...this.objects.keys()].sort();
+    return this.sortedKeys;
+  }
+
+  /**
+   * Runs `work` under the lock on the caught-up state. It returns the ops to journal (durably,
+   * before this resolves) and a result; `afterCommit` runs still under the lock, for file steps
+   * that must not interleave with another process's commit (a rename, an unlink).
+   */
+  transact<T>(work: (state: IndexState) => Promise<{ ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }> | { ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }, durable = true): Promise<T> {
+    return this.serialise(() =>
+      this.withLock(async () => {
+        this.assertOpen();
+        await this.catchUp(true);
+        const { ops, result, afterCommit } = await work(this.state);
+        if (ops.length > 0) {
+          const op: IndexOp = ops.length === 1 ? ops[0]! : { t: 'batch', ops };
+          await this.append(op, durable);
+          this.apply(op);
+        }
+        await afterCommit?.();
+        return result;
+      }),
+    );
+  }
+
+  /** Picks up other processes' changes; cheap when there are none. */
+  refresh(): Promise<boolean> {
+    return this.serialise(async () => {
+      if (this.closed) return false;
+      const before = `${this.generation}:${this.journalOffset}:${this.snapshotMtime}`;
+      await this.catchUp(false);
+      const changed = before !== `${this.generation}:${this.journalOffset}:${this.snapshotMtime}`;
+      return changed;
+    });
+  }
+
+  /** Rewrites the snapshot with everything journaled, then starts an empty journal. */
+  compact(): Promise<void> {
+    return this.serialise(() =>
+      this.withLock(async () => {
+        if (this.closed) return;
+        await this.catchUp(true);
+        if (this.journalOffset === 0 && this.snapshotMtime !== -1) return;
+        await this.options.beforeCompact?.();
+        const oldJournal = this.journalPath();
+        const snapshot: Snapshot = {
+          format: INDEX_FORMAT,
+          formatVersion: INDEX_FORMAT_VERSION,
+          generation: this.generation + 1,
+          objects: [...this.objects.values()],
+          intents: [...this.intents.values()],
+          counters: this.counters,
+        };
+        try {
+          await writeFileDurably(this.file, JSON.stringify(snapshot), 'the storage index');
+        } catch (error) {
+          throw fileError(error, `compacting ${this.file}`);
+        }
+        this.generation += 1;
+        this.journalOffset = 0;
+        await this.readSignature();
+        // Only now is every journal line inside the durable snapshot.
+        await rm(oldJournal, { force: true });
+      }),
+    );
+  }
+
+  /**
+   * Compacts when the journal has grown past a small share of the snapshot (a CLI command that
+   * changed one record does not rewrite 100,000), then refuses further changes.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.journalOffset > 0 && this.journalOffset < Math.max(256 * 1024, this.snapshotBytes / 16)) {
+      await this.queue;
+      this.closed = true;
+      return;
+    }
+    await this.compact().catch((error: unknown) => this.options.onWarning?.(`Compacting the storage index failed: ${String(error)}`));
+    this.closed = true;
+  }
+
+  journalPath(generation = this.generation): string {
+    return `${this.file}.${generation}.journal`;
+  }
+
+  private serialise<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('storage', `The storage index ${this.file} is closed.`);
+  }
+
+  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    let lock;
+    try {
+      // A holder killed on this machine is taken over at once, so a crashed CLI never stalls the next one.
+      lock = await acquireLock(this.file, { timeoutMs: 60_000 });
+    } catch (error) {
+      throw new StorageError('storage', `Could not lock the storage index ${this.file}: ${(error as Error).message}`);
+    }
+    try {
+      return await work();
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  }
+
+  private async catchUp(locked: boolean): Promise<void> {
+    let current: { mtimeMs: number; ino: number; size: number } | undefined;
+    try {
+      current = await stat(this.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if ((current?.mtimeMs ?? -1) !== this.snapshotMtime || (current?.ino ?? -1) !== this.snapshotIno) await this.loadSnapshot();
+    await this.readJournal(locked);
+  }
+
+  private async readSignature(): Promise<void> {
+    try {
+      const { mtimeMs, ino, size } = await stat(this.file);
+      this.snapshotMtime = mtimeMs;
+      this.snapshotIno = ino;
+      this.snapshotBytes = size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.snapshotMtime = -1;
+      this.snapshotIno = -1;
+      this.snapshotBytes = 0;
+    }
+  }
+
+  private async loadSnapshot(): Promise<void> {
+    let snapshot: Snapshot | undefined;
+    let text: string | undefined;
+    try {
+      const handle = await open(this.file, 'r');
+      try {
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StorageError('storage', `Could not read the storage index ${this.file}: ${(error as Error).message}`);
+    }
+    if (text !== undefined) {
+      try {
+        snapshot = JSON.parse(text) as Snapshot;
+      } catch (error) {
+        snapshot = await this.setAsideCorrupt(`it is not valid JSON (${(error as Error).message})`);
+      }
+      if (snapshot !== undefined && (snapshot.format !== INDEX_FORMAT || !Array.isArray(snapshot.objects))) snapshot = await this.setAsideCorrupt('it is not a NeuroLake storage index');
+      if (snapshot !== undefined && snapshot.formatVersion > INDEX_FORMAT_VERSION) {
+        throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
+      }
+    }
+    this.objects = new Map((snapshot?.objects ?? []).map((record) => [record.key, record]));
+    this.localBytesTotal = 0;
+    for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
+    this.intents = new Map((snapshot?.intents ?? []).map((intent) => [intent.id, intent]));
+    this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
+    this.generation = snapshot?.generation ?? 0;
+    this.journalOffset = 0;
+    this.sortedKeys = undefined;
+    await this.readSignature();
+    if (snapshot === undefined) this.snapshotMtime = -1;
+  }
+
+  /** A damaged index is never replaced silently: it is kept beside the new one, and reconcile reports the objects as orphans. */
+  private async setAsideCorrupt(why: string): Promise<undefined> {
+    const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(this.file, backup);
+    this.options.onWarning?.(`The storage index ${this.file} could not be read because ${why}. It was kept as ${backup}; a new index was started and the stored files were left in place.`);
+    return undefined;
+  }
+
+  private async readJournal(locked: boolean): Promise<void> {
+    let handle;
+    try {
+      handle = await open(this.journalPath(), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    let applied = false;
+    try {
+      const { size } = await handle.stat();
+      if (size <= this.journalOffset) return;
+      const buffer = Buffer.alloc(size - this.journalOffset);
+      await handle.read(buffer, 0, buffer.length, this.journalOffset);
+      const lastNewline = buffer.lastIndexOf(0x0a);
+      const complete = lastNewline === -1 ? 0 : lastNewline + 1;
+      for (const line of buffer.subarray(0, complete).toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        let op: IndexOp;
+        try {
+          op = JSON.parse(line) as IndexOp;
+        } catch {
+          this.options.onWarning?.(`Skipped a damaged line in ${this.journalPath()}.`);
+          continue;
+        }
+        this.apply(op);
+        applied = true;
+      }
+      this.journalOffset += complete;
+      if (locked && complete < buffer.length) {
+        // Nobody else writes while we hold the lock: the tail is a crashed, unacknowledged append.
+        await handle.close();
+        handle = undefined;
+        const writable = await open(this.journalPath(), 'r+');
+        await writable.truncate(this.journalOffset);
+        await writable.close();
+      }
+    } finally {
+      await handle?.close();
+    }
+    if (applied && !locked) this.options.onExternalChange?.();
+  }
+
+  private async append(op: IndexOp, durable: boolean): Promise<void> {
+    const line = Buffer.from(`${JSON.stringify(op)}\n`, 'utf8');
+    let handle;
+    try {
+      handle = await open(this.journalPath(), 'a');
+      await handle.write(line);
+      if (durable) await handle.datasync();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A partial line may be on disk; the next locked catch-up cuts it off.
+      throw new StorageError(
+        code === 'ENOSPC' ? 'no-space' : 'storage',
+        code === 'ENOSPC'
+          ? `The disk holding the storage index ${this.file} is full; the change was not saved and no object was lost.`
+          : `Could not save the change to ${this.journalPath()}: ${(error as Error).message}`,
+      );
+    } finally {
+      await handle?.close();
+    }
+    this.journalOffset += line.length;
+    if (this.journalOffset > Math.max(this.options.compactAfterBytes ?? 4 * 1024 * 1024, this.snapshotBytes / 2)) {
+      // Compacting is queued behind this commit; a failure only leaves a longer journal.
+      void this.compact().catch((error: unknown) => this.options.onWarning?.(`Compacting the storage index failed: ${String(error)}`));
+    }
+  }
+
+  private apply(op: IndexOp): void {
+    switch (op.t) {
+      case 'put':
+        if (!this.objects.has(op.r.key)) this.sortedKeys = undefined;
+        this.setRecord(op.r);
+        return;
+      case 'del': {
+        const old = this.objects.get(op.key);
+        if (old === undefined) return;
+        if (old.copies.local) this.localBytesTotal -= old.size;
+        this.objects.delete(op.key);
+        this.sortedKeys = undefined;
+        return;
+      }
+      case 'touch': {
+        const record = this.objects.get(op.key);
+        if (op.hit) this.counters.hits += 1;
+        else this.counters.misses += 1;
+        if (record !== undefined) {
+          this.setRecord({ ...record, lastAccess: op.at > record.lastAccess ? op.at : record.lastAccess, accessCount: record.accessCount + 1, hits: record.hits + (op.hit ? 1 : 0) });
+        }
+        return;
+      }
+      case 'intent':
+        this.intents.set(op.intent.id, op.intent);
+        return;
+      case 'done':
+        this.intents.delete(op.id);
+        return;
+      case 'batch':
+        for (const inner of op.ops) this.apply(inner);
+        return;
+    }
+  }
+
+  private setRecord(record: ObjectRecord): void {
+    const old = this.objects.get(record.key);
+    if (old?.copies.local) this.localBytesTotal -= old.size;
+    if (record.copies.local) this.localBytesTotal += record.size;
+    this.objects.set(record.key, record);
+  }
+}

@@ -1,0 +1,143 @@
+// Custom messages of the storage tiers, and the shapes they carry: the Storage view and its
+// commands use these. Method strings are written here and nowhere else. The shapes mirror the
+// engine's plain data (server/engines/storage/types.ts), which the handlers pass through as they are.
+import { notification, request } from './descriptors';
+import type { WorkDoneParams } from './progress';
+
+export type StorageTier = 'local' | 'cloud' | 'archive';
+export type StorageMove = 'promote' | 'demote' | 'archive' | 'restore';
+
+export interface StorageObject {
+  readonly key: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly created: string;
+  readonly lastAccess: string;
+  readonly accessCount: number;
+  readonly hits: number;
+  /** The fastest tier holding a verified copy: where a read is served from. */
+  readonly tier: StorageTier;
+  readonly tiers: readonly StorageTier[];
+  /** Waiting for its first upload (write-back). */
+  readonly uploadPending: boolean;
+  /** Archived and being restored: readable around `expectedAt` (the view's "restoring" badge). */
+  readonly restoring?: { readonly requestedAt: string; readonly expectedAt: string; readonly thenMoveToCloud: boolean };
+  readonly storageClass?: string;
+  readonly history: readonly { readonly at: string; readonly event: string; readonly tier?: StorageTier }[];
+}
+
+export interface StorageListParams {
+  readonly prefix?: string;
+  /** `/` folds keys into folders (the view); unset lists every key under the prefix. */
+  readonly delimiter?: string;
+  /** The previous page's `nextCursor`: pages of a few hundred, so 100,000 objects open at once. */
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export interface StorageListResult {
+  readonly objects: readonly StorageObject[];
+  readonly prefixes: readonly string[];
+  readonly nextCursor?: string;
+}
+
+export interface StorageTierStats {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly monthlyCostUsd: number;
+  readonly capacityBytes?: number;
+}
+
+/** Figures of "Show Storage Statistics" and `neurolake storage stats`, in snake_case where scripts read them. */
+export interface StorageStats {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly cache_hit_rate: number;
+  readonly estimated_monthly_cost_saved_usd: number;
+  readonly egress_avoided_usd: number;
+  readonly monthly_cost_usd: number;
+  readonly monthly_cost_all_cloud_usd: number;
+  readonly tiers: Readonly<Record<StorageTier, StorageTierStats>>;
+  readonly uploadsPending: number;
+  readonly restoring: number;
+  readonly prices: { readonly preset: string; readonly asOf: string };
+}
+
+export interface StoragePlannedMove {
+  readonly key: string;
+  readonly move: StorageMove;
+  readonly bytes: number;
+  readonly from: StorageTier;
+  readonly to: StorageTier;
+  readonly reason: string;
+}
+
+export interface StorageCost {
+  readonly local: number;
+  readonly cloud: number;
+  readonly archive: number;
+  readonly total: number;
+}
+
+export interface StoragePlan {
+  readonly moves: readonly StoragePlannedMove[];
+  readonly bytesMoved: number;
+  readonly monthlyCostBefore: StorageCost;
+  readonly monthlyCostAfter: StorageCost;
+}
+
+export interface StorageMoveResult {
+  readonly key: string;
+  readonly move: StorageMove;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export interface StorageVerifyReport {
+  readonly checked: number;
+  readonly problems: readonly { readonly key: string; readonly tier: StorageTier; readonly problem: string }[];
+  readonly orphans: readonly string[];
+}
+
+/** Error data of every storage request: the engine's code ("invalid-key", "no-space", "restoring", …). */
+export interface StorageErrorData {
+  readonly code: string;
+}
+
+/** Sent by the Storage view for each folder it expands and each "Show more…". */
+export const StorageListRequest = request<StorageListParams, StorageListResult, StorageErrorData>('neurolake/storage/list');
+
+/** Sent by an object's tooltip and Delete's confirmation (which copies exist). */
+export const StorageStatRequest = request<{ key: string }, StorageObject, StorageErrorData>('neurolake/storage/stat');
+
+/** Sent by Store Files…, Store Folder… and drag and drop, once per file. Reports bytes; cancellable until committed. */
+export const StorageStoreRequest = request<{ key: string; path: string } & WorkDoneParams, StorageObject, StorageErrorData>('neurolake/storage/store');
+
+/** Sent by Download… and Open: writes the object to `path` (complete and checked, or not at all). */
+export const StorageRetrieveRequest = request<{ key: string; path: string } & WorkDoneParams, StorageObject, StorageErrorData>('neurolake/storage/retrieve');
+
+/** Sent by Delete after the user confirmed. */
+export const StorageDeleteRequest = request<{ key: string }, { key: string; copies: readonly StorageTier[] }, StorageErrorData>('neurolake/storage/delete');
+
+/** Sent by Promote to Local, Demote to Cloud, Archive and Restore. Restore answers with the object, "restoring" when the archive must thaw it first. */
+export const StorageMoveRequest = request<{ key: string; move: StorageMove } & WorkDoneParams, StorageObject, StorageErrorData>('neurolake/storage/move');
+
+/** Sent by Optimize Placement: the plan, shown with its savings before Apply. */
+export const StoragePlanRequest = request<Record<string, never>, StoragePlan, StorageErrorData>('neurolake/storage/plan');
+
+/** Sent by the plan view's Apply. Reports items; cancellable between moves. */
+export const StorageApplyRequest = request<{ plan: StoragePlan } & WorkDoneParams, readonly StorageMoveResult[], StorageErrorData>('neurolake/storage/apply');
+
+/** Sent by Show Storage Statistics and the view's tier nodes (used / capacity). */
+export const StorageStatsRequest = request<Record<string, never>, StorageStats, StorageErrorData>('neurolake/storage/stats');
+
+/** Sent by Verify Storage: recomputed checksums, copies checked, orphans listed (never deleted). */
+export const StorageVerifyRequest = request<{ prefix?: string; deep?: boolean } & WorkDoneParams, StorageVerifyReport, StorageErrorData>('neurolake/storage/verify');
+
+/** Sent by Copy S3 URI. */
+export const StorageS3UriRequest = request<{ key: string }, { uri: string }, StorageErrorData>('neurolake/storage/s3Uri');
+
+/** Sent by the server whenever objects changed, in this window or another process; `keys` empty means "anything may have". */
+export const DidChangeStorageNotification = notification<{ keys: readonly string[] }>('neurolake/storage/didChange');

@@ -1,0 +1,152 @@
+// Faults between the engine and a real S3 server (the RADOS Gateway behind a loopback proxy that
+// misbehaves on cue): the endpoint down, 500s, slow answers, an archive that must be restored, and
+// connections cut mid-upload. In each, nothing acknowledged is lost and nothing half done is committed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { StorageError, type StorageEngine } from '../../server/engines/storage';
+import { startFaultProxy, type FaultProxy } from './support/faultProxy';
+import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
+import { MB, cloudConfig, openEngine, randomContent, readAll, tempFolder, waitForChange } from './support/storageFixtures';
+
+describe('storage under faults', () => {
+  let server: S3Server;
+  let proxy: FaultProxy;
+  before(async () => {
+    server = await s3Server('radosgw');
+    proxy = await startFaultProxy(server.endpoint);
+  });
+  after(() => proxy.close());
+
+  const open = async (options: { background?: boolean; requestTimeoutMs?: number } = {}): Promise<{ engine: StorageEngine; bucket: string }> => {
+    const bucket = await createBucket(server);
+    const engine = await openEngine(server, {
+      dataFolder: tempFolder(),
+      config: cloudConfig(proxy.endpoint, bucket),
+      uploadRetryMs: { min: 50, max: 400 },
+      restorePollMs: 50,
+      ...(options.background ? { background: true } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    });
+    return { engine, bucket };
+  };
+
+  it('keeps storing locally while the endpoint is down, says so, and uploads the queue once it is back', async () => {
+    const { engine } = await open({ background: true });
+    try {
+      await proxy.down();
+      const contents = [randomContent(1000), randomContent(200_000), randomContent(5)];
+      for (const [index, content] of contents.entries()) assert.equal((await engine.store(`down/${index}`, content)).tier, 'local');
+      await engine.checkCloud();
+      assert.equal(engine.status().state, 'degraded');
+      assert.match(engine.status().detail ?? '', /unreachable.*ECONNREFUSED.*3 uploads queued/);
+      for (const [index, content] of contents.entries()) assert.deepEqual(await readAll(engine, `down/${index}`), content);
+      await proxy.up();
+      await waitForChange(engine, () => engine.pendingUploads().length === 0 && engine.status().state === 'ready');
+      for (const index of contents.keys()) assert.deepEqual(engine.stat(`down/${index}`).tiers, ['local', 'cloud']);
+    } finally {
+      await proxy.up();
+      await engine.close();
+    }
+  });
+
+  it('retries 500s with back-off, and gives up after a bounded number of attempts without committing', async () => {
+    const { engine } = await open();
+    try {
+      await engine.store('flaky/a', randomContent(2000));
+      proxy.fail500(2);
+      const before = proxy.requests.length;
+      assert.equal((await engine.flushUploads()).uploaded, 1);
+      const puts = proxy.requests.slice(before).filter((line) => line.startsWith('PUT') && line.includes('flaky/a'));
+      assert.equal(puts.length, 3, 'two answered 500, the third went through');
+      await engine.store('flaky/b', randomContent(2000));
+      proxy.fail500(Infinity);
+      const started = proxy.requests.length;
+      await assert.rejects(engine.flushUploads(), (error: unknown) => error instanceof StorageError && error.code === 'cloud-unavailable' && /HTTP 500|InternalError/.test(error.message));
+      const attempts = proxy.requests.slice(started).filter((line) => line.startsWith('PUT')).length;
+      assert.ok(attempts >= 2 && attempts <= 4, `bounded attempts, got ${attempts}`);
+      proxy.fail500(0);
+      assert.deepEqual(engine.stat('flaky/b').tiers, ['local'], 'nothing recorded for the failed upload');
+      assert.equal(engine.stat('flaky/b').uploadPending, true);
+    } finally {
+      proxy.fail500(0);
+      await engine.close();
+    }
+  });
+
+  it('waits out slow answers within the timeout, and fails a hung server after bounded retries', async () => {
+    const { engine } = await open({ requestTimeoutMs: 1500 });
+    try {
+      await engine.store('slow/a', randomContent(3000));
+      proxy.slow(400);
+      assert.equal((await engine.flushUploads()).uploaded, 1);
+      await engine.store('slow/b', randomContent(3000));
+      proxy.slow(4000);
+      await assert.rejects(engine.flushUploads(), (error: unknown) => error instanceof StorageError && error.code === 'cloud-unavailable');
+      assert.deepEqual(engine.stat('slow/b').tiers, ['local']);
+    } finally {
+      proxy.slow(0);
+      await engine.close();
+    }
+  });
+
+  it('starts a restore when the archive refuses a read (InvalidObjectState), then reads once x-amz-restore says it is ready', async () => {
+    const { engine } = await open({ background: true });
+    try {
+      const content = randomContent(4000);
+      await engine.store('cold/a', content);
+      await engine.archive('cold/a');
+      proxy.archive('/archive/cold/a');
+      await assert.rejects(readAll(engine, 'cold/a'), (error: unknown) => error instanceof StorageError && error.code === 'restoring' && /readable around \d{4}-/.test(error.message));
+      const restoring = engine.stat('cold/a').restoring;
+      assert.ok(restoring !== undefined, 'marked restoring');
+      assert.ok(Date.parse(restoring.expectedAt) - Date.parse(restoring.requestedAt) >= 3 * 3600_000, 'GLACIER restores take hours');
+      assert.ok(proxy.requests.some((line) => line.startsWith('POST') && line.includes('restore')), 'RestoreObject was sent');
+      await assert.rejects(readAll(engine, 'cold/a'), (error: unknown) => error instanceof StorageError && error.code === 'restoring');
+      proxy.completeRestore('/archive/cold/a');
+      await waitForChange(engine, () => engine.stat('cold/a').restoring === undefined);
+      assert.deepEqual(await readAll(engine, 'cold/a'), content);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('restore of a frozen archive copy moves it back to the cloud tier once the archive has thawed it', async () => {
+    const { engine } = await open({ background: true });
+    try {
+      await engine.store('cold/b', randomContent(4000));
+      await engine.archive('cold/b');
+      proxy.archive('/archive/cold/b');
+      const outcome = await engine.restore('cold/b');
+      assert.equal(outcome.state, 'restoring');
+      proxy.completeRestore('/archive/cold/b');
+      await waitForChange(engine, () => engine.stat('cold/b').tiers.includes('cloud'));
+      assert.deepEqual(engine.stat('cold/b').tiers, ['cloud']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('commits nothing when the connection is cut mid-upload, and the next try succeeds', async () => {
+    const { engine, bucket } = await open();
+    const client = s3Client(server);
+    try {
+      const content = randomContent(20 * MB);
+      await engine.store('cut/big', content);
+      proxy.cutUploadsAfter(MB);
+      await assert.rejects(engine.demote('cut/big'));
+      assert.deepEqual(engine.stat('cut/big').tiers, ['local'], 'still only local');
+      await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'neurolake/objects/cut/big' })), 'no object in the bucket');
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+      assert.equal(uploads.Uploads?.length ?? 0, 0, 'the multipart upload was aborted');
+      assert.deepEqual(await readAll(engine, 'cut/big'), content);
+      proxy.cutUploadsAfter(undefined);
+      assert.deepEqual((await engine.demote('cut/big')).tiers, ['cloud']);
+      assert.deepEqual(await readAll(engine, 'cut/big'), content);
+    } finally {
+      proxy.cutUploadsAfter(undefined);
+      client.destroy();
+      await engine.close();
+    }
+  });
+});
