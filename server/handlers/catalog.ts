@@ -24,8 +24,8 @@ import {
   type CatalogErrorData,
   type EntrySummary,
 } from '../protocol';
-import { EngineUnavailableError } from '../runtime';
 import { type Session } from '../session';
+import { genericResponseError } from './errors';
 import {
   toEngineExportFilter,
   toEngineListQuery,
@@ -146,6 +146,5 @@ function toResponseError(error: unknown): ResponseError<CatalogErrorData> {
     return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });
   }
   if (error instanceof TemplateError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });
-  if (error instanceof EngineUnavailableError) return new ResponseError(ErrorCodes.InternalError, error.message, { code: 'engine-unavailable' });
-  return new ResponseError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error), { code: 'internal' });
+  return genericResponseError<CatalogErrorData>(error);
 }

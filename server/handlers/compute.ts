@@ -16,8 +16,8 @@ import {
   type ComputeErrorData,
   type WireRun,
 } from '../protocol';
-import { EngineUnavailableError } from '../runtime';
 import { type Session } from '../session';
+import { genericResponseError } from './errors';
 import { onRequest, sendNotification } from './connection';
 
 /** At most this much of a log in one answer; Show Output asks again from the new offset. */
@@ -100,6 +100,5 @@ async function readLog(run: Run, offset: number): Promise<{ text: string; offset
 
 function toResponseError(error: unknown): ResponseError<ComputeErrorData> {
   if (error instanceof ComputeError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });
-  if (error instanceof EngineUnavailableError) return new ResponseError(ErrorCodes.InternalError, error.message, { code: 'engine-unavailable' });
-  return new ResponseError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error), { code: 'internal' });
+  return genericResponseError<ComputeErrorData>(error);
 }

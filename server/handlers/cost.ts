@@ -17,8 +17,8 @@ import {
   type CostDashboard,
   type CostErrorData,
 } from '../protocol';
-import { EngineUnavailableError } from '../runtime';
 import { type Session } from '../session';
+import { genericResponseError } from './errors';
 import { onRequest, sendNotification } from './connection';
 import {
   toEngineComparison,
@@ -88,6 +88,5 @@ function toResponseError(error: unknown): ResponseError<CostErrorData> {
     const code = error.code === 'closed' ? ErrorCodes.InternalError : ErrorCodes.InvalidParams;
     return new ResponseError(code, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });
   }
-  if (error instanceof EngineUnavailableError) return new ResponseError(ErrorCodes.InternalError, error.message, { code: 'engine-unavailable' });
-  return new ResponseError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error), { code: 'internal' });
+  return genericResponseError<CostErrorData>(error);
 }

@@ -20,8 +20,8 @@ import {
   StorageVerifyRequest,
   type StorageErrorData,
 } from '../protocol';
-import { EngineUnavailableError } from '../runtime';
 import { type Session } from '../session';
+import { genericResponseError } from './errors';
 import { onRequest, sendNotification } from './connection';
 import { cancelledResponse, withWorkDone } from './progress';
 
@@ -98,6 +98,5 @@ function toResponseError(error: unknown): ResponseError<StorageErrorData> {
   const cancelled = cancelledResponse<StorageErrorData>(error);
   if (cancelled !== undefined) return cancelled;
   if (error instanceof StorageError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });
-  if (error instanceof EngineUnavailableError) return new ResponseError(ErrorCodes.InternalError, error.message, { code: 'engine-unavailable' });
-  return new ResponseError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error), { code: 'internal' });
+  return genericResponseError<StorageErrorData>(error);
 }
