@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openBrowser } from '../harness/browser.mjs';
 import { installExtension, startCodeServer, workbenchUrl } from '../harness/codeServer.mjs';
 import { exitOnSignals } from '../harness/processes.mjs';
+import { startEmbeddedCloud } from '../harness/s3Services.mjs';
 
 export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
@@ -40,11 +41,16 @@ export async function openWorkbench({ files = {} } = {}) {
     writeFileSync(join(dirs.workspace, name), content);
   }
   await installExtension({ vsix, extensionsDir: dirs.extensions, userDataDir: dirs['user-data'] });
+  // All three storage tiers, as a new user gets them from `npm start`: an embedded S3 server.
+  const cloud = await startEmbeddedCloud({ directory: join(scratch, 's3'), dataFolder: dirs.home });
   const server = await startCodeServer({
     workspace: dirs.workspace,
     userDataDir: dirs['user-data'],
     extensionsDir: dirs.extensions,
-    env: { NEUROLAKE_HOME: dirs.home },
+    env: { NEUROLAKE_HOME: dirs.home, ...cloud.env },
+  }).catch(async (error) => {
+    await cloud.stop();
+    throw error;
   });
   let browser;
   let page;
@@ -55,12 +61,15 @@ export async function openWorkbench({ files = {} } = {}) {
   } catch (error) {
     await browser?.close();
     await server.stop();
+    await cloud.stop();
     throw new Error(`${error.message}; code-server log at ${server.logFile}`);
   }
 
   return {
     page,
     dataFolder: dirs.home,
+    /** The embedded S3 server behind the cloud tier: endpoint, bucket, credentials. */
+    cloud,
     /** The folder the workbench has open, holding the `files` it was opened with. */
     workspace: dirs.workspace,
     async screenshot(name) {
@@ -72,6 +81,7 @@ export async function openWorkbench({ files = {} } = {}) {
     async close({ keep = false } = {}) {
       await browser.close();
       await server.stop();
+      await cloud.stop();
       // Kept when a test failed: the code-server log and VS Code's logs are in user-data/.
       if (keep) console.log(`[e2e] workspace, data folder and logs kept in ${scratch}`);
       else rmSync(scratch, { recursive: true, force: true });

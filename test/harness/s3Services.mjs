@@ -27,11 +27,11 @@ export function freePort() {
 }
 
 /** Starts s3rver in a child process storing under `directory`; resolves to { endpoint, credentials, stop }. */
-export async function startS3rver(directory) {
+export async function startS3rver(directory, { buckets = [], port = 0 } = {}) {
   mkdirSync(directory, { recursive: true });
   const script = fileURLToPath(new URL('./s3rverServer.mjs', import.meta.url));
   const nodeOptions = [process.env.NODE_OPTIONS, '--openssl-legacy-provider'].filter(Boolean).join(' ');
-  const child = spawn(process.execPath, [script, directory, '0', String(process.pid)], {
+  const child = spawn(process.execPath, [script, directory, String(port), String(process.pid), buckets.join(',')], {
     env: { ...process.env, NODE_OPTIONS: nodeOptions },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
@@ -56,6 +56,27 @@ export async function startS3rver(directory) {
       await stopProcessGroup(child, { graceMs: 2000 });
     },
   };
+}
+
+/**
+ * The embedded cloud tier of `npm start` and of the VS Code and UI tests: s3rver on loopback with
+ * a `neurolake` bucket, and `dataFolder`'s storage configuration pointing the cloud tier at it
+ * (archive in the same bucket). Resolves to the server plus the environment that carries its
+ * credentials to VS Code (the SDK's default chain reads them; they never enter a config file).
+ */
+export async function startEmbeddedCloud({ directory, dataFolder, bucket = 'neurolake', port = 0 }) {
+  const server = await startS3rver(directory, { buckets: [bucket], port });
+  const config = {
+    local: { capacityGb: 1, watermark: 0.9 },
+    cloud: { endpoint: server.endpoint, region: 'us-east-1', bucket, prefix: 'neurolake/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' },
+    archive: { storageClass: 'GLACIER', afterDays: 90 },
+    writeThrough: false,
+    prices: { preset: 'aws' },
+  };
+  mkdirSync(join(dataFolder, 'storage'), { recursive: true });
+  writeFileSync(join(dataFolder, 'storage', 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const env = { AWS_ACCESS_KEY_ID: server.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
+  return { ...server, bucket, env };
 }
 
 function installed(pkg) {

@@ -3,8 +3,10 @@
 // with DES, which OpenSSL 3 only offers through the legacy provider. Exits when its parent does.
 import S3rver from 's3rver';
 
-const [directory, portText = '0', parentPid = String(process.ppid)] = process.argv.slice(2);
-const server = new S3rver({ address: '127.0.0.1', port: Number(portText), directory, silent: true });
+const [directory, portText = '0', parentPid = String(process.ppid), bucketList = ''] = process.argv.slice(2);
+// Buckets named on the command line exist from the start (s3rver creates them if missing).
+const configureBuckets = bucketList.split(',').filter(Boolean).map((name) => ({ name }));
+const server = new S3rver({ address: '127.0.0.1', port: Number(portText), directory, silent: true, configureBuckets });
 const { port } = await server.run();
 process.stdout.write(`${JSON.stringify({ endpoint: `http://127.0.0.1:${port}`, pid: process.pid })}\n`);
 // An orphaned server would keep the port and the folder busy: follow the parent out.

@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { ensureCodeServer } from './codeServer.mjs';
 import { withTimeout } from './deadline.mjs';
+import { startEmbeddedCloud } from './s3Services.mjs';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const launcher = fileURLToPath(new URL('./codeServerAsElectron.mjs', import.meta.url));
@@ -41,6 +42,8 @@ export async function runInVsCode({ testsModule, env = {} }) {
   const scratch = mkdtempSync(join(tmpdir(), 'neurolake-vscode-run-'));
   const dirs = Object.fromEntries(['workspace', 'home', 'user-data', 'extensions'].map((d) => [d, join(scratch, d)]));
   for (const dir of Object.values(dirs)) mkdirSync(dir);
+  // Storage has all three tiers, as after `npm start`: an embedded S3 server for the run.
+  const cloud = await startEmbeddedCloud({ directory: join(scratch, 's3'), dataFolder: dirs.home });
   try {
     await runTests({
       vscodeExecutablePath: launcher,
@@ -48,10 +51,12 @@ export async function runInVsCode({ testsModule, env = {} }) {
       extensionTestsPath: testsModule,
       launchArgs: [dirs.workspace, `--user-data-dir=${dirs['user-data']}`, `--extensions-dir=${dirs.extensions}`, '--disable-extensions'],
       // The extension's data folder: fresh, so each run sees what a first-time user sees.
-      extensionTestsEnv: { NEUROLAKE_HOME: dirs.home, ...env },
+      extensionTestsEnv: { NEUROLAKE_HOME: dirs.home, ...cloud.env, NEUROLAKE_TEST_S3_ENDPOINT: cloud.endpoint, NEUROLAKE_TEST_S3_BUCKET: cloud.bucket, ...env },
     });
   } catch (error) {
     throw new Error(`${error.message}; workspace, data folder and VS Code logs kept in ${scratch}`);
+  } finally {
+    await cloud.stop();
   }
   rmSync(scratch, { recursive: true, force: true });
 }
