@@ -1,7 +1,8 @@
 // The Storage view and its commands in a real VS Code, with the harness's embedded S3 server as
 // the cloud tier: the three tier rows and their state, an object the CLI stored shown under Local,
 // Demote moving it under Cloud, Open and Download giving its bytes, Copy Key / S3 URI on the
-// clipboard, a presigned URL that a plain HTTP GET reads, and Delete's confirmation naming the copies.
+// clipboard, a presigned URL that a plain HTTP GET reads, Archive and Restore, Delete's confirmation
+// naming the copies, statistics, verify, and a large folder opening a page at a time.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -160,6 +161,26 @@ suite('Storage in VS Code', () => {
     await refused(run('neurolake.storage.copyPresignedUrl', `${FOLDER}/no-such-object`, undefined, { expiresInSeconds: 600 }), /No object/, 'a presigned URL for a key that is not stored');
   });
 
+  test('Archive moves an object under Archive only; Restore brings it back under Cloud', async () => {
+    const key = `${FOLDER}/cold.csv`;
+    await storeWithCli(tempFile('cold.csv', 'year,total\n2019,12\n'), key);
+    const archived = await run<MoveOutcome>('neurolake.storage.archive', key);
+    assert.deepEqual(archived.failed, []);
+    assert.deepEqual(archived.moved[0]?.tiers, ['archive']);
+    let rows = await run<StorageRowSnapshot[]>('neurolake.storage.refresh');
+    const cold = objectUnder(rows, 'Archive', 'cold.csv');
+    assert.ok(cold, `cold.csv is not under Archive:\n${describeRows(rows)}`);
+    assert.match(cold.contextValue, /\barchiveOnly\b/, 'its menus offer Restore and it opens read-only');
+    assert.match(cold.description, /^\d+ B · /);
+    assert.equal(objectUnder(rows, 'Local', 'cold.csv'), undefined);
+    assert.equal(objectUnder(rows, 'Cloud', 'cold.csv'), undefined);
+    const restored = await run<MoveOutcome>('neurolake.storage.restore', key);
+    assert.deepEqual(restored.failed, []);
+    assert.ok(restored.moved[0]?.tiers.includes('cloud'), `after Restore: ${JSON.stringify(restored.moved[0]?.tiers)}`);
+    rows = await run<StorageRowSnapshot[]>('neurolake.storage.refresh');
+    assert.ok(objectUnder(rows, 'Cloud', 'cold.csv'), `cold.csv is not under Cloud after Restore:\n${describeRows(rows)}`);
+  });
+
   test("Delete's confirmation names the copies; declining keeps the object, accepting deletes every copy", async () => {
     const promoted = await run<MoveOutcome>('neurolake.storage.promoteToLocal', KEY);
     assert.deepEqual(promoted.moved[0]?.tiers, ['local', 'cloud']);
@@ -187,5 +208,28 @@ suite('Storage in VS Code', () => {
     const report = await run<StorageVerifyReport>('neurolake.storage.verify');
     assert.ok(report.checked >= 1, `Verify checked ${report.checked} objects`);
     assert.deepEqual(report.problems, []);
+  });
+
+  test('a folder of 250 objects opens 200 at a time; Show more adds the rest, and a refresh keeps them open', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'neurolake-paging-'));
+    for (let i = 0; i < 250; i++) fs.writeFileSync(path.join(folder, `part-${String(i).padStart(3, '0')}.csv`), `${i}\n`);
+    await storeWithCli(folder, 'vscode-paging');
+    const pagedRows = async (): Promise<readonly StorageRowSnapshot[]> => {
+      const rows = await run<StorageRowSnapshot[]>('neurolake.storage.refresh');
+      const inside = row(row(rows, 'Local')?.children, 'vscode-paging')?.children;
+      assert.ok(inside, `no vscode-paging folder under Local:\n${describeRows(rows).slice(0, 2000)}`);
+      return inside;
+    };
+    let rows = await pagedRows();
+    assert.equal(rows.length, 201, 'one page of 200 objects and a "Show more…" row');
+    assert.equal(rows[0]?.label, 'part-000.csv');
+    assert.equal(rows[199]?.label, 'part-199.csv');
+    assert.equal(rows.at(-1)?.label, 'Show more…');
+    await run('neurolake.storage.loadMore', 'local', 'vscode-paging/');
+    rows = await pagedRows();
+    assert.equal(rows.length, 250, 'Show more added the remaining 50, with no "Show more…" after them');
+    assert.equal(rows.at(-1)?.label, 'part-249.csv');
+    rows = await pagedRows();
+    assert.equal(rows.length, 250, 'another Refresh keeps the second page open');
   });
 });
