@@ -5,6 +5,8 @@ import { CatalogRefreshRequest } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
 import { EmptyTreeProvider } from './emptyTree';
+import { StorageDragAndDrop } from './storageDragAndDrop';
+import { type StorageNode } from './storageNodes';
 import { WorkloadsTreeProvider } from './workloadsView';
 
 export class ViewRegistry implements vscode.Disposable {
@@ -19,7 +21,11 @@ export class ViewRegistry implements vscode.Disposable {
       this.catalog,
       this.workloads,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
-      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
+      vscode.window.createTreeView<StorageNode>('neurolake.storage', {
+        treeDataProvider: new EmptyTreeProvider() as unknown as vscode.TreeDataProvider<StorageNode>,
+        dragAndDropController: new StorageDragAndDrop(ctx),
+        canSelectMany: true,
+      }),
       // The compute engine's view, titled Workloads: what a user sees are the jobs it runs.
       vscode.window.createTreeView('neurolake.compute', { treeDataProvider: this.workloads }),
     );
