@@ -78,3 +78,11 @@ export const MOVE_LABELS: Readonly<Record<StorageMove, string>> = {
   archive: 'Archive',
   restore: 'Restore to Cloud',
 };
+
+/** `text/uri-list` (RFC 2483), as the Explorer and the OS drop files: one URI a line, `#` lines are comments. */
+export function parseUriList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}

@@ -4,20 +4,12 @@
 import * as vscode from 'vscode';
 import { type Ctx } from '../ctx';
 import { collectFiles, moveObjects, storeItems, type StoreItem } from '../commands/storeRun';
-import { keyFor, targetOf, TIER_LABELS } from '../commands/storeTargets';
+import { keyFor, parseUriList, targetOf, TIER_LABELS } from '../commands/storeTargets';
 import { selectedObjects, type StorageNode } from './storageNodes';
 
 /** The Storage view's own rows, as VS Code names a tree's drag data (the view id, lower case). */
 export const STORAGE_ROWS_MIME = 'application/vnd.code.tree.neurolake.storage';
 const URI_LIST_MIME = 'text/uri-list';
-
-/** `text/uri-list` (RFC 2483): one URI a line, `#` lines are comments. */
-export function parseUriList(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
 
 export class StorageDragAndDrop implements vscode.TreeDragAndDropController<StorageNode> {
   readonly dropMimeTypes = [STORAGE_ROWS_MIME, URI_LIST_MIME, 'files'];
