@@ -11,7 +11,8 @@ export interface StoreTarget {
   readonly prefix: string;
 }
 
-export const TIER_LABELS: Readonly<Record<StorageTier, string>> = { local: 'Local', cloud: 'Cloud', archive: 'Archive' };
+/** The tiers' names, as the Storage view's rows show them. */
+export { TIER_LABELS } from '../views/storageRows';
 
 /**
  * A prefix as typed or taken from a folder row: no leading `/`, no empty segments, and a trailing
