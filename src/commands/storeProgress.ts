@@ -142,7 +142,8 @@ function problems(list: readonly { key: string; error: string }[], what: string)
   const [first] = list;
   if (first === undefined) return '';
   const more = list.length > 1 ? ` (and ${list.length - 1} more, see the log)` : '';
-  return ` ${list.length} ${what}: "${first.key}": ${first.error}${more}`;
+  // Quoted as JSON, so a control character in a refused name shows as \u0007, not as nothing.
+  return ` ${list.length} ${what}: ${JSON.stringify(first.key)}: ${first.error}${more}`;
 }
 
 /** The sentence after Store Files…, Store Folder… or a drop. */

@@ -10,6 +10,9 @@ import { visible, workbenchSuite } from './workbench.mjs';
 const FILES = {
   'notes.txt': 'hello from the Explorer\n',
   'data/sales.csv': 'id,amount\n1,10\n2,20\n',
+  // A folder with one file the engine refuses (a control character in its name) and one it takes.
+  'batch/good.csv': 'ok\n',
+  'batch/bad\u0007name.csv': 'refused\n',
 };
 
 describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
@@ -53,6 +56,14 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
 
   /** A notification's text once it has slid in (VS Code marks it fade-in-done), so a screenshot shows it. */
   const notification = (page, text) => page.locator('.notifications-toasts .notification-fade-in-done .notification-list-item-message', { hasText: text });
+
+  /** Picks an item of the open context menu: hovered first (which focuses it), then clicked. */
+  async function chooseFromMenu(page, label, what) {
+    const item = await visible(page.locator('.context-view .action-label', { hasText: new RegExp(`^${label}$`) }), what);
+    await item.hover();
+    await item.click();
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => assert.fail(`choosing "${label}" did not close the context menu`));
+  }
 
   async function runCommand(page, title) {
     await page.keyboard.press('F1');
@@ -107,6 +118,8 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     await page.keyboard.press('Enter');
     // code-server's own open dialog: a path typed into the quick input.
     await visible(page.locator('.quick-input-widget .quick-input-title', { hasText: 'Store Files in NeuroLake (reports/)' }), 'Store Files… did not open a file dialog');
+    // It fills in the workspace folder and lists it first; typing before that would be appended to.
+    await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.txt' }), 'the file dialog does not list the workspace folder');
     await page.locator('.quick-input-widget input').first().fill(join(workbench.workspace, 'data', 'sales.csv'));
     await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'sales.csv' }), 'the file dialog does not list sales.csv');
     await page.keyboard.press('Enter');
@@ -115,6 +128,20 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     await storageRow(page, 'reports').first().click();
     const rows = await waitForRowsUnder(page, 'Local', (r) => r.includes('sales.csv'), 'sales.csv does not show in the reports folder under Local');
     assert.deepEqual(rows.filter((label) => ['reports', 'sales.csv', 'notes.txt'].includes(label)).slice(0, 3), ['reports', 'sales.csv', 'notes.txt']);
+  });
+
+  step('"Store in NeuroLake" on an Explorer folder stores what it can and names the file it could not', async (page) => {
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+    const folder = await visible(sidebar(page).locator('.monaco-list-row[role=treeitem]', { has: page.locator('.label-name', { hasText: /^batch$/ }) }), 'the Explorer does not list the batch folder');
+    await folder.click({ button: 'right' });
+    await chooseFromMenu(page, 'Store in NeuroLake', 'the Explorer’s context menu has no "Store in NeuroLake"');
+    const message = await visible(
+      notification(page, /^Stored 1 of 2 files \(3 bytes\): 1 in Local\. 1 failed: "batch\/bad\\u0007name\.csv": The key .+ was refused: it contains a control character\.$/),
+      'no summary naming the refused file and its reason after storing the batch folder',
+    );
+    console.log(`# notification: ${await message.innerText()}`);
+    await neuroLakeIcon(page).click();
+    await waitForRowsUnder(page, 'Local', (rows) => rows.includes('batch'), 'the batch folder does not show under Local');
   });
 
   step('an object dragged onto the Cloud row is demoted and shows under Cloud only', async (page) => {
@@ -133,7 +160,7 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     await page.mouse.move(700, 450);
     await page.locator('.context-view .hover-contents').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
     await rows.last().click({ button: 'right' });
-    await (await visible(page.locator('.context-view .action-label', { hasText: /^Open a Copy$/ }), 'the object’s context menu has no "Open a Copy"')).click();
+    await chooseFromMenu(page, 'Open a Copy', 'the object’s context menu has no "Open a Copy"');
     await visible(page.locator('.tabs-container .tab', { hasText: 'notes.txt' }), 'no editor tab for notes.txt');
     await visible(page.locator('.editor-instance .view-lines', { hasText: 'hello from the Explorer' }), 'the opened copy does not show the stored content');
   });
@@ -150,6 +177,9 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     const text = await headline.innerText();
     if (text.startsWith('Nothing to move')) assert.equal(await plan.locator('#apply').isVisible(), false, 'Apply is offered for a plan with nothing to move');
     else await visible(plan.locator('table[data-table="moves"] tbody tr'), 'the plan names moves but lists none');
+    // The view and the plan without the earlier steps' notifications: the picture for the README.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached', timeout: 10_000 });
     await page.mouse.move(700, 450);
     await workbench.screenshot('storage-plan');
   });

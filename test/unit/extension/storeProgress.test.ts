@@ -105,7 +105,7 @@ describe('the summary after a store', () => {
       'local',
     );
     assert.equal(summary.severity, 'warning');
-    assert.equal(summary.message, 'Stored 2 of 3 files (2.0 MB): 2 in Local. 1 failed: "bad\nname": The key "bad\\nname" was refused: it contains a control character.');
+    assert.equal(summary.message, 'Stored 2 of 3 files (2.0 MB): 2 in Local. 1 failed: "bad\\nname": The key "bad\\nname" was refused: it contains a control character.');
   });
 
   it('points to the log when more than one failed', () => {
