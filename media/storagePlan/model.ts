@@ -35,11 +35,14 @@ export interface ResultsModel {
 
 const TIERS: readonly StorageTier[] = ['local', 'cloud', 'archive'];
 
-/** Dollars a month: cents when there are some, else enough decimals that a small figure is not $0.00. */
+/**
+ * Dollars a month: cents when there are some, else two significant digits (up to 8 decimals), so
+ * a few megabytes' cost reads $0.00011 rather than $0.00.
+ */
 export function usd(amount: number): string {
   const abs = Math.abs(amount);
-  const digits = abs === 0 || abs >= 0.01 ? 2 : abs >= 0.0001 ? 4 : 6;
-  return `${amount < 0 ? '−' : ''}$${abs.toFixed(digits)}`;
+  const digits = abs >= 0.01 || abs < 1e-8 ? 2 : Math.min(8, Math.ceil(-Math.log10(abs)) + 1);
+  return `${amount < 0 && abs >= 1e-8 ? '−' : ''}$${abs.toFixed(digits)}`;
 }
 
 /** A change in dollars with its sign; "no change" when there is none. */

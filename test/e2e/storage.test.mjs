@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { visible, workbenchSuite } from './workbench.mjs';
 
+const BULK_FILES = 200;
 const FILES = {
   'notes.txt': 'hello from the Explorer\n',
   'data/sales.csv': 'id,amount\n1,10\n2,20\n',
   // A folder with one file the engine refuses (a control character in its name) and one it takes.
   'batch/good.csv': 'ok\n',
   'batch/bad\u0007name.csv': 'refused\n',
+  // Enough files that a store of the folder is still going when Cancel is pressed: 200 × 256 KB.
+  ...Object.fromEntries(Array.from({ length: BULK_FILES }, (_, i) => [`bulk/part-${String(i).padStart(3, '0')}.bin`, 'x'.repeat(256 * 1024)])),
 };
 
 describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
@@ -75,8 +78,9 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
 
   step('the Storage view shows the Local, Cloud and Archive tiers, the cloud connected', async (page) => {
     await (await visible(neuroLakeIcon(page), 'no NeuroLake icon in the activity bar', 60_000)).click();
-    // The Catalog folded away, so the Storage view has the room.
+    // The Catalog and Workloads folded away, so the Storage view has the room.
     await (await visible(sidebar(page).locator('.pane-header', { hasText: 'Catalog' }), 'no Catalog view')).click();
+    await (await visible(sidebar(page).locator('.pane-header', { hasText: 'Workloads' }), 'no Workloads view')).click();
     await visible(storageRow(page, 'Local'), 'no Local row in the Storage view', 60_000);
     await visible(storageRow(page, 'Cloud').locator('.label-description', { hasText: /^connected/ }), 'the Cloud row does not say it is connected to the embedded S3 server', 60_000);
     await visible(storageRow(page, 'Archive'), 'no Archive row in the Storage view');
@@ -142,6 +146,26 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     console.log(`# notification: ${await message.innerText()}`);
     await neuroLakeIcon(page).click();
     await waitForRowsUnder(page, 'Local', (rows) => rows.includes('batch'), 'the batch folder does not show under Local');
+  });
+
+  step('storing a large folder shows files, bytes and time left, and Cancel stops it, saying how many were stored', async (page) => {
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+    const folder = await visible(sidebar(page).locator('.monaco-list-row[role=treeitem]', { has: page.locator('.label-name', { hasText: /^bulk$/ }) }), 'the Explorer does not list the bulk folder');
+    await folder.click({ button: 'right' });
+    await chooseFromMenu(page, 'Store in NeuroLake', 'the Explorer’s context menu has no "Store in NeuroLake"');
+    const progress = page.locator('.notifications-toasts .notification-list-item', {
+      has: page.locator('.notification-list-item-message', { hasText: new RegExp(`Storing in NeuroLake: \\d+ of ${BULK_FILES} files · [\\d.]+ of 50\\.0 MB · (about .+ left|estimating time left)`) }),
+    });
+    await visible(progress, 'no progress notification with files, bytes and time left while the folder is stored');
+    console.log(`# progress: ${await progress.locator('.notification-list-item-message').first().innerText()}`);
+    await progress.first().locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const summary = await visible(notification(page, new RegExp(`^Cancelled: stored \\d+ of ${BULK_FILES} files`)), 'no "Cancelled: stored … of 200 files" after Cancel');
+    const text = await summary.innerText();
+    console.log(`# notification: ${text}`);
+    const stored = Number(/stored (\d+) of/.exec(text)[1]);
+    assert.ok(stored < BULK_FILES, `Cancel came after all ${BULK_FILES} files were stored: ${text}`);
+    await neuroLakeIcon(page).click();
+    await waitForRowsUnder(page, 'Local', (rows) => rows.includes('bulk') || stored === 0, 'the stored part of the bulk folder does not show under Local');
   });
 
   step('an object dragged onto the Cloud row is demoted and shows under Cloud only', async (page) => {

@@ -55,7 +55,10 @@ describe('the plan view', () => {
 
   it('keeps tiny costs readable instead of $0.00', () => {
     assert.equal(usd(0.000023), '$0.000023');
+    assert.equal(usd(0.000114), '$0.00011');
     assert.equal(usd(0.0042), '$0.0042');
+    assert.equal(usd(0), '$0.00');
+    assert.equal(usd(1e-12), '$0.00');
     assert.equal(usd(12.345), '$12.35');
     assert.equal(usd(-0.5), '−$0.50');
   });
