@@ -30,9 +30,13 @@ function storeTitle(target: StoreTarget): string {
   return `Storing in ${where}`;
 }
 
+function isUriList(value: unknown): value is readonly vscode.Uri[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => item instanceof vscode.Uri);
+}
+
 /** URIs a command got from the Explorer: the clicked one, or all selected ones. */
 function explorerUris(clicked: unknown, selected: unknown): vscode.Uri[] {
-  if (Array.isArray(selected) && selected.length > 0 && selected.every((u) => u instanceof vscode.Uri)) return selected as vscode.Uri[];
+  if (isUriList(selected)) return [...selected];
   return clicked instanceof vscode.Uri ? [clicked] : [];
 }
 
@@ -40,12 +44,14 @@ export const storageStoreCommands: CommandFactories = {
   /** Store Files…: the files picked in an open dialog, each under the prefix as its own name. */
   'neurolake.storage.storeFiles':
     ({ ctx }) =>
-    async (node?: StorageNode, files?: readonly vscode.Uri[]) => {
+    async (node?: StorageNode, files?: readonly unknown[]) => {
       assertTrusted();
       const target = await chooseTarget(node, 'Store Files');
       if (target === undefined) return undefined;
+      // From a row's menu the second argument is the view's selection, not files: ask for those.
+      const given = isUriList(files) ? files : undefined;
       const uris =
-        files ??
+        given ??
         (await vscode.window.showOpenDialog({ title: `Store Files in ${storeTitle(target).slice('Storing in '.length)}`, canSelectMany: true, canSelectFiles: true, canSelectFolders: false, openLabel: 'Store' }));
       if (uris === undefined || uris.length === 0) return undefined;
       const { items } = await collectFiles(uris, target.prefix);
@@ -55,11 +61,11 @@ export const storageStoreCommands: CommandFactories = {
   /** Store Folder…: every file under the folder, keys keeping its path from the folder's name down. */
   'neurolake.storage.storeFolder':
     ({ ctx }) =>
-    async (node?: StorageNode, folder?: vscode.Uri) => {
+    async (node?: StorageNode, folder?: unknown) => {
       assertTrusted();
       const target = await chooseTarget(node, 'Store Folder');
       if (target === undefined) return undefined;
-      const uri = folder ?? (await vscode.window.showOpenDialog({ title: 'Store Folder', canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel: 'Store' }))?.[0];
+      const uri = (folder instanceof vscode.Uri ? folder : undefined) ?? (await vscode.window.showOpenDialog({ title: 'Store Folder', canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel: 'Store' }))?.[0];
       if (uri === undefined) return undefined;
       const { items, skipped } = await collectFiles([uri], target.prefix);
       if (skipped.length > 0) ctx.log.info(`Not stored (links to folders, or not regular files): ${skipped.join(', ')}`);
