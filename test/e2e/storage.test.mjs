@@ -190,8 +190,10 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
   });
 
   step('"Optimize Placement" shows the plan with the monthly cost per tier', async (page, workbench) => {
+    // From the Storage view's "…" menu, where it sits with Store Folder….
     await (await visible(storagePane(page).locator('.pane-header'), 'no Storage view header')).hover();
-    await (await visible(storagePane(page).locator('.pane-header .action-label[aria-label="Optimize Placement"]'), 'the Storage view has no Optimize Placement button')).click();
+    await (await visible(storagePane(page).locator('.pane-header .action-label[aria-label^="More Actions"]'), 'the Storage view has no "More Actions…" menu')).click();
+    await chooseFromMenu(page, 'Optimize Placement', 'the Storage view’s "…" menu has no "Optimize Placement"');
     const plan = page.frameLocator('iframe.webview.ready').frameLocator('iframe[title="Optimize Placement"], #active-frame');
     const headline = await visible(plan.locator('#headline', { hasText: /^(Nothing to move: .+|\d+ moves? of .+: .+)\.$/ }), 'the plan view does not say what it would move', 60_000);
     console.log(`# plan: ${await headline.innerText()}`);
