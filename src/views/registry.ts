@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { CatalogRefreshRequest } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
+import { StorageDragAndDrop } from './storageDragAndDrop';
 import { type StorageNode } from './storageNodes';
 import { StorageTreeProvider } from './storageView';
 import { WorkloadsTreeProvider } from './workloadsView';
@@ -20,7 +21,13 @@ export class ViewRegistry implements vscode.Disposable {
     this.catalog = new CatalogTreeProvider(ctx);
     this.workloads = new WorkloadsTreeProvider(ctx);
     this.storage = new StorageTreeProvider(ctx);
-    this.storageTree = vscode.window.createTreeView('neurolake.storage', { treeDataProvider: this.storage, canSelectMany: true, showCollapseAll: true });
+    this.storageTree = vscode.window.createTreeView('neurolake.storage', {
+      treeDataProvider: this.storage,
+      canSelectMany: true,
+      showCollapseAll: true,
+      // Files dropped from the Explorer or the OS are stored; objects dropped on a tier move there.
+      dragAndDropController: new StorageDragAndDrop(ctx),
+    });
     this.disposables.push(
       this.catalog,
       this.workloads,
