@@ -8,11 +8,14 @@ import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/lang
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
 import { publishStorageChange, registerStorageHandlers } from './handlers/storage';
+import { registerStorageCloudHandlers, takeSessionKey } from './handlers/storageCloud';
 import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
+// Before anything can start a child process: the key is this process's alone.
+const sessionKey = takeSessionKey();
 let session: Session | undefined;
 
 /** Handlers run only after initialize, so a missing session is a protocol error worth naming. */
@@ -54,6 +57,7 @@ registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
 registerComputeHandlers(connection, currentSession);
 registerStorageHandlers(connection, currentSession);
+registerStorageCloudHandlers(connection, currentSession, sessionKey);
 registerTemplateValueHandlers(connection);
 registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);
