@@ -4,20 +4,36 @@
 import type { CancellationToken, Connection, ResponseError } from 'vscode-languageserver/node';
 import { StorageError, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
 import { StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget, type StorageCloudTestResult, type StorageErrorData } from '../protocol';
-import { SESSION_KEY_VARIABLE, openSecret, type CloudCredentials, type SealedSecret } from '../protocol/secrets';
+import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, openSecret, type CloudCredentials, type SealedSecret } from '../protocol/secrets';
 import { type Session } from '../session';
 import { onRequest } from './connection';
 import { withWorkDone } from './progress';
 import { toResponseError } from './storage';
 
+export interface LaunchSecrets {
+  /** Opens secrets sealed by the extension; undefined when started without one (the CLI, tests). */
+  readonly sessionKey?: string;
+  /** The access key stored in the extension's SecretStorage; undefined: the AWS default chain. */
+  readonly cloudCredentials?: CloudCredentials;
+}
+
 /**
- * Takes the session key the extension put in this process's environment, and removes it there so
- * no process the server starts (a workload) inherits it. Undefined when started without one (tests).
+ * Takes the secrets the extension put in this process's environment, and removes them there so
+ * no process the server starts (a workload) inherits them.
  */
-export function takeSessionKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const key = env[SESSION_KEY_VARIABLE];
-  delete env[SESSION_KEY_VARIABLE];
-  return key === undefined || key === '' ? undefined : key;
+export function takeLaunchSecrets(env: NodeJS.ProcessEnv = process.env): LaunchSecrets {
+  const take = (name: string): string | undefined => {
+    const value = env[name];
+    delete env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const sessionKey = take(SESSION_KEY_VARIABLE);
+  const accessKeyId = take(CLOUD_ACCESS_KEY_ID_VARIABLE);
+  const secretAccessKey = take(CLOUD_SECRET_ACCESS_KEY_VARIABLE);
+  return {
+    ...(sessionKey ? { sessionKey } : {}),
+    ...(accessKeyId && secretAccessKey ? { cloudCredentials: { accessKeyId, secretAccessKey } } : {}),
+  };
 }
 
 export function registerStorageCloudHandlers(connection: Connection, session: () => Session, sessionKey: string | undefined): void {

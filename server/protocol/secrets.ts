@@ -2,12 +2,20 @@
 // saved) travel sealed: `neurolake.trace.server: verbose` prints every message's parameters to the
 // log, so a secret in plain text there would end up on disk. The extension makes a random key for
 // each server it spawns and hands it over in that process's environment, which no trace shows;
-// both sides seal and open with AES-256-GCM under it. Imported by path, not through the protocol
+// both sides seal and open with AES-256-GCM under it. The stored access key travels the same way
+// as the session key: in the environment of the spawned server, never in a message. Imported by path, not through the protocol
 // index, so bundles without Node (webviews) never pull in node:crypto.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** The environment variable carrying the session key from the extension to the server it spawns. */
 export const SESSION_KEY_VARIABLE = 'NEUROLAKE_SESSION_KEY';
+/**
+ * The stored cloud access key, from the extension to the server it spawns. Not AWS_ACCESS_KEY_ID:
+ * the server takes these out of its environment at start and hands them to the storage engine, so
+ * no process it starts inherits them and the AWS default chain stays the user's own.
+ */
+export const CLOUD_ACCESS_KEY_ID_VARIABLE = 'NEUROLAKE_CLOUD_ACCESS_KEY_ID';
+export const CLOUD_SECRET_ACCESS_KEY_VARIABLE = 'NEUROLAKE_CLOUD_SECRET_ACCESS_KEY';
 
 export interface CloudCredentials {
   readonly accessKeyId: string;

@@ -1170,7 +1170,11 @@ export class StorageEngine {
   // ---------------------------------------------------------------- internals: background
 
   private startBackground(): void {
-    if (this.cloud !== undefined) this.startUploader();
+    if (this.cloud !== undefined) {
+      this.startUploader();
+      // The Storage view shows the cloud tier's state: learn it now rather than on the first move.
+      void this.checkCloud().catch(() => undefined);
+    }
     if ([...this.index.state.objects.values()].some((record) => record.restoring !== undefined)) this.scheduleRestorePolling();
   }
 
