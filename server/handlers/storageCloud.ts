@@ -3,7 +3,7 @@
 // storage/config.json, which the storage engine then applies without a restart.
 import type { CancellationToken, Connection, ResponseError } from 'vscode-languageserver/node';
 import { StorageError, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
-import { StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget, type StorageCloudTestResult, type StorageErrorData } from '../protocol';
+import { StorageCloudConfigRequest, StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget, type StorageCloudTestResult, type StorageErrorData } from '../protocol';
 import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, openSecret, type CloudCredentials, type SealedSecret } from '../protocol/secrets';
 import { type Session } from '../session';
 import { onRequest } from './connection';
@@ -51,6 +51,23 @@ export function registerStorageCloudHandlers(connection: Connection, session: ()
       return await withWorkDone(connection, params, token, 'Testing the cloud tier', (work) =>
         testCloudConnection(proposed.cloud!, { ...work, archive: proposed.archive, ...(credentials ? { credentials } : {}) }),
       );
+    } catch (error) {
+      return toResponseError(error);
+    }
+  });
+
+  onRequest(connection, StorageCloudConfigRequest, async () => {
+    try {
+      const dataFolder = (await session().runtime()).dataFolder;
+      const { cloud, archive } = await readStorageConfig(dataFolder);
+      const target: StorageCloudTarget | undefined = cloud && {
+        ...(cloud.endpoint ? { endpoint: cloud.endpoint } : {}),
+        region: cloud.region,
+        bucket: cloud.bucket,
+        prefix: cloud.prefix,
+        archiveClass: archive.storageClass,
+      };
+      return { ...(target ? { target } : {}), file: configFile(dataFolder) };
     } catch (error) {
       return toResponseError(error);
     }

@@ -197,3 +197,6 @@ export interface StorageConfigureResult {
  * in the extension's SecretStorage and reach the server in its environment) and applies it.
  */
 export const StorageConfigureRequest = request<{ target: StorageCloudTarget }, StorageConfigureResult, StorageErrorData>('neurolake/storage/configure');
+
+/** Sent by Configure Cloud Tier to fill its steps with what storage/config.json says now (no environment overrides). */
+export const StorageCloudConfigRequest = request<Record<string, never>, { target?: StorageCloudTarget; file: string }, StorageErrorData>('neurolake/storage/cloudConfig');
