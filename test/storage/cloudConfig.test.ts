@@ -7,8 +7,8 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { StorageEngine, configFile, defaultCloud, testCloudConnection, writeStorageConfig } from '../../server/engines/storage';
-import { SESSION_KEY_VARIABLE, newSessionKey, sealSecret } from '../../server/protocol/secrets';
-import { StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget } from '../../server/protocol';
+import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, newSessionKey, sealSecret } from '../../server/protocol/secrets';
+import { DidChangeStatusNotification, StatusRequest, StorageConfigureRequest, StorageTestCloudRequest, type ServerStatus, type StorageCloudTarget } from '../../server/protocol';
 import { settingsWith, withServer } from '../server/support/serverProcess';
 import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
 import { cloudConfig, readAll, tempFolder, waitForChange } from './support/storageFixtures';
@@ -96,6 +96,36 @@ describe('Configure Cloud Tier over LSP', () => {
       assert.deepEqual(written.cloud, { endpoint: server.endpoint, region: 'us-east-1', bucket, prefix: 'lake/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
       assert.equal(written.archive.storageClass, 'DEEP_ARCHIVE');
       assert.match(saved.status, new RegExp(`cloud s3://${bucket}/lake/`));
+    }, env);
+  });
+});
+
+describe('the access key the extension starts the server with', () => {
+  it('reaches the storage engine (the RADOS Gateway checks the secret), not the AWS variables of the server\'s workloads', { timeout: 60_000 }, async () => {
+    const server = await s3Server('radosgw');
+    const bucket = await createBucket(server);
+    const dataFolder = tempFolder();
+    await writeStorageConfig(dataFolder, cloudConfig(server.endpoint, bucket));
+    const env = {
+      [CLOUD_ACCESS_KEY_ID_VARIABLE]: server.credentials.accessKeyId,
+      [CLOUD_SECRET_ACCESS_KEY_VARIABLE]: server.credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'nl-no-such-profile',
+      AWS_ENDPOINT_URL_S3: '',
+      NEUROLAKE_S3_BUCKET: '',
+      AWS_REGION: '',
+    };
+    await withServer({ settings: settingsWith(dataFolder) }, async (lsp) => {
+      const connected = (status: ServerStatus): boolean => /connected/.test(status.engines.find((engine) => engine.name === 'storage')?.detail ?? '');
+      const reported = new Promise<void>((resolve) => {
+        const subscription = lsp.onNotification(DidChangeStatusNotification, (status) => {
+          if (!connected(status)) return;
+          subscription.dispose();
+          resolve();
+        });
+      });
+      if (!connected(await lsp.request(StatusRequest))) await reported;
     }, env);
   });
 });
