@@ -48,7 +48,7 @@ const ARCHIVE_CLASSES: readonly (vscode.QuickPickItem & { value: ArchiveClass })
 
 const TITLE = 'Configure Cloud Tier';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/;
+const REGION = /^[a-z0-9-]+$/;
 
 /** Nothing is configured from an untrusted workspace; say why instead of failing later. */
 function assertTrusted(): void {
@@ -242,10 +242,17 @@ async function configureCloudTier(ctx: Ctx, given: CloudTierAnswers | undefined)
 async function save(ctx: Ctx, state: State, stored: CloudCredentials | undefined, test: StorageCloudTestResult): Promise<ConfigureCloudOutcome> {
   const secrets = ctx.extensionContext.secrets;
   const credentials = credentialsOf(state);
-  // The key first: a configuration whose key was not kept would fail on the next start.
-  if (credentials !== undefined) await storeCloudCredentials(secrets, credentials);
-  else await forgetCloudCredentials(secrets);
-  const saved = await ctx.request(StorageConfigureRequest, { target: targetOf(state) });
+  // The key first: a configuration whose key was not kept would fail on the next start. When the
+  // configuration then cannot be written, the key it was meant for goes too.
+  const keep = (key: CloudCredentials | undefined): Promise<unknown> => (key === undefined ? forgetCloudCredentials(secrets) : storeCloudCredentials(secrets, key));
+  await keep(credentials);
+  let saved;
+  try {
+    saved = await ctx.request(StorageConfigureRequest, { target: targetOf(state) });
+  } catch (error) {
+    await keep(stored);
+    throw error;
+  }
   if (!sameCredentials(credentials, stored)) {
     // The server reads its key only when it starts (see cloudCredentials.ts).
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the NeuroLake server with the new access key…' }, () => ctx.cloudCredentialsChanged());

@@ -19,7 +19,7 @@ describe('sealed secrets', () => {
     const sealed = sealSecret('secret', key);
     assert.throws(() => openSecret(sealed, newSessionKey()));
     const bytes = Buffer.from(sealed.sealed, 'base64');
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     assert.throws(() => openSecret({ sealed: bytes.toString('base64') }, key));
   });
 

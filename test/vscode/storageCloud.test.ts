@@ -102,6 +102,7 @@ suite('Configure Cloud Tier', () => {
   test('a good bucket is saved without a secret, the key goes to SecretStorage, and the server reports the cloud connected', async () => {
     const endpoint = env('NEUROLAKE_TEST_S3_ENDPOINT');
     const bucket = env('NEUROLAKE_TEST_S3_BUCKET');
+    const before = await api.status();
     const outcome = await vscode.commands.executeCommand<ConfigureCloudOutcome>('neurolake.storage.configureCloud', {
       endpoint,
       bucket,
@@ -120,6 +121,13 @@ suite('Configure Cloud Tier', () => {
     assert.deepEqual([saved.cloud.endpoint, saved.cloud.bucket, saved.cloud.prefix, saved.archive.storageClass], [endpoint, bucket, 'vscode-test/', 'GLACIER_IR']);
     const status = await statusWhere(api, (s) => storageDetail(s).includes(`cloud s3://${bucket}/vscode-test/ connected`), 'the server never reported the new cloud tier connected');
     assert.match(storageDetail(status), /connected/);
+    // The key reached the restarted server as it was started (its environment at exec time; the
+    // server took it out of process.env at once), not through a message.
+    const environ = `/proc/${status.pid}/environ`;
+    if (fs.existsSync(environ)) {
+      assert.notEqual(status.pid, before.pid, 'a new key means a new server process');
+      assert.ok(fs.readFileSync(environ, 'latin1').split('\0').includes('NEUROLAKE_CLOUD_ACCESS_KEY_ID=S3RVER'), 'the server was started with the stored key');
+    }
     assert.equal(await vscode.commands.executeCommand<boolean>('neurolake.storage.forgetCloudCredentials'), true, 'the key was in SecretStorage');
   });
 });
