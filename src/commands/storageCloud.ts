@@ -258,7 +258,7 @@ async function save(ctx: Ctx, state: State, stored: CloudCredentials | undefined
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the NeuroLake server with the new access key…' }, () => ctx.cloudCredentialsChanged());
   }
   const where = `s3://${state.bucket}/${state.prefix}${state.endpoint ? ` at ${state.endpoint}` : ''}`;
-  ctx.log.info(`Cloud tier saved to ${saved.file}: ${where}; ${credentials ? `access key ${credentials.accessKeyId} in the secret storage` : 'AWS default chain'}.`);
+  ctx.log.info(`Cloud tier saved to ${saved.file}: ${where}; ${credentials ? 'access key in the secret storage' : 'AWS default chain'}.`);
   void vscode.window.showInformationMessage(`Cloud tier saved: ${where} (${credentials ? 'access key in the secret storage' : 'AWS default chain'}). ${saved.status}`);
   return { saved: true, test, file: saved.file, status: saved.status };
 }
