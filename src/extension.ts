@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeStatus: current.onDidChangeStatus,
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
+    onDidChangeStorage: current.onDidChangeStorage,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };
 }
