@@ -120,7 +120,7 @@ export function classify(error: unknown, config: CloudConfig): { failure: CloudT
     return { failure: 'no-credentials', reason: 'no credentials: give an access key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE where VS Code runs.' };
   }
   if ((code !== undefined && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout' || (status === undefined && !(error instanceof S3ServiceException))) {
-    return { failure: 'unreachable', reason: `the endpoint ${endpoint} is unreachable (${code ?? name ?? 'no answer'}: ${describeError(error)}).` };
+    return { failure: 'unreachable', reason: `the endpoint ${endpoint} is unreachable (${code || name || 'no answer'}: ${describeError(error)}).` };
   }
   if (name === 'NoSuchBucket' || (status === 404 && (name === 'NotFound' || name === '404' || name === 'UnknownError' || name === ''))) {
     return { failure: 'no-such-bucket', reason: `there is no bucket ${config.bucket} at ${endpoint}; create it first, or check the name.` };
