@@ -41,8 +41,12 @@ const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);
 /** Sampled requests between decisions, in miniature residents. */
 const PERIOD_IN_RESIDENTS = 2;
 const MIN_PERIOD = 64;
-/** Weight the past keeps at each decision: a candidate must keep winning to be chosen. */
-const SCORE_MEMORY = 0.5;
+/**
+ * Weight the past keeps at each decision: a candidate must keep winning to be chosen. Scores
+ * span about five periods, so a workload whose phases favour one structure and then another
+ * (a sweep up, then down) does not move the tier at every phase.
+ */
+const SCORE_MEMORY = 0.8;
 /** Standard deviations of hit counts by which a candidate must lead to take over. */
 const SWITCH_MARGIN = 1;
 /** How fast the extra bar raised by each move falls back, per decision. */
