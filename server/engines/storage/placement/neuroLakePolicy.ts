@@ -6,7 +6,7 @@
 // GreedyDual-Size-Frequency's preference for small popular objects wins the most hits. So the
 // tier runs one of these structures and, beside it, miniature simulations (Waldspurger et al.,
 // ATC'17) of each candidate: W-TinyLFU at window shares of 1%, 20% and 100% (the last is LRU),
-// GDSF and LIRS, fed a fixed hash-sampled sixth of the keys at a sixth of the capacity. Every
+// GDSF and LIRS, fed a fixed hash-sampled ninth of the keys at a ninth of the capacity. Every
 // period the real cache moves to the candidate whose miniature has been hitting most, when it
 // leads by more than chance. One frequency sketch serves all: a sampled key's count is the same
 // for every cache.
@@ -16,12 +16,12 @@
 //
 // Memory: per resident object one node (key, hash, size, segment or frequency, links: about
 // 80 bytes plus the key) and its index entry; LIRS, when it runs, also keeps ghosts (key and
-// links) of at most twice as many evicted objects. The five miniatures each hold a sixth of the
-// tier's capacity, so about 5/6 as many nodes again in all (plus the LIRS miniature's ghosts,
-// at most 1/3 more); the sketch holds 16 one-byte counters per expected resident (a power of
+// links) of at most twice as many evicted objects. The five miniatures each hold a ninth of the
+// tier's capacity, so about 5/9 as many nodes again in all (plus the LIRS miniature's ghosts,
+// at most 2/9 more); the sketch holds 16 one-byte counters per expected resident (a power of
 // two, at most 16 MiB); the decision state is a few arrays of five and 25 numbers.
 // Time per access: O(1) for W-TinyLFU and LIRS, O(log n) for GDSF's heap, plus the
-// miniatures' work on the sampled sixth of accesses; moving between kinds of structure
+// miniatures' work on the sampled ninth of accesses; moving between kinds of structure
 // hands the residents over in O(n log n), at most once a decision period (as many sampled
 // requests as a miniature has residents), so O(log n) amortised.
 import { FrequencySketch, hashKey } from './frequencySketch';
@@ -42,7 +42,7 @@ const CANDIDATES: readonly Candidate[] = [
 ];
 const INITIAL_CANDIDATE = 0;
 /** Fraction of the key space the miniatures see (by hash, so a key is always in or out). */
-const SAMPLE_RATE = 1 / 6;
+const SAMPLE_RATE = 1 / 9;
 const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);
 /** Sampled requests between decisions, in miniature residents (about one turnover). */
 const PERIOD_IN_RESIDENTS = 1;
@@ -68,8 +68,13 @@ const WARM_SHARE = 0.95;
 /** Size spread (standard deviation over mean) above which sizes count as widely mixed. */
 const MIXED_SIZES_SPREAD = 1;
 
+/** Objects the sketch is first sized for, at most (until the tier first fills). */
+const INITIAL_SKETCH_KEYS = 1 << 16;
+
 const NOTHING: readonly string[] = [];
 const HIT: AccessOutcome = Object.freeze({ hit: true, admitted: false, evicted: NOTHING });
+const MISS_ADMITTED: AccessOutcome = Object.freeze({ hit: false, admitted: true, evicted: NOTHING });
+const MISS_REJECTED: AccessOutcome = Object.freeze({ hit: false, admitted: false, evicted: NOTHING });
 
 export class NeuroLakePolicy implements LocalTierPolicy {
   readonly name = 'neurolake';
@@ -93,7 +98,10 @@ export class NeuroLakePolicy implements LocalTierPolicy {
 
   constructor(capacityBytes: number) {
     const capacity = checkNonNegative('Local tier capacity', capacityBytes);
-    this.sketch = new FrequencySketch(Math.max(16, capacity), 10 * Math.max(16, capacity));
+    // Sized for the capacity as a count of objects, within reason: a capacity in bytes says
+    // nothing about how many objects it holds, and the first fill sizes the sketch again.
+    const expectedKeys = Math.max(16, Math.min(capacity, INITIAL_SKETCH_KEYS));
+    this.sketch = new FrequencySketch(expectedKeys, 10 * expectedKeys);
     this.cache = this.build(CANDIDATES[INITIAL_CANDIDATE] as Candidate, capacity, this.evicted);
     this.miniatures = CANDIDATES.map((candidate) => this.build(candidate, capacity * SAMPLE_RATE, undefined));
     this.scores = new Float64Array(CANDIDATES.length);
@@ -113,7 +121,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   }
 
   read(key: string, sizeBytes: number, _now: number): AccessOutcome {
-    checkNonNegative(`Size of "${key}"`, sizeBytes);
+    checkSize(key, sizeBytes);
     const node = this.cache.lookup(key);
     const hash = node?.hash ?? hashKey(key);
     this.record(key, hash, sizeBytes);
@@ -125,7 +133,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   }
 
   store(key: string, sizeBytes: number, _now: number): AccessOutcome {
-    checkNonNegative(`Size of "${key}"`, sizeBytes);
+    checkSize(key, sizeBytes);
     const hash = hashKey(key);
     this.record(key, hash, sizeBytes);
     const old = this.cache.remove(key);
@@ -172,6 +180,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     this.cache.insert(key, hash, size, this.pinnedKeys.has(key));
     const admitted = this.cache.lookup(key) !== undefined;
     const evicted = this.drainEvicted();
+    if (evicted.length === 0) return admitted ? MISS_ADMITTED : MISS_REJECTED;
     return { hit: false, admitted, evicted: admitted ? evicted : evicted.filter((gone) => gone !== key) };
   }
 
@@ -286,6 +295,11 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     const gdsf = CANDIDATES.findIndex((candidate) => candidate.kind === 'gdsf');
     if (gdsf >= 0 && Math.sqrt(Math.max(0, variance)) > MIXED_SIZES_SPREAD * typical) this.switchTo(gdsf);
   }
+}
+
+/** The message is built only for a bad size: this runs on every access. */
+function checkSize(key: string, sizeBytes: number): void {
+  if (!(sizeBytes >= 0 && sizeBytes < Infinity)) checkNonNegative(`Size of "${key}"`, sizeBytes);
 }
 
 function checkNonNegative(what: string, value: number): number {
