@@ -192,7 +192,7 @@ export class LowInterReferenceRecency implements TierStructure {
       this.stack.push(node);
       this.hirQueue.append(node);
     }
-    this.fit();
+    this.fit(node);
   }
 
   adopt(resident: ResidentNode): void {
@@ -271,13 +271,21 @@ export class LowInterReferenceRecency implements TierStructure {
     return nodes;
   }
 
-  /** Evicts from the HIR queue's head until the tier fits; evicted objects in the stack stay as ghosts. */
-  private fit(): void {
+  /**
+   * Evicts from the HIR queue's head until the tier fits; evicted objects in the stack stay as
+   * ghosts. The object just inserted is the last to go: as in the paper, a newcomer takes the
+   * place of older HIR objects, and of the coldest LIR objects when those are not enough.
+   */
+  private fit(newcomer?: LirsNode): void {
     while (this.usedBytes > this.capacityValue) {
-      const victim = this.hirQueue.oldest;
+      let victim = this.hirQueue.oldest;
+      if (victim === newcomer && victim !== undefined) victim = victim.fifoNewer;
       if (victim === undefined) {
-        if (!this.demoteBottomLir()) break;
-        continue;
+        if (this.demoteBottomLir(newcomer)) continue;
+        // Nothing left but the newcomer (and pins): it goes after all, through the HIR queue.
+        if (newcomer?.state === State.Lir && this.demoteBottomLir()) continue;
+        if (newcomer?.state !== State.Hir) break;
+        victim = newcomer;
       }
       this.hirQueue.unlink(victim);
       this.evicted?.push(victim.key);
@@ -298,11 +306,11 @@ export class LowInterReferenceRecency implements TierStructure {
     }
   }
 
-  /** The stack's bottom LIR object becomes a resident HIR one; false when there is none. */
-  private demoteBottomLir(): boolean {
+  /** The stack's bottom LIR object becomes a resident HIR one; false when there is none (or it is `spared`). */
+  private demoteBottomLir(spared?: LirsNode): boolean {
     this.prune();
     const bottom = this.stack.bottom;
-    if (bottom === undefined) return false;
+    if (bottom === undefined || bottom === spared) return false;
     this.stack.unlink(bottom);
     bottom.state = State.Hir;
     this.lirBytes -= bottom.size;

@@ -40,7 +40,11 @@ const CANDIDATES: readonly Candidate[] = [
   { kind: 'gdsf' },
   { kind: 'lirs' },
 ];
-const INITIAL_CANDIDATE = 0;
+/**
+ * LIRS until the miniatures know better: like W-TinyLFU it survives loops and scans, which
+ * LRU does not, and it follows a change of working set faster than a frequency sketch.
+ */
+const INITIAL_CANDIDATE = CANDIDATES.findIndex((candidate) => candidate.kind === 'lirs');
 /** Fraction of the key space the miniatures see (by hash, so a key is always in or out). */
 const SAMPLE_RATE = 1 / 9;
 const SAMPLE_THRESHOLD = Math.round(SAMPLE_RATE * 2 ** 16);

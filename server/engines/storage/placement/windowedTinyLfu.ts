@@ -111,6 +111,8 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   settle(): void {
+    // Adopted residents wait on probation; the window takes its share of the hottest.
+    this.growWindowFromMain();
     this.rebalance();
   }
 
