@@ -7,8 +7,8 @@
 // tier runs one of these structures and, beside it, miniature simulations (Waldspurger et al.,
 // ATC'17) of each candidate: W-TinyLFU at window shares of 1%, 20% and 100% (the last is LRU),
 // GDSF and LIRS, fed a fixed hash-sampled ninth of the keys at a ninth of the capacity. Every
-// period the real cache moves to the candidate whose miniature has been hitting most, when it
-// leads by more than chance. One frequency sketch serves all: a sampled key's count is the same
+// period the real cache (which starts on LIRS) moves to the candidate whose miniature has been
+// hitting most, when it leads by more than chance. One frequency sketch serves all: a sampled key's count is the same
 // for every cache.
 //
 // A read of a resident object is a hit whatever size it names (a changed object comes through
@@ -53,7 +53,7 @@ const PERIOD_IN_RESIDENTS = 1;
 const MIN_PERIOD = 64;
 /**
  * Weight the past keeps at each decision: a candidate must keep winning to be chosen. Scores
- * span about five periods, so a workload whose phases favour one structure and then another
+ * span about ten periods, so a workload whose phases favour one structure and then another
  * (a sweep up, then down) does not move the tier at every phase.
  */
 const SCORE_MEMORY = 0.9;
