@@ -1,6 +1,6 @@
 // The cost engine: what storage and compute cost, what local-first saves, what to change next.
 // The only module other code imports; everything here is pure but the engine class's record source.
-export { CostEngine, REPORT_FORMATS, type AppliedRecommendation, type CostChange, type CostEngineOptions, type CostEngineStatus, type CostSources, type ReportFormat } from './costEngine';
+export { CostEngine, REPORT_FORMATS, type AppliedRecommendation, type CostChange, type CostEngineOptions, type CostEngineStatus, type CostSources, type LocalTier, type ReportFormat } from './costEngine';
 export { CostError, type CostErrorCode } from './errors';
 export * from './records';
 export {
