@@ -6,8 +6,8 @@ import { compareDeploymentModels, type ComparisonInput, type DeploymentCompariso
 import { dashboardData, type CostRecords, type DashboardData } from './dashboard';
 import { CostError } from './errors';
 import { importAwsOffer, type OfferImport } from './prices/awsOffer';
-import type { PriceBook, PriceOverrides } from './prices/priceBook';
-import { PRESETS } from './prices/presets';
+import type { PriceBook, PriceOverrides } from '../prices';
+import { PRESETS } from '../prices';
 import { resolvePriceBook } from './prices/resolve';
 import { loadSavedPrices, savePrices } from './prices/savedPrices';
 import type { ComputeLimits } from './records';
