@@ -12,7 +12,8 @@ function option(decision: WireDecision, tier: WireDecisionOption['tier']): strin
   const found = decision.options.find((o) => o.tier === tier);
   const name = tier === 'local' ? 'local' : 'cluster';
   if (found === undefined) return `${name} n/a`;
-  return found.possible ? `${name} ${usd(found.estimatedCostUsd)}` : `${name} n/a`;
+  // What it would cost there is worth knowing even when that place cannot take it now (no cluster set up).
+  return `${name} ${usd(found.estimatedCostUsd)}${found.possible ? '' : ' (unavailable)'}`;
 }
 
 /** "$(play) Run · local $0.02 · cluster $0.10": what clicking does and what each place would cost. */

@@ -75,7 +75,7 @@ describe('neurolake tasks in tasks.json', () => {
       ],
       decidedAt: 0,
     };
-    assert.equal(estimateTitle(decision), '$(play) Run · local $0.02 · cluster n/a');
+    assert.equal(estimateTitle(decision), '$(play) Run · local $0.02 · cluster $0.10 (unavailable)');
     assert.equal(estimateTooltip(decision), `${decision.reason}\nThe cluster: bursting to a cluster is turned off.`);
     const both: WireDecision = { ...decision, options: [decision.options[0]!, { tier: 'cluster', possible: true, estimatedCostUsd: 1.234 }] };
     assert.equal(estimateTitle(both), '$(play) Run · local $0.02 · cluster $1.23');
