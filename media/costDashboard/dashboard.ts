@@ -20,7 +20,8 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
-const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** Dollars to the cent; an amount that is not nothing but rounds to it says so ("<$0.01"). */
+const usd = (n: number): string => (n > 0 && n < 0.005 ? '<$0.01' : `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 const pct = (n: number): string => `${n.toFixed(0)}%`;
 const gb = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(bytes >= 10 * 1024 ** 3 ? 0 : 2)} GB`;
 const dayTime = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
