@@ -75,22 +75,24 @@ function section(id: string, chart: ((into: HTMLElement) => void) | undefined, f
   host.querySelector('.content')?.remove();
   const content = element('div', undefined, 'content');
   if (note !== undefined) content.append(element('p', note, 'note'));
-  if (chart !== undefined) {
-    const plot = element('div', undefined, 'chart');
+  const plot = chart === undefined ? undefined : element('div', undefined, 'chart');
+  if (plot !== undefined) {
     plot.dataset['chart'] = id;
     content.append(plot);
-    try {
-      chart(plot);
-    } catch (error) {
-      plot.remove();
-      content.append(element('p', `The chart could not be drawn (${String(error)}); the figures are in the table.`, 'note'));
-    }
   }
   const details = element('details');
   details.open = chart === undefined;
   details.append(element('summary', 'Table'), figures);
   content.append(details);
+  // In the page before the chart is drawn, so the chart takes the width its section has.
   host.append(content);
+  if (chart === undefined || plot === undefined) return;
+  try {
+    chart(plot);
+  } catch (error) {
+    plot.remove();
+    details.before(element('p', `The chart could not be drawn (${String(error)}); the figures are in the table.`, 'note'));
+  }
 }
 
 function plot(into: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, data: uPlot.AlignedData): void {
@@ -104,7 +106,11 @@ function plot(into: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'
   charts.push(chart);
 }
 
-const money: uPlot.Axis = { values: (_u, ticks) => ticks.map((t) => `$${t.toFixed(t >= 10 ? 0 : 2)}`), size: 60 };
+/** Dollars on an axis: whole above $10, cents above one, and two significant digits below (a small lake's daily cost). */
+const money: uPlot.Axis = {
+  values: (_u, ticks) => ticks.map((t) => (t === 0 ? '$0' : t >= 10 ? `$${t.toFixed(0)}` : t >= 0.01 ? `$${t.toFixed(2)}` : `$${Number(t.toPrecision(2))}`)),
+  size: 70,
+};
 
 function render(data: CostDashboard): void {
   for (const chart of charts.splice(0)) chart.destroy();

@@ -112,7 +112,8 @@ export function storageForCost(engine: StorageEngine): StorageForCost {
     },
     setLocalCapacity: async (capacityBytes) => {
       const config = await readStorageConfig(engine.dataFolder);
-      const capacityGb = Math.round((capacityBytes / config.local.watermark / GB) * 100) / 100;
+      // Up to the next MB or so, never below what the policy was replayed with.
+      const capacityGb = Math.ceil((capacityBytes / config.local.watermark / GB) * 1000) / 1000;
       await writeStorageConfig(engine.dataFolder, { ...config, local: { ...config.local, capacityGb } });
       return `The local tier's capacity is now ${capacityGb} GB in storage/config.json; storage uses it from its next start (a new window or CLI command).`;
     },

@@ -1,15 +1,17 @@
-// Cost insight from real records, end to end through the real server: objects kept by the storage
-// engine in a real S3 server (s3rver, the embedded cloud tier) over months, workloads run by the
-// compute engine on this machine, and the archive recommendation they lead to applied through the
-// server, which archives exactly the objects nobody read.
+// Cost insight from real records: objects kept by the storage engine in a real S3 server (s3rver,
+// the embedded cloud tier) over months and workloads run by the compute engine on this machine,
+// end to end through the real server, where the archive recommendation they lead to is applied
+// and archives exactly the objects nobody read; and reads replayed through the placement policy
+// at other capacities, where applying the capacity recommendation changes the storage configuration.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it, mock } from 'node:test';
-import { DAY_MS, dayOf } from '../../server/engines/cost';
-import { StorageEngine } from '../../server/engines/storage';
+import { CostEngine, DAY_MS, GB, dayOf } from '../../server/engines/cost';
+import { StorageEngine, readStorageConfig, writeStorageConfig } from '../../server/engines/storage';
+import { runtimeCostSources } from '../../server/runtime/costSources';
 import {
   ComputeGetRequest,
   ComputeSubmitRequest,
@@ -70,7 +72,7 @@ async function runToEnd(server: RunningServer, spec: WireWorkloadSpec): Promise<
   await ended;
 }
 
-describe('cost insight from the engines\' real records, over LSP', () => {
+describe('cost insight from the engines\' real records', () => {
   it('prices months of storage and the runs, recommends archiving exactly the unread objects, and archives them on Apply', async () => {
     // Four months ago three files were stored on the local tier; one was read ten days ago.
     await withStorageAt(NOW - 120 * DAY_MS, async (storage) => {
@@ -120,5 +122,51 @@ describe('cost insight from the engines\' real records, over LSP', () => {
       },
       cloud.env,
     );
+  });
+
+  it('replays the recorded reads through the placement policy at other capacities, and Apply sets the one that reads least from the bucket', async () => {
+    // A local tier of about 2.9 MB (3 MB under the 0.9 watermark) in front of the same bucket, and
+    // five 1 MB files read round and round: two fit, so most reads go to the bucket.
+    const folder = join(scratch, 'small-local');
+    const embedded = await readStorageConfig(dataFolder);
+    await writeStorageConfig(folder, { ...embedded, local: { ...embedded.local, capacityGb: 0.003 }, cloud: { ...embedded.cloud!, prefix: 'small-local/' } });
+    const storage = await StorageEngine.open({ dataFolder: folder, env: {}, credentials: cloud.credentials });
+    try {
+      const keys = ['a', 'b', 'c', 'd', 'e'].map((name) => `cycle/${name}.parquet`);
+      for (const key of keys) await storage.store(key, Buffer.alloc(1024 * 1024, key.charCodeAt(6)));
+      await storage.flushUploads();
+      for (let round = 0; round < 3; round++) for (const key of keys) await storage.retrieve(key, discard());
+
+      const peers = { storage } as Record<string, StorageEngine | undefined>;
+      const cost = await CostEngine.open({ sources: runtimeCostSources({ peer: (name) => peers[name] }) });
+      // Egress without the account's free allowance (other use of the account takes it), so the misses cost something.
+      cost.usePrices('aws', { egress: { bands: [{ upToGb: null, usdPerGb: 0.09 }] } });
+      const data = await cost.dashboard();
+      const curve = data.capacity!.curve;
+      const current = curve.find((point) => point.capacityBytes === data.capacity!.currentBytes)!;
+      const everything = curve.at(-1)!;
+      assert.equal(current.capacityBytes, Math.floor(0.003 * GB * 0.9));
+      assert.equal(current.reads, 15, 'the fifteen reads of the access log');
+      assert.equal(everything.capacityBytes, 5 * 1024 * 1024, 'the largest point is the working set');
+      assert.ok(current.hitRatio < 0.5, `two of five files fit: ${current.hitRatio}`);
+      assert.equal(everything.hits, 15, 'with room for all five every read is local');
+
+      const capacity = data.recommendations.find((r) => r.id === 'local-capacity');
+      assert.ok(capacity?.action?.kind === 'set-local-capacity', `a capacity recommendation: ${data.recommendations.map((r) => r.id).join(', ')}`);
+      assert.match(capacity.recommendation, /^Raise the local tier's capacity/);
+      const applied = await cost.apply('local-capacity');
+      const expectedGb = Math.ceil((capacity.action.capacityBytes / 0.9 / GB) * 1000) / 1000;
+      assert.match(applied.done, new RegExp(`capacity is now ${expectedGb} GB`));
+      assert.equal((await readStorageConfig(folder)).local.capacityGb, expectedGb, 'written to the storage configuration');
+      await cost.close();
+    } finally {
+      await storage.close();
+    }
+    const reopened = await StorageEngine.open({ dataFolder: folder, env: {}, credentials: cloud.credentials });
+    try {
+      assert.ok((await reopened.stats()).tiers.local.capacityBytes! > 0.003 * GB, 'the next start of storage uses the new capacity');
+    } finally {
+      await reopened.close();
+    }
   });
 });
