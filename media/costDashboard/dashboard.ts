@@ -109,7 +109,8 @@ function plot(into: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'
 /** Dollars on an axis: whole above $10, cents above one, and two significant digits below (a small lake's daily cost). */
 const money: uPlot.Axis = {
   values: (_u, ticks) => ticks.map((t) => (t === 0 ? '$0' : t >= 10 ? `$${t.toFixed(0)}` : t >= 0.01 ? `$${t.toFixed(2)}` : `$${Number(t.toPrecision(2))}`)),
-  size: 70,
+  // Room for "$0.000015".
+  size: 84,
 };
 
 function render(data: CostDashboard): void {
