@@ -3,7 +3,7 @@
 // readable when a chart cannot be drawn. Buttons only post messages; the extension does the work.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CostComparison, CostDashboard, CostModel, CostRecommendation } from '../../server/protocol';
+import type { CostComparison, CostComputeCharges, CostDashboard, CostModel, CostRecommendation, CostWorkloadType } from '../../server/protocol';
 import type { FromDashboard, ToDashboard } from './messages';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromDashboard): void };
@@ -122,6 +122,15 @@ function render(data: CostDashboard): void {
   $('total').textContent = usd(data.totals.totalUsd);
   $('saved').textContent = usd(data.savings.savedUsd);
   $('forecastTotal').textContent = data.forecast.ok ? usd(data.forecast.expectedUsd) : 'not yet';
+
+  // Compute by workload type: what each kind of work ran, where, and cost.
+  const types: readonly [CostWorkloadType, string][] = [['query', 'Queries'], ['etl', 'ETL'], ['ml', 'ML training'], ['migration', 'Migrations']];
+  const runsCell = (c: CostComputeCharges): string => (c.runs === 0 ? '–' : `${c.runs} run${c.runs === 1 ? '' : 's'}, ${c.hours.toFixed(2)} h, ${usd(c.usd)}`);
+  section(
+    'byType',
+    undefined,
+    table('byType', 'Runs by workload type and where they ran', ['Type', 'Local', 'Cloud'], types.map(([type, label]) => [label, runsCell(data.totals.computeByType[type].local), runsCell(data.totals.computeByType[type].cloud)])),
+  );
 
   // Cost by tier over time.
   const tiers = [

@@ -108,6 +108,11 @@ describe('cost insight from the engines\' real records', () => {
         assert.ok(data.totals.storageByTier.cloud.gbMonths > 0, 'the copies in the bucket since today');
         assert.ok(Math.abs(data.totals.storageByTier.cloud.egressGb - 100_000 / 1024 ** 3) < 1e-9, 'the one read out of the bucket');
         assert.equal(data.totals.computeByTier.local.runs, 2);
+        assert.deepEqual(
+          { etl: data.totals.computeByType.etl.local.runs, query: data.totals.computeByType.query.local.runs, ml: data.totals.computeByType.ml.local.runs },
+          { etl: 1, query: 1, ml: 0 },
+          'each run under its workload type',
+        );
         assert.ok(data.forecast.ok, 'four months of daily records are enough to forecast from');
 
         const archive = data.recommendations.find((r) => r.action?.kind === 'archive-keys');
