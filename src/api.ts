@@ -21,5 +21,7 @@ export interface NeuroLakeApi {
   searchCatalog(query: SearchQuery): Promise<CatalogSearchResult>;
   /** Fires with the changed entry ids (empty: everything) whenever the catalog changes. */
   readonly onDidChangeCatalog: vscode.Event<readonly string[]>;
+  /** Fires with the changed object keys (empty: anything, or a tier's state) whenever storage changes, in any process. */
+  readonly onDidChangeStorage: vscode.Event<readonly string[]>;
   timings(): ActivationTimings;
 }

@@ -11,6 +11,7 @@ import {
   DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
+  DidChangeStorageNotification,
   StatusRequest,
   type InitializationOptions,
   type NotificationDescriptor,
@@ -42,6 +43,7 @@ export class Ctx implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
   private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly costEmitter = new vscode.EventEmitter<'prices' | 'records'>();
+  private readonly storageEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
@@ -57,6 +59,8 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeCompute = this.computeEmitter.event;
   /** Fires when the cost figures changed: new prices, or new storage or compute records. */
   readonly onDidChangeCost = this.costEmitter.event;
+  /** Fires with the changed object keys (empty: anything, or a tier's state) when storage changed, in any process. */
+  readonly onDidChangeStorage = this.storageEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -67,6 +71,7 @@ export class Ctx implements vscode.Disposable {
       this.catalogEmitter,
       this.computeEmitter,
       this.costEmitter,
+      this.storageEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -164,6 +169,7 @@ export class Ctx implements vscode.Disposable {
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
       onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
       onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
+      onNotification(client, DidChangeStorageNotification, ({ keys }) => this.storageEmitter.fire(keys)),
     );
     this.setState('starting');
     try {

@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     status: () => current.status(),
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
+    onDidChangeStorage: current.onDidChangeStorage,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };
 }

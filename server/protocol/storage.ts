@@ -33,6 +33,8 @@ export interface StorageListParams {
   /** The previous page's `nextCursor`: pages of a few hundred, so 100,000 objects open at once. */
   readonly cursor?: string;
   readonly limit?: number;
+  /** Only objects with a copy in this tier, and the folders holding one: each tier row of the view pages its own. */
+  readonly tier?: StorageTier;
 }
 
 export interface StorageListResult {
@@ -101,6 +103,22 @@ export interface StorageVerifyReport {
   readonly orphans: readonly string[];
 }
 
+/** How the tiers are set up and whether the cloud answers (the view's tier rows; figures come from the statistics). */
+export interface StorageTierStates {
+  readonly local: { readonly path: string };
+  readonly cloud:
+    | { readonly state: 'not-configured' }
+    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string }
+    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string };
+  readonly archive: { readonly storageClass: string; readonly uri?: string };
+}
+
+export interface StoragePresignParams {
+  readonly key: string;
+  /** 1 second to 7 days (604,800 s). */
+  readonly expiresInSeconds: number;
+}
+
 /** Error data of every storage request: the engine's code ("invalid-key", "no-space", "restoring", …). */
 export interface StorageErrorData {
   readonly code: string;
@@ -138,6 +156,15 @@ export const StorageVerifyRequest = request<{ prefix?: string; deep?: boolean } 
 
 /** Sent by Copy S3 URI. */
 export const StorageS3UriRequest = request<{ key: string }, { uri: string }, StorageErrorData>('neurolake/storage/s3Uri');
+
+/**
+ * Sent by the Storage view for its tier rows. The cloud is contacted when it has not been yet, or
+ * when `check` is set (the view's Refresh), so "connected" means it answered.
+ */
+export const StorageTiersRequest = request<{ check?: boolean }, StorageTierStates, StorageErrorData>('neurolake/storage/tiers');
+
+/** Sent by Copy Presigned URL: a URL that reads the cloud copy without credentials until `expiresAt`. */
+export const StoragePresignRequest = request<StoragePresignParams, { url: string; expiresAt: string }, StorageErrorData>('neurolake/storage/presign');
 
 /** Sent by the server whenever objects changed, in this window or another process; `keys` empty means "anything may have". */
 export const DidChangeStorageNotification = notification<{ keys: readonly string[] }>('neurolake/storage/didChange');

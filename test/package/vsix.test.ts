@@ -39,6 +39,8 @@ describe('the packaged .vsix', () => {
       /^extension\/dist\/(extension|client|server|cli)\.js$/,
       // The cost dashboard's webview script and uPlot's styles.
       /^extension\/dist\/costDashboard\.(js|css)$/,
+      // Optimize Placement's plan view script.
+      /^extension\/dist\/storagePlan\.js$/,
       /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
       // The SQL Template language: its grammar and editor configuration.
       /^extension\/media\/sql-template\.(tmLanguage|language-configuration)\.json$/,
@@ -59,6 +61,8 @@ describe('the packaged .vsix', () => {
       'extension/dist/costDashboard.js',
       'extension/dist/costDashboard.css',
       'extension/media/costDashboard.css',
+      'extension/dist/storagePlan.js',
+      'extension/media/storagePlan.css',
       'extension/media/neurolake.svg',
       'extension/media/neurolake.png',
       'extension/snippets/sql.json',

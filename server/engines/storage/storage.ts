@@ -43,8 +43,10 @@ import type {
   ObjectRecord,
   PlacementPlan,
   PlannedMove,
+  PresignedUrl,
   StorageStats,
   TierName,
+  TierStates,
   VerifyProblem,
   VerifyReport,
 } from './types';
@@ -96,6 +98,8 @@ const RESTORE_DAYS = 7;
 const RESTORE_HOURS: Readonly<Record<string, number>> = { GLACIER: 5, DEEP_ARCHIVE: 12, GLACIER_IR: 0 };
 /** Network steps under the index lock are bounded, so a hung server cannot hold every process up. */
 const LOCKED_CALL_MS = 15_000;
+/** SigV4 presigned URLs last at most a week. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export class StorageEngine {
   private readonly listeners = new Set<(change: StorageChange) => void>();
@@ -231,9 +235,10 @@ export class StorageEngine {
   }
 
   list(options: ListOptions = {}): ListPage {
-    const page = pageKeys(this.index.keys(), options);
-    const objects = page.keys.map((key) => toInfo(this.withPendingTouches(this.index.state.objects.get(key)!), this.cloud !== undefined));
-    return { objects, prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
+    const { tier, ...paging } = options;
+    const objects = this.index.state.objects;
+    const page = pageKeys(this.index.keys(), tier === undefined ? paging : { ...paging, include: (key) => objects.get(key)?.copies[tier] !== undefined });
+    return { objects: page.keys.map((key) => toInfo(this.withPendingTouches(objects.get(key)!), this.cloud !== undefined)), prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /** Picks up what other processes changed; true when anything did. */
@@ -246,6 +251,42 @@ export class StorageEngine {
     const record = this.record(key);
     if (this.cloud === undefined) throw new StorageError('not-configured', 'No cloud tier is configured; run "neurolake storage configure --bucket …".');
     return this.cloud.uri(record.copies.cloud || !record.copies.archive ? 'cloud' : 'archive', key);
+  }
+
+  /** How the tiers are set up, and the cloud's state as last seen (checkCloud() contacts it). */
+  tiers(): TierStates {
+    const archive = { storageClass: this.config.archive.storageClass, ...(this.cloud ? { uri: `s3://${this.cloud.bucketOf('archive')}/${this.cloud.nameOf('archive', '')}` } : {}) };
+    const local = { path: this.localRoot };
+    const uri = this.cloudUri();
+    switch (this.cloudState.kind) {
+      case 'none':
+        return { local, cloud: { state: 'not-configured' }, archive };
+      case 'unknown':
+        return { local, cloud: { state: 'not-contacted', uri }, archive };
+      case 'connected':
+        return { local, cloud: { state: 'connected', uri }, archive };
+      case 'unreachable':
+        return { local, cloud: { state: 'unreachable', uri, reason: this.cloudState.reason }, archive };
+    }
+  }
+
+  /**
+   * A URL that reads the object's cloud copy without credentials for `expiresInSeconds` (1 s to
+   * 7 days, the most S3's signature allows). Signing happens here, offline; only the cloud copy
+   * is signed, since a local copy has no URL and an archived one cannot be read until restored.
+   */
+  async presign(key: string, expiresInSeconds: number): Promise<PresignedUrl> {
+    const record = this.record(key);
+    const cloud = this.requireCloud();
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
+      throw new StorageError('invalid-argument', `A presigned URL lasts from 1 second to 7 days (${MAX_PRESIGN_SECONDS} s); ${String(expiresInSeconds)} s was asked for.`);
+    }
+    if (!record.copies.cloud) {
+      const where = record.copies.archive ? 'its only copy is archived; restore it to the cloud tier first' : 'it is only on the local tier; demote it to the cloud tier first (Demote to Cloud, or "neurolake storage demote")';
+      throw new StorageError('not-found', `${key} has no cloud copy to sign a URL for: ${where}.`);
+    }
+    const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
+    return { url: await cloud.presignGet('cloud', key, expiresInSeconds), expiresAt };
   }
 
   async stats(): Promise<StorageStats> {
