@@ -1,7 +1,8 @@
 // The storage engine's own records (the objects it lists, their history of moves, the access log)
 // turned into what the cost engine prices: GB-months per tier per day, requests, archive
 // retrievals and egress per day, every object with its tier and last read, and the reads and
-// writes to replay through the placement policy. Pure, so the mapping is tested on its own.
+// writes to replay through the placement policy. Pure: the runtime's cost reader (costSources.ts)
+// hands it what the storage engine answers.
 import { DAY_MS, GB, dayOf, daysInMonth, type AccessRecord, type Day, type ObjectRecord, type StorageTier, type StorageUsageRecord } from '../engines/cost';
 import type { AccessEntry, HistoryEvent, ObjectInfo, TierName } from '../engines/storage';
 
