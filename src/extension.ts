@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { createStatusBar, createWorkloadsStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
 import { registerWorkloadTasks } from './workloadTasks';
+import { TaskCostLenses } from './taskCostLenses';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 import { CatalogSearchRequest } from '../server/protocol';
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     createStatusBar(current),
     createWorkloadsStatusBar(current),
     registerWorkloadTasks(current),
+    TaskCostLenses.register(current),
     ...registerCommands({ ctx: current, views }),
   );
 

@@ -2,25 +2,13 @@
 // dependencies. The terminal shows the decision, then the run's log as it grows, and the task
 // ends with the run's exit code; closing the terminal cancels the run.
 import * as vscode from 'vscode';
-import { ComputeCancelRequest, ComputeGetRequest, ComputeLogRequest, ComputeSubmitRequest, type WireRun, type WireWorkloadSpec } from '../server/protocol';
+import { ComputeCancelRequest, ComputeGetRequest, ComputeLogRequest, ComputeSubmitRequest, type WireRun } from '../server/protocol';
 import { type Ctx } from './ctx';
+import { workloadSpec, type WorkloadTaskDefinition as BaseDefinition } from './workloadTaskSpec';
 
 export const TASK_TYPE = 'neurolake';
 
-/** What a tasks.json entry holds; everything but the name and what to run is optional. */
-interface WorkloadTaskDefinition extends vscode.TaskDefinition {
-  readonly name: string;
-  readonly workloadType?: WireWorkloadSpec['type'];
-  readonly command?: string;
-  readonly script?: string;
-  readonly cwd?: string;
-  readonly cpus?: number;
-  readonly memoryGb?: number;
-  readonly estimatedMinutes?: number;
-  readonly priority?: number;
-  readonly maxWaitMinutes?: number;
-  readonly tier?: 'local' | 'cluster';
-}
+type WorkloadTaskDefinition = vscode.TaskDefinition & BaseDefinition;
 
 const POLL_MS = 300;
 
@@ -66,21 +54,7 @@ class WorkloadTerminal implements vscode.Pseudoterminal {
 
   private async execute(): Promise<void> {
     if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake runs no workloads here.');
-    const d = this.definition;
-    if ((d.command === undefined) === (d.script === undefined)) throw new Error(`The task "${d.name}" needs either "command" or "script".`);
-    const cwd = d.cwd ?? this.folder;
-    const spec: WireWorkloadSpec = {
-      name: d.name,
-      type: d.workloadType ?? 'etl',
-      run: d.command !== undefined ? { kind: 'shell', command: d.command } : { kind: 'script', file: d.script! },
-      ...(cwd === undefined ? {} : { workingFolder: cwd }),
-      ...(d.cpus === undefined ? {} : { cpus: d.cpus }),
-      ...(d.memoryGb === undefined ? {} : { memoryGb: d.memoryGb }),
-      ...(d.estimatedMinutes === undefined ? {} : { estimatedMinutes: d.estimatedMinutes }),
-      ...(d.priority === undefined ? {} : { priority: d.priority }),
-      ...(d.maxWaitMinutes === undefined ? {} : { maxWaitMinutes: d.maxWaitMinutes }),
-      ...(d.tier === undefined ? {} : { tier: d.tier }),
-    };
+    const spec = workloadSpec(this.definition, this.folder);
     this.run = await this.ctx.request(ComputeSubmitRequest, spec);
     this.line(`NeuroLake: ${this.run.id}: ${this.run.decision.reason}`);
     let offset = 0;

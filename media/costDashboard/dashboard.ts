@@ -3,7 +3,7 @@
 // readable when a chart cannot be drawn. Buttons only post messages; the extension does the work.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CostComparison, CostDashboard, CostModel, CostRecommendation } from '../../server/protocol';
+import type { CostComparison, CostComputeCharges, CostDashboard, CostModel, CostRecommendation, CostWorkloadType } from '../../server/protocol';
 import type { FromDashboard, ToDashboard } from './messages';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromDashboard): void };
@@ -20,7 +20,8 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
-const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** Dollars to the cent; an amount that is not nothing but rounds to it says so ("<$0.01"). */
+const usd = (n: number): string => (n > 0 && n < 0.005 ? '<$0.01' : `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 const pct = (n: number): string => `${n.toFixed(0)}%`;
 const gb = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(bytes >= 10 * 1024 ** 3 ? 0 : 2)} GB`;
 const dayTime = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
@@ -74,22 +75,24 @@ function section(id: string, chart: ((into: HTMLElement) => void) | undefined, f
   host.querySelector('.content')?.remove();
   const content = element('div', undefined, 'content');
   if (note !== undefined) content.append(element('p', note, 'note'));
-  if (chart !== undefined) {
-    const plot = element('div', undefined, 'chart');
+  const plot = chart === undefined ? undefined : element('div', undefined, 'chart');
+  if (plot !== undefined) {
     plot.dataset['chart'] = id;
     content.append(plot);
-    try {
-      chart(plot);
-    } catch (error) {
-      plot.remove();
-      content.append(element('p', `The chart could not be drawn (${String(error)}); the figures are in the table.`, 'note'));
-    }
   }
   const details = element('details');
   details.open = chart === undefined;
   details.append(element('summary', 'Table'), figures);
   content.append(details);
+  // In the page before the chart is drawn, so the chart takes the width its section has.
   host.append(content);
+  if (chart === undefined || plot === undefined) return;
+  try {
+    chart(plot);
+  } catch (error) {
+    plot.remove();
+    details.before(element('p', `The chart could not be drawn (${String(error)}); the figures are in the table.`, 'note'));
+  }
 }
 
 function plot(into: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, data: uPlot.AlignedData): void {
@@ -103,7 +106,12 @@ function plot(into: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'
   charts.push(chart);
 }
 
-const money: uPlot.Axis = { values: (_u, ticks) => ticks.map((t) => `$${t.toFixed(t >= 10 ? 0 : 2)}`), size: 60 };
+/** Dollars on an axis: whole above $10, cents above one, and two significant digits below (a small lake's daily cost). */
+const money: uPlot.Axis = {
+  values: (_u, ticks) => ticks.map((t) => (t === 0 ? '$0' : t >= 10 ? `$${t.toFixed(0)}` : t >= 0.01 ? `$${t.toFixed(2)}` : `$${Number(t.toPrecision(2))}`)),
+  // Room for "$0.000015".
+  size: 84,
+};
 
 function render(data: CostDashboard): void {
   for (const chart of charts.splice(0)) chart.destroy();
@@ -114,6 +122,15 @@ function render(data: CostDashboard): void {
   $('total').textContent = usd(data.totals.totalUsd);
   $('saved').textContent = usd(data.savings.savedUsd);
   $('forecastTotal').textContent = data.forecast.ok ? usd(data.forecast.expectedUsd) : 'not yet';
+
+  // Compute by workload type: what each kind of work ran, where, and cost.
+  const types: readonly [CostWorkloadType, string][] = [['query', 'Queries'], ['etl', 'ETL'], ['ml', 'ML training'], ['migration', 'Migrations']];
+  const runsCell = (c: CostComputeCharges): string => (c.runs === 0 ? '–' : `${c.runs} run${c.runs === 1 ? '' : 's'}, ${c.hours.toFixed(2)} h, ${usd(c.usd)}`);
+  section(
+    'byType',
+    undefined,
+    table('byType', 'Runs by workload type and where they ran', ['Type', 'Local', 'Cloud'], types.map(([type, label]) => [label, runsCell(data.totals.computeByType[type].local), runsCell(data.totals.computeByType[type].cloud)])),
+  );
 
   // Cost by tier over time.
   const tiers = [

@@ -37,6 +37,12 @@ export function toWireDashboard(data: engine.DashboardData, recordsFrom: readonl
         archive: storageTier(summary.storageByTier.archive),
       },
       computeByTier: { local: computeTier(summary.computeByTier.local), cloud: computeTier(summary.computeByTier.cloud) },
+      computeByType: {
+        query: computeTypes(summary.computeByType.query),
+        etl: computeTypes(summary.computeByType.etl),
+        ml: computeTypes(summary.computeByType.ml),
+        migration: computeTypes(summary.computeByType.migration),
+      },
     },
     forecast: toWireForecast(data.forecast),
     comparison: toWireComparison(data.comparison),
@@ -56,8 +62,12 @@ function storageTier(charges: engine.StorageCharges): wire.CostTotals['storageBy
   return { totalUsd: charges.totalUsd, gbMonths: charges.gbMonths, egressGb: charges.egressGb };
 }
 
-function computeTier(charges: engine.ComputeCharges): wire.CostTotals['computeByTier']['local'] {
+function computeTier(charges: engine.ComputeCharges): wire.CostComputeCharges {
   return { runs: charges.runs, hours: charges.hours, usd: charges.usd };
+}
+
+function computeTypes(byTier: Readonly<Record<'local' | 'cloud', engine.ComputeCharges>>): wire.CostTotals['computeByType']['etl'] {
+  return { local: computeTier(byTier.local), cloud: computeTier(byTier.cloud) };
 }
 
 export function toWireForecast(forecast: engine.MonthForecast): wire.CostForecast {

@@ -7,6 +7,8 @@ export type CostStorageTier = 'local' | 'cloud' | 'archive';
 export type CostComputeTier = 'local' | 'cloud';
 export const COST_STORAGE_TIERS: readonly CostStorageTier[] = ['local', 'cloud', 'archive'];
 export const COST_COMPUTE_TIERS: readonly CostComputeTier[] = ['local', 'cloud'];
+export type CostWorkloadType = 'query' | 'etl' | 'ml' | 'migration';
+export const COST_WORKLOAD_TYPES: readonly CostWorkloadType[] = ['query', 'etl', 'ml', 'migration'];
 export type CostReportFormat = 'md' | 'html' | 'csv';
 export const COST_REPORT_FORMATS: readonly CostReportFormat[] = ['md', 'html', 'csv'];
 export type CostPriority = 'high' | 'medium' | 'low';
@@ -33,7 +35,15 @@ export interface CostTotals {
   readonly computeUsd: number;
   readonly totalUsd: number;
   readonly storageByTier: Readonly<Record<CostStorageTier, { readonly totalUsd: number; readonly gbMonths: number; readonly egressGb: number }>>;
-  readonly computeByTier: Readonly<Record<CostComputeTier, { readonly runs: number; readonly hours: number; readonly usd: number }>>;
+  readonly computeByTier: Readonly<Record<CostComputeTier, CostComputeCharges>>;
+  /** The runs of each workload type, by the tier they ran on. */
+  readonly computeByType: Readonly<Record<CostWorkloadType, Readonly<Record<CostComputeTier, CostComputeCharges>>>>;
+}
+
+export interface CostComputeCharges {
+  readonly runs: number;
+  readonly hours: number;
+  readonly usd: number;
 }
 
 export interface CostForecastDay {

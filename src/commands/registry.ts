@@ -12,6 +12,7 @@ import { storageCloudCommands } from './storageCloud';
 import { storageStoreCommands } from './storageStore';
 import { templateCommands } from './template';
 import { viewCommands } from './views';
+import { workloadTaskCommands } from './workloadTasks';
 import { type ViewRegistry } from '../views/registry';
 
 /** Commands take whatever VS Code or a caller passes; each declares what it understands. */
@@ -26,7 +27,7 @@ export type CommandFactories = Record<string, (deps: CommandDeps) => Cmd>;
 
 /** Registers every command; a failing command shows its cause and logs the details. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...costCommands, ...storageCommands, ...storageStoreCommands, ...storageCloudCommands };
+  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...costCommands, ...storageCommands, ...storageStoreCommands, ...storageCloudCommands, ...workloadTaskCommands };
   return Object.entries(factories).map(([id, factory]) => {
     // Arguments are untyped at this boundary: tree nodes, URIs, or options from other commands.
     const run = factory(deps) as (...args: unknown[]) => unknown;

@@ -177,6 +177,7 @@ export class CostDashboardPanel implements vscode.Disposable {
   <section id="models"><h2>Cloud only, hybrid and local only</h2>
     <div class="form"><label>Data <input id="dataGb" type="number" min="0" value="500"> GB</label><label>Compute <input id="computeHours" type="number" min="0" value="200"> hours a month</label><button id="compare" class="secondary">Compare</button><button id="useMeasured" class="secondary">Use my usage</button><span id="formError" role="alert"></span></div>
   </section>
+  <section id="byType"><h2>Compute by workload type</h2></section>
   <section id="savings"><h2>Savings to date</h2></section>
   <section id="capacity"><h2>Local hit ratio against capacity</h2></section>
   <section id="recommendations" class="wide"><h2>Recommendations</h2></section>

@@ -24,11 +24,11 @@ export async function visible(locator, what, timeout = 20_000) {
 /**
  * Installs the .vsix (from `npm run test:e2e`, NEUROLAKE_E2E_VSIX) into a fresh profile, starts
  * code-server on a workspace holding `files` (relative path -> content) with a fresh NeuroLake
- * data folder, and opens the workbench. The files are written before code-server starts, so the
+ * data folder (`prepare({ dataFolder, cloud })` may fill it first), and opens the workbench. The files are written before code-server starts, so the
  * Explorer lists them from its first read of the folder, not from a file watcher that may not be
  * watching yet on a busy machine.
  */
-export async function openWorkbench({ files = {} } = {}) {
+export async function openWorkbench({ files = {}, prepare } = {}) {
   // node:test forwards Ctrl-C and its runner's SIGTERM here; code-server must not outlive us.
   exitOnSignals();
   const vsix = process.env.NEUROLAKE_E2E_VSIX;
@@ -43,6 +43,13 @@ export async function openWorkbench({ files = {} } = {}) {
   await installExtension({ vsix, extensionsDir: dirs.extensions, userDataDir: dirs['user-data'] });
   // All three storage tiers, as a new user gets them from `npm start`: an embedded S3 server.
   const cloud = await startEmbeddedCloud({ directory: join(scratch, 's3'), dataFolder: dirs.home });
+  // What the data folder should already hold when VS Code starts (records made by the engines).
+  if (prepare) {
+    await prepare({ dataFolder: dirs.home, cloud }).catch(async (error) => {
+      await cloud.stop();
+      throw error;
+    });
+  }
   const server = await startCodeServer({
     workspace: dirs.workspace,
     userDataDir: dirs['user-data'],
@@ -95,11 +102,11 @@ export async function openWorkbench({ files = {} } = {}) {
  * logs kept when a test failed. Returns `step(name, body)`, a test whose body gets the page and
  * the workbench.
  */
-export function workbenchSuite({ before, after, afterEach, it }, prefix = '', { files = {} } = {}) {
+export function workbenchSuite({ before, after, afterEach, it }, prefix = '', { files = {}, prepare } = {}) {
   let workbench;
   let failed = false;
   before(async () => {
-    workbench = await openWorkbench({ files });
+    workbench = await openWorkbench({ files, prepare });
   });
   afterEach(async (t) => {
     const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();

@@ -10,7 +10,8 @@ import { withTimeout } from './deadline.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const e2eDir = join(repoRoot, 'test', 'e2e');
-const TESTS_TIMEOUT_MS = Number(process.env.NEUROLAKE_E2E_TIMEOUT_MS ?? 5 * 60_000);
+// The cost suite first writes four months of records through the engines (about a minute).
+const TESTS_TIMEOUT_MS = Number(process.env.NEUROLAKE_E2E_TIMEOUT_MS ?? 8 * 60_000);
 
 function fail(message) {
   console.error(`[test:e2e] ${message}`);

@@ -59,11 +59,11 @@ async function useCostSettings(cost: Partial<NeuroLakeSettings['cost']>): Promis
 }
 
 describe('cost insight over LSP', () => {
-  it('answers a dashboard with the aws prices and no usage while no storage or compute engine runs', async () => {
+  it('answers a dashboard with the aws prices and no usage while storage and compute have recorded nothing', async () => {
     const data = await server.request(CostDashboardRequest, {});
     assert.equal(data.prices.name, 'aws');
     assert.match(data.prices.asOf, /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(data.recordsFrom, []);
+    assert.deepEqual(data.recordsFrom, ['storage', 'compute']);
     assert.deepEqual(data.days, []);
     assert.equal(data.totals.totalUsd, 0);
     assert.equal(data.forecast.ok, false);

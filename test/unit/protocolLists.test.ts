@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as engine from '../../server/engines/catalog';
+import * as cost from '../../server/engines/cost';
 import * as wire from '../../server/protocol';
 
 describe('protocol lists', () => {
@@ -13,6 +14,12 @@ describe('protocol lists', () => {
     assert.deepEqual(wire.SQL_DIALECTS, engine.SQL_DIALECTS);
     assert.deepEqual(wire.VARIABLE_TYPES, engine.VARIABLE_TYPES);
     assert.deepEqual(wire.USAGE_ACTIONS, engine.USAGE_ACTIONS);
+  });
+
+  it('are the cost engine\'s tiers and workload types, in the same order', () => {
+    assert.deepEqual(wire.COST_STORAGE_TIERS, cost.STORAGE_TIERS);
+    assert.deepEqual(wire.COST_COMPUTE_TIERS, cost.COMPUTE_TIERS);
+    assert.deepEqual(wire.COST_WORKLOAD_TYPES, cost.WORKLOAD_TYPES);
   });
 
   it('the neurolake.sql.dialect setting offers exactly the protocol\'s dialects', () => {

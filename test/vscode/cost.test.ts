@@ -45,7 +45,7 @@ suite('Cost dashboard', () => {
     const first = await rendered(panel, () => true, 'the dashboard never drew its figures');
     assert.equal(first.pricesName, 'aws');
     assert.ok(first.charts.includes('models'), `the three models are drawn: ${first.charts.join(', ')}`);
-    assert.deepEqual([...first.tables].sort(), ['byTier', 'capacity', 'forecast', 'models', 'savings']);
+    assert.deepEqual([...first.tables].sort(), ['byTier', 'byType', 'capacity', 'forecast', 'models', 'savings']);
 
     const again = await vscode.commands.executeCommand<CostDashboardPanel>('neurolake.cost.showDashboard');
     assert.equal(again, panel, 'one dashboard, shown again');

@@ -2,7 +2,7 @@
 // this machine, the rest in the cloud) and all local. Local work costs its power and disk, plus
 // the monthly share of the machine's purchase wherever the machine is needed.
 import { CostError } from './errors';
-import { defaultCloudSize, egressUsd, hardwareUsdPerMonth, localComputeUsdPerHour, type LocalHardware, type PriceBook } from './prices/priceBook';
+import { defaultCloudSize, egressUsd, hardwareUsdPerMonth, localComputeUsdPerHour, type LocalHardware, type PriceBook } from '../prices';
 import type { CostSummary } from './costs';
 
 export interface ComparisonInput {

@@ -6,8 +6,8 @@ import { compareDeploymentModels, type ComparisonInput, type DeploymentCompariso
 import { dashboardData, type CostRecords, type DashboardData } from './dashboard';
 import { CostError } from './errors';
 import { importAwsOffer, type OfferImport } from './prices/awsOffer';
-import type { PriceBook, PriceOverrides } from './prices/priceBook';
-import { PRESETS } from './prices/presets';
+import type { PriceBook, PriceOverrides } from '../prices';
+import { PRESETS } from '../prices';
 import { resolvePriceBook } from './prices/resolve';
 import { loadSavedPrices, savePrices } from './prices/savedPrices';
 import type { ComputeLimits } from './records';
@@ -24,7 +24,9 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'csv'];
 /** Where the engine reads what the storage and compute engines recorded, and how it acts on them. */
 export interface CostSources {
   records(): Promise<CostRecords> | CostRecords;
-  localTier?(): { readonly capacityBytes: number; readonly policyFor: LocalTierPolicyFactory } | undefined;
+  localTier?(): LocalTier | undefined | Promise<LocalTier | undefined>;
+  /** Days unread after which an object is proposed for the archive, as the storage engine is configured. */
+  archiveAfterDays?(): number | undefined;
   computeLimits?(): ComputeLimits | undefined;
   /** The engines the records come from right now ("storage", "compute"), for the status line. */
   present?(): readonly string[];
@@ -33,6 +35,13 @@ export interface CostSources {
    * rejects, naming the engine, when that engine is not running.
    */
   apply?(action: EngineAction): Promise<string>;
+}
+
+/** The local tier's capacity, how its placement policy is built, and the most its disk could give it. */
+export interface LocalTier {
+  readonly capacityBytes: number;
+  readonly policyFor: LocalTierPolicyFactory;
+  readonly maxCapacityBytes?: number;
 }
 
 /** What changed: the prices in use, or the records the figures are computed from. */
@@ -178,9 +187,9 @@ export class CostEngine {
 
   async dashboard(options: { readonly hardwareUsd?: number; readonly archiveAfterDays?: number } = {}): Promise<DashboardData> {
     this.checkOpen();
-    const records = await this.sources.records();
-    const localTier = this.sources.localTier?.();
+    const [records, localTier] = await Promise.all([this.sources.records(), this.sources.localTier?.()]);
     const computeLimits = this.sources.computeLimits?.();
+    const archiveAfterDays = options.archiveAfterDays ?? this.sources.archiveAfterDays?.();
     return dashboardData({
       book: this.book,
       records,
@@ -188,6 +197,7 @@ export class CostEngine {
       ...(localTier !== undefined ? { localTier } : {}),
       ...(computeLimits !== undefined ? { computeLimits } : {}),
       ...options,
+      ...(archiveAfterDays !== undefined ? { archiveAfterDays } : {}),
     });
   }
 

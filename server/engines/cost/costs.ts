@@ -2,8 +2,8 @@
 // the GB-month, requests by the thousand, archive retrievals, egress after the month's free
 // allowance, and the rest of the minimum duration for objects removed too early.
 import { CostError } from './errors';
-import { COMPUTE_TIERS, STORAGE_TIERS, egressUsd, localComputeUsdPerHour, storageUsdPerGbMonth, type ComputeTier, type PriceBook, type StorageTier } from './prices/priceBook';
-import { WORKLOAD_TYPES, daysBetween, daysInMonth, isDay, type ComputeRunRecord, type Day, type StorageUsageRecord, type WorkloadType } from './records';
+import { STORAGE_TIERS, egressUsd, localComputeUsdPerHour, storageUsdPerGbMonth, type PriceBook, type StorageTier } from '../prices';
+import { COMPUTE_TIERS, WORKLOAD_TYPES, type ComputeTier, daysBetween, daysInMonth, isDay, type ComputeRunRecord, type Day, type StorageUsageRecord, type WorkloadType } from './records';
 
 export interface StorageCharges {
   readonly storageUsd: number;

@@ -5,7 +5,7 @@ import { candidateCapacities, replayHitRatios, type CapacityPoint } from './capa
 import { compareDeploymentModels, measuredLocalShares, type DeploymentComparison } from './comparison';
 import { AVERAGE_MONTH_DAYS, hourlyRate, summariseCosts, type CostSummary } from './costs';
 import { forecastNextMonth, type MonthForecast } from './forecast';
-import { defaultCloudSize, type PriceBook } from './prices/priceBook';
+import { defaultCloudSize, type PriceBook } from '../prices';
 import { recommend, type Recommendation } from './recommendations';
 import { returnOnInvestment, type Roi } from './roi';
 import { daysInMonth, type AccessRecord, type ComputeLimits, type ComputeRunRecord, type Day, type ObjectRecord, type StorageUsageRecord } from './records';

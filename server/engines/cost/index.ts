@@ -1,10 +1,11 @@
 // The cost engine: what storage and compute cost, what local-first saves, what to change next.
 // The only module other code imports; everything here is pure but the engine class's record source.
-export { CostEngine, REPORT_FORMATS, type AppliedRecommendation, type CostChange, type CostEngineOptions, type CostEngineStatus, type CostSources, type ReportFormat } from './costEngine';
+export { CostEngine, REPORT_FORMATS, type AppliedRecommendation, type CostChange, type CostEngineOptions, type CostEngineStatus, type CostSources, type LocalTier, type ReportFormat } from './costEngine';
 export { CostError, type CostErrorCode } from './errors';
 export * from './records';
+// The prices live in the one presets module every engine prices its work with; re-exported so
+// callers of the cost engine name them from here.
 export {
-  COMPUTE_TIERS,
   STORAGE_TIERS,
   defaultCloudSize,
   egressUsd,
@@ -13,7 +14,6 @@ export {
   localComputeUsdPerHour,
   storageUsdPerGbMonth,
   type CloudMachinePrice,
-  type ComputeTier,
   type EgressPrice,
   type LocalHardware,
   type PriceBand,
@@ -21,8 +21,10 @@ export {
   type PriceOverrides,
   type StorageClassPrice,
   type StorageTier,
-} from './prices/priceBook';
-export { AWS_PRICES, PRESETS, SEED_PRICES } from './prices/presets';
+  AWS_PRICES,
+  PRESETS,
+  SEED_PRICES,
+} from '../prices';
 export { findPreset, resolvePriceBook, validatePriceBook } from './prices/resolve';
 export { checkSavedName, loadSavedPrices, savePrices } from './prices/savedPrices';
 export { importAwsOffer, type OfferImport, type PriceChange } from './prices/awsOffer';

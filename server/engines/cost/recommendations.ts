@@ -2,7 +2,7 @@
 // what it would save a month, and, where the engines can carry it out, the action that does it.
 import { AVERAGE_MONTH_DAYS, monthlyRate, runCostUsd, type CostSummary } from './costs';
 import type { CapacityPoint } from './capacityCurve';
-import { egressUsd, localComputeUsdPerHour, type PriceBook } from './prices/priceBook';
+import { egressUsd, localComputeUsdPerHour, type PriceBook } from '../prices';
 import { DAY_MS, GB, WORKLOAD_TYPES, type ComputeLimits, type ComputeRunRecord, type ObjectRecord, type WorkloadType } from './records';
 
 export type Priority = 'high' | 'medium' | 'low';

@@ -1,6 +1,10 @@
 // The plain records cost calculations read: what the storage and compute engines measured, one
 // line per day, run, object or access. Nothing here is an estimate; estimates are made from these.
-import type { ComputeTier, StorageTier } from './prices/priceBook';
+import type { StorageTier } from '../prices';
+
+/** Where work ran, as costs are counted: on this machine, or burst to rented cloud machines (the compute engine's cluster). */
+export type ComputeTier = 'local' | 'cloud';
+export const COMPUTE_TIERS: readonly ComputeTier[] = ['local', 'cloud'];
 
 /** A calendar day in UTC, YYYY-MM-DD. */
 export type Day = string;

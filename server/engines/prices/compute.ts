@@ -1,9 +1,12 @@
-// What an hour of compute costs on each tier, by price preset. The compute engine prices every
-// decision and every finished run with these rates, and the benchmark prices its columns with them.
+// What an hour of compute costs on each tier, by price preset: the compute engine's view of the
+// preset's price book (presets.ts), with which it prices every decision and every finished run,
+// and the benchmark its columns, at the same figures and date as the cost engine.
 //
 // A rate has two parts so one shape serves both presets: a flat price per hour of a running
 // workload (the `seed` preset prices whole workloads: a small cloud job, a large one, the local
 // machine) and a price per vCPU-hour (the `aws` preset follows EC2 on-demand, which bills by size).
+import { localComputeUsdPerHour, type CloudMachinePrice, type PriceBook } from './priceBook';
+import { PRESETS } from './presets';
 
 export type ComputePresetName = 'seed' | 'aws';
 
@@ -12,12 +15,14 @@ export interface ComputeRate {
   readonly perHour: number;
   /** Dollars per vCPU-hour: multiplied by the CPUs the workload asked for. */
   readonly perVcpuHour: number;
-  /** In the user's words, shown beside a cost ("m6i on-demand, $0.048 per vCPU-hour"). */
+  /** In the user's words, shown beside a cost ("m5.large on-demand, $0.048 per vCPU-hour"). */
   readonly label: string;
 }
 
 export interface ComputePrices {
   readonly preset: ComputePresetName;
+  /** The date the prices are from (YYYY-MM-DD), the price book's. */
+  readonly asOf: string;
   readonly local: ComputeRate;
   /** A cluster job up to `smallMaxCpus` CPUs and `smallMaxMemoryGb` memory. */
   readonly clusterSmall: ComputeRate;
@@ -26,31 +31,64 @@ export interface ComputePrices {
   readonly smallMaxMemoryGb: number;
 }
 
-const SEED: ComputePrices = {
-  preset: 'seed',
-  local: { perHour: 0.02, perVcpuHour: 0, label: 'local machine, $0.02 per hour' },
-  clusterSmall: { perHour: 0.1, perVcpuHour: 0, label: 'cloud small, $0.10 per hour' },
-  clusterLarge: { perHour: 0.8, perVcpuHour: 0, label: 'cloud large, $0.80 per hour' },
-  smallMaxCpus: 4,
-  smallMaxMemoryGb: 16,
-};
+/** Under `seed` a cluster job up to this size is a small one, anything larger a large one. */
+const SEED_SMALL_JOB = { cpus: 4, memoryGb: 16 };
 
-// EC2 on-demand, us-east-1 Linux: m6i.large is $0.096/h for 2 vCPUs, r6i.large $0.126/h for 2
-// vCPUs (memory-heavy jobs, more than 4 GB a vCPU). The local machine's rate is its power: about
-// 12.5 W per busy core at $0.20 per kWh.
-const AWS: ComputePrices = {
-  preset: 'aws',
-  local: { perHour: 0, perVcpuHour: 0.0025, label: 'local machine power, $0.0025 per vCPU-hour' },
-  clusterSmall: { perHour: 0, perVcpuHour: 0.048, label: 'm6i on-demand, $0.048 per vCPU-hour' },
-  clusterLarge: { perHour: 0, perVcpuHour: 0.063, label: 'r6i on-demand, $0.063 per vCPU-hour' },
-  smallMaxCpus: Number.POSITIVE_INFINITY,
-  smallMaxMemoryGb: Number.POSITIVE_INFINITY,
-};
+function machine(book: PriceBook, size: string): CloudMachinePrice {
+  const price = book.cloudCompute[size];
+  if (price === undefined) throw new Error(`The ${book.name} prices have no "${size}" cloud machine.`);
+  return price;
+}
 
-export const COMPUTE_PRESETS: Readonly<Record<ComputePresetName, ComputePrices>> = { seed: SEED, aws: AWS };
+function localRate(book: PriceBook): ComputeRate {
+  const perHour = localComputeUsdPerHour(book.local);
+  return { perHour, perVcpuHour: 0, label: `local machine power, ${book.local.powerWatts} W at $${book.local.electricityUsdPerKwh}/kWh ($${round(perHour)} per hour)` };
+}
+
+/** Whole workloads at the `small` and `large` machines' hourly rates. */
+function seedRates(book: PriceBook): ComputePrices {
+  const small = machine(book, 'small').usdPerHour;
+  const large = machine(book, 'large').usdPerHour;
+  return {
+    preset: 'seed',
+    asOf: book.asOf,
+    local: localRate(book),
+    clusterSmall: { perHour: small, perVcpuHour: 0, label: `cloud small, $${small.toFixed(2)} per hour` },
+    clusterLarge: { perHour: large, perVcpuHour: 0, label: `cloud large, $${large.toFixed(2)} per hour` },
+    smallMaxCpus: SEED_SMALL_JOB.cpus,
+    smallMaxMemoryGb: SEED_SMALL_JOB.memoryGb,
+  };
+}
+
+/** EC2 by the vCPU-hour: general-purpose `small` machines, `memory` ones for jobs over 4 GB a vCPU. */
+function awsRates(book: PriceBook): ComputePrices {
+  const perVcpu = (size: string): ComputeRate => {
+    const price = machine(book, size);
+    const rate = price.usdPerHour / Math.max(1, price.vcpus ?? 1);
+    return { perHour: 0, perVcpuHour: rate, label: `${price.instanceType ?? size} on-demand, $${round(rate)} per vCPU-hour` };
+  };
+  return {
+    preset: 'aws',
+    asOf: book.asOf,
+    local: localRate(book),
+    clusterSmall: perVcpu('small'),
+    clusterLarge: perVcpu('memory'),
+    smallMaxCpus: Number.POSITIVE_INFINITY,
+    smallMaxMemoryGb: Number.POSITIVE_INFINITY,
+  };
+}
+
+export const COMPUTE_PRESETS: Readonly<Record<ComputePresetName, ComputePrices>> = {
+  seed: seedRates(PRESETS['seed'] as PriceBook),
+  aws: awsRates(PRESETS['aws'] as PriceBook),
+};
 
 export function computePrices(preset: ComputePresetName = 'seed'): ComputePrices {
   return COMPUTE_PRESETS[preset];
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }
 
 export type ComputeTier = 'local' | 'cluster';

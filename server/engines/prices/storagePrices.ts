@@ -1,11 +1,14 @@
-// Storage price presets: what a gigabyte costs per month in each tier and storage class, what a
-// read costs, and what leaving the cloud costs (egress). The cost engine grows this module; the
-// storage engine uses it for its statistics and placement plans.
+// The storage engine's view of a price preset: what a gigabyte costs per month in each tier and S3
+// storage class, what requests cost, and what leaving the cloud costs (egress). Read from the one
+// price book of the preset (presets.ts), so the storage engine's statistics and placement plans
+// use the same figures, and show the same date, as the cost engine.
+import { egressUsd, type EgressPrice, type PriceBook } from './priceBook';
+import { AWS_OTHER_S3_CLASSES, PRESETS } from './presets';
 
 /** S3 storage classes NeuroLake can put an object in; the archive tier uses the last three. */
 export type StorageClassName = 'STANDARD' | 'STANDARD_IA' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 
-export interface StorageClassPrice {
+export interface S3ClassPrice {
   /** USD per GB-month stored. */
   readonly gbMonth: number;
   /** USD per GB read back (Standard-IA and the Glacier classes charge for retrieval). */
@@ -16,13 +19,14 @@ export interface StorageClassPrice {
 
 export interface StoragePrices {
   readonly preset: StoragePresetName;
-  /** When these prices were taken from the provider's price list (ISO date), or "n/a". */
+  /** The date the prices are from (YYYY-MM-DD), the price book's. */
   readonly asOf: string;
   readonly source: string;
   /** USD per GB-month of the local disk: a setting, since only the user knows what their disk costs. */
   readonly localGbMonth: number;
-  readonly classes: Readonly<Record<StorageClassName, StorageClassPrice>>;
-  readonly egress: { readonly perGb: number; readonly freeGbPerMonth: number };
+  readonly classes: Readonly<Record<StorageClassName, S3ClassPrice>>;
+  /** Bands of a month's egress, the free allowance first. */
+  readonly egress: EgressPrice;
   readonly requests: { readonly putPer1000: number; readonly getPer1000: number };
 }
 
@@ -32,44 +36,34 @@ export const STORAGE_PRESET_NAMES: readonly StoragePresetName[] = ['aws', 'seed'
 /** Bytes in the gigabyte providers bill by (AWS bills GB-months of 2^30 bytes). */
 export const BYTES_PER_GB = 1024 ** 3;
 
-const AWS: StoragePrices = {
-  preset: 'aws',
-  asOf: '2024-12-01',
-  source: 'Amazon S3 list prices, US East (N. Virginia), first 50 TB per month',
-  localGbMonth: 0.0023,
-  classes: {
-    STANDARD: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-    STANDARD_IA: { gbMonth: 0.0125, retrievalPerGb: 0.01, minimumDays: 30 },
-    GLACIER_IR: { gbMonth: 0.004, retrievalPerGb: 0.03, minimumDays: 90 },
-    GLACIER: { gbMonth: 0.0036, retrievalPerGb: 0.01, minimumDays: 90 },
-    DEEP_ARCHIVE: { gbMonth: 0.00099, retrievalPerGb: 0.02, minimumDays: 180 },
-  },
-  egress: { perGb: 0.09, freeGbPerMonth: 100 },
-  requests: { putPer1000: 0.005, getPer1000: 0.0004 },
-};
-
-/** The two-price model of the original storage table: cloud 0.023, local 0.0023, nothing else. */
-const SEED: StoragePrices = {
-  preset: 'seed',
-  asOf: 'n/a',
-  source: 'NeuroLake storage table: cloud 0.023 and local 0.0023 USD per GB-month',
-  localGbMonth: 0.0023,
-  classes: {
-    STANDARD: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-    STANDARD_IA: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-    GLACIER_IR: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-    GLACIER: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-    DEEP_ARCHIVE: { gbMonth: 0.023, retrievalPerGb: 0, minimumDays: 0 },
-  },
-  egress: { perGb: 0, freeGbPerMonth: 0 },
-  requests: { putPer1000: 0, getPer1000: 0 },
-};
-
-const PRESETS: Readonly<Record<StoragePresetName, StoragePrices>> = { aws: AWS, seed: SEED };
+/** The storage view of a price book: its cloud tier is S3 Standard, its archive tier Glacier. */
+export function storagePricesOf(book: PriceBook, preset: StoragePresetName): StoragePrices {
+  const cloud = book.storage.cloud;
+  const archive = book.storage.archive;
+  const other = (name: keyof typeof AWS_OTHER_S3_CLASSES): S3ClassPrice => {
+    const figures = AWS_OTHER_S3_CLASSES[name];
+    return { gbMonth: figures.usdPerGbMonth, retrievalPerGb: figures.retrievalUsdPerGb, minimumDays: figures.minimumDays };
+  };
+  return {
+    preset,
+    asOf: book.asOf,
+    source: book.source,
+    localGbMonth: book.local.storageUsdPerGbMonth,
+    classes: {
+      STANDARD: { gbMonth: cloud.usdPerGbMonth, retrievalPerGb: cloud.retrievalUsdPerGb, minimumDays: cloud.minimumDays },
+      STANDARD_IA: other('STANDARD_IA'),
+      GLACIER_IR: other('GLACIER_IR'),
+      GLACIER: { gbMonth: archive.usdPerGbMonth, retrievalPerGb: archive.retrievalUsdPerGb, minimumDays: archive.minimumDays },
+      DEEP_ARCHIVE: other('DEEP_ARCHIVE'),
+    },
+    egress: book.egress,
+    requests: { putPer1000: cloud.writeUsdPer1000, getPer1000: cloud.readUsdPer1000 },
+  };
+}
 
 /** A preset, with the local disk price replaced when the user set one. */
 export function storagePrices(preset: StoragePresetName = 'aws', localGbMonth?: number): StoragePrices {
-  const prices = PRESETS[preset];
+  const prices = storagePricesOf(PRESETS[preset] as PriceBook, preset);
   return localGbMonth === undefined ? prices : { ...prices, localGbMonth };
 }
 
@@ -86,7 +80,7 @@ export function monthlyLocalCost(prices: StoragePrices, bytes: number): number {
   return (bytes / BYTES_PER_GB) * prices.localGbMonth;
 }
 
-/** USD for `bytes` leaving the cloud in one month, after the free allowance. */
+/** USD for `bytes` leaving the cloud in one month, through the bands after the free allowance. */
 export function monthlyEgressCost(prices: StoragePrices, bytes: number): number {
-  return Math.max(0, bytes / BYTES_PER_GB - prices.egress.freeGbPerMonth) * prices.egress.perGb;
+  return egressUsd(prices.egress, bytes / BYTES_PER_GB);
 }

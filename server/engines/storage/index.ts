@@ -19,6 +19,7 @@ export {
 } from './config';
 export { CloudTier } from './cloudTier';
 export { testCloudConnection, type CloudTestFailure, type CloudTestOptions, type CloudTestResult, type CloudTestStep } from './connectionTest';
+export type { AccessEntry } from './accessLog';
 export type * from './types';
 // The placement policies, so the cost engine and the benchmark replay a trace through the engine's own code.
 export * from './placement';

@@ -365,6 +365,11 @@ export class StorageEngine {
     });
   }
 
+  /** Every read and write still in the access log, oldest first: what the cost engine replays and prices. */
+  accessHistory(): Promise<AccessEntry[]> {
+    return this.log.entries();
+  }
+
   // ---------------------------------------------------------------- store
 
   /**

@@ -1,87 +1,40 @@
-// The cost engine as the runtime opens it: records read from the storage and compute engines of
-// the same runtime while they run (none when they do not), recommendations applied by the engine
-// that owns them, and new figures announced when either engine changes. The storage and compute
-// engines here are small in-memory ones written to the cost view (StorageForCost, ComputeForCost),
-// standing in until the real engines are registered in the runtime.
+// The cost engine as the runtime opens it, over the real storage and compute engines of the same
+// data folder: objects stored and read through the storage engine and workloads run on this
+// machine by the compute engine are what the figures are computed from; a change in either
+// engine means new figures. The cloud and archive tiers (and applying an archive
+// recommendation) are tested against a real S3 server in test/server/costRecords.test.ts.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { DAY_MS, GB, type CostChange, type ObjectRecord, type StorageTier } from '../../../server/engines/cost';
-import { ENGINES, resolveLocation, Runtime, type EngineStatus } from '../../../server/runtime';
-import type { ComputeForCost, StorageForCost } from '../../../server/runtime/costSources';
-import { run, usage } from '../cost/support';
+import { Writable } from 'node:stream';
+import { after, describe, it, mock } from 'node:test';
+import { DAY_MS, MIN_HISTORY_DAYS, dayOf, type CostChange } from '../../../server/engines/cost';
+import { StorageEngine } from '../../../server/engines/storage';
+import { resolveLocation, Runtime } from '../../../server/runtime';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-cost-runtime-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const context = { env: {}, home: scratch, base: scratch };
 let count = 0;
 const location = (): ReturnType<typeof resolveLocation> => resolveLocation({ dataFolder: join(scratch, `data-${(count += 1)}`), catalogFile: '' }, context);
+/** No AWS variables from this machine's shell: a local-only storage engine. */
+const LOCAL_ONLY = { AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '' };
 
-const NOW = Date.now();
-
-/** Objects by key with their tier; archiving moves them, and every move is announced. */
-class TieredObjects implements StorageForCost {
-  readonly objects = new Map<string, ObjectRecord>();
-  private readonly listeners = new Set<(event: unknown) => void>();
-
-  put(key: string, tier: StorageTier, sizeBytes: number, lastAccessAt: number): void {
-    this.objects.set(key, { key, tier, sizeBytes, storedAt: lastAccessAt, lastAccessAt });
-    for (const listener of this.listeners) listener({ key });
-  }
-
-  records(): ReturnType<StorageForCost['records']> {
-    const byTier = new Map<StorageTier, number>();
-    for (const o of this.objects.values()) byTier.set(o.tier, (byTier.get(o.tier) ?? 0) + o.sizeBytes);
-    const day = new Date(NOW).toISOString().slice(0, 10);
-    return { storage: [...byTier].map(([tier, bytes]) => usage(day, tier, { gbMonths: bytes / GB / 30 })), objects: [...this.objects.values()] };
-  }
-
-  async archiveKeys(keys: readonly string[]): Promise<string> {
-    for (const key of keys) {
-      const o = this.objects.get(key);
-      if (o !== undefined) this.put(key, 'archive', o.sizeBytes, o.lastAccessAt);
-    }
-    return `Archived ${keys.length} objects.`;
-  }
-
-  async setLocalCapacity(): Promise<string> {
-    throw new Error('not used here');
-  }
-
-  status(): EngineStatus {
-    return { state: 'ready' };
-  }
-
-  async close(): Promise<void> {}
-
-  onDidChange(listener: (event: unknown) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
-class RunHistory implements ComputeForCost {
-  limit = 70;
-  runs(): ReturnType<ComputeForCost['runs']> {
-    const day = new Date(NOW).toISOString().slice(0, 10);
-    return [run(day, { tier: 'cloud', type: 'etl', hours: 2, size: 'small', burstReason: 'local-busy' })];
-  }
-  limits(): { localCpuLimitPct: number } {
-    return { localCpuLimitPct: this.limit };
-  }
-  async setLimit(_limit: 'localCpuLimitPct', value: number): Promise<string> {
-    this.limit = value;
-    return `The local CPU limit is now ${value}%.`;
-  }
-  status(): EngineStatus {
-    return { state: 'ready' };
-  }
-  async close(): Promise<void> {}
+function nextChange(cost: { onDidChange(listener: (change: CostChange) => void): { dispose(): void } }): Promise<CostChange> {
+  return new Promise((resolve) => {
+    const subscription = cost.onDidChange((change) => {
+      subscription.dispose();
+      resolve(change);
+    });
+  });
 }
 
-describe('the cost engine in the runtime', () => {
+describe('the cost engine over the runtime\'s real storage and compute engines', () => {
   it('shows no usage when neither storage nor compute runs, and says an action needs them', async () => {
     const runtime = await Runtime.open({ location: location(), only: ['cost'] });
     try {
@@ -97,37 +50,73 @@ describe('the cost engine in the runtime', () => {
     }
   });
 
-  it('prices the running engines\' records, applies a recommendation through its engine, and announces new figures', async () => {
-    const storage = new TieredObjects();
-    storage.put('cold/a.parquet', 'cloud', 40 * GB, NOW - 200 * DAY_MS);
-    storage.put('hot/b.parquet', 'cloud', 10 * GB, NOW - DAY_MS);
-    const compute = new RunHistory();
-    const engines = { storage: { open: async () => storage }, compute: { open: async () => compute }, cost: ENGINES.cost };
-    const runtime = await Runtime.open({ location: location(), engines });
+  it('prices what storage holds and what compute ran, replays the recorded reads, and follows each change', async () => {
+    const before = process.env;
+    process.env = { ...before, ...LOCAL_ONLY };
+    const runtime = await Runtime.open({ location: location(), only: ['dataFolder', 'storage', 'compute', 'cost'] }).finally(() => (process.env = before));
     try {
+      const storage = runtime.engine('storage');
+      const compute = runtime.engine('compute');
       const cost = runtime.engine('cost');
       cost.usePrices('seed');
       assert.deepEqual(cost.status().recordsFrom, ['storage', 'compute']);
-      const before = await cost.dashboard();
-      assert.ok(before.summary.storageByTier.cloud.gbMonths > 1.6, 'the 50 GB in the cloud tier are priced');
-      assert.equal(before.summary.computeByTier.cloud.hours, 2);
-      const archive = before.recommendations.find((r) => r.action?.kind === 'archive-keys');
-      assert.deepEqual(archive?.action, { kind: 'archive-keys', keys: ['cold/a.parquet'] }, 'only the object unread for 90 days');
-      assert.ok(before.recommendations.some((r) => r.id === 'compute-local-cpu-limit'));
 
-      const changes: CostChange[] = [];
-      cost.onDidChange((change) => changes.push(change));
-      const applied = await cost.apply(archive!.id);
-      assert.equal(applied.done, 'Archived 1 objects.');
-      assert.equal(storage.objects.get('cold/a.parquet')?.tier, 'archive', 'the storage engine moved it');
-      assert.ok(changes.some((c) => c.reason === 'records'), 'the storage change reached the cost engine');
+      const changed = nextChange(cost);
+      await storage.store('sales/2026.csv', Buffer.alloc(300_000, 1));
+      assert.deepEqual(await changed, { reason: 'records' }, 'a store means new figures');
+      await storage.store('sales/2025.csv', Buffer.alloc(200_000, 2));
+      await storage.retrieve('sales/2026.csv', discard());
+      await storage.retrieve('sales/2026.csv', discard());
+      const shell = (name: string, type: 'etl' | 'query') => ({ name, type, run: { kind: 'shell' as const, command: 'exit 0' }, cpus: 1, memoryGb: 0.1, tier: 'local' as const });
+      for (const spec of [shell('Load sales', 'etl'), shell('Count sales', 'query')]) {
+        const submitted = await compute.submit(spec);
+        assert.equal((await compute.waitFor(submitted.id)).state, 'completed');
+      }
 
-      const after = await cost.dashboard();
-      assert.equal(after.recommendations.find((r) => r.id === archive!.id), undefined, 'nothing left to archive');
-      assert.ok(after.summary.storageByTier.archive.gbMonths > 1.3);
+      const data = await cost.dashboard();
+      const today = dayOf(Date.now());
+      assert.equal(data.summary.days.at(-1)?.day, today);
+      const expectedGb = 500_000 / 1024 ** 3;
+      const held = data.summary.storageByTier.local.gbMonths;
+      assert.ok(held > 0 && held < expectedGb / 28, `the 500 kB held since today are a small part of a GB-month: ${held}`);
+      assert.equal(data.summary.storageByTier.cloud.gbMonths, 0, 'no cloud tier, nothing priced there');
+      assert.equal(data.summary.computeByTier.local.runs, 2);
+      assert.equal(data.summary.computeByType.etl.local.runs, 1);
+      assert.equal(data.summary.computeByType.query.local.runs, 1);
+      assert.ok(data.summary.computeByTier.local.usd > 0, 'the runs cost what the compute engine recorded');
+      const atCurrent = data.capacity?.curve.find((point) => point.capacityBytes === data.capacity?.currentBytes);
+      assert.equal(data.capacity?.currentBytes, Math.floor(10 * 1024 ** 3 * 0.9), 'the policy\'s share of the configured 10 GB');
+      assert.deepEqual({ reads: atCurrent?.reads, hits: atCurrent?.hits }, { reads: 2, hits: 2 }, 'the two reads of the access log, both local');
+      assert.equal(data.recommendations.find((r) => r.action?.kind === 'archive-keys'), undefined, 'nothing is in the cloud tier to archive');
+    } finally {
+      await runtime.close();
+    }
+  });
 
-      await cost.apply('compute-local-cpu-limit');
-      assert.equal(compute.limit, 80);
+  it('computes the daily history from when storage first held the data, enough for a forecast', async () => {
+    const where = location();
+    const longAgo = Date.now() - 40 * DAY_MS;
+    // Objects stored 40 days ago: the storage engine stamps them with the clock of that day.
+    mock.timers.enable({ apis: ['Date'], now: longAgo });
+    try {
+      const old = await StorageEngine.open({ dataFolder: where.dataFolder, env: LOCAL_ONLY });
+      await old.store('archive/2025.parquet', Buffer.alloc(1_000_000, 3));
+      await old.close();
+    } finally {
+      mock.timers.reset();
+    }
+    const before = process.env;
+    process.env = { ...before, ...LOCAL_ONLY };
+    const runtime = await Runtime.open({ location: where, only: ['dataFolder', 'storage', 'cost'] }).finally(() => (process.env = before));
+    try {
+      const data = await runtime.engine('cost').dashboard();
+      assert.equal(data.summary.days[0]?.day, dayOf(longAgo));
+      assert.equal(data.summary.days.length, 41);
+      assert.ok(data.summary.days.length >= MIN_HISTORY_DAYS);
+      assert.ok(data.forecast.ok, 'forty days of records are enough to forecast from');
+      const gbMonths = data.summary.storageByTier.local.gbMonths;
+      const expected = ((1_000_000 / 1024 ** 3) * 40) / 30.4;
+      assert.ok(Math.abs(gbMonths - expected) / expected < 0.05, `a MB held forty days: ${gbMonths} GB-months, about ${expected}`);
     } finally {
       await runtime.close();
     }

@@ -3,7 +3,7 @@
 // changed in place: the result is a new book, and a file that is not JSON, not an offer file, for
 // another service or without any price this book uses is refused with the reason.
 import { CostError } from '../errors';
-import type { CloudMachinePrice, PriceBand, PriceBook, StorageClassPrice } from './priceBook';
+import type { CloudMachinePrice, PriceBand, PriceBook, StorageClassPrice } from '../../prices';
 import { validatePriceBook } from './resolve';
 
 export interface PriceChange {

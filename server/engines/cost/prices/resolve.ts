@@ -1,8 +1,8 @@
 // Turns a preset name plus the user's overrides into one checked price book. A bad override is
 // refused with the field it is in; the preset itself is never modified.
 import { CostError } from '../errors';
-import type { PriceBook, PriceOverrides } from './priceBook';
-import { PRESETS } from './presets';
+import type { PriceBook, PriceOverrides } from '../../prices';
+import { PRESETS } from '../../prices';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 

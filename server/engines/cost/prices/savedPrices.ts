@@ -5,8 +5,8 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileDurably } from '../../common';
 import { CostError } from '../errors';
-import type { PriceBook } from './priceBook';
-import { PRESETS } from './presets';
+import type { PriceBook } from '../../prices';
+import { PRESETS } from '../../prices';
 import { validatePriceBook } from './resolve';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -1,7 +1,7 @@
 // The report's content as plain tables, built once, so the Markdown, HTML and CSV renderings say
 // the same thing and a test can compare any of them with the dashboard data.
-import { COMPUTE_TIERS, STORAGE_TIERS } from '../prices/priceBook';
-import { GB, WORKLOAD_TYPES } from '../records';
+import { STORAGE_TIERS } from '../../prices';
+import { COMPUTE_TIERS, GB, WORKLOAD_TYPES } from '../records';
 import type { DashboardData } from '../dashboard';
 import type { EngineAction } from '../recommendations';
 

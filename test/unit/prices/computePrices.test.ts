@@ -1,5 +1,5 @@
 // The price presets: `seed` reproduces the seed's compute table within a cent, `aws` bills EC2
-// on-demand by the vCPU-hour.
+// on-demand by the vCPU-hour, both read from the one price book of the preset.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeCost, computePrices } from '../../../server/engines/prices';
@@ -23,10 +23,12 @@ describe('compute prices', () => {
     within(computeCost(seed, 'local', 16, 64, 160 * HOUR) + computeCost(seed, 'cluster', 16, 64, 40 * HOUR), 35.2);
   });
 
-  it('aws: an m6i vCPU-hour is $0.048, so 4 vCPUs for 2 h are $0.384; memory-heavy jobs pay r6i', () => {
+  it('aws: an m5 vCPU-hour is $0.048, so 4 vCPUs for 2 h are $0.384; memory-heavy jobs pay r6i', () => {
     const aws = computePrices('aws');
     within(computeCost(aws, 'cluster', 4, 16, 2 * HOUR), 0.384);
-    assert.ok(computeCost(aws, 'cluster', 4, 32, HOUR) > computeCost(aws, 'cluster', 4, 16, HOUR));
-    assert.ok(computeCost(aws, 'local', 4, 16, HOUR) < computeCost(aws, 'cluster', 4, 16, HOUR) / 10);
+    within(computeCost(aws, 'cluster', 4, 32, HOUR), 0.252);
+    // The machine's power: 200 W at $0.17/kWh, whatever the workload asks for.
+    within(computeCost(aws, 'local', 4, 16, HOUR), 0.034);
+    assert.ok(computeCost(aws, 'local', 4, 16, HOUR) < computeCost(aws, 'cluster', 4, 16, HOUR) / 5);
   });
 });

@@ -1,6 +1,10 @@
-// The built-in price books. All preset figures live in this one file, so a price change (or a
-// move of the presets elsewhere) touches nothing but data.
+// The built-in price books every engine prices its work with: the storage engine's tiers and
+// classes, the compute engine's decisions and runs, the cost engine's figures. All preset figures
+// live in this one file, with the one date they are from, so a price change touches nothing but data.
 import type { LocalHardware, PriceBook } from './priceBook';
+
+/** The date the `aws` figures were taken from Amazon's price lists; `seed` shares it. */
+export const PRICES_AS_OF = '2025-01-01';
 
 /**
  * The local machine as both presets assume it until the user says otherwise: already owned (so no
@@ -18,13 +22,14 @@ const OWNED_MACHINE: LocalHardware = {
 /**
  * Amazon's on-demand list prices for US East (N. Virginia) on 1 January 2025: S3 Standard (first
  * 50 TB band), S3 Glacier Flexible Retrieval for the archive tier (standard retrievals), data
- * transfer out to the internet with the 100 GB monthly free allowance, and Linux EC2 m5 machines.
+ * transfer out to the internet with the 100 GB monthly free allowance, Linux EC2 m5 machines, and
+ * r6i for memory-heavy work (more than 4 GB a vCPU).
  * The local machine's power price is the 2024 US average residential rate, not an AWS price.
  */
 export const AWS_PRICES: PriceBook = {
   name: 'aws',
-  source: 'AWS on-demand list prices, US East (N. Virginia): S3, S3 Glacier Flexible Retrieval, data transfer out, EC2 Linux m5',
-  asOf: '2025-01-01',
+  source: 'AWS on-demand list prices, US East (N. Virginia): S3, S3 Glacier Flexible Retrieval, data transfer out, EC2 Linux m5 and r6i',
+  asOf: PRICES_AS_OF,
   region: 'us-east-1',
   storage: {
     cloud: {
@@ -65,8 +70,27 @@ export const AWS_PRICES: PriceBook = {
     small: { usdPerHour: 0.096, instanceType: 'm5.large', vcpus: 2, memoryGb: 8 },
     medium: { usdPerHour: 0.192, instanceType: 'm5.xlarge', vcpus: 4, memoryGb: 16 },
     large: { usdPerHour: 0.768, instanceType: 'm5.4xlarge', vcpus: 16, memoryGb: 64 },
+    memory: { usdPerHour: 0.126, instanceType: 'r6i.large', vcpus: 2, memoryGb: 16 },
   },
   local: OWNED_MACHINE,
+};
+
+/** A storage class of S3 as the storage engine's archive tier may use it. */
+export interface S3ClassFigures {
+  readonly usdPerGbMonth: number;
+  readonly retrievalUsdPerGb: number;
+  readonly minimumDays: number;
+}
+
+/**
+ * S3's other classes on the same date and in the same region as `AWS_PRICES` (whose cloud tier is
+ * S3 Standard and whose archive tier is Glacier Flexible Retrieval): Standard-IA, Glacier Instant
+ * Retrieval and Glacier Deep Archive (standard retrievals).
+ */
+export const AWS_OTHER_S3_CLASSES: Readonly<Record<'STANDARD_IA' | 'GLACIER_IR' | 'DEEP_ARCHIVE', S3ClassFigures>> = {
+  STANDARD_IA: { usdPerGbMonth: 0.0125, retrievalUsdPerGb: 0.01, minimumDays: 30 },
+  GLACIER_IR: { usdPerGbMonth: 0.004, retrievalUsdPerGb: 0.03, minimumDays: 90 },
+  DEEP_ARCHIVE: { usdPerGbMonth: 0.00099, retrievalUsdPerGb: 0.02, minimumDays: 180 },
 };
 
 /**

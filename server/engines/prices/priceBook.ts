@@ -1,13 +1,10 @@
-// What things cost: the one shape every calculation reads its prices from, whichever preset,
-// override or imported price list they came from. Amounts are US dollars.
+// What things cost: the one shape every price is kept in, whichever preset, override or imported
+// price list it came from. The storage and compute engines read their views of it (storagePrices.ts,
+// compute.ts); the cost engine reads it whole. Amounts are US dollars.
 
 /** Where data lives. The local tier is the machine's own disk; cloud and archive are S3 classes. */
 export type StorageTier = 'local' | 'cloud' | 'archive';
 export const STORAGE_TIERS: readonly StorageTier[] = ['local', 'cloud', 'archive'];
-
-/** Where work runs: on this machine, or burst to rented cloud machines. */
-export type ComputeTier = 'local' | 'cloud';
-export const COMPUTE_TIERS: readonly ComputeTier[] = ['local', 'cloud'];
 
 export interface StorageClassPrice {
   /** The storage class this tier maps to, in the provider's words ("S3 Standard"). */
