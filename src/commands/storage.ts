@@ -24,6 +24,7 @@ import {
   type StorageVerifyReport,
 } from '../../server/protocol';
 import { type Ctx } from '../ctx';
+import { assertTrusted } from '../trust';
 import { requestWithProgress } from '../progress';
 import { selectedObjects, type StorageNode } from '../views/storageNodes';
 import { keyName } from '../views/storageRows';
@@ -55,11 +56,9 @@ export interface DeleteOptions {
   readonly answer?: (question: { message: string; detail: string }) => boolean | Promise<boolean>;
 }
 
-/** Nothing in storage changes from an untrusted workspace; say so instead of failing later. */
-function assertTrusted(what: string): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new Error(`This workspace is not trusted, so NeuroLake changes nothing in storage from it; "${what}" was not run. Trust the workspace to use it.`);
-  }
+/** Nothing in storage changes from an untrusted workspace; the error names the command refused. */
+function assertMayChangeStorage(what: string): void {
+  assertTrusted(`changes nothing in storage from it; "${what}" was not run`);
 }
 
 function messageOf(error: unknown): string {
@@ -142,7 +141,7 @@ async function moveObjects(deps: CommandDeps, move: StorageMove, objects: readon
 
 function moveCommand(move: StorageMove): (deps: CommandDeps) => (clicked?: Target, selected?: readonly StorageNode[]) => Promise<MoveOutcome> {
   return (deps) => async (clicked, selected) => {
-    assertTrusted(MOVE_TITLES[move].title);
+    assertMayChangeStorage(MOVE_TITLES[move].title);
     return moveObjects(deps, move, await targets(deps, clicked, selected, MOVE_TITLES[move].title));
   };
 }
@@ -224,7 +223,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.download':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: { path?: string }): Promise<vscode.Uri | undefined> => {
-      assertTrusted('Download');
+      assertMayChangeStorage('Download');
       const [object] = await targets(deps, clicked, selected, 'Download');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
       const target = options?.path === undefined ? await vscode.window.showSaveDialog({ title: `Download ${object!.key}`, defaultUri: vscode.Uri.joinPath(folder, keyName(object!.key)), saveLabel: 'Download' }) : vscode.Uri.file(options.path);
@@ -245,7 +244,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.open':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[]): Promise<vscode.Uri | undefined> => {
-      assertTrusted('Open');
+      assertMayChangeStorage('Open');
       const [object] = await targets(deps, clicked, selected, 'Open');
       const folder = join(deps.ctx.extensionContext.globalStorageUri.fsPath, 'opened', object!.sha256.slice(0, 16));
       await mkdir(folder, { recursive: true });
@@ -267,7 +266,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.delete':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: DeleteOptions) => {
-      assertTrusted('Delete');
+      assertMayChangeStorage('Delete');
       const chosen = await targets(deps, clicked, selected, 'Delete');
       // The copies as the index has them now, not as the row showed them when it was painted.
       const objects = await Promise.all(chosen.map((object) => deps.ctx.request(StorageStatRequest, { key: object.key })));
@@ -305,7 +304,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.copyPresignedUrl':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: { expiresInSeconds?: number }): Promise<string | undefined> => {
-      assertTrusted('Copy Presigned URL');
+      assertMayChangeStorage('Copy Presigned URL');
       const [object] = await targets(deps, clicked, selected, 'Copy Presigned URL');
       const current = await deps.ctx.request(StorageStatRequest, { key: object!.key });
       if (!current.tiers.includes('cloud')) {
@@ -347,7 +346,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.verify':
     ({ ctx }) =>
     async (): Promise<StorageVerifyReport | undefined> => {
-      assertTrusted('Verify Storage');
+      assertMayChangeStorage('Verify Storage');
       const report = await requestWithProgress(ctx, 'Verifying storage', StorageVerifyRequest, {});
       if (report === undefined) return undefined;
       if (report.problems.length === 0 && report.orphans.length === 0) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { REQUEST_CANCELLED, StorageMoveRequest, StorageStoreRequest, type StorageObject, type StorageTier, type WorkDoneProgressValue } from '../../server/protocol';
 import { type Ctx } from '../ctx';
+import { assertTrusted } from '../trust';
 import { keyFor, moveToward, TIER_LABELS, type StoreTarget } from './storeTargets';
 import { describeMoves, describeStore, StoreProgress, type MoveOutcome, type StoreOutcome } from './storeProgress';
 
@@ -27,9 +28,7 @@ function sourceName(item: StoreItem): string {
 }
 
 /** Storing changes the data folder, so an untrusted workspace may browse storage but not store. */
-export function assertTrusted(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake stores and moves nothing here. Trust the workspace to change storage.');
-}
+export const STORE_REFUSED = 'stores and moves nothing here';
 
 /**
  * The files under `uris` (files as they are, folders recursively, keeping the path inside them
@@ -65,7 +64,7 @@ export async function collectFiles(uris: readonly vscode.Uri[], prefix: string):
 
 /** Sends `StorageStoreRequest` for each item and puts it in the target's tier; see the file's header. */
 export async function storeItems(ctx: Ctx, items: readonly StoreItem[], target: StoreTarget, title = 'Storing in NeuroLake'): Promise<StoreOutcome> {
-  assertTrusted();
+  assertTrusted(STORE_REFUSED);
   const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
     const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
     const tracker = new StoreProgress(items.length, totalBytes, Date.now());
@@ -125,7 +124,7 @@ export async function storeItems(ctx: Ctx, items: readonly StoreItem[], target: 
 
 /** Moves each object to `tier` (promote, demote, archive or restore, whichever gets it there). */
 export async function moveObjects(ctx: Ctx, objects: readonly StorageObject[], tier: StorageTier): Promise<MoveOutcome> {
-  assertTrusted();
+  assertTrusted(STORE_REFUSED);
   const planned = objects.flatMap((object) => {
     const move = moveToward(object, tier);
     return move === undefined ? [] : [{ key: object.key, move }];

@@ -10,6 +10,7 @@ import { savingText } from '../../media/storagePlan/model';
 import { formatBytes } from '../commands/storeProgress';
 import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
+import { assertTrusted } from '../trust';
 
 export const STORAGE_PLAN_VIEW_TYPE = 'neurolake.storagePlan';
 
@@ -76,7 +77,7 @@ export class StoragePlanPanel implements vscode.Disposable {
   async apply(confirm: Confirm = this.confirm): Promise<void> {
     const plan = this.plan;
     if (plan === undefined || plan.moves.length === 0) return;
-    if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake moves nothing here. Trust the workspace to apply the plan.');
+    assertTrusted('moves nothing here, so the plan was not applied');
     const moves = `${plan.moves.length} ${plan.moves.length === 1 ? 'move' : 'moves'}`;
     if (!(await confirm(`Apply ${moves} (${formatBytes(plan.bytesMoved)})?`, `The plan ${savingText(plan.monthlyCostBefore, plan.monthlyCostAfter)}. Every object is copied and checked before its old copy is removed.`))) return;
     await this.post({ type: 'busy', busy: true });
