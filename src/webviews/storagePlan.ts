@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { StorageApplyRequest, StoragePlanRequest, type StoragePlan } from '../../server/protocol';
 import type { FromPlan, ToPlan } from '../../media/storagePlan/messages';
 import { savingText } from '../../media/storagePlan/model';
-import { formatBytes } from '../commands/storeProgress';
+import { formatBytes } from '../views/storageRows';
 import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
 import { assertTrusted } from '../trust';
