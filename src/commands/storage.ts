@@ -3,15 +3,12 @@
 // Show Storage Statistics and Verify Storage; ids neurolake.storage.*. Item commands act on the
 // clicked row or every selected row. Whatever changes storage refuses in an untrusted workspace.
 // Tests answer the questions through the optional last argument instead of dialogs.
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  REQUEST_CANCELLED,
   StorageDeleteRequest,
-  StorageMoveRequest,
   StoragePresignRequest,
   StorageRetrieveRequest,
   StorageS3UriRequest,
@@ -30,6 +27,7 @@ import { selectedObjects, type StorageNode } from '../views/storageNodes';
 import { keyName } from '../views/storageRows';
 import { type StorageRowSnapshot } from '../views/storageView';
 import { type CommandDeps, type CommandFactories } from './registry';
+import { messageOf, moveEach } from './storageRequests';
 import {
   DEFAULT_PRESIGN_TEXT,
   MOVE_TITLES,
@@ -61,14 +59,6 @@ function assertMayChangeStorage(what: string): void {
   assertTrusted(`changes nothing in storage from it; "${what}" was not run`);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function wasCancelled(error: unknown): boolean {
-  return (error as { code?: unknown }).code === REQUEST_CANCELLED;
-}
-
 /** The objects a command acts on: the clicked row or the selected ones, as they are now. */
 async function targets({ ctx, views }: CommandDeps, clicked: Target, selected: readonly StorageNode[] | undefined, what: string): Promise<StorageObject[]> {
   if (typeof clicked === 'string') return [await ctx.request(StorageStatRequest, { key: clicked })];
@@ -79,59 +69,14 @@ async function targets({ ctx, views }: CommandDeps, clicked: Target, selected: r
   return [...new Map(chosen.map((object) => [object.key, object])).values()];
 }
 
-/** Sends one request with its work-done progress shown as `show(message)`; cancelled with `token`. */
-async function withFollowedProgress<R>(ctx: Ctx, token: vscode.CancellationToken, show: (message: string) => void, send: (workDoneToken: string) => Promise<R>): Promise<R> {
-  const workDoneToken = `neurolake-${randomUUID()}`;
-  const listening = await ctx.onWorkDoneProgress(workDoneToken, (value) => {
-    if (value.kind === 'end') return;
-    const percent = value.percentage === undefined ? '' : ` (${value.percentage}%)`;
-    if (value.message !== undefined || percent !== '') show(`${value.message ?? ''}${percent}`);
-  });
-  try {
-    return await send(workDoneToken);
-  } finally {
-    listening.dispose();
-  }
-}
-
-/**
- * Moves each object in turn under one progress notification with Cancel. An object that fails is
- * reported and the others still move; Cancel stops before the next one (the current one's move is
- * cancelled and changes nothing).
- */
-async function moveObjects(deps: CommandDeps, move: StorageMove, objects: readonly StorageObject[]): Promise<MoveOutcome> {
-  const { ctx } = deps;
+/** Moves the objects (see `moveEach`), then says in one sentence what moved and what failed. */
+async function moveObjects({ ctx }: CommandDeps, move: StorageMove, objects: readonly StorageObject[]): Promise<MoveOutcome> {
   const { title } = MOVE_TITLES[move];
-  const moved: StorageObject[] = [];
-  const failed: MoveFailure[] = [];
-  let cancelled = false;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
-    for (const [index, object] of objects.entries()) {
-      if (cancel.isCancellationRequested) {
-        cancelled = true;
-        break;
-      }
-      const where = objects.length === 1 ? object.key : `${index + 1} of ${objects.length}: ${object.key}`;
-      progress.report({ message: where, ...(index === 0 ? {} : { increment: 100 / objects.length }) });
-      try {
-        moved.push(
-          await withFollowedProgress(
-            ctx,
-            cancel,
-            (message) => progress.report({ message: `${where} — ${message}` }),
-            (workDoneToken) => ctx.request(StorageMoveRequest, { key: object.key, move, workDoneToken }, cancel),
-          ),
-        );
-      } catch (error) {
-        if (cancel.isCancellationRequested && wasCancelled(error)) {
-          cancelled = true;
-          break;
-        }
-        failed.push({ key: object.key, message: messageOf(error) });
-        ctx.log.warn(`${title} ${object.key} failed: ${messageOf(error)}`);
-      }
-    }
-  });
+  const { moved, failed, cancelled } = await moveEach(
+    ctx,
+    title,
+    objects.map((object) => ({ key: object.key, move })),
+  );
   const restoring = moved.filter((object) => object.restoring !== undefined);
   const summary = `${moveSummary(move, moved, failed, restoring)}${cancelled ? ` Cancelled: ${objects.length - moved.length - failed.length} not moved.` : ''}`.trim();
   if (failed.length > 0) void ctx.offerLog('error', `${title}: ${summary}`);
