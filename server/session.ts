@@ -19,17 +19,24 @@ export interface SessionEvents {
   readonly warn: (message: string) => void;
 }
 
+export interface SessionOptions extends InitializationOptions {
+  /** The cloud access key the extension started this server with (never from a message); else the AWS default chain. */
+  readonly cloudCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
 export class Session {
   private current: Promise<Runtime>;
   private settings: NeuroLakeSettings;
   private readonly workspaceFolder: string | undefined;
+  private readonly cloudCredentials: SessionOptions['cloudCredentials'];
 
   constructor(
-    options: InitializationOptions,
+    options: SessionOptions,
     private readonly events: SessionEvents,
   ) {
     this.settings = options.settings;
     this.workspaceFolder = options.workspaceFolder;
+    this.cloudCredentials = options.cloudCredentials;
     this.current = this.open();
   }
 
@@ -81,6 +88,7 @@ export class Session {
       location: this.location(),
       settings: this.settings,
       watch: true,
+      ...(this.cloudCredentials ? { cloudCredentials: this.cloudCredentials } : {}),
       onWarning: (message) => this.events.warn(message),
       onLog: (message) => this.events.log(message),
     });

@@ -17,6 +17,8 @@ export interface NeuroLakeApi {
   /** Resolves once the server is running; rejects when it could not be started. */
   ready(): Promise<void>;
   status(): Promise<ServerStatus>;
+  /** Fires when the server reports a new status (an engine started, failed, recovered, or its cloud tier connected). */
+  readonly onDidChangeStatus: vscode.Event<ServerStatus>;
   /** Ranked catalog search, as the Search Catalog picker runs it. */
   searchCatalog(query: SearchQuery): Promise<CatalogSearchResult>;
   /** Fires with the changed entry ids (empty: everything) whenever the catalog changes. */

@@ -3,7 +3,7 @@
 // Custom messages go through the typed helpers here, by the protocol's descriptors.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, NodeModule, State } from 'vscode-languageclient/node';
 import type * as ClientModule from './client/languageClient';
 import {
   DidChangeCatalogNotification,
@@ -20,7 +20,9 @@ import {
   type ServerStatus,
   type WorkDoneProgressValue,
 } from '../server/protocol';
+import { newSessionKey, sealSecret, type SealedSecret } from '../server/protocol/secrets';
 import type { ServerState } from './api';
+import { readCloudCredentials, serverEnvironment } from './cloudCredentials';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
 import { CrashPolicy, type CrashDecision } from './crashPolicy';
 
@@ -47,6 +49,9 @@ export class Ctx implements vscode.Disposable {
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
+  /** Seals secrets sent to this window's server; handed to it in its environment, never on the wire. */
+  private readonly sessionKey = newSessionKey();
+  private serverModules: { readonly run: NodeModule; readonly debug: NodeModule } | undefined;
 
   /** Fires on every server state change; the status bar and tests wait on it. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -94,7 +99,20 @@ export class Ctx implements vscode.Disposable {
   async restart(): Promise<void> {
     this.crashPolicy.reset();
     const client = await this.start();
+    // A restart spawns a new process: with the access key stored now, not the one at first start.
+    await this.refreshServerEnvironment();
     await client.restart();
+  }
+
+  /** The stored cloud access key changed: the server reads keys from its environment, so it restarts. */
+  async cloudCredentialsChanged(): Promise<void> {
+    if (this.client === undefined) return;
+    await this.restart();
+  }
+
+  /** `value` sealed for this window's server (see server/protocol/secrets.ts). */
+  seal(value: string): SealedSecret {
+    return sealSecret(value, this.sessionKey);
   }
 
   /** The running client; waits for start-up, and says plainly when the server is down. */
@@ -143,10 +161,12 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
     }
     const serverModule = this.extensionContext.asAbsolutePath('dist/server.js');
-    const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-    };
+    const env = await this.serverEnvironment();
+    // Kept, so a restart can give the next process a new environment (the client reads these on every start).
+    const serverOptions = (this.serverModules = {
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env } },
+    });
     const initializationOptions: InitializationOptions = { settings, workspaceFolder: workspaceFolderPath() };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -179,6 +199,23 @@ export class Ctx implements vscode.Disposable {
       throw new Error(`The NeuroLake server did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
     return client;
+  }
+
+  private async serverEnvironment(): Promise<Record<string, string>> {
+    let credentials;
+    try {
+      credentials = await readCloudCredentials(this.extensionContext.secrets);
+    } catch (error) {
+      // A locked or unavailable keychain: the server still starts, on the AWS default chain.
+      this.log.warn(`Could not read the cloud access key from the secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return serverEnvironment(this.sessionKey, credentials);
+  }
+
+  private async refreshServerEnvironment(): Promise<void> {
+    if (this.serverModules === undefined) return;
+    const env = await this.serverEnvironment();
+    for (const module of [this.serverModules.run, this.serverModules.debug]) module.options = { ...module.options, env };
   }
 
   private pushSettings(): void {

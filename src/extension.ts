@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeState: current.onDidChangeState,
     ready: () => ready,
     status: () => current.status(),
+    onDidChangeStatus: current.onDidChangeStatus,
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
     onDidChangeStorage: current.onDidChangeStorage,

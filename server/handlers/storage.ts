@@ -116,7 +116,7 @@ export function publishStorageChange(connection: Connection, keys: readonly stri
   void sendNotification(connection, DidChangeStorageNotification, { keys });
 }
 
-function toResponseError(error: unknown): ResponseError<StorageErrorData> {
+export function toResponseError(error: unknown): ResponseError<StorageErrorData> {
   const cancelled = cancelledResponse<StorageErrorData>(error);
   if (cancelled !== undefined) return cancelled;
   if (error instanceof StorageError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });

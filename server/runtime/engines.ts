@@ -67,7 +67,12 @@ async function openCost(context: EngineContext): Promise<CostEngine> {
 async function openStorage(context: EngineContext): Promise<StorageEngine> {
   const problem = await context.dataFolderProblem();
   if (problem !== undefined) throw new Error(`Storage lives in the data folder, which cannot be used: ${problem}`);
-  const storage = await StorageEngine.open({ dataFolder: context.dataFolder, background: context.watch, onWarning: context.warn });
+  const storage = await StorageEngine.open({
+    dataFolder: context.dataFolder,
+    background: context.watch,
+    onWarning: context.warn,
+    ...(context.cloudCredentials ? { credentials: context.cloudCredentials } : {}),
+  });
   if (context.watch) {
     // Other windows and the CLI change the same index; pick their changes up so views follow.
     const timer = setInterval(() => void storage.refresh().catch((error: unknown) => context.log(`Refreshing storage failed: ${String(error)}`)), 2000);

@@ -75,6 +75,15 @@ describe('the packaged .vsix', () => {
     }
   });
 
+  it('starts no S3 server of its own: s3rver (the harness\'s embedded cloud of `npm start`) is neither packed nor bundled', () => {
+    assert.deepEqual(entries.filter((name) => /node_modules|s3rver/i.test(name)), []);
+    for (const bundle of entries.filter((name) => /^extension\/dist\/.*\.js$/.test(name))) {
+      const code = readFileSync(bundle.replace(/^extension\//, ''), 'utf8');
+      // s3rver's own option names and its module name: present only if its code were bundled.
+      assert.doesNotMatch(code, /allowMismatchedSignatures|configureBuckets|require\(["']s3rver["']\)/, `${bundle} bundles s3rver`);
+    }
+  });
+
   it('is small enough to install quickly', () => {
     const size = statSync(vsixPath).size;
     assert.ok(size < 2 * 1024 * 1024, `the .vsix is ${size} bytes`);

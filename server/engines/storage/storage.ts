@@ -114,19 +114,33 @@ export class StorageEngine {
   private uploaderDone: Promise<void> = Promise.resolve();
   private restoreTimer: NodeJS.Timeout | undefined;
   private readonly failedUploads = new Map<string, number>();
+  private uploaderStarted = false;
+  /** Tiers of configurations replaced while running: requests in flight may still use them, so they are destroyed on close. */
+  private readonly retiredClouds: CloudTier[] = [];
+  private reloading: Promise<boolean> | undefined;
+  private lastConfigProblem: string | undefined;
 
   private constructor(
     readonly dataFolder: string,
-    readonly config: StorageConfig,
+    private current: StorageConfig,
     readonly localRoot: string,
     private readonly index: IndexStore,
     private readonly log: AccessLog,
-    private readonly cloud: CloudTier | undefined,
+    private cloud: CloudTier | undefined,
     private readonly options: StorageOpenOptions,
-    readonly prices: StoragePrices,
+    private currentPrices: StoragePrices,
   ) {
     this.cloudState = cloud === undefined ? { kind: 'none' } : { kind: 'unknown' };
     this.policy = this.buildPolicy();
+  }
+
+  /** The configuration in force: storage/config.json with the environment's overrides, as last read. */
+  get config(): StorageConfig {
+    return this.current;
+  }
+
+  get prices(): StoragePrices {
+    return this.currentPrices;
   }
 
   /** Opens the data folder's storage, reconciling what a crash may have left half done. */
@@ -147,14 +161,7 @@ export class StorageEngine {
       beforeCompact: async () => late.engine?.finishStaged(),
     });
     const log = new AccessLog(join(folder, 'access.log'), undefined, undefined, options.onWarning);
-    const cloud = config.cloud
-      ? new CloudTier(config.cloud, config.archive, {
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-          ...(options.partSize ? { partSize: options.partSize } : {}),
-        })
-      : undefined;
+    const cloud = cloudTierFor(config, options);
     const engine = new StorageEngine(options.dataFolder, config, localRoot, index, log, cloud, options, storagePrices(config.prices.preset, config.prices.localGbMonth));
     late.engine = engine;
     await engine.reconcile();
@@ -174,6 +181,7 @@ export class StorageEngine {
     await this.log.flush();
     await this.index.close();
     this.cloud?.destroy();
+    for (const retired of this.retiredClouds.splice(0)) retired.destroy();
     this.emit({ status: true });
     this.listeners.clear();
   }
@@ -241,9 +249,66 @@ export class StorageEngine {
     return { objects: page.keys.map((key) => toInfo(this.withPendingTouches(objects.get(key)!), this.cloud !== undefined)), prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
   }
 
-  /** Picks up what other processes changed; true when anything did. */
-  refresh(): Promise<boolean> {
-    return this.index.refresh();
+  /**
+   * Picks up what other processes changed: the index, and storage/config.json (written by the
+   * CLI, another window or Configure Cloud Tier); true when anything did.
+   */
+  async refresh(): Promise<boolean> {
+    const reconfigured = await this.reloadConfig();
+    const changed = await this.index.refresh();
+    return reconfigured || changed;
+  }
+
+  /**
+   * Applies storage/config.json when it differs from the configuration in force: a new cloud
+   * tier (new endpoint, bucket or credentials chain), capacity, archive class and prices, with no
+   * restart. The local tier's folder is the one exception: moving it needs a reopen. A file that
+   * does not parse is reported once and the configuration in force stays. True when applied.
+   */
+  reloadConfig(): Promise<boolean> {
+    if (this.options.config !== undefined || this.closed) return Promise.resolve(false);
+    this.reloading ??= this.readAndApplyConfig().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async readAndApplyConfig(): Promise<boolean> {
+    let next: StorageConfig;
+    try {
+      next = applyEnvironment(await readStorageConfig(this.dataFolder), this.options.env ?? process.env);
+      this.lastConfigProblem = undefined;
+    } catch (error) {
+      const problem = describeError(error);
+      if (problem !== this.lastConfigProblem) this.warn(`${problem} The storage configuration in force stays until it is fixed.`);
+      this.lastConfigProblem = problem;
+      return false;
+    }
+    const before = this.current;
+    if ((next.local.path ?? '') !== (before.local.path ?? '')) {
+      this.warn(`The local tier's folder changed in the storage configuration (local.path); it moves when storage reopens (restart the server). Until then it stays ${this.localRoot}.`);
+      const { path: _moved, ...local } = next.local;
+      next = { ...next, local: before.local.path === undefined ? local : { ...local, path: before.local.path } };
+    }
+    if (JSON.stringify(next) === JSON.stringify(before) || this.closed) return false;
+    const cloudChanged = JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive]);
+    this.current = next;
+    this.currentPrices = storagePrices(next.prices.preset, next.prices.localGbMonth);
+    this.policyStale = true;
+    if (cloudChanged) {
+      if (this.cloud !== undefined) this.retiredClouds.push(this.cloud);
+      this.cloud = cloudTierFor(next, this.options);
+      this.failedUploads.clear();
+      this.setCloudState(this.cloud === undefined ? { kind: 'none' } : { kind: 'unknown' });
+      if (this.options.background === true && this.cloud !== undefined) {
+        if (!this.uploaderStarted) this.startUploader();
+        // A long-lived server shows the new tier's state as soon as it is known.
+        void this.checkCloud().catch(() => undefined);
+      }
+    }
+    this.emit({ status: true });
+    this.uploaderWake?.();
+    return true;
   }
 
   /** `s3://bucket/key` of the object's cloud or archive copy. */
@@ -1146,8 +1211,17 @@ export class StorageEngine {
   // ---------------------------------------------------------------- internals: background
 
   private startBackground(): void {
-    if (this.cloud !== undefined) this.uploaderDone = this.uploadLoop();
+    if (this.cloud !== undefined) {
+      this.startUploader();
+      // The Storage view shows the cloud tier's state: learn it now rather than on the first move.
+      void this.checkCloud().catch(() => undefined);
+    }
     if ([...this.index.state.objects.values()].some((record) => record.restoring !== undefined)) this.scheduleRestorePolling();
+  }
+
+  private startUploader(): void {
+    this.uploaderStarted = true;
+    this.uploaderDone = this.uploadLoop();
   }
 
   /** The write-back queue: uploads objects without a cloud copy, backing off while the cloud fails. */
@@ -1343,6 +1417,16 @@ export class StorageEngine {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('storage', 'Storage is closed.');
   }
+}
+
+function cloudTierFor(config: StorageConfig, options: StorageOpenOptions): CloudTier | undefined {
+  if (config.cloud === undefined) return undefined;
+  return new CloudTier(config.cloud, config.archive, {
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.partSize ? { partSize: options.partSize } : {}),
+  });
 }
 
 function isPathSource(source: StoreSource): source is { readonly path: string } {
