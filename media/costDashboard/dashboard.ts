@@ -3,8 +3,9 @@
 // readable when a chart cannot be drawn. Buttons only post messages; the extension does the work.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { CostComparison, CostComputeCharges, CostDashboard, CostModel, CostRecommendation, CostWorkloadType } from '../../server/protocol';
+import type { CostComparison, CostComputeCharges, CostDashboard, CostModel, CostRecommendation, CostWorkloadType } from '../../server/protocol/cost';
 import type { FromDashboard, ToDashboard } from './messages';
+import { table } from '../webview/table';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromDashboard): void };
 const vscode = acquireVsCodeApi();
@@ -48,25 +49,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, c
   if (text !== undefined) node.textContent = text;
   if (className !== undefined) node.className = className;
   return node;
-}
-
-/** A table under a chart: the chart's own figures, row by row. */
-function table(id: string, caption: string, headers: readonly string[], rows: readonly (readonly string[])[]): HTMLTableElement {
-  const t = element('table');
-  t.dataset['table'] = id;
-  t.append(element('caption', caption));
-  const head = t.createTHead().insertRow();
-  for (const h of headers) head.append(element('th', h));
-  const body = t.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    row.forEach((cell, i) => {
-      const td = tr.insertCell();
-      td.textContent = cell;
-      if (i > 0) td.className = 'number';
-    });
-  }
-  return t;
 }
 
 /** Puts a chart (when it can be drawn) and its table, behind a "Show table" toggle, into a section. */

@@ -1,6 +1,6 @@
 // The messages between the cost dashboard's webview and the extension (postMessage), typed once
 // for both sides. Figures are the protocol's wire types, passed through as the server sent them.
-import type { CostCompareParams, CostComparison, CostDashboard } from '../../server/protocol';
+import type { CostCompareParams, CostComparison, CostDashboard } from '../../server/protocol/cost';
 
 /** Sent by the extension. */
 export type ToDashboard =

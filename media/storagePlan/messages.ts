@@ -1,6 +1,6 @@
 // The messages between the storage plan view's webview and the extension (postMessage), typed
 // once for both sides. The plan and results are the protocol's wire types, as the server sent them.
-import type { StorageCost, StorageMoveResult, StoragePlan } from '../../server/protocol';
+import type { StorageCost, StorageMoveResult, StoragePlan } from '../../server/protocol/storage';
 
 /** Sent by the extension. */
 export type ToPlan =

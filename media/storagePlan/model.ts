@@ -1,8 +1,8 @@
 // What the storage plan view shows, worked out from the server's plan and results: the rows of
 // the moves table, the cost table per tier before and after, and the sentence at the top. Pure
 // (no DOM), so the figures a user reads are tested without a browser.
-import type { StorageCost, StorageMoveResult, StoragePlan, StorageTier } from '../../server/protocol';
-import { formatBytes } from '../../src/commands/storeProgress';
+import type { StorageCost, StorageMoveResult, StoragePlan, StorageTier } from '../../server/protocol/storage';
+import { formatBytes } from '../../src/views/storageRows';
 import { MOVE_LABELS, TIER_LABELS } from '../../src/commands/storeTargets';
 
 export interface PlanMoveRow {

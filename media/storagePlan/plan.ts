@@ -3,6 +3,7 @@
 // messages; the extension asks for confirmation and does the work.
 import type { FromPlan, ToPlan } from './messages';
 import { planModel, resultsModel, type PlanModel } from './model';
+import { table } from '../webview/table';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromPlan): void };
 const vscode = acquireVsCodeApi();
@@ -13,24 +14,6 @@ const $ = <T extends HTMLElement>(id: string): T => {
   if (element === null) throw new Error(`The plan page has no #${id}.`);
   return element as T;
 };
-
-function table(id: string, caption: string, headers: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): HTMLTableElement {
-  const t = document.createElement('table');
-  t.dataset['table'] = id;
-  t.createCaption().textContent = caption;
-  const head = t.createTHead().insertRow();
-  for (const h of headers) head.append(Object.assign(document.createElement('th'), { textContent: h }));
-  const body = t.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    row.forEach((cell, i) => {
-      const td = tr.insertCell();
-      td.textContent = cell;
-      if (numeric.includes(i)) td.className = 'number';
-    });
-  }
-  return t;
-}
 
 function fill(id: string, ...children: HTMLElement[]): void {
   $(id).replaceChildren(...children);
@@ -43,8 +26,8 @@ function drawPlan(next: PlanModel): void {
   model = next;
   $('headline').textContent = next.headline;
   $('error').textContent = '';
-  fill('moves', ...(next.empty ? [] : [table('moves', 'Moves', ['Key', 'Move', 'Size', 'From → to', 'Reason'], next.moves.map((m) => [m.key, m.move, m.bytes, m.fromTo, m.reason]), [2])]));
-  fill('costs', table('costs', 'Monthly cost by tier', ['Tier', 'Now', 'After the plan', 'Change'], next.costs.map((c) => [c.tier, c.before, c.after, c.change]), [1, 2, 3]));
+  fill('moves', ...(next.empty ? [] : [table('moves', 'Moves', ['Key', 'Move', 'Size', 'From → to', 'Reason'], next.moves.map((m) => [m.key, m.move, m.bytes, m.fromTo, m.reason]), (column) => column === 2)]));
+  fill('costs', table('costs', 'Monthly cost by tier', ['Tier', 'Now', 'After the plan', 'Change'], next.costs.map((c) => [c.tier, c.before, c.after, c.change])));
   updateButtons();
 }
 
@@ -66,7 +49,7 @@ window.addEventListener('message', (event: MessageEvent<ToPlan>) => {
       $('status').textContent = results.summary;
       const summary = document.createElement('p');
       summary.textContent = results.summary;
-      fill('results', summary, table('results', 'What Apply did', ['Key', 'Move', 'Outcome'], results.rows.map((r) => [r.key, r.move, r.outcome])));
+      fill('results', summary, table('results', 'What Apply did', ['Key', 'Move', 'Outcome'], results.rows.map((r) => [r.key, r.move, r.outcome]), () => false));
       $('results').hidden = false;
       break;
     }

@@ -6,6 +6,7 @@
 // as the session key: in the environment of the spawned server, never in a message. Imported by path, not through the protocol
 // index, so bundles without Node (webviews) never pull in node:crypto.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { SealedSecret } from './storage';
 
 /** The environment variable carrying the session key from the extension to the server it spawns. */
 export const SESSION_KEY_VARIABLE = 'NEUROLAKE_SESSION_KEY';
@@ -22,10 +23,7 @@ export interface CloudCredentials {
   readonly secretAccessKey: string;
 }
 
-/** A sealed value on the wire: base64 of IV, authentication tag and ciphertext. */
-export interface SealedSecret {
-  readonly sealed: string;
-}
+export type { SealedSecret };
 
 export function newSessionKey(): string {
   return randomBytes(32).toString('base64');

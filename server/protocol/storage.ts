@@ -3,7 +3,11 @@
 // engine's plain data (server/engines/storage/types.ts), which the handlers pass through as they are.
 import { notification, request } from './descriptors';
 import type { WorkDoneParams } from './progress';
-import type { SealedSecret } from './secrets';
+
+/** A sealed value on the wire (see secrets.ts): base64 of IV, authentication tag and ciphertext. */
+export interface SealedSecret {
+  readonly sealed: string;
+}
 
 export type StorageTier = 'local' | 'cloud' | 'archive';
 export type StorageMove = 'promote' | 'demote' | 'archive' | 'restore';

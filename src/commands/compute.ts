@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ComputeCancelRequest, ComputeGetRequest, ComputeSubmitRequest, type ComputeTierName, type WireRun, type WireWorkloadSpec } from '../../server/protocol';
 import { type Ctx } from '../ctx';
+import { assertTrusted } from '../trust';
 import { formatDuration, type WorkloadNode } from '../views/workloadsView';
 import { type CommandFactories } from './registry';
 
@@ -11,14 +12,9 @@ function runOf(node: WorkloadNode | undefined): WireRun {
   return node.run;
 }
 
-/** Nothing runs in an untrusted workspace; say why instead of failing later. */
-function assertTrusted(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake runs no workloads here. Trust the workspace to run them.');
-}
-
 /** The same workload again, here or on the cluster, or wherever the scheduler decides. */
 async function runAgain(ctx: Ctx, node: WorkloadNode | undefined, tier?: ComputeTierName): Promise<WireRun> {
-  assertTrusted();
+  assertTrusted('runs no workloads here');
   const { workload } = await ctx.request(ComputeGetRequest, { id: runOf(node).id });
   const { tier: _previous, ...rest } = workload;
   const spec: WireWorkloadSpec = { ...rest, ...(tier === undefined ? {} : { tier }) };

@@ -3,15 +3,12 @@
 // Show Storage Statistics and Verify Storage; ids neurolake.storage.*. Item commands act on the
 // clicked row or every selected row. Whatever changes storage refuses in an untrusted workspace.
 // Tests answer the questions through the optional last argument instead of dialogs.
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  REQUEST_CANCELLED,
   StorageDeleteRequest,
-  StorageMoveRequest,
   StoragePresignRequest,
   StorageRetrieveRequest,
   StorageS3UriRequest,
@@ -24,11 +21,13 @@ import {
   type StorageVerifyReport,
 } from '../../server/protocol';
 import { type Ctx } from '../ctx';
+import { assertTrusted } from '../trust';
 import { requestWithProgress } from '../progress';
 import { selectedObjects, type StorageNode } from '../views/storageNodes';
 import { keyName } from '../views/storageRows';
 import { type StorageRowSnapshot } from '../views/storageView';
 import { type CommandDeps, type CommandFactories } from './registry';
+import { messageOf, moveEach } from './storageRequests';
 import {
   DEFAULT_PRESIGN_TEXT,
   MOVE_TITLES,
@@ -55,19 +54,9 @@ export interface DeleteOptions {
   readonly answer?: (question: { message: string; detail: string }) => boolean | Promise<boolean>;
 }
 
-/** Nothing in storage changes from an untrusted workspace; say so instead of failing later. */
-function assertTrusted(what: string): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new Error(`This workspace is not trusted, so NeuroLake changes nothing in storage from it; "${what}" was not run. Trust the workspace to use it.`);
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function wasCancelled(error: unknown): boolean {
-  return (error as { code?: unknown }).code === REQUEST_CANCELLED;
+/** Nothing in storage changes from an untrusted workspace; the error names the command refused. */
+function assertMayChangeStorage(what: string): void {
+  assertTrusted(`changes nothing in storage from it; "${what}" was not run`);
 }
 
 /** The objects a command acts on: the clicked row or the selected ones, as they are now. */
@@ -80,59 +69,14 @@ async function targets({ ctx, views }: CommandDeps, clicked: Target, selected: r
   return [...new Map(chosen.map((object) => [object.key, object])).values()];
 }
 
-/** Sends one request with its work-done progress shown as `show(message)`; cancelled with `token`. */
-async function withFollowedProgress<R>(ctx: Ctx, token: vscode.CancellationToken, show: (message: string) => void, send: (workDoneToken: string) => Promise<R>): Promise<R> {
-  const workDoneToken = `neurolake-${randomUUID()}`;
-  const listening = await ctx.onWorkDoneProgress(workDoneToken, (value) => {
-    if (value.kind === 'end') return;
-    const percent = value.percentage === undefined ? '' : ` (${value.percentage}%)`;
-    if (value.message !== undefined || percent !== '') show(`${value.message ?? ''}${percent}`);
-  });
-  try {
-    return await send(workDoneToken);
-  } finally {
-    listening.dispose();
-  }
-}
-
-/**
- * Moves each object in turn under one progress notification with Cancel. An object that fails is
- * reported and the others still move; Cancel stops before the next one (the current one's move is
- * cancelled and changes nothing).
- */
-async function moveObjects(deps: CommandDeps, move: StorageMove, objects: readonly StorageObject[]): Promise<MoveOutcome> {
-  const { ctx } = deps;
+/** Moves the objects (see `moveEach`), then says in one sentence what moved and what failed. */
+async function moveObjects({ ctx }: CommandDeps, move: StorageMove, objects: readonly StorageObject[]): Promise<MoveOutcome> {
   const { title } = MOVE_TITLES[move];
-  const moved: StorageObject[] = [];
-  const failed: MoveFailure[] = [];
-  let cancelled = false;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
-    for (const [index, object] of objects.entries()) {
-      if (cancel.isCancellationRequested) {
-        cancelled = true;
-        break;
-      }
-      const where = objects.length === 1 ? object.key : `${index + 1} of ${objects.length}: ${object.key}`;
-      progress.report({ message: where, ...(index === 0 ? {} : { increment: 100 / objects.length }) });
-      try {
-        moved.push(
-          await withFollowedProgress(
-            ctx,
-            cancel,
-            (message) => progress.report({ message: `${where} — ${message}` }),
-            (workDoneToken) => ctx.request(StorageMoveRequest, { key: object.key, move, workDoneToken }, cancel),
-          ),
-        );
-      } catch (error) {
-        if (cancel.isCancellationRequested && wasCancelled(error)) {
-          cancelled = true;
-          break;
-        }
-        failed.push({ key: object.key, message: messageOf(error) });
-        ctx.log.warn(`${title} ${object.key} failed: ${messageOf(error)}`);
-      }
-    }
-  });
+  const { moved, failed, cancelled } = await moveEach(
+    ctx,
+    title,
+    objects.map((object) => ({ key: object.key, move })),
+  );
   const restoring = moved.filter((object) => object.restoring !== undefined);
   const summary = `${moveSummary(move, moved, failed, restoring)}${cancelled ? ` Cancelled: ${objects.length - moved.length - failed.length} not moved.` : ''}`.trim();
   if (failed.length > 0) void ctx.offerLog('error', `${title}: ${summary}`);
@@ -142,7 +86,7 @@ async function moveObjects(deps: CommandDeps, move: StorageMove, objects: readon
 
 function moveCommand(move: StorageMove): (deps: CommandDeps) => (clicked?: Target, selected?: readonly StorageNode[]) => Promise<MoveOutcome> {
   return (deps) => async (clicked, selected) => {
-    assertTrusted(MOVE_TITLES[move].title);
+    assertMayChangeStorage(MOVE_TITLES[move].title);
     return moveObjects(deps, move, await targets(deps, clicked, selected, MOVE_TITLES[move].title));
   };
 }
@@ -224,7 +168,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.download':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: { path?: string }): Promise<vscode.Uri | undefined> => {
-      assertTrusted('Download');
+      assertMayChangeStorage('Download');
       const [object] = await targets(deps, clicked, selected, 'Download');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
       const target = options?.path === undefined ? await vscode.window.showSaveDialog({ title: `Download ${object!.key}`, defaultUri: vscode.Uri.joinPath(folder, keyName(object!.key)), saveLabel: 'Download' }) : vscode.Uri.file(options.path);
@@ -245,7 +189,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.open':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[]): Promise<vscode.Uri | undefined> => {
-      assertTrusted('Open');
+      assertMayChangeStorage('Open');
       const [object] = await targets(deps, clicked, selected, 'Open');
       const folder = join(deps.ctx.extensionContext.globalStorageUri.fsPath, 'opened', object!.sha256.slice(0, 16));
       await mkdir(folder, { recursive: true });
@@ -267,7 +211,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.delete':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: DeleteOptions) => {
-      assertTrusted('Delete');
+      assertMayChangeStorage('Delete');
       const chosen = await targets(deps, clicked, selected, 'Delete');
       // The copies as the index has them now, not as the row showed them when it was painted.
       const objects = await Promise.all(chosen.map((object) => deps.ctx.request(StorageStatRequest, { key: object.key })));
@@ -305,7 +249,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.copyPresignedUrl':
     (deps) =>
     async (clicked?: Target, selected?: readonly StorageNode[], options?: { expiresInSeconds?: number }): Promise<string | undefined> => {
-      assertTrusted('Copy Presigned URL');
+      assertMayChangeStorage('Copy Presigned URL');
       const [object] = await targets(deps, clicked, selected, 'Copy Presigned URL');
       const current = await deps.ctx.request(StorageStatRequest, { key: object!.key });
       if (!current.tiers.includes('cloud')) {
@@ -347,7 +291,7 @@ export const storageCommands: CommandFactories = {
   'neurolake.storage.verify':
     ({ ctx }) =>
     async (): Promise<StorageVerifyReport | undefined> => {
-      assertTrusted('Verify Storage');
+      assertMayChangeStorage('Verify Storage');
       const report = await requestWithProgress(ctx, 'Verifying storage', StorageVerifyRequest, {});
       if (report === undefined) return undefined;
       if (report.problems.length === 0 && report.orphans.length === 0) {

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { StoragePlanPanel } from '../webviews/storagePlan';
 import { type StorageNode } from '../views/storageNodes';
 import { type CommandFactories } from './registry';
-import { assertTrusted, collectFiles, storeItems } from './storeRun';
+import { assertTrusted } from '../trust';
+import { collectFiles, STORE_REFUSED, storeItems } from './storeRun';
 import { normalizePrefix, targetOf, TIER_LABELS, type StoreTarget } from './storeTargets';
 
 /** A row of the Storage view, as opposed to a URI from the Explorer or a test. */
@@ -45,7 +46,7 @@ export const storageStoreCommands: CommandFactories = {
   'neurolake.storage.storeFiles':
     ({ ctx }) =>
     async (node?: StorageNode, files?: readonly unknown[]) => {
-      assertTrusted();
+      assertTrusted(STORE_REFUSED);
       const target = await chooseTarget(node, 'Store Files');
       if (target === undefined) return undefined;
       // From a row's menu the second argument is the view's selection, not files: ask for those.
@@ -62,7 +63,7 @@ export const storageStoreCommands: CommandFactories = {
   'neurolake.storage.storeFolder':
     ({ ctx }) =>
     async (node?: StorageNode, folder?: unknown) => {
-      assertTrusted();
+      assertTrusted(STORE_REFUSED);
       const target = await chooseTarget(node, 'Store Folder');
       if (target === undefined) return undefined;
       const uri = (folder instanceof vscode.Uri ? folder : undefined) ?? (await vscode.window.showOpenDialog({ title: 'Store Folder', canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel: 'Store' }))?.[0];
@@ -76,7 +77,7 @@ export const storageStoreCommands: CommandFactories = {
   'neurolake.storage.storeFromExplorer':
     ({ ctx }) =>
     async (clicked?: vscode.Uri, selected?: readonly vscode.Uri[]) => {
-      assertTrusted();
+      assertTrusted(STORE_REFUSED);
       const uris = explorerUris(clicked, selected);
       if (uris.length === 0) throw new Error('Choose files or folders in the Explorer first.');
       const target: StoreTarget = { tier: undefined, prefix: '' };

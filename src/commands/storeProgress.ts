@@ -3,16 +3,8 @@
 // Pure (the clock is passed in), so the wording and the estimate are tested without VS Code.
 // The summaries at the end are here too.
 import type { StorageObject, StorageTier } from '../../server/protocol';
+import { formatBytes } from '../views/storageRows';
 import { TIER_LABELS } from './storeTargets';
-
-const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
-
-/** Bytes in the unit that suits `scale`, so "12.0 of 40.0 MB" share one unit. */
-export function formatBytes(bytes: number, scale = bytes, withUnit = true): string {
-  const power = Math.min(UNITS.length - 1, Math.max(0, Math.floor(Math.log(Math.max(scale, 1)) / Math.log(1024))));
-  const text = power === 0 ? String(Math.round(bytes)) : (bytes / 1024 ** power).toFixed(1);
-  return withUnit ? `${text} ${power === 0 && Math.round(bytes) === 1 ? 'byte' : UNITS[power]}` : text;
-}
 
 /** A duration to wait, rounded the way people say it: "5 s", "2 min", "1 h 10 min". */
 export function formatRemaining(seconds: number): string {
@@ -80,7 +72,7 @@ export class StoreProgress {
   /** "2 of 5 files · 1.5 of 4.0 MB · about 3 s left". */
   message(now: number): string {
     const files = `${this.filesDone} of ${this.totalFiles} ${this.totalFiles === 1 ? 'file' : 'files'}`;
-    const bytes = `${formatBytes(this.bytesDone, this.totalBytes, false)} of ${formatBytes(this.totalBytes)}`;
+    const bytes = `${formatBytes(this.bytesDone, { scale: this.totalBytes, withUnit: false })} of ${formatBytes(this.totalBytes, { scale: this.totalBytes })}`;
     const left = this.secondsLeft(now);
     const eta = left === undefined ? 'estimating time left' : `about ${formatRemaining(left)} left`;
     return `${files} · ${bytes} · ${eta}`;

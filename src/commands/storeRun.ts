@@ -2,13 +2,14 @@
 // "Store in NeuroLake" and drag and drop do it: one request per file or object, all under ONE
 // progress notification with a Cancel. A file that fails is reported and the rest go on; Cancel
 // cancels the request in flight and stops. The summary says what happened, with Show Log.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { REQUEST_CANCELLED, StorageMoveRequest, StorageStoreRequest, type StorageObject, type StorageTier, type WorkDoneProgressValue } from '../../server/protocol';
+import { StorageMoveRequest, StorageStoreRequest, type StorageObject, type StorageTier } from '../../server/protocol';
 import { type Ctx } from '../ctx';
+import { assertTrusted } from '../trust';
+import { isCancelled, messageOf, moveEach, sendWithWorkDone } from './storageRequests';
 import { keyFor, moveToward, TIER_LABELS, type StoreTarget } from './storeTargets';
 import { describeMoves, describeStore, StoreProgress, type MoveOutcome, type StoreOutcome } from './storeProgress';
 
@@ -27,9 +28,7 @@ function sourceName(item: StoreItem): string {
 }
 
 /** Storing changes the data folder, so an untrusted workspace may browse storage but not store. */
-export function assertTrusted(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake stores and moves nothing here. Trust the workspace to change storage.');
-}
+export const STORE_REFUSED = 'stores and moves nothing here';
 
 /**
  * The files under `uris` (files as they are, folders recursively, keeping the path inside them
@@ -65,7 +64,7 @@ export async function collectFiles(uris: readonly vscode.Uri[], prefix: string):
 
 /** Sends `StorageStoreRequest` for each item and puts it in the target's tier; see the file's header. */
 export async function storeItems(ctx: Ctx, items: readonly StoreItem[], target: StoreTarget, title = 'Storing in NeuroLake'): Promise<StoreOutcome> {
-  assertTrusted();
+  assertTrusted(STORE_REFUSED);
   const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
     const totalBytes = items.reduce((sum, item) => sum + item.size, 0);
     const tracker = new StoreProgress(items.length, totalBytes, Date.now());
@@ -85,7 +84,8 @@ export async function storeItems(ctx: Ctx, items: readonly StoreItem[], target: 
       tracker.startFile(item.size);
       try {
         let object = await withFilePath(item, (path) =>
-          sendWithWorkDone(ctx, cancel, (percentage) => {
+          sendWithWorkDone(ctx, cancel, ({ percentage }) => {
+            if (percentage === undefined) return;
             tracker.fileProgress(percentage);
             show();
           }, (workDoneToken) => ctx.request(StorageStoreRequest, { key: item.key, path, workDoneToken }, cancel)),
@@ -123,58 +123,26 @@ export async function storeItems(ctx: Ctx, items: readonly StoreItem[], target: 
   return outcome;
 }
 
-/** Moves each object to `tier` (promote, demote, archive or restore, whichever gets it there). */
-export async function moveObjects(ctx: Ctx, objects: readonly StorageObject[], tier: StorageTier): Promise<MoveOutcome> {
-  assertTrusted();
+/** Moves each object to `tier` (promote, demote, archive or restore, whichever gets it there); see `moveEach`. */
+export async function moveObjectsTo(ctx: Ctx, objects: readonly StorageObject[], tier: StorageTier): Promise<MoveOutcome> {
+  assertTrusted(STORE_REFUSED);
   const planned = objects.flatMap((object) => {
     const move = moveToward(object, tier);
     return move === undefined ? [] : [{ key: object.key, move }];
   });
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Moving to ${TIER_LABELS[tier]}`, cancellable: true },
-    async (progress, cancel) => {
-      const result: MoveOutcome = { tier, moved: [], failed: [], cancelled: false, alreadyThere: objects.length - planned.length, total: objects.length };
-      for (const [index, { key, move }] of planned.entries()) {
-        if (cancel.isCancellationRequested) {
-          result.cancelled = true;
-          break;
-        }
-        progress.report({ message: `${key} (${index + 1} of ${planned.length})` });
-        try {
-          result.moved.push(await sendWithWorkDone(ctx, cancel, () => undefined, (workDoneToken) => ctx.request(StorageMoveRequest, { key, move, workDoneToken }, cancel)));
-        } catch (error) {
-          if (cancel.isCancellationRequested && isCancelled(error)) {
-            result.cancelled = true;
-            break;
-          }
-          result.failed.push({ key, error: messageOf(error) });
-          ctx.log.error(`Moving ${key} to ${TIER_LABELS[tier]} failed: ${messageOf(error)}`);
-        } finally {
-          progress.report({ increment: 100 / Math.max(1, planned.length) });
-        }
-      }
-      return result;
-    },
-  );
+  const { moved, failed, cancelled } = await moveEach(ctx, `Moving to ${TIER_LABELS[tier]}`, planned);
+  const outcome: MoveOutcome = {
+    tier,
+    moved,
+    failed: failed.map(({ key, message }) => ({ key, error: message })),
+    cancelled,
+    alreadyThere: objects.length - planned.length,
+    total: objects.length,
+  };
   const summary = describeMoves(outcome);
   ctx.log.info(summary.message);
   void showSummary(ctx, summary.severity, summary.message);
   return outcome;
-}
-
-/** Runs `send` with a fresh work-done token and passes the server's percentages on. */
-async function sendWithWorkDone<R>(ctx: Ctx, cancel: vscode.CancellationToken, onPercentage: (percentage: number) => void, send: (token: string) => Promise<R>): Promise<R> {
-  const workDoneToken = `neurolake-${randomUUID()}`;
-  const listening = await ctx.onWorkDoneProgress(workDoneToken, (value: WorkDoneProgressValue) => {
-    if (value.kind !== 'end' && value.percentage !== undefined) onPercentage(value.percentage);
-  });
-  try {
-    // Cancelled while listening was set up: a request sent now could overtake its own cancel.
-    if (cancel.isCancellationRequested) throw Object.assign(new Error('Cancelled before it started; nothing was changed.'), { code: REQUEST_CANCELLED });
-    return await send(workDoneToken);
-  } finally {
-    listening.dispose();
-  }
 }
 
 /**
@@ -199,14 +167,6 @@ async function withTemporaryFile<R>(data: Uint8Array, use: (path: string) => Pro
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-}
-
-function isCancelled(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === REQUEST_CANCELLED;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function showSummary(ctx: Ctx, severity: 'info' | 'warning', message: string): Promise<void> {

@@ -3,7 +3,7 @@
 // dragged onto another tier's rows move there (promote, demote, archive or restore).
 import * as vscode from 'vscode';
 import { type Ctx } from '../ctx';
-import { collectFiles, moveObjects, storeItems, type StoreItem } from '../commands/storeRun';
+import { collectFiles, moveObjectsTo, storeItems, type StoreItem } from '../commands/storeRun';
 import { keyFor, parseUriList, targetOf, TIER_LABELS } from '../commands/storeTargets';
 import { selectedObjects, type StorageNode } from './storageNodes';
 
@@ -31,7 +31,7 @@ export class StorageDragAndDrop implements vscode.TreeDragAndDropController<Stor
       if (target === undefined || objects.length === 0) return;
       // Dropped where they already are: nothing to do, and nothing to say.
       if (objects.every((object) => object.tier === target.tier)) return;
-      await this.report(moveObjects(this.ctx, objects, target.tier));
+      await this.report(moveObjectsTo(this.ctx, objects, target.tier));
       return;
     }
     const items = await this.droppedFiles(dataTransfer, targetOf(target).prefix);

@@ -28,18 +28,27 @@ export const TIER_LABELS: Readonly<Record<StorageTier, string>> = { local: 'Loca
 export const TIER_ICONS: Readonly<Record<StorageTier, string>> = { local: 'device-desktop', cloud: 'cloud', archive: 'archive' };
 const TIERS: readonly StorageTier[] = ['local', 'cloud', 'archive'];
 
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+export interface ByteFormat {
+  /**
+   * Pick the unit for this many bytes instead, and always show one decimal: "12.0 of 40.0 MB"
+   * then share one unit and a running count does not jump between "12" and "12.5".
+   */
+  readonly scale?: number;
+  /** False: the number alone, for the first half of "12.0 of 40.0 MB". */
+  readonly withUnit?: boolean;
+}
+
 /** "512 B", "1.2 MB", "10 GB": binary units, as the local tier's capacity is counted. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
+export function formatBytes(bytes: number, { scale, withUnit = true }: ByteFormat = {}): string {
+  const reference = scale ?? bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  if (unit === 0) return `${value} B`;
-  const text = value.toFixed(1);
-  return `${text.endsWith('.0') ? text.slice(0, -2) : text} ${units[unit]}`;
+  while (unit < BYTE_UNITS.length - 1 && reference >= 1024 ** (unit + 1)) unit += 1;
+  const value = bytes / 1024 ** unit;
+  const fixed = value.toFixed(1);
+  const text = unit === 0 ? String(Math.round(value)) : scale === undefined && fixed.endsWith('.0') ? fixed.slice(0, -2) : fixed;
+  return withUnit ? `${text} ${BYTE_UNITS[unit]}` : text;
 }
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

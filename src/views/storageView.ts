@@ -10,6 +10,8 @@ import { PageBook, folderRow, objectRow, tierRow, type RowText } from './storage
 
 const TIERS: readonly StorageTier[] = ['local', 'cloud', 'archive'];
 export const CONFIGURE_CLOUD_COMMAND = 'neurolake.storage.configureCloud';
+/** True once the tiers are read and a cloud tier is configured; the view's welcome offers Configure Cloud Tier until then. */
+export const CLOUD_CONFIGURED_CONTEXT = 'neurolake.storage.cloudConfigured';
 export const LOAD_MORE_COMMAND = 'neurolake.storage.loadMore';
 
 interface TopRows {
@@ -156,6 +158,7 @@ export class StorageTreeProvider implements vscode.TreeDataProvider<StorageNode>
           return undefined;
         }),
       ]);
+      void vscode.commands.executeCommand('setContext', CLOUD_CONFIGURED_CONTEXT, states.cloud.state !== 'not-configured');
       return { states, stats };
     })();
     loading.catch((error: unknown) => {

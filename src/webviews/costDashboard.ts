@@ -1,11 +1,11 @@
 // The cost dashboard: one webview panel drawing the server's figures (the script and styles are
 // media/costDashboard*, bundled into dist/). It asks for new figures whenever the server says they
 // changed, and carries out a recommendation only after the user confirmed it.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CostApplyRequest, CostCompareRequest, CostDashboardRequest, type CostDashboard } from '../../server/protocol';
 import type { FromDashboard, RenderedSummary, ToDashboard } from '../../media/costDashboard/messages';
 import { type Ctx } from '../ctx';
+import { createNeuroLakePanel, webviewHtml } from './webviewHtml';
 
 export const COST_DASHBOARD_VIEW_TYPE = 'neurolake.costDashboard';
 
@@ -30,14 +30,7 @@ export class CostDashboardPanel implements vscode.Disposable {
       CostDashboardPanel.current.panel.reveal();
       return CostDashboardPanel.current;
     }
-    const extensionUri = ctx.extensionContext.extensionUri;
-    const panel = vscode.window.createWebviewPanel(COST_DASHBOARD_VIEW_TYPE, 'NeuroLake Cost', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      // The page loads only the bundled script and the styles; nothing from a network.
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')],
-      retainContextWhenHidden: false,
-    });
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'neurolake.svg');
+    const panel = createNeuroLakePanel(ctx.extensionContext.extensionUri, COST_DASHBOARD_VIEW_TYPE, 'NeuroLake Cost');
     CostDashboardPanel.current = new CostDashboardPanel(ctx, panel);
     return CostDashboardPanel.current;
   }
@@ -142,25 +135,15 @@ export class CostDashboardPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const root = this.ctx.extensionContext.extensionUri;
-    const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...path)).toString();
-    const nonce = randomBytes(16).toString('base64');
-    // Scripts only with this page's nonce; styles only from the extension (uPlot sizes its canvas
-    // through the style property, which a style-src policy does not restrict).
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('dist', 'costDashboard.css')}">
-<link rel="stylesheet" href="${uri('media', 'costDashboard.css')}">
-<title>NeuroLake Cost</title>
-</head>
-<body>
-<h1>Cost</h1>
+    return webviewHtml(this.panel.webview, this.ctx.extensionContext.extensionUri, {
+      title: 'NeuroLake Cost',
+      // uPlot's own styles, then the dashboard's.
+      styles: [['dist', 'costDashboard.css'], ['media', 'costDashboard.css']],
+      script: ['dist', 'costDashboard.js'],
+      // data: images too. uPlot sizes its canvas through the style property, which a style-src
+      // policy does not restrict.
+      imageSources: ['data:'],
+      body: `<h1>Cost</h1>
 <p id="prices"></p>
 <p id="records"></p>
 <p id="error" role="alert"></p>
@@ -181,9 +164,7 @@ export class CostDashboardPanel implements vscode.Disposable {
   <section id="savings"><h2>Savings to date</h2></section>
   <section id="capacity"><h2>Local hit ratio against capacity</h2></section>
   <section id="recommendations" class="wide"><h2>Recommendations</h2></section>
-</div>
-<script nonce="${nonce}" src="${uri('dist', 'costDashboard.js')}"></script>
-</body>
-</html>`;
+</div>`,
+    });
   }
 }

@@ -2,14 +2,15 @@
 // bytes, from and to, and why; the monthly cost per tier before and after), and Apply, which
 // asks first, runs the moves with progress and Cancel, then shows each move's outcome and the new
 // figures. The script and styles are media/storagePlan*, bundled into dist/.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { StorageApplyRequest, StoragePlanRequest, type StoragePlan } from '../../server/protocol';
 import type { FromPlan, ToPlan } from '../../media/storagePlan/messages';
 import { savingText } from '../../media/storagePlan/model';
-import { formatBytes } from '../commands/storeProgress';
+import { formatBytes } from '../views/storageRows';
 import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
+import { assertTrusted } from '../trust';
+import { createNeuroLakePanel, webviewHtml } from './webviewHtml';
 
 export const STORAGE_PLAN_VIEW_TYPE = 'neurolake.storagePlan';
 
@@ -31,14 +32,7 @@ export class StoragePlanPanel implements vscode.Disposable {
       void StoragePlanPanel.current.refresh();
       return StoragePlanPanel.current;
     }
-    const extensionUri = ctx.extensionContext.extensionUri;
-    const panel = vscode.window.createWebviewPanel(STORAGE_PLAN_VIEW_TYPE, 'Optimize Placement', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      // The page loads only the bundled script and the styles; nothing from a network.
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')],
-      retainContextWhenHidden: false,
-    });
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'neurolake.svg');
+    const panel = createNeuroLakePanel(ctx.extensionContext.extensionUri, STORAGE_PLAN_VIEW_TYPE, 'Optimize Placement');
     StoragePlanPanel.current = new StoragePlanPanel(ctx, panel);
     return StoragePlanPanel.current;
   }
@@ -76,7 +70,7 @@ export class StoragePlanPanel implements vscode.Disposable {
   async apply(confirm: Confirm = this.confirm): Promise<void> {
     const plan = this.plan;
     if (plan === undefined || plan.moves.length === 0) return;
-    if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake moves nothing here. Trust the workspace to apply the plan.');
+    assertTrusted('moves nothing here, so the plan was not applied');
     const moves = `${plan.moves.length} ${plan.moves.length === 1 ? 'move' : 'moves'}`;
     if (!(await confirm(`Apply ${moves} (${formatBytes(plan.bytesMoved)})?`, `The plan ${savingText(plan.monthlyCostBefore, plan.monthlyCostAfter)}. Every object is copied and checked before its old copy is removed.`))) return;
     await this.post({ type: 'busy', busy: true });
@@ -125,32 +119,18 @@ export class StoragePlanPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const root = this.ctx.extensionContext.extensionUri;
-    const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...path)).toString();
-    const nonce = randomBytes(16).toString('base64');
-    // Scripts only with this page's nonce; styles only from the extension; nothing else at all.
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('media', 'storagePlan.css')}">
-<title>Optimize Placement</title>
-</head>
-<body>
-<h1>Optimize Placement</h1>
+    return webviewHtml(this.panel.webview, this.ctx.extensionContext.extensionUri, {
+      title: 'Optimize Placement',
+      styles: [['media', 'storagePlan.css']],
+      script: ['dist', 'storagePlan.js'],
+      body: `<h1>Optimize Placement</h1>
 <p id="headline">Asking the placement policy for a plan…</p>
 <p id="error" role="alert"></p>
 <p id="status" role="status"></p>
 <div class="toolbar"><button id="apply" hidden>Apply…</button><button id="refresh" class="secondary">Refresh</button></div>
 <section id="moves"></section>
 <section id="costs"></section>
-<section id="results" hidden></section>
-<script nonce="${nonce}" src="${uri('dist', 'storagePlan.js')}"></script>
-</body>
-</html>`;
+<section id="results" hidden></section>`,
+    });
   }
 }

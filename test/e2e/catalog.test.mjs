@@ -35,10 +35,14 @@ describe('The NeuroLake catalog in the VS Code UI', { timeout: 180_000 }, () => 
   step('the Catalog view lists the built-in SQL templates, with a tooltip', async (page) => {
     await (await visible(page.locator('.activitybar [aria-label^="NeuroLake"]'), 'no NeuroLake icon in the activity bar')).click();
     const sidebar = page.locator('.part.sidebar');
-    // Storage and Workloads folded away, so the Catalog has the height to show its templates.
+    // Storage and Workloads folded away, so the Catalog has the height to show its templates. The
+    // click goes on the header's title: its middle may be one of the view's action icons.
     for (const view of ['Storage', 'Workloads']) {
-      const header = sidebar.locator('.pane-header', { hasText: view });
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+      const header = sidebar.locator('.pane-header', { has: page.locator('.title', { hasText: view }) });
+      if ((await header.getAttribute('aria-expanded')) === 'true') {
+        await header.locator('.title').click();
+        await visible(sidebar.locator('.pane-header[aria-expanded="false"]', { has: page.locator('.title', { hasText: view }) }), `a click on its title did not fold the ${view} view`);
+      }
     }
     const catalog = sidebar.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Catalog' }) });
     const rows = catalog.locator('.monaco-list-row[role=treeitem]');

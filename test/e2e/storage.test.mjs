@@ -111,7 +111,7 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     const to = await local.boundingBox();
     await page.mouse.move(to.x + 40, to.y + to.height / 2, { steps: 10 });
     await page.mouse.up();
-    const message = await visible(notification(page, /^Stored 1 file \(24 bytes\): 1 in Local\.$/), 'no "Stored 1 file (24 bytes): 1 in Local." after the drop');
+    const message = await visible(notification(page, /^Stored 1 file \(24 B\): 1 in Local\.$/), 'no "Stored 1 file (24 B): 1 in Local." after the drop');
     console.log(`# notification: ${await message.innerText()}`);
     await waitForRowsUnder(page, 'Local', (rows) => rows.includes('notes.txt'), 'notes.txt does not show under Local after the drop');
   });
@@ -128,7 +128,7 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     await page.locator('.quick-input-widget input').first().fill(join(workbench.workspace, 'data', 'sales.csv'));
     await visible(page.locator('.quick-input-list .monaco-list-row', { hasText: 'sales.csv' }), 'the file dialog does not list sales.csv');
     await page.keyboard.press('Enter');
-    await visible(notification(page, /^Stored 1 file \(20 bytes\): 1 in Local\.$/), 'no "Stored 1 file (20 bytes): 1 in Local." after Store Files…');
+    await visible(notification(page, /^Stored 1 file \(20 B\): 1 in Local\.$/), 'no "Stored 1 file (20 B): 1 in Local." after Store Files…');
     await waitForRowsUnder(page, 'Local', (rows) => rows.includes('reports') && rows.includes('notes.txt'), 'the reports folder and notes.txt do not both show under Local');
     await storageRow(page, 'reports').first().click();
     const rows = await waitForRowsUnder(page, 'Local', (r) => r.includes('sales.csv'), 'sales.csv does not show in the reports folder under Local');
@@ -141,7 +141,7 @@ describe('NeuroLake storage in the VS Code UI', { timeout: 240_000 }, () => {
     await folder.click({ button: 'right' });
     await chooseFromMenu(page, 'Store in NeuroLake', 'the Explorer’s context menu has no "Store in NeuroLake"');
     const message = await visible(
-      notification(page, /^Stored 1 of 2 files \(3 bytes\): 1 in Local\. 1 failed: "batch\/bad\\u0007name\.csv": The key .+ was refused: it contains a control character\.$/),
+      notification(page, /^Stored 1 of 2 files \(3 B\): 1 in Local\. 1 failed: "batch\/bad\\u0007name\.csv": The key .+ was refused: it contains a control character\.$/),
       'no summary naming the refused file and its reason after storing the batch folder',
     );
     console.log(`# notification: ${await message.innerText()}`);

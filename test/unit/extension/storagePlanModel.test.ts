@@ -20,8 +20,8 @@ const plan: StoragePlan = {
 describe('the plan view', () => {
   it('shows each move with its key, move, size, tiers and reason', () => {
     assert.deepEqual(planModel(plan).moves, [
-      { key: 'datasets/old.parquet', move: 'Demote to Cloud', bytes: '3.0 GB', fromTo: 'Local → Cloud', reason: 'not read for 45 days' },
-      { key: 'logs/2019.tar', move: 'Archive', bytes: '1.0 GB', fromTo: 'Cloud → Archive', reason: 'cold for a year' },
+      { key: 'datasets/old.parquet', move: 'Demote to Cloud', bytes: '3 GB', fromTo: 'Local → Cloud', reason: 'not read for 45 days' },
+      { key: 'logs/2019.tar', move: 'Archive', bytes: '1 GB', fromTo: 'Cloud → Archive', reason: 'cold for a year' },
     ]);
   });
 
@@ -37,7 +37,7 @@ describe('the plan view', () => {
   it('says the saving in one sentence', () => {
     const model = planModel(plan);
     assert.equal(model.empty, false);
-    assert.equal(model.headline, '2 moves of 4.0 GB: saves $0.50 a month (33%): $1.50 → $1.00.');
+    assert.equal(model.headline, '2 moves of 4 GB: saves $0.50 a month (33%): $1.50 → $1.00.');
   });
 
   it('says when a plan costs more, and when it changes nothing', () => {

@@ -112,7 +112,14 @@ describe('tier rows', () => {
 
 describe('row text helpers', () => {
   it('formats bytes in binary units without a needless .0', () => {
-    assert.deepEqual([0, 512, 1024, 1536, 10 * 1024 ** 3].map(formatBytes), ['0 B', '512 B', '1 KB', '1.5 KB', '10 GB']);
+    assert.deepEqual([0, 512, 1024, 1536, 10 * 1024 ** 3].map((bytes) => formatBytes(bytes)), ['0 B', '512 B', '1 KB', '1.5 KB', '10 GB']);
+  });
+
+  it('gives a running count the unit and the decimal of its total, so "12.0 of 40.0 MB" does not jump', () => {
+    const MB = 1024 ** 2;
+    assert.equal(`${formatBytes(12 * MB, { scale: 40 * MB, withUnit: false })} of ${formatBytes(40 * MB, { scale: 40 * MB })}`, '12.0 of 40.0 MB');
+    assert.equal(formatBytes(512 * 1024, { scale: 40 * MB }), '0.5 MB');
+    assert.equal(formatBytes(0.4, { scale: 0 }), '0 B');
   });
 
   it('says times relative to now', () => {

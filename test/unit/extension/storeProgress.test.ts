@@ -2,7 +2,7 @@
 // after it: how many were stored and where, what failed and why, what Cancel left out.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeMoves, describeStore, formatBytes, formatRemaining, StoreProgress } from '../../../src/commands/storeProgress';
+import { describeMoves, describeStore, formatRemaining, StoreProgress } from '../../../src/commands/storeProgress';
 import type { StorageObject } from '../../../server/protocol';
 
 const MB = 1024 * 1024;
@@ -22,15 +22,7 @@ const object = (key: string, tier: StorageObject['tier'], size = MB, extra: Part
   ...extra,
 });
 
-describe('bytes and times in words', () => {
-  it('shows bytes in the unit that suits them', () => {
-    assert.equal(formatBytes(0), '0 bytes');
-    assert.equal(formatBytes(1), '1 byte');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(40 * MB), '40.0 MB');
-    assert.equal(formatBytes(12 * MB, 40 * MB, false), '12.0');
-  });
-
+describe('times in words', () => {
   it('rounds time left up, the way people say it', () => {
     assert.equal(formatRemaining(0.2), '1 s');
     assert.equal(formatRemaining(42.1), '43 s');
@@ -79,7 +71,7 @@ describe('the progress of storing several files', () => {
     progress.startFile(0);
     progress.finishFile();
     assert.equal(progress.increment(), 25);
-    assert.equal(progress.message(5000), '1 of 4 files · 0 of 0 bytes · estimating time left');
+    assert.equal(progress.message(5000), '1 of 4 files · 0 of 0 B · estimating time left');
   });
 
   it('says "file" for one file', () => {
@@ -90,7 +82,7 @@ describe('the progress of storing several files', () => {
 describe('the summary after a store', () => {
   it('says how many were stored, how much, and where', () => {
     const summary = describeStore({ total: 3, stored: [object('a', 'local'), object('b', 'local'), object('c', 'cloud')], failed: [], notMoved: [], cancelled: false }, undefined);
-    assert.deepEqual(summary, { severity: 'info', message: 'Stored 3 files (3.0 MB): 2 in Local, 1 in Cloud.' });
+    assert.deepEqual(summary, { severity: 'info', message: 'Stored 3 files (3 MB): 2 in Local, 1 in Cloud.' });
   });
 
   it('names a failed file and the engine’s reason, and that the rest were stored', () => {
@@ -105,7 +97,7 @@ describe('the summary after a store', () => {
       'local',
     );
     assert.equal(summary.severity, 'warning');
-    assert.equal(summary.message, 'Stored 2 of 3 files (2.0 MB): 2 in Local. 1 failed: "bad\\nname": The key "bad\\nname" was refused: it contains a control character.');
+    assert.equal(summary.message, 'Stored 2 of 3 files (2 MB): 2 in Local. 1 failed: "bad\\nname": The key "bad\\nname" was refused: it contains a control character.');
   });
 
   it('points to the log when more than one failed', () => {
@@ -115,13 +107,13 @@ describe('the summary after a store', () => {
 
   it('after Cancel, says how many were stored', () => {
     const summary = describeStore({ total: 5, stored: [object('a', 'local')], failed: [], notMoved: [], cancelled: true }, 'local');
-    assert.equal(summary.message, 'Cancelled: stored 1 of 5 files (1.0 MB): 1 in Local; the rest were not stored.');
+    assert.equal(summary.message, 'Cancelled: stored 1 of 5 files (1 MB): 1 in Local; the rest were not stored.');
   });
 
   it('says which stored files did not reach the tier they were dropped on', () => {
     const summary = describeStore({ total: 1, stored: [object('a', 'local')], failed: [], notMoved: [{ key: 'a', error: 'The cloud tier is unreachable.' }], cancelled: false }, 'cloud');
     assert.equal(summary.severity, 'warning');
-    assert.equal(summary.message, 'Stored 1 file (1.0 MB): 1 in Local. 1 not moved to Cloud: "a": The cloud tier is unreachable.');
+    assert.equal(summary.message, 'Stored 1 file (1 MB): 1 in Local. 1 not moved to Cloud: "a": The cloud tier is unreachable.');
   });
 });
 
