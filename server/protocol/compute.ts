@@ -147,6 +147,11 @@ export const ComputeListRequest = request<ComputeListParams, ComputeListResult, 
 export const ComputeGetRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/get');
 /** Sent by Cancel; answers once the run's end is recorded. */
 export const ComputeCancelRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/cancel');
+/**
+ * Sent by the Schedule Workload and Run Current File notifications: answers once the run has ended.
+ * Cancelling the request stops only the waiting (LSP RequestCancelled); the run goes on.
+ */
+export const ComputeWaitRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/wait');
 /** Sent by Show Output to follow a run's log. */
 export const ComputeLogRequest = request<ComputeLogParams, ComputeLogResult, ComputeErrorData>('neurolake/compute/log');
 export const ComputeStatsRequest = request<void, WireComputeStats, ComputeErrorData>('neurolake/compute/stats');

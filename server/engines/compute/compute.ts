@@ -4,6 +4,7 @@
 // is adopted by the next one that opens: a queued run is queued again, a running one re-attached
 // by its pid or Slurm job id, and one that cannot be found is marked lost.
 import { join } from 'node:path';
+import { CancelledError } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import { ComputeError } from './errors';
@@ -278,7 +279,8 @@ export class ComputeEngine {
     for (;;) {
       const run = this.get(runId);
       if (FINISHED_STATES.has(run.state)) return run;
-      if (signal?.aborted) throw new ComputeError('closed', 'Stopped waiting.');
+      // Only the waiting stops; the run goes on.
+      if (signal?.aborted) throw new CancelledError(`Waiting for ${runId}`);
       await new Promise<void>((resolve) => {
         // Everything else the engine holds lets the process exit; a caller waiting must not.
         const keepAlive = setInterval(() => undefined, 60_000);
