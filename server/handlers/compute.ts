@@ -12,6 +12,7 @@ import {
   ComputePreviewRequest,
   ComputeStatsRequest,
   ComputeSubmitRequest,
+  ComputeTokenRefusedNotification,
   ComputeWaitRequest,
   DidChangeComputeNotification,
   type ComputeErrorData,
@@ -58,6 +59,10 @@ export function registerComputeHandlers(connection: Connection, session: () => S
 /** Tells the extension a run changed; machine samples are not sent (the view asks while it is visible). */
 export function publishComputeChange(connection: Connection, change: ComputeChange): void {
   if (change.kind === 'machine') return;
+  if (change.kind === 'token') {
+    void sendNotification(connection, ComputeTokenRefusedNotification, { message: change.detail ?? 'The cluster refused the Slurm token.' });
+    return;
+  }
   void sendNotification(connection, DidChangeComputeNotification, change.runId === undefined ? { kind: change.kind } : { kind: change.kind, runId: change.runId });
 }
 

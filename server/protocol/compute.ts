@@ -158,5 +158,10 @@ export const ComputeStatsRequest = request<void, WireComputeStats, ComputeErrorD
 /** Sent by the Machine node. */
 export const ComputeMachineRequest = request<void, WireMachine, ComputeErrorData>('neurolake/compute/machine');
 
+/**
+ * Sent by the server when the Slurm cluster refused the token (expired, wrong, or none set), so
+ * the extension offers to set a new one. The token itself never travels in a message.
+ */
+export const ComputeTokenRefusedNotification = notification<{ readonly message: string }>('neurolake/compute/tokenRefused');
 /** Sent by the server when a run changed (any process's), so the view, status bar and tasks follow. */
 export const DidChangeComputeNotification = notification<{ readonly runId?: string; readonly kind: 'run' | 'status' | 'machine' }>('neurolake/compute/didChange');

@@ -1,6 +1,6 @@
 // The compute engine: workloads decided, queued and run on this machine or burst to a Slurm
 // cluster, with a durable run history. The only module others import.
-export { ComputeEngine, type ClusterSettings, type ComputeChange, type ComputeOptions, type ComputeStatus, type ListOptions } from './compute';
+export { ComputeEngine, type ClusterSettings, type ComputeChange, type ComputeOptions, type ComputeSettings, type ComputeStatus, type ListOptions } from './compute';
 export { ComputeError, type ComputeErrorCode } from './errors';
 export type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
 export type { MachineSnapshot } from './machine';

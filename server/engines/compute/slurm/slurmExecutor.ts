@@ -17,7 +17,7 @@ export interface SlurmExecutorOptions {
   readonly partition?: string;
   readonly pollMs?: number;
   /** Told when a poll failed (the cluster went away) or worked again. */
-  readonly onReachability?: (problem: string | undefined) => void;
+  readonly onReachability?: (problem: string | undefined, cause?: unknown) => void;
 }
 
 const FINISHED: Readonly<Record<string, ExecutionEnd>> = {
@@ -92,7 +92,7 @@ export class SlurmExecutor implements Executor {
           this.options.onReachability?.(undefined);
         } catch (error) {
           // Down for now: the job goes on there; keep looking.
-          this.options.onReachability?.((error as Error).message);
+          this.options.onReachability?.((error as Error).message, error);
           this.schedule(poll);
           return;
         }
