@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import type * as ClientModule from './client/languageClient';
 import {
+  ComputeTokenRefusedNotification,
   DidChangeCatalogNotification,
   DidChangeComputeNotification,
   DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
+  SLURM_TOKEN_ENV,
   StatusRequest,
   type InitializationOptions,
   type NotificationDescriptor,
@@ -33,6 +35,9 @@ function loadClientLibrary(): ClientLibrary {
 
 const CLIENT_ID = 'neurolake';
 
+/** Where SecretStorage keeps the Slurm JWT. */
+export const SLURM_TOKEN_SECRET = 'neurolake.compute.slurm.token';
+
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
@@ -45,6 +50,15 @@ export class Ctx implements vscode.Disposable {
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
+  /**
+   * Secrets the server reads from its environment (the Slurm token), set when it starts and never
+   * sent in a message, which LSP tracing would print. The language client reads this object at
+   * every start, so a changed secret takes effect with a restart.
+   */
+  private readonly serverEnvironment: Record<string, string> = {};
+  private readonly tokenRefusedEmitter = new vscode.EventEmitter<string>();
+  /** Fires with the cluster's words when it refused the Slurm token. */
+  readonly onDidRefuseSlurmToken = this.tokenRefusedEmitter.event;
 
   /** Fires on every server state change; the status bar and tests wait on it. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -67,6 +81,10 @@ export class Ctx implements vscode.Disposable {
       this.catalogEmitter,
       this.computeEmitter,
       this.costEmitter,
+      this.tokenRefusedEmitter,
+      extensionContext.secrets.onDidChange((event) => {
+        if (event.key === SLURM_TOKEN_SECRET) void this.restartForSecrets();
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -138,9 +156,10 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
     }
     const serverModule = this.extensionContext.asAbsolutePath('dist/server.js');
+    await this.readServerSecrets();
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env: this.serverEnvironment } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env: this.serverEnvironment } },
     };
     const initializationOptions: InitializationOptions = { settings, workspaceFolder: workspaceFolderPath() };
     const clientOptions: LanguageClientOptions = {
@@ -164,6 +183,7 @@ export class Ctx implements vscode.Disposable {
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
       onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
       onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
+      onNotification(client, ComputeTokenRefusedNotification, ({ message }) => this.tokenRefusedEmitter.fire(message)),
     );
     this.setState('starting');
     try {
@@ -173,6 +193,25 @@ export class Ctx implements vscode.Disposable {
       throw new Error(`The NeuroLake server did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
     return client;
+  }
+
+  /** The secrets as SecretStorage holds them now, into the environment the next server start gets. */
+  private async readServerSecrets(): Promise<void> {
+    const token = await this.extensionContext.secrets.get(SLURM_TOKEN_SECRET);
+    if (token === undefined || token === '') delete this.serverEnvironment[SLURM_TOKEN_ENV];
+    else this.serverEnvironment[SLURM_TOKEN_ENV] = token;
+  }
+
+  /** A new Slurm token (from this window or another): the server restarts with it. */
+  private async restartForSecrets(): Promise<void> {
+    await this.readServerSecrets();
+    if (this.client === undefined) return;
+    this.log.info('The Slurm token changed; restarting the server so it uses the new one.');
+    try {
+      await this.client.restart();
+    } catch (error) {
+      this.log.error(`Restarting the server for the new Slurm token failed: ${String(error)}`);
+    }
   }
 
   private pushSettings(): void {

@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { createStatusBar, createWorkloadsStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
 import { registerWorkloadTasks } from './workloadTasks';
+import { offerNewSlurmToken } from './commands/slurmToken';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 import { CatalogSearchRequest } from '../server/protocol';
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     createStatusBar(current),
     createWorkloadsStatusBar(current),
     registerWorkloadTasks(current),
+    offerNewSlurmToken(current),
     ...registerCommands({ ctx: current, views }),
   );
 
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     status: () => current.status(),
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
+    workloadRows: () => views.workloads.rows(),
+    onDidChangeWorkloads: current.onDidChangeCompute,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };
 }

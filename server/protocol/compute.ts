@@ -3,6 +3,14 @@
 import { notification, request } from './descriptors';
 
 export type WorkloadTypeName = 'query' | 'etl' | 'ml' | 'migration';
+
+/** What each type asks for when the workload does not say (the engine's own defaults; a unit test checks they agree). */
+export const WORKLOAD_TYPE_DEFAULTS: Readonly<Record<WorkloadTypeName, { readonly cpus: number; readonly memoryGb: number; readonly estimatedMinutes: number; readonly maxWaitMinutes: number }>> = {
+  query: { cpus: 1, memoryGb: 2, estimatedMinutes: 5, maxWaitMinutes: 5 },
+  etl: { cpus: 2, memoryGb: 4, estimatedMinutes: 30, maxWaitMinutes: 60 },
+  ml: { cpus: 4, memoryGb: 16, estimatedMinutes: 120, maxWaitMinutes: 120 },
+  migration: { cpus: 2, memoryGb: 8, estimatedMinutes: 60, maxWaitMinutes: 240 },
+};
 export type ComputeTierName = 'local' | 'cluster';
 export type RunStateName = 'queued' | 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timed-out' | 'lost' | 'refused';
 

@@ -54,6 +54,12 @@ export interface SlurmSettings {
   readonly sharedFolder: string;
 }
 
+/**
+ * The environment variable the Slurm JWT reaches the server in: the extension sets it when it
+ * starts the server (from SecretStorage), so the token is in no message and no LSP trace.
+ */
+export const SLURM_TOKEN_ENV = 'NEUROLAKE_SLURM_JWT';
+
 /** The slurmrestd API versions NeuroLake speaks (22.05: v0.0.38; 23.02: v0.0.39; 23.11 and later: v0.0.40). */
 export const SLURM_API_VERSIONS = ['v0.0.38', 'v0.0.39', 'v0.0.40'] as const;
 

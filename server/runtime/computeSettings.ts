@@ -3,10 +3,7 @@
 // never appears in a settings message or an LSP trace), and a new token means a new server.
 import { userInfo } from 'node:os';
 import { ComputeError, scontrolTokenSource, staticTokenSource, type ComputeSettings, type SlurmTokenSource } from '../engines/compute';
-import type { ComputeSettings as ComputeSettingsWire } from '../protocol/settings';
-
-/** The environment variable the Slurm JWT reaches the server in. */
-export const SLURM_TOKEN_ENV = 'NEUROLAKE_SLURM_JWT';
+import { SLURM_TOKEN_ENV, type ComputeSettings as ComputeSettingsWire } from '../protocol/settings';
 
 export interface ComputeSettingsResult {
   readonly settings: ComputeSettings;
