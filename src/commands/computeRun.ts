@@ -199,14 +199,26 @@ async function scheduleWorkload(ctx: Ctx, answers: ScheduleWorkloadAnswers = {})
   }
 }
 
-async function runCurrentFile(ctx: Ctx, uri?: vscode.Uri, answers: { type?: WorkloadTypeName } = {}): Promise<WireRun> {
+/** Run Current File's choices: a type (query, whose 1 CPU and 2 GB fit most machines, when absent), or a tier to force. */
+export interface RunFileAnswers {
+  readonly type?: WorkloadTypeName;
+  readonly tier?: 'local' | 'cluster';
+}
+
+async function runCurrentFile(ctx: Ctx, uri?: vscode.Uri, answers: RunFileAnswers = {}): Promise<WireRun> {
   assertTrusted();
   const document = uri === undefined ? vscode.window.activeTextEditor?.document : await vscode.workspace.openTextDocument(uri);
   if (document === undefined) throw new Error('Open the file to run first.');
   if (document.uri.scheme !== 'file') throw new Error(`${basename(document.fileName)} is not saved to a file yet; save it, then run it.`);
   const run = commandForFile(document.uri.fsPath, document.languageId);
   await saveFirst(document);
-  const spec: WireWorkloadSpec = { name: basename(document.uri.fsPath), type: answers.type ?? 'etl', run, workingFolder: dirname(document.uri.fsPath) };
+  const spec: WireWorkloadSpec = {
+    name: basename(document.uri.fsPath),
+    type: answers.type ?? 'query',
+    run,
+    workingFolder: dirname(document.uri.fsPath),
+    ...(answers.tier === undefined ? {} : { tier: answers.tier }),
+  };
   return followRun(ctx, await ctx.request(ComputeSubmitRequest, spec));
 }
 
@@ -272,6 +284,6 @@ export const computeRunCommands: CommandFactories = {
   /** From the editor title or context menu (a URI), the palette (the active editor), or a caller with answers. */
   'neurolake.compute.runCurrentFile':
     ({ ctx }) =>
-    (uri?: vscode.Uri, answers?: { type?: WorkloadTypeName }) =>
+    (uri?: vscode.Uri, answers?: RunFileAnswers) =>
       runCurrentFile(ctx, uri instanceof vscode.Uri ? uri : undefined, answers),
 };
