@@ -80,9 +80,11 @@ export class Session {
   }
 
   private async open(): Promise<Runtime> {
+    // Settings may change while the engines open; the compute engine then catches up below.
+    const openedWith = this.settings;
     const runtime = await Runtime.open({
       location: this.location(),
-      settings: this.settings,
+      settings: openedWith,
       watch: true,
       onWarning: (message) => this.events.warn(message),
       onLog: (message) => this.events.log(message),
@@ -93,7 +95,8 @@ export class Session {
     runtime.onDidChangeEngine('compute', (change) => this.events.computeChanged?.(change));
     runtime.onDidChangeEngine('cost', (event) => this.events.costChanged?.(event.reason));
     this.applyCostSettings(runtime);
-    this.appliedCompute = JSON.stringify(this.settings.compute);
+    this.appliedCompute = JSON.stringify(openedWith.compute);
+    void this.applyComputeSettings(runtime);
     runtime.onDidChangeEngine('storage', (event) => this.events.storageChanged?.(event.keys ?? []));
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
