@@ -22,9 +22,6 @@ export function engineComputeSettings(wire: ComputeSettingsWire, env: NodeJS.Pro
   };
   const slurm = wire.slurm;
   if (slurm.url === '') return { settings: base };
-  if (slurm.sharedFolder === '') {
-    return { settings: base, problem: 'neurolake.compute.slurm.url is set but neurolake.compute.slurm.sharedFolder is empty: a burst job has no way to reach its files, so workloads run on this machine only.' };
-  }
   const user = slurm.user !== '' ? slurm.user : userInfo().username;
   return {
     settings: {
@@ -33,7 +30,8 @@ export function engineComputeSettings(wire: ComputeSettingsWire, env: NodeJS.Pro
         url: slurm.url,
         apiVersion: slurm.apiVersion,
         tokens: slurmTokens(user, env[SLURM_TOKEN_ENV]),
-        sharedFolder: slurm.sharedFolder,
+        // Empty: the job's files travel through the storage cloud tier (refused at start when there is none).
+        ...(slurm.sharedFolder === '' ? {} : { sharedFolder: slurm.sharedFolder }),
         ...(slurm.partition === '' ? {} : { partition: slurm.partition }),
       },
     },

@@ -9,6 +9,7 @@ import { ComputeEngine } from '../engines/compute';
 import { CostEngine } from '../engines/cost';
 import { runtimeCostSources } from './costSources';
 import { engineComputeSettings } from './computeSettings';
+import { cloudBurstTransfer } from './burstTransfer';
 import { StorageEngine } from '../engines/storage';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
@@ -50,7 +51,12 @@ async function openCompute(context: EngineContext): Promise<ComputeEngine> {
   if (problem !== undefined) throw new Error(`The run history lives in the data folder, which cannot be used: ${problem}`);
   const { settings, problem: clusterProblem } = engineComputeSettings(context.settings.compute);
   if (clusterProblem !== undefined) context.warn(clusterProblem);
-  return ComputeEngine.open({ dataFolder: context.dataFolder, ...settings, ...(context.watch ? {} : { refreshMs: 60_000 }) });
+  // A cluster without a shared folder gets its files through the cloud tier, when there is one.
+  const burstTransfer = await cloudBurstTransfer(context.dataFolder, () => context.peer('storage') as StorageEngine | undefined).catch((error: unknown) => {
+    context.log(`Burst jobs cannot use the cloud tier: ${String(error)}`);
+    return undefined;
+  });
+  return ComputeEngine.open({ dataFolder: context.dataFolder, ...settings, ...(burstTransfer === undefined ? {} : { burstTransfer }), ...(context.watch ? {} : { refreshMs: 60_000 }) });
 }
 
 /**

@@ -17,6 +17,7 @@ import { Scheduler, type SchedulerJob } from './scheduler';
 import { SlurmClient } from './slurm/restClient';
 import { SlurmExecutor } from './slurm/slurmExecutor';
 import type { SlurmTokenSource } from './slurm/tokens';
+import type { BurstTransfer } from './slurm/transfer';
 import { computeStats, type ComputeStats } from './stats';
 import { FINISHED_STATES, type ComputeTier, type Decision, type Run, type WorkloadSpec } from './types';
 import { normaliseWorkload } from './workload';
@@ -27,8 +28,8 @@ export interface ClusterSettings {
   /** The REST API version: v0.0.38 for Slurm 22.05, later for newer Slurm. */
   readonly apiVersion?: string;
   readonly tokens: SlurmTokenSource;
-  /** A folder this machine and the cluster's nodes see at the same path. */
-  readonly sharedFolder: string;
+  /** A folder this machine and the cluster's nodes see at the same path; without one, files go through `burstTransfer`. */
+  readonly sharedFolder?: string;
   readonly partition?: string;
   /** How long a job usually waits in the cluster's queue, for the estimate. */
   readonly expectedStartSeconds?: number;
@@ -39,6 +40,8 @@ export interface ClusterSettings {
 
 export interface ComputeOptions extends ComputeSettings {
   readonly dataFolder: string;
+  /** How a burst job's files travel when the cluster shares no folder: the storage cloud tier. */
+  readonly burstTransfer?: BurstTransfer;
   readonly prices?: ComputePresetName;
   /** What relative working folders are relative to (the workspace folder, the CLI's cwd). */
   readonly base?: string;
@@ -520,7 +523,8 @@ export class ComputeEngine {
     this.client = new SlurmClient({ url: cluster.url, apiVersion: cluster.apiVersion ?? 'v0.0.38', tokens: cluster.tokens });
     this.cluster = new SlurmExecutor({
       client: this.client,
-      sharedFolder: cluster.sharedFolder,
+      ...(cluster.sharedFolder === undefined || cluster.sharedFolder === '' ? {} : { sharedFolder: cluster.sharedFolder }),
+      ...(this.options.burstTransfer === undefined ? {} : { transfer: this.options.burstTransfer }),
       ...(cluster.partition === undefined ? {} : { partition: cluster.partition }),
       ...(cluster.pollMs === undefined ? {} : { pollMs: cluster.pollMs }),
       onReachability: (problem, error) => this.setClusterProblem(problem, error),

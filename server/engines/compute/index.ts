@@ -11,3 +11,4 @@ export type { ComputeStats } from './stats';
 export * from './types';
 export { normaliseWorkload, workloadId } from './workload';
 export { duration } from './reasons';
+export { stagedJobScript, INPUT_MISSING_EXIT, type BurstTransfer, type StagedFiles } from './slurm/transfer';
