@@ -125,6 +125,17 @@ suite('Compute: workloads from VS Code', () => {
     assert.equal(row?.group, 'Finished');
     assert.match(row?.description ?? '', /exit 4/);
   });
+
+  test('Set Slurm Token refuses what is not a token, and keeps a good one secret: the server restarts to take it', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('neurolake.compute.setSlurmToken', { token: 'hunter2' })), /three parts separated by dots/);
+    const before = (await api.status()).pid;
+    const restarted = waitFor(api.onDidChangeState, (state) => state === 'starting', 30_000, 'the server did not restart after a new Slurm token');
+    const claims = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, sun: 'nlslurm' })).toString('base64url');
+    assert.equal(await vscode.commands.executeCommand('neurolake.compute.setSlurmToken', { token: `SLURM_JWT=e30.${claims}.c2ln` }), true);
+    await restarted;
+    if (api.state !== 'running') await waitFor(api.onDidChangeState, (state) => state === 'running', 30_000, 'the server did not come back after the restart');
+    assert.notEqual((await api.status()).pid, before, 'a new server process, started with the token in its environment');
+  });
 });
 
 /** The task once VS Code has read the new tasks.json (it watches the file). */
