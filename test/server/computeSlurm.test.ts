@@ -3,8 +3,10 @@
 // is reported to the extension (which offers a new one); and a server started with a good token,
 // as the extension starts it after "Set Slurm Token…", bursting a workload to the cluster; and a
 // cluster that shares no folder with this machine, whose job gets its input from storage and puts
-// its output back into storage through presigned URLs of the cloud tier (a real s3rver).
+// its output back into storage through presigned URLs of the cloud tier (a real s3rver), from the
+// server and from `neurolake compute submit`.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +123,28 @@ describe('compute settings and the Slurm token over LSP, with a real Slurm', () 
         },
         { [SLURM_TOKEN_ENV]: slurmToken(cluster), ...cloud.env },
       );
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  it('neurolake compute submit --wait with no shared folder: --input and --output are storage keys, carried by the cloud tier', { timeout: 180_000 }, async () => {
+    const dataFolder = join(scratch, 'cli-presigned');
+    const work = join(scratch, 'cli-work');
+    mkdirSync(work, { recursive: true });
+    const cloud = await startEmbeddedCloud({ directory: join(scratch, 's3-cli'), dataFolder });
+    try {
+      const env = { ...process.env, ...cloud.env, NEUROLAKE_HOME: dataFolder, NEUROLAKE_SLURM_URL: cluster.url, NEUROLAKE_SLURM_USER: cluster.restUser, SLURM_JWT: slurmToken(cluster) };
+      const cli = (...args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), ...args], { cwd: work, env, encoding: 'utf8' });
+      writeFileSync(join(work, 'words.txt'), 'lake\n');
+      const stored = cli('storage', 'put', join(work, 'words.txt'), 'in/words.txt');
+      assert.equal(stored.status, 0, stored.stderr);
+      const submitted = cli('compute', 'submit', '--name', 'cli-upper', '--type', 'etl', '--cpus', '1', '--memory', '0.1', '--minutes', '1', '--tier', 'cluster', '--input', 'in/words.txt', '--output', 'out/words.txt', '--wait', '--', 'mkdir -p out && tr a-z A-Z < in/words.txt > out/words.txt && echo done');
+      assert.equal(submitted.status, 0, submitted.stdout + submitted.stderr);
+      assert.match(submitted.stdout, /done/);
+      const fetched = cli('storage', 'get', 'out/words.txt', join(work, 'upper.txt'));
+      assert.equal(fetched.status, 0, fetched.stderr);
+      assert.equal(readFileSync(join(work, 'upper.txt'), 'utf8'), 'LAKE\n');
     } finally {
       await cloud.stop();
     }
