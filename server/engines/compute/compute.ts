@@ -291,8 +291,8 @@ export class ComputeEngine {
     const execution = this.executions.get(run.id);
     if (execution !== undefined) {
       await execution.cancel('cancelled');
-      await this.runQueues.get(run.id);
-      return this.get(run.id);
+      // The end is recorded by the run's watcher, which may not have reached it yet.
+      return this.waitFor(run.id);
     }
     // Another process runs it: stop it where it runs; that process records the end.
     if (run.execution?.tier === 'local') process.kill(-run.execution.pid, 'SIGTERM');
