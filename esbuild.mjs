@@ -49,6 +49,18 @@ const entries = [
     banner: {},
     mainFields: ['browser', 'module', 'main'],
   },
+  // Optimize Placement's plan view script, for a browser frame too.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['media/storagePlan/plan.ts'],
+    outfile: 'dist/storagePlan.js',
+    define: {},
+    banner: {},
+    mainFields: ['browser', 'module', 'main'],
+  },
 ];
 
 /** Prints a one-line summary per build so watch mode shows that something happened. */

@@ -8,11 +8,14 @@ import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './handlers/lang
 import { registerSettingsHandlers } from './handlers/settings';
 import { publishStatus, registerStatusHandlers } from './handlers/status';
 import { publishStorageChange, registerStorageHandlers } from './handlers/storage';
+import { registerStorageCloudHandlers, takeLaunchSecrets } from './handlers/storageCloud';
 import { registerTemplateValueHandlers } from './handlers/templateValues';
 import { normaliseSettings, type InitializationOptions } from './protocol';
 import { Session } from './session';
 
 const connection = createConnection(ProposedFeatures.all);
+// Before anything can start a child process: these secrets are this process's alone.
+const secrets = takeLaunchSecrets();
 let session: Session | undefined;
 
 /** Handlers run only after initialize, so a missing session is a protocol error worth naming. */
@@ -25,7 +28,7 @@ connection.onInitialize((params) => {
   const options = params.initializationOptions as Partial<InitializationOptions> | undefined;
   const settings = options?.settings ?? normaliseSettings(() => undefined).settings;
   session = new Session(
-    { settings, workspaceFolder: options?.workspaceFolder },
+    { settings, workspaceFolder: options?.workspaceFolder, ...(secrets.cloudCredentials ? { cloudCredentials: secrets.cloudCredentials } : {}) },
     {
       statusChanged: (status) => publishStatus(connection, status),
       computeChanged: (change) => publishComputeChange(connection, change),
@@ -54,6 +57,7 @@ registerSettingsHandlers(connection, currentSession);
 registerCatalogHandlers(connection, currentSession);
 registerComputeHandlers(connection, currentSession);
 registerStorageHandlers(connection, currentSession);
+registerStorageCloudHandlers(connection, currentSession, secrets.sessionKey);
 registerTemplateValueHandlers(connection);
 registerCostHandlers(connection, currentSession);
 const language = registerLanguageHandlers(connection, currentSession);

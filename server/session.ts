@@ -19,19 +19,26 @@ export interface SessionEvents {
   readonly warn: (message: string) => void;
 }
 
+export interface SessionOptions extends InitializationOptions {
+  /** The cloud access key the extension started this server with (never from a message); else the AWS default chain. */
+  readonly cloudCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
 export class Session {
   private current: Promise<Runtime>;
   private settings: NeuroLakeSettings;
   private readonly workspaceFolder: string | undefined;
   /** The compute settings the engine has, so an unrelated change does not reconfigure it. */
   private appliedCompute: string | undefined;
+  private readonly cloudCredentials: SessionOptions['cloudCredentials'];
 
   constructor(
-    options: InitializationOptions,
+    options: SessionOptions,
     private readonly events: SessionEvents,
   ) {
     this.settings = options.settings;
     this.workspaceFolder = options.workspaceFolder;
+    this.cloudCredentials = options.cloudCredentials;
     this.current = this.open();
   }
 
@@ -86,6 +93,7 @@ export class Session {
       location: this.location(),
       settings: openedWith,
       watch: true,
+      ...(this.cloudCredentials ? { cloudCredentials: this.cloudCredentials } : {}),
       onWarning: (message) => this.events.warn(message),
       onLog: (message) => this.events.log(message),
     });

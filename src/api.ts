@@ -17,6 +17,8 @@ export interface NeuroLakeApi {
   /** Resolves once the server is running; rejects when it could not be started. */
   ready(): Promise<void>;
   status(): Promise<ServerStatus>;
+  /** Fires when the server reports a new status (an engine started, failed, recovered, or its cloud tier connected). */
+  readonly onDidChangeStatus: vscode.Event<ServerStatus>;
   /** Ranked catalog search, as the Search Catalog picker runs it. */
   searchCatalog(query: SearchQuery): Promise<CatalogSearchResult>;
   /** Fires with the changed entry ids (empty: everything) whenever the catalog changes. */
@@ -25,6 +27,8 @@ export interface NeuroLakeApi {
   workloadRows(): Promise<WorkloadRow[]>;
   /** Fires with a run's id (undefined: the engine's state) whenever a workload changed, in any process. */
   readonly onDidChangeWorkloads: vscode.Event<string | undefined>;
+  /** Fires with the changed object keys (empty: anything, or a tier's state) whenever storage changes, in any process. */
+  readonly onDidChangeStorage: vscode.Event<readonly string[]>;
   timings(): ActivationTimings;
 }
 

@@ -3,7 +3,7 @@
 // Custom messages go through the typed helpers here, by the protocol's descriptors.
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, NodeModule, State } from 'vscode-languageclient/node';
 import type * as ClientModule from './client/languageClient';
 import {
   ComputeTokenRefusedNotification,
@@ -12,6 +12,7 @@ import {
   DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
+  DidChangeStorageNotification,
   SLURM_TOKEN_ENV,
   StatusRequest,
   type InitializationOptions,
@@ -21,7 +22,9 @@ import {
   type ServerStatus,
   type WorkDoneProgressValue,
 } from '../server/protocol';
+import { newSessionKey, sealSecret, type SealedSecret } from '../server/protocol/secrets';
 import type { ServerState } from './api';
+import { readCloudCredentials, serverEnvironment } from './cloudCredentials';
 import { affectsNeuroLake, readSettings, workspaceFolderPath } from './config';
 import { CrashPolicy, type CrashDecision } from './crashPolicy';
 
@@ -47,15 +50,13 @@ export class Ctx implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
   private readonly catalogEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly costEmitter = new vscode.EventEmitter<'prices' | 'records'>();
+  private readonly storageEmitter = new vscode.EventEmitter<readonly string[]>();
   private readonly crashPolicy = new CrashPolicy(() => readSettings().settings.server.maxRestarts);
   private readonly disposables: vscode.Disposable[] = [];
   private library: ClientLibrary | undefined;
-  /**
-   * Secrets the server reads from its environment (the Slurm token), set when it starts and never
-   * sent in a message, which LSP tracing would print. The language client reads this object at
-   * every start, so a changed secret takes effect with a restart.
-   */
-  private readonly serverEnvironment: Record<string, string> = {};
+  /** Seals secrets sent to this window's server; handed to it in its environment, never on the wire. */
+  private readonly sessionKey = newSessionKey();
+  private serverModules: { readonly run: NodeModule; readonly debug: NodeModule } | undefined;
   private readonly tokenRefusedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the cluster's words when it refused the Slurm token. */
   readonly onDidRefuseSlurmToken = this.tokenRefusedEmitter.event;
@@ -71,6 +72,8 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeCompute = this.computeEmitter.event;
   /** Fires when the cost figures changed: new prices, or new storage or compute records. */
   readonly onDidChangeCost = this.costEmitter.event;
+  /** Fires with the changed object keys (empty: anything, or a tier's state) when storage changed, in any process. */
+  readonly onDidChangeStorage = this.storageEmitter.event;
 
   constructor(readonly extensionContext: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('NeuroLake', { log: true });
@@ -81,9 +84,12 @@ export class Ctx implements vscode.Disposable {
       this.catalogEmitter,
       this.computeEmitter,
       this.costEmitter,
+      this.storageEmitter,
       this.tokenRefusedEmitter,
+      // The Slurm token reaches the server in its environment (never in a message, which LSP
+      // tracing would print): a new one, from this window or another, means a restart.
       extensionContext.secrets.onDidChange((event) => {
-        if (event.key === SLURM_TOKEN_SECRET) void this.restartForSecrets();
+        if (event.key === SLURM_TOKEN_SECRET) void this.slurmTokenChanged();
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
@@ -107,7 +113,20 @@ export class Ctx implements vscode.Disposable {
   async restart(): Promise<void> {
     this.crashPolicy.reset();
     const client = await this.start();
+    // A restart spawns a new process: with the access key stored now, not the one at first start.
+    await this.refreshServerEnvironment();
     await client.restart();
+  }
+
+  /** The stored cloud access key changed: the server reads keys from its environment, so it restarts. */
+  async cloudCredentialsChanged(): Promise<void> {
+    if (this.client === undefined) return;
+    await this.restart();
+  }
+
+  /** `value` sealed for this window's server (see server/protocol/secrets.ts). */
+  seal(value: string): SealedSecret {
+    return sealSecret(value, this.sessionKey);
   }
 
   /** The running client; waits for start-up, and says plainly when the server is down. */
@@ -156,11 +175,12 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showWarningMessage(`NeuroLake: ${problem.message}`);
     }
     const serverModule = this.extensionContext.asAbsolutePath('dist/server.js');
-    await this.readServerSecrets();
-    const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc, options: { env: this.serverEnvironment } },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env: this.serverEnvironment } },
-    };
+    const env = await this.serverEnvironment();
+    // Kept, so a restart can give the next process a new environment (the client reads these on every start).
+    const serverOptions = (this.serverModules = {
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env } },
+    });
     const initializationOptions: InitializationOptions = { settings, workspaceFolder: workspaceFolderPath() };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -183,6 +203,7 @@ export class Ctx implements vscode.Disposable {
       onNotification(client, DidChangeCatalogNotification, ({ ids }) => this.catalogEmitter.fire(ids)),
       onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
       onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
+      onNotification(client, DidChangeStorageNotification, ({ keys }) => this.storageEmitter.fire(keys)),
       onNotification(client, ComputeTokenRefusedNotification, ({ message }) => this.tokenRefusedEmitter.fire(message)),
     );
     this.setState('starting');
@@ -195,23 +216,35 @@ export class Ctx implements vscode.Disposable {
     return client;
   }
 
-  /** The secrets as SecretStorage holds them now, into the environment the next server start gets. */
-  private async readServerSecrets(): Promise<void> {
-    const token = await this.extensionContext.secrets.get(SLURM_TOKEN_SECRET);
-    if (token === undefined || token === '') delete this.serverEnvironment[SLURM_TOKEN_ENV];
-    else this.serverEnvironment[SLURM_TOKEN_ENV] = token;
+  private async serverEnvironment(): Promise<Record<string, string>> {
+    let credentials;
+    try {
+      credentials = await readCloudCredentials(this.extensionContext.secrets);
+    } catch (error) {
+      // A locked or unavailable keychain: the server still starts, on the AWS default chain.
+      this.log.warn(`Could not read the cloud access key from the secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const slurmToken = await Promise.resolve(this.extensionContext.secrets.get(SLURM_TOKEN_SECRET)).catch((error: unknown) => {
+      this.log.warn(`Could not read the Slurm token from the secret storage: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return { ...serverEnvironment(this.sessionKey, credentials), [SLURM_TOKEN_ENV]: slurmToken ?? '' };
   }
 
-  /** A new Slurm token (from this window or another): the server restarts with it. */
-  private async restartForSecrets(): Promise<void> {
-    await this.readServerSecrets();
+  private async slurmTokenChanged(): Promise<void> {
     if (this.client === undefined) return;
     this.log.info('The Slurm token changed; restarting the server so it uses the new one.');
     try {
-      await this.client.restart();
+      await this.restart();
     } catch (error) {
       this.log.error(`Restarting the server for the new Slurm token failed: ${String(error)}`);
     }
+  }
+
+  private async refreshServerEnvironment(): Promise<void> {
+    if (this.serverModules === undefined) return;
+    const env = await this.serverEnvironment();
+    for (const module of [this.serverModules.run, this.serverModules.debug]) module.options = { ...module.options, env };
   }
 
   private pushSettings(): void {

@@ -55,10 +55,12 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeState: current.onDidChangeState,
     ready: () => ready,
     status: () => current.status(),
+    onDidChangeStatus: current.onDidChangeStatus,
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
     workloadRows: () => views.workloads.rows(),
     onDidChangeWorkloads: current.onDidChangeCompute,
+    onDidChangeStorage: current.onDidChangeStorage,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };
 }

@@ -41,6 +41,7 @@ export function storageExitCode(code: StorageErrorCode): number {
       return EXIT.notFound;
     case 'invalid-key':
     case 'invalid-config':
+    case 'invalid-argument':
       return EXIT.invalidInput;
     case 'cloud-unavailable':
     case 'not-configured':

@@ -12,11 +12,13 @@ import {
   StorageListRequest,
   StorageMoveRequest,
   StoragePlanRequest,
+  StoragePresignRequest,
   StorageRetrieveRequest,
   StorageS3UriRequest,
   StorageStatRequest,
   StorageStatsRequest,
   StorageStoreRequest,
+  StorageTiersRequest,
   StorageVerifyRequest,
   type StorageErrorData,
 } from '../protocol';
@@ -88,13 +90,33 @@ export function registerStorageHandlers(connection: Connection, session: () => S
     ),
   );
   onRequest(connection, StorageS3UriRequest, withStorage((storage, { key }) => ({ uri: storage.s3Uri(key) })));
+  onRequest(
+    connection,
+    StorageTiersRequest,
+    withStorage(async (storage, { check }, token) => {
+      if (check === true) {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          await storage.checkCloud({ signal: controller.signal });
+        } finally {
+          subscription.dispose();
+        }
+      } else if (storage.tiers().cloud.state === 'not-contacted') {
+        // Answered now; the change notification that follows the check repaints the view.
+        void storage.checkCloud().catch(() => undefined);
+      }
+      return storage.tiers();
+    }),
+  );
+  onRequest(connection, StoragePresignRequest, withStorage((storage, { key, expiresInSeconds }) => storage.presign(key, expiresInSeconds)));
 }
 
 export function publishStorageChange(connection: Connection, keys: readonly string[]): void {
   void sendNotification(connection, DidChangeStorageNotification, { keys });
 }
 
-function toResponseError(error: unknown): ResponseError<StorageErrorData> {
+export function toResponseError(error: unknown): ResponseError<StorageErrorData> {
   const cancelled = cancelledResponse<StorageErrorData>(error);
   if (cancelled !== undefined) return cancelled;
   if (error instanceof StorageError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });

@@ -3,6 +3,7 @@
 // engine's plain data (server/engines/storage/types.ts), which the handlers pass through as they are.
 import { notification, request } from './descriptors';
 import type { WorkDoneParams } from './progress';
+import type { SealedSecret } from './secrets';
 
 export type StorageTier = 'local' | 'cloud' | 'archive';
 export type StorageMove = 'promote' | 'demote' | 'archive' | 'restore';
@@ -33,6 +34,8 @@ export interface StorageListParams {
   /** The previous page's `nextCursor`: pages of a few hundred, so 100,000 objects open at once. */
   readonly cursor?: string;
   readonly limit?: number;
+  /** Only objects with a copy in this tier, and the folders holding one: each tier row of the view pages its own. */
+  readonly tier?: StorageTier;
 }
 
 export interface StorageListResult {
@@ -101,6 +104,22 @@ export interface StorageVerifyReport {
   readonly orphans: readonly string[];
 }
 
+/** How the tiers are set up and whether the cloud answers (the view's tier rows; figures come from the statistics). */
+export interface StorageTierStates {
+  readonly local: { readonly path: string };
+  readonly cloud:
+    | { readonly state: 'not-configured' }
+    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string }
+    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string };
+  readonly archive: { readonly storageClass: string; readonly uri?: string };
+}
+
+export interface StoragePresignParams {
+  readonly key: string;
+  /** 1 second to 7 days (604,800 s). */
+  readonly expiresInSeconds: number;
+}
+
 /** Error data of every storage request: the engine's code ("invalid-key", "no-space", "restoring", …). */
 export interface StorageErrorData {
   readonly code: string;
@@ -139,5 +158,72 @@ export const StorageVerifyRequest = request<{ prefix?: string; deep?: boolean } 
 /** Sent by Copy S3 URI. */
 export const StorageS3UriRequest = request<{ key: string }, { uri: string }, StorageErrorData>('neurolake/storage/s3Uri');
 
+/**
+ * Sent by the Storage view for its tier rows. The cloud is contacted when it has not been yet, or
+ * when `check` is set (the view's Refresh), so "connected" means it answered.
+ */
+export const StorageTiersRequest = request<{ check?: boolean }, StorageTierStates, StorageErrorData>('neurolake/storage/tiers');
+
+/** Sent by Copy Presigned URL: a URL that reads the cloud copy without credentials until `expiresAt`. */
+export const StoragePresignRequest = request<StoragePresignParams, { url: string; expiresAt: string }, StorageErrorData>('neurolake/storage/presign');
+
 /** Sent by the server whenever objects changed, in this window or another process; `keys` empty means "anything may have". */
 export const DidChangeStorageNotification = notification<{ keys: readonly string[] }>('neurolake/storage/didChange');
+
+/** The cloud tier Configure Cloud Tier proposes: the part of storage/config.json it sets. */
+export interface StorageCloudTarget {
+  /** Empty for AWS itself; `http://127.0.0.1:9000` for MinIO, Ceph or s3rver. No credentials in it. */
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly bucket: string;
+  /** Prepended to every object name in the bucket; ends in `/` unless empty. */
+  readonly prefix: string;
+  readonly archiveClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR';
+}
+
+export type StorageCloudTestStep = 'reach bucket' | 'write probe' | 'read probe' | 'delete probe';
+export type StorageCloudTestFailure = 'unreachable' | 'no-such-bucket' | 'access-denied' | 'no-credentials' | 'wrong-region' | 'probe-mismatch' | 'invalid-config' | 'error';
+
+export interface StorageCloudTestParams extends WorkDoneParams {
+  readonly target: StorageCloudTarget;
+  /**
+   * `{ accessKeyId, secretAccessKey }` as JSON, sealed with the session key (./secrets.ts): never
+   * in plain text on the wire. Unset: the server's AWS default chain.
+   */
+  readonly credentials?: SealedSecret;
+}
+
+export interface StorageCloudTestResult {
+  readonly ok: boolean;
+  /** What went wrong, when not ok. */
+  readonly failure?: StorageCloudTestFailure;
+  /** The step that failed, when not ok. */
+  readonly step?: StorageCloudTestStep;
+  /** In words a user can act on: the endpoint, the bucket and the reason. */
+  readonly message: string;
+  readonly steps: readonly StorageCloudTestStep[];
+}
+
+/**
+ * Sent by Configure Cloud Tier before it saves anything: checks the bucket with the proposed
+ * settings and credentials (HeadBucket, then a probe object written, read back and deleted under
+ * the prefix). Answers with the outcome; a failing bucket is an answer, not an error. Cancellable.
+ */
+export const StorageTestCloudRequest = request<StorageCloudTestParams, StorageCloudTestResult, StorageErrorData>('neurolake/storage/testCloud');
+
+export interface StorageConfigureResult {
+  /** The storage/config.json written. */
+  readonly file: string;
+  /** The storage engine's status line once it took the new configuration. */
+  readonly status: string;
+}
+
+/**
+ * Sent by Configure Cloud Tier after a passing connection test: the server writes the cloud tier
+ * and archive class into the data folder's storage/config.json (never a secret: credentials stay
+ * in the extension's SecretStorage and reach the server in its environment) and applies it.
+ */
+export const StorageConfigureRequest = request<{ target: StorageCloudTarget }, StorageConfigureResult, StorageErrorData>('neurolake/storage/configure');
+
+/** Sent by Configure Cloud Tier to fill its steps with what storage/config.json says now (no environment overrides). */
+export const StorageCloudConfigRequest = request<Record<string, never>, { target?: StorageCloudTarget; file: string }, StorageErrorData>('neurolake/storage/cloudConfig');

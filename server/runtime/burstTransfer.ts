@@ -13,10 +13,15 @@ import type { BurstTransfer } from '../engines/compute';
 import { applyEnvironment, CloudTier, readStorageConfig, type StorageEngine } from '../engines/storage';
 
 /** The transfer over the data folder's cloud tier, or undefined when it has none. */
-export async function cloudBurstTransfer(dataFolder: string, storage: () => StorageEngine | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BurstTransfer | undefined> {
-  const config = applyEnvironment(await readStorageConfig(dataFolder), env);
+export async function cloudBurstTransfer(
+  dataFolder: string,
+  storage: () => StorageEngine | undefined,
+  options: { env?: NodeJS.ProcessEnv; credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } } = {},
+): Promise<BurstTransfer | undefined> {
+  const config = applyEnvironment(await readStorageConfig(dataFolder), options.env ?? process.env);
   if (config.cloud === undefined) return undefined;
-  const cloud = new CloudTier(config.cloud, config.archive);
+  // The same bucket and access key as the storage engine's cloud tier.
+  const cloud = new CloudTier(config.cloud, config.archive, options.credentials === undefined ? {} : { credentials: options.credentials });
   const bucket = config.cloud.bucket;
   const name = (staged: string): string => `${config.cloud!.prefix}${staged}`;
   const engine = (): StorageEngine => {

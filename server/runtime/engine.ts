@@ -39,6 +39,8 @@ export interface EngineContext {
   readonly owner: string;
   /** Keep in step with other processes writing the same files (the server does; a CLI command does not). */
   readonly watch: boolean;
+  /** The cloud tier's access key given by the extension (SecretStorage); undefined: the AWS default chain. */
+  readonly cloudCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Whether the data folder can be used: undefined when it can, else why not. Checked once per runtime. */
   dataFolderProblem(): Promise<string | undefined>;
   /** Something the user should see now (a damaged file kept aside). */

@@ -52,7 +52,7 @@ async function openCompute(context: EngineContext): Promise<ComputeEngine> {
   const { settings, problem: clusterProblem } = engineComputeSettings(context.settings.compute);
   if (clusterProblem !== undefined) context.warn(clusterProblem);
   // A cluster without a shared folder gets its files through the cloud tier, when there is one.
-  const burstTransfer = await cloudBurstTransfer(context.dataFolder, () => context.peer('storage') as StorageEngine | undefined).catch((error: unknown) => {
+  const burstTransfer = await cloudBurstTransfer(context.dataFolder, () => context.peer('storage') as StorageEngine | undefined, context.cloudCredentials === undefined ? {} : { credentials: context.cloudCredentials }).catch((error: unknown) => {
     context.log(`Burst jobs cannot use the cloud tier: ${String(error)}`);
     return undefined;
   });
@@ -79,7 +79,12 @@ async function openCost(context: EngineContext): Promise<CostEngine> {
 async function openStorage(context: EngineContext): Promise<StorageEngine> {
   const problem = await context.dataFolderProblem();
   if (problem !== undefined) throw new Error(`Storage lives in the data folder, which cannot be used: ${problem}`);
-  const storage = await StorageEngine.open({ dataFolder: context.dataFolder, background: context.watch, onWarning: context.warn });
+  const storage = await StorageEngine.open({
+    dataFolder: context.dataFolder,
+    background: context.watch,
+    onWarning: context.warn,
+    ...(context.cloudCredentials ? { credentials: context.cloudCredentials } : {}),
+  });
   if (context.watch) {
     // Other windows and the CLI change the same index; pick their changes up so views follow.
     const timer = setInterval(() => void storage.refresh().catch((error: unknown) => context.log(`Refreshing storage failed: ${String(error)}`)), 2000);

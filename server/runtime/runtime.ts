@@ -22,6 +22,8 @@ export interface RuntimeOptions<R extends EngineRegistry = DefaultEngines> {
   readonly owner?: string;
   /** Keep engines in step with other processes writing the same files (the server: yes). */
   readonly watch?: boolean;
+  /** The cloud tier's access key from the extension's SecretStorage; else the AWS default chain. */
+  readonly cloudCredentials?: EngineContext['cloudCredentials'];
   /** Open only these engines (a CLI command opens what it uses); default: every registered one. */
   readonly only?: readonly NoInfer<keyof R & EngineName>[];
   /** The engines to open; tests pass their own. Default: ./engines.ts. */
@@ -82,6 +84,7 @@ export class Runtime<R extends EngineRegistry = DefaultEngines> {
       settings: options.settings ?? normaliseSettings(() => undefined).settings,
       owner: options.owner ?? defaultOwner(),
       watch: options.watch ?? false,
+      ...(options.cloudCredentials ? { cloudCredentials: options.cloudCredentials } : {}),
       dataFolderProblem: () => (dataFolderCheck ??= checkDataFolder(options.location.dataFolder)),
       warn: (message) => options.onWarning?.(message),
       log: (message) => options.onLog?.(message),

@@ -9,6 +9,9 @@ import { computeRunCommands } from './computeRun';
 import { slurmTokenCommands } from './slurmToken';
 import { costCommands } from './cost';
 import { serverCommands } from './server';
+import { storageCommands } from './storage';
+import { storageCloudCommands } from './storageCloud';
+import { storageStoreCommands } from './storageStore';
 import { templateCommands } from './template';
 import { viewCommands } from './views';
 import { type ViewRegistry } from '../views/registry';
@@ -25,7 +28,7 @@ export type CommandFactories = Record<string, (deps: CommandDeps) => Cmd>;
 
 /** Registers every command; a failing command shows its cause and logs the details. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...computeRunCommands, ...slurmTokenCommands, ...costCommands };
+  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...computeRunCommands, ...slurmTokenCommands, ...costCommands, ...storageCommands, ...storageStoreCommands, ...storageCloudCommands };
   return Object.entries(factories).map(([id, factory]) => {
     // Arguments are untyped at this boundary: tree nodes, URIs, or options from other commands.
     const run = factory(deps) as (...args: unknown[]) => unknown;

@@ -1,25 +1,39 @@
-// Creates the three NeuroLake views. The Catalog view shows the catalog engine's entries, the
-// Workloads view the compute engine's runs; Storage shows its welcome content until its engine lands.
+// Creates the three NeuroLake views: the catalog engine's entries, the storage tiers and their
+// objects, and the compute engine's runs (titled Workloads).
 import * as vscode from 'vscode';
 import { CatalogRefreshRequest } from '../../server/protocol';
 import { type Ctx } from '../ctx';
 import { CatalogTreeProvider } from './catalogView';
-import { EmptyTreeProvider } from './emptyTree';
+import { StorageDragAndDrop } from './storageDragAndDrop';
+import { type StorageNode } from './storageNodes';
+import { StorageTreeProvider } from './storageView';
 import { WorkloadsTreeProvider } from './workloadsView';
 
 export class ViewRegistry implements vscode.Disposable {
   readonly catalog: CatalogTreeProvider;
   readonly workloads: WorkloadsTreeProvider;
+  readonly storage: StorageTreeProvider;
+  /** The Storage view itself: commands run from the palette act on its selection. */
+  readonly storageTree: vscode.TreeView<StorageNode>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
     this.catalog = new CatalogTreeProvider(ctx);
     this.workloads = new WorkloadsTreeProvider(ctx);
+    this.storage = new StorageTreeProvider(ctx);
+    this.storageTree = vscode.window.createTreeView('neurolake.storage', {
+      treeDataProvider: this.storage,
+      canSelectMany: true,
+      showCollapseAll: true,
+      // Files dropped from the Explorer or the OS are stored; objects dropped on a tier move there.
+      dragAndDropController: new StorageDragAndDrop(ctx),
+    });
     this.disposables.push(
       this.catalog,
       this.workloads,
+      this.storage,
+      this.storageTree,
       vscode.window.createTreeView('neurolake.catalog', { treeDataProvider: this.catalog, showCollapseAll: true }),
-      vscode.window.createTreeView('neurolake.storage', { treeDataProvider: new EmptyTreeProvider() }),
       // The compute engine's view, titled Workloads: what a user sees are the jobs it runs.
       vscode.window.createTreeView('neurolake.compute', { treeDataProvider: this.workloads }),
     );
@@ -38,6 +52,7 @@ export class ViewRegistry implements vscode.Disposable {
     }
     this.catalog.refresh();
     this.workloads.refresh();
+    this.storage.refresh();
     return this.catalog.topRows();
   }
 

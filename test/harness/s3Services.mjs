@@ -4,7 +4,7 @@
 // runStorageTests.mjs, which passes their endpoints to the test files in the environment.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,17 +66,31 @@ export async function startS3rver(directory, { buckets = [], port = 0 } = {}) {
  */
 export async function startEmbeddedCloud({ directory, dataFolder, bucket = 'neurolake', port = 0 }) {
   const server = await startS3rver(directory, { buckets: [bucket], port });
+  const file = join(dataFolder, 'storage', 'config.json');
+  // A data folder used before (`npm start` keeps its own) keeps its other choices; only the cloud
+  // tier is pointed at this run's server, whose port may differ from the last one.
+  const previous = readJson(file);
   const config = {
     local: { capacityGb: 1, watermark: 0.9 },
-    cloud: { endpoint: server.endpoint, region: 'us-east-1', bucket, prefix: 'neurolake/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' },
     archive: { storageClass: 'GLACIER', afterDays: 90 },
     writeThrough: false,
     prices: { preset: 'aws' },
+    ...previous,
+    cloud: { endpoint: server.endpoint, region: 'us-east-1', bucket, prefix: 'neurolake/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' },
   };
   mkdirSync(join(dataFolder, 'storage'), { recursive: true });
-  writeFileSync(join(dataFolder, 'storage', 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   const env = { AWS_ACCESS_KEY_ID: server.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
   return { ...server, bucket, env };
+}
+
+function readJson(file) {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
 }
 
 function installed(pkg) {

@@ -39,6 +39,8 @@ describe('the packaged .vsix', () => {
       /^extension\/dist\/(extension|client|server|cli)\.js$/,
       // The cost dashboard's webview script and uPlot's styles.
       /^extension\/dist\/costDashboard\.(js|css)$/,
+      // Optimize Placement's plan view script.
+      /^extension\/dist\/storagePlan\.js$/,
       /^extension\/media\/[\w.-]+\.(svg|png|css|js)$/,
       // The SQL Template language: its grammar and editor configuration.
       /^extension\/media\/sql-template\.(tmLanguage|language-configuration)\.json$/,
@@ -59,6 +61,8 @@ describe('the packaged .vsix', () => {
       'extension/dist/costDashboard.js',
       'extension/dist/costDashboard.css',
       'extension/media/costDashboard.css',
+      'extension/dist/storagePlan.js',
+      'extension/media/storagePlan.css',
       'extension/media/neurolake.svg',
       'extension/media/neurolake.png',
       'extension/snippets/sql.json',
@@ -68,6 +72,15 @@ describe('the packaged .vsix', () => {
       ...manifest.contributes.languages.map((l) => `extension/${l.configuration.replace(/^\.\//, '')}`),
     ]) {
       assert.ok(entries.includes(required), `${required} missing from the .vsix`);
+    }
+  });
+
+  it('starts no S3 server of its own: s3rver (the harness\'s embedded cloud of `npm start`) is neither packed nor bundled', () => {
+    assert.deepEqual(entries.filter((name) => /node_modules|s3rver/i.test(name)), []);
+    for (const bundle of entries.filter((name) => /^extension\/dist\/.*\.js$/.test(name))) {
+      const code = readFileSync(bundle.replace(/^extension\//, ''), 'utf8');
+      // s3rver's own option names and its module name: present only if its code were bundled.
+      assert.doesNotMatch(code, /allowMismatchedSignatures|configureBuckets|require\(["']s3rver["']\)/, `${bundle} bundles s3rver`);
     }
   });
 

@@ -10,10 +10,12 @@ import {
   DidChangeStorageNotification,
   StorageDeleteRequest,
   StorageListRequest,
+  StoragePresignRequest,
   StorageRetrieveRequest,
   StorageStatRequest,
   StorageStatsRequest,
   StorageStoreRequest,
+  StorageTiersRequest,
 } from '../../server/protocol';
 import { settingsWith, withServer } from './support/serverProcess';
 
@@ -50,6 +52,22 @@ describe('storage over LSP', () => {
       await assert.rejects(server.request(StorageStoreRequest, { key: '../escape', path: source }), (error: Error & { data?: { code?: string } }) => error.data?.code === 'invalid-key' && /"\.\." segment/.test(error.message));
       assert.deepEqual((await server.request(StorageDeleteRequest, { key: 'datasets/sales.csv' })).copies, ['local']);
       await assert.rejects(server.request(StorageStatRequest, { key: 'datasets/sales.csv' }), (error: Error & { data?: { code?: string } }) => error.data?.code === 'not-found');
+    }, { AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '', AWS_REGION: '' });
+  });
+
+  it('answers the tier rows of the view and per-tier listing on a local-only setup, and refuses a presigned URL saying why', async () => {
+    const dataFolder = join(scratch, 'tiers');
+    const source = join(scratch, 'tiers.csv');
+    writeFileSync(source, 'a\n');
+    await withServer({ settings: settingsWith(dataFolder) }, async (server) => {
+      await server.request(StorageStoreRequest, { key: 'in/a.csv', path: source });
+      const tiers = await server.request(StorageTiersRequest, { check: true });
+      assert.deepEqual(tiers.cloud, { state: 'not-configured' });
+      assert.equal(tiers.archive.storageClass, 'GLACIER');
+      assert.deepEqual((await server.request(StorageListRequest, { delimiter: '/', tier: 'local' })).prefixes, ['in/']);
+      const cloud = await server.request(StorageListRequest, { delimiter: '/', tier: 'cloud' });
+      assert.deepEqual([...cloud.prefixes, ...cloud.objects], [], 'nothing has a cloud copy');
+      await assert.rejects(server.request(StoragePresignRequest, { key: 'in/a.csv', expiresInSeconds: 3600 }), (error: Error & { data?: { code?: string } }) => error.data?.code === 'not-configured' && /No cloud tier is configured/.test(error.message));
     }, { AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '', AWS_REGION: '' });
   });
 });

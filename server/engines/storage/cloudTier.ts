@@ -18,6 +18,7 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
@@ -167,6 +168,15 @@ export class CloudTier {
   async get(place: Place, key: string, signal?: AbortSignal): Promise<Readable> {
     const output = await this.send((options) => this.client.send(new GetObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `reading ${this.uri(place, key)}`, signal);
     return output.Body as Readable;
+  }
+
+  /** A GET URL signed with this tier's credentials, valid for `expiresIn` seconds; made offline. */
+  async presignGet(place: Place, key: string, expiresIn: number): Promise<string> {
+    try {
+      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), { expiresIn });
+    } catch (error) {
+      throw toStorageError(error, `signing a URL for ${this.uri(place, key)}`);
+    }
   }
 
   /** Server-side copy into `to`, in the storage class given; resolves with the new copy's ETag. */

@@ -16,6 +16,8 @@ export type StorageErrorCode =
   /** A copy's content does not match the checksum recorded when it was stored. */
   | 'checksum-mismatch'
   | 'invalid-config'
+  /** An argument other than a key was refused (a presigned URL's expiry): the message says which and why. */
+  | 'invalid-argument'
   /** Local files or the index could not be written or read. */
   | 'storage';
 

@@ -18,6 +18,7 @@ export {
   type StorageConfig,
 } from './config';
 export { CloudTier } from './cloudTier';
+export { testCloudConnection, type CloudTestFailure, type CloudTestOptions, type CloudTestResult, type CloudTestStep } from './connectionTest';
 export type * from './types';
 // The placement policies, so the cost engine and the benchmark replay a trace through the engine's own code.
 export * from './placement';

@@ -43,8 +43,10 @@ import type {
   ObjectRecord,
   PlacementPlan,
   PlannedMove,
+  PresignedUrl,
   StorageStats,
   TierName,
+  TierStates,
   VerifyProblem,
   VerifyReport,
 } from './types';
@@ -96,6 +98,8 @@ const RESTORE_DAYS = 7;
 const RESTORE_HOURS: Readonly<Record<string, number>> = { GLACIER: 5, DEEP_ARCHIVE: 12, GLACIER_IR: 0 };
 /** Network steps under the index lock are bounded, so a hung server cannot hold every process up. */
 const LOCKED_CALL_MS = 15_000;
+/** SigV4 presigned URLs last at most a week. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export class StorageEngine {
   private readonly listeners = new Set<(change: StorageChange) => void>();
@@ -110,19 +114,33 @@ export class StorageEngine {
   private uploaderDone: Promise<void> = Promise.resolve();
   private restoreTimer: NodeJS.Timeout | undefined;
   private readonly failedUploads = new Map<string, number>();
+  private uploaderStarted = false;
+  /** Tiers of configurations replaced while running: requests in flight may still use them, so they are destroyed on close. */
+  private readonly retiredClouds: CloudTier[] = [];
+  private reloading: Promise<boolean> | undefined;
+  private lastConfigProblem: string | undefined;
 
   private constructor(
     readonly dataFolder: string,
-    readonly config: StorageConfig,
+    private current: StorageConfig,
     readonly localRoot: string,
     private readonly index: IndexStore,
     private readonly log: AccessLog,
-    private readonly cloud: CloudTier | undefined,
+    private cloud: CloudTier | undefined,
     private readonly options: StorageOpenOptions,
-    readonly prices: StoragePrices,
+    private currentPrices: StoragePrices,
   ) {
     this.cloudState = cloud === undefined ? { kind: 'none' } : { kind: 'unknown' };
     this.policy = this.buildPolicy();
+  }
+
+  /** The configuration in force: storage/config.json with the environment's overrides, as last read. */
+  get config(): StorageConfig {
+    return this.current;
+  }
+
+  get prices(): StoragePrices {
+    return this.currentPrices;
   }
 
   /** Opens the data folder's storage, reconciling what a crash may have left half done. */
@@ -143,14 +161,7 @@ export class StorageEngine {
       beforeCompact: async () => late.engine?.finishStaged(),
     });
     const log = new AccessLog(join(folder, 'access.log'), undefined, undefined, options.onWarning);
-    const cloud = config.cloud
-      ? new CloudTier(config.cloud, config.archive, {
-          ...(options.credentials ? { credentials: options.credentials } : {}),
-          ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-          ...(options.partSize ? { partSize: options.partSize } : {}),
-        })
-      : undefined;
+    const cloud = cloudTierFor(config, options);
     const engine = new StorageEngine(options.dataFolder, config, localRoot, index, log, cloud, options, storagePrices(config.prices.preset, config.prices.localGbMonth));
     late.engine = engine;
     await engine.reconcile();
@@ -170,6 +181,7 @@ export class StorageEngine {
     await this.log.flush();
     await this.index.close();
     this.cloud?.destroy();
+    for (const retired of this.retiredClouds.splice(0)) retired.destroy();
     this.emit({ status: true });
     this.listeners.clear();
   }
@@ -231,14 +243,72 @@ export class StorageEngine {
   }
 
   list(options: ListOptions = {}): ListPage {
-    const page = pageKeys(this.index.keys(), options);
-    const objects = page.keys.map((key) => toInfo(this.withPendingTouches(this.index.state.objects.get(key)!), this.cloud !== undefined));
-    return { objects, prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
+    const { tier, ...paging } = options;
+    const objects = this.index.state.objects;
+    const page = pageKeys(this.index.keys(), tier === undefined ? paging : { ...paging, include: (key) => objects.get(key)?.copies[tier] !== undefined });
+    return { objects: page.keys.map((key) => toInfo(this.withPendingTouches(objects.get(key)!), this.cloud !== undefined)), prefixes: page.prefixes, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
   }
 
-  /** Picks up what other processes changed; true when anything did. */
-  refresh(): Promise<boolean> {
-    return this.index.refresh();
+  /**
+   * Picks up what other processes changed: the index, and storage/config.json (written by the
+   * CLI, another window or Configure Cloud Tier); true when anything did.
+   */
+  async refresh(): Promise<boolean> {
+    const reconfigured = await this.reloadConfig();
+    const changed = await this.index.refresh();
+    return reconfigured || changed;
+  }
+
+  /**
+   * Applies storage/config.json when it differs from the configuration in force: a new cloud
+   * tier (new endpoint, bucket or credentials chain), capacity, archive class and prices, with no
+   * restart. The local tier's folder is the one exception: moving it needs a reopen. A file that
+   * does not parse is reported once and the configuration in force stays. True when applied.
+   */
+  reloadConfig(): Promise<boolean> {
+    if (this.options.config !== undefined || this.closed) return Promise.resolve(false);
+    this.reloading ??= this.readAndApplyConfig().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async readAndApplyConfig(): Promise<boolean> {
+    let next: StorageConfig;
+    try {
+      next = applyEnvironment(await readStorageConfig(this.dataFolder), this.options.env ?? process.env);
+      this.lastConfigProblem = undefined;
+    } catch (error) {
+      const problem = describeError(error);
+      if (problem !== this.lastConfigProblem) this.warn(`${problem} The storage configuration in force stays until it is fixed.`);
+      this.lastConfigProblem = problem;
+      return false;
+    }
+    const before = this.current;
+    if ((next.local.path ?? '') !== (before.local.path ?? '')) {
+      this.warn(`The local tier's folder changed in the storage configuration (local.path); it moves when storage reopens (restart the server). Until then it stays ${this.localRoot}.`);
+      const { path: _moved, ...local } = next.local;
+      next = { ...next, local: before.local.path === undefined ? local : { ...local, path: before.local.path } };
+    }
+    if (JSON.stringify(next) === JSON.stringify(before) || this.closed) return false;
+    const cloudChanged = JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive]);
+    this.current = next;
+    this.currentPrices = storagePrices(next.prices.preset, next.prices.localGbMonth);
+    this.policyStale = true;
+    if (cloudChanged) {
+      if (this.cloud !== undefined) this.retiredClouds.push(this.cloud);
+      this.cloud = cloudTierFor(next, this.options);
+      this.failedUploads.clear();
+      this.setCloudState(this.cloud === undefined ? { kind: 'none' } : { kind: 'unknown' });
+      if (this.options.background === true && this.cloud !== undefined) {
+        if (!this.uploaderStarted) this.startUploader();
+        // A long-lived server shows the new tier's state as soon as it is known.
+        void this.checkCloud().catch(() => undefined);
+      }
+    }
+    this.emit({ status: true });
+    this.uploaderWake?.();
+    return true;
   }
 
   /** `s3://bucket/key` of the object's cloud or archive copy. */
@@ -246,6 +316,42 @@ export class StorageEngine {
     const record = this.record(key);
     if (this.cloud === undefined) throw new StorageError('not-configured', 'No cloud tier is configured; run "neurolake storage configure --bucket …".');
     return this.cloud.uri(record.copies.cloud || !record.copies.archive ? 'cloud' : 'archive', key);
+  }
+
+  /** How the tiers are set up, and the cloud's state as last seen (checkCloud() contacts it). */
+  tiers(): TierStates {
+    const archive = { storageClass: this.config.archive.storageClass, ...(this.cloud ? { uri: `s3://${this.cloud.bucketOf('archive')}/${this.cloud.nameOf('archive', '')}` } : {}) };
+    const local = { path: this.localRoot };
+    const uri = this.cloudUri();
+    switch (this.cloudState.kind) {
+      case 'none':
+        return { local, cloud: { state: 'not-configured' }, archive };
+      case 'unknown':
+        return { local, cloud: { state: 'not-contacted', uri }, archive };
+      case 'connected':
+        return { local, cloud: { state: 'connected', uri }, archive };
+      case 'unreachable':
+        return { local, cloud: { state: 'unreachable', uri, reason: this.cloudState.reason }, archive };
+    }
+  }
+
+  /**
+   * A URL that reads the object's cloud copy without credentials for `expiresInSeconds` (1 s to
+   * 7 days, the most S3's signature allows). Signing happens here, offline; only the cloud copy
+   * is signed, since a local copy has no URL and an archived one cannot be read until restored.
+   */
+  async presign(key: string, expiresInSeconds: number): Promise<PresignedUrl> {
+    const record = this.record(key);
+    const cloud = this.requireCloud();
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
+      throw new StorageError('invalid-argument', `A presigned URL lasts from 1 second to 7 days (${MAX_PRESIGN_SECONDS} s); ${String(expiresInSeconds)} s was asked for.`);
+    }
+    if (!record.copies.cloud) {
+      const where = record.copies.archive ? 'its only copy is archived; restore it to the cloud tier first' : 'it is only on the local tier; demote it to the cloud tier first (Demote to Cloud, or "neurolake storage demote")';
+      throw new StorageError('not-found', `${key} has no cloud copy to sign a URL for: ${where}.`);
+    }
+    const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
+    return { url: await cloud.presignGet('cloud', key, expiresInSeconds), expiresAt };
   }
 
   async stats(): Promise<StorageStats> {
@@ -1105,8 +1211,17 @@ export class StorageEngine {
   // ---------------------------------------------------------------- internals: background
 
   private startBackground(): void {
-    if (this.cloud !== undefined) this.uploaderDone = this.uploadLoop();
+    if (this.cloud !== undefined) {
+      this.startUploader();
+      // The Storage view shows the cloud tier's state: learn it now rather than on the first move.
+      void this.checkCloud().catch(() => undefined);
+    }
     if ([...this.index.state.objects.values()].some((record) => record.restoring !== undefined)) this.scheduleRestorePolling();
+  }
+
+  private startUploader(): void {
+    this.uploaderStarted = true;
+    this.uploaderDone = this.uploadLoop();
   }
 
   /** The write-back queue: uploads objects without a cloud copy, backing off while the cloud fails. */
@@ -1302,6 +1417,16 @@ export class StorageEngine {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('storage', 'Storage is closed.');
   }
+}
+
+function cloudTierFor(config: StorageConfig, options: StorageOpenOptions): CloudTier | undefined {
+  if (config.cloud === undefined) return undefined;
+  return new CloudTier(config.cloud, config.archive, {
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.partSize ? { partSize: options.partSize } : {}),
+  });
 }
 
 function isPathSource(source: StoreSource): source is { readonly path: string } {

@@ -81,6 +81,8 @@ export interface ListOptions {
   /** From a previous page's `nextCursor`. */
   readonly cursor?: string;
   readonly limit?: number;
+  /** Only objects with a verified copy in this tier (and the folders holding one). */
+  readonly tier?: TierName;
 }
 
 export interface ListPage {
@@ -156,6 +158,23 @@ export interface VerifyReport {
   readonly problems: readonly VerifyProblem[];
   /** Files in the local tier and objects in the bucket that no index entry accounts for; never deleted. */
   readonly orphans: readonly string[];
+}
+
+/** How each tier is set up and whether the cloud answers: the Storage view's tier rows. */
+export interface TierStates {
+  readonly local: { readonly path: string };
+  readonly cloud:
+    | { readonly state: 'not-configured' }
+    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string }
+    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string };
+  /** The archive needs the cloud tier's connection; its class is configured whether or not there is one. */
+  readonly archive: { readonly storageClass: StorageClassName; readonly uri?: string };
+}
+
+/** A time-limited URL that lets anyone holding it read the object's cloud copy. */
+export interface PresignedUrl {
+  readonly url: string;
+  readonly expiresAt: string;
 }
 
 export interface EngineStatus {

@@ -2,7 +2,10 @@
 // priority is the inflation clock plus its frequency per byte; the lowest goes first and the
 // clock rises to it, so objects not requested for long age out. It favours many small popular
 // objects over a few large ones, which is what wins hits on traces of mixed sizes. The heap
-// keeps each node's position in the node itself, so an update is a sift and nothing else.
+// keeps each node's position in the node itself. A hit only raises the node's priority (the
+// clock never falls), so the heap keeps the node where it was, under its old, lower key, and
+// the node sinks to its place only if it reaches the top while the tier makes room: a hit is
+// O(1), and the victim is still the lowest priority of all.
 import type { ResidentNode, TierStructure } from './tierStructure';
 
 class GdsfNode implements ResidentNode {
@@ -11,6 +14,9 @@ class GdsfNode implements ResidentNode {
   priority = 0;
   /** Tie-break: the object touched longer ago goes first. */
   stamp = 0;
+  /** The priority and stamp the heap is ordered by: at most the current ones. */
+  heapPriority = 0;
+  heapStamp = 0;
   constructor(
     readonly key: string,
     readonly hash: number,
@@ -57,10 +63,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
   touch(resident: ResidentNode): void {
     const node = resident as GdsfNode;
     node.frequency += 1;
-    if (node.position >= 0) {
-      this.reprioritise(node);
-      this.down(node.position);
-    }
+    if (node.position >= 0) this.reprioritise(node);
   }
 
   access(key: string, hash: number, size: number): boolean {
@@ -135,6 +138,8 @@ export class GreedyDualSizeFrequency implements TierStructure {
 
   private push(node: GdsfNode): void {
     this.reprioritise(node);
+    node.heapPriority = node.priority;
+    node.heapStamp = node.stamp;
     node.position = this.heap.length;
     this.heap.push(node);
     this.up(node.position);
@@ -153,6 +158,13 @@ export class GreedyDualSizeFrequency implements TierStructure {
   private fit(): void {
     while (this.used > this.capacityValue && this.heap.length > 0) {
       const victim = this.heap[0] as GdsfNode;
+      if (victim.heapStamp !== victim.stamp) {
+        // Hit since it was placed: it sinks under its current priority, and the top is looked at again.
+        victim.heapPriority = victim.priority;
+        victim.heapStamp = victim.stamp;
+        this.down(0);
+        continue;
+      }
       this.clock = victim.priority;
       this.takeOut(victim);
       this.index.delete(victim.key);
@@ -162,7 +174,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   private less(a: GdsfNode, b: GdsfNode): boolean {
-    return a.priority < b.priority || (a.priority === b.priority && a.stamp < b.stamp);
+    return a.heapPriority < b.heapPriority || (a.heapPriority === b.heapPriority && a.heapStamp < b.heapStamp);
   }
 
   private up(start: number): number {

@@ -23,4 +23,5 @@ export const createLruPolicy: LocalTierPolicyFactory = (capacityBytes) => new Lr
 export { FrequencySketch, hashKey } from './frequencySketch';
 export { IndexedMinHeap } from './indexedHeap';
 export { GreedyDualSizeFrequency } from './gdsfStructure';
+export { LowInterReferenceRecency } from './lirsStructure';
 export { WindowedTinyLfu } from './windowedTinyLfu';

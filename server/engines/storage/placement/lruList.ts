@@ -23,6 +23,17 @@ export class LruList<T extends ListNode> {
     this.length += 1;
   }
 
+  /** Adds `node` as the oldest. */
+  prepend(node: T): void {
+    node.newer = this.oldest;
+    node.older = undefined;
+    if (this.oldest !== undefined) this.oldest.older = node;
+    else this.newest = node;
+    this.oldest = node;
+    this.bytes += node.size;
+    this.length += 1;
+  }
+
   unlink(node: T): void {
     if (node.older !== undefined) node.older.newer = node.newer;
     else this.oldest = node.newer as T | undefined;

@@ -77,10 +77,27 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   setWindowShare(share: number): void {
+    const grows = share > this.windowShareValue;
     this.windowShareValue = share;
     this.maxWindow = Math.max(1, this.capacityValue * share);
     this.maxProtected = (this.capacityValue - this.maxWindow) * PROTECTED_SHARE;
+    if (grows) this.growWindowFromMain();
     this.rebalance();
+  }
+
+  /**
+   * A grown window takes main's hottest objects, at its cold end, while they fit: a window
+   * grown to the whole tier is then plain LRU at once, where a hit refreshes any resident,
+   * instead of leaving main's old residents to be evicted first however often they are hit.
+   */
+  private growWindowFromMain(): void {
+    for (const list of [this.protectedList, this.probation]) {
+      for (let node = list.newest; node !== undefined && this.window.bytes + node.size <= this.maxWindow; node = list.newest) {
+        list.unlink(node);
+        node.segment = Segment.Window;
+        this.window.prepend(node);
+      }
+    }
   }
 
   lookup(key: string): CacheNode | undefined {
@@ -94,6 +111,8 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   settle(): void {
+    // Adopted residents wait on probation; the window takes its share of the hottest.
+    this.growWindowFromMain();
     this.rebalance();
   }
 
