@@ -4,7 +4,7 @@
 import type { ComputeChange } from './engines/compute';
 import type { PriceOverrides } from './engines/cost';
 import type { CostSettings, InitializationOptions, NeuroLakeSettings } from './protocol';
-import { defaultDataFolderContext, resolveLocation, Runtime, type Location, type RuntimeStatus } from './runtime';
+import { defaultDataFolderContext, engineComputeSettings, resolveLocation, Runtime, type Location, type RuntimeStatus } from './runtime';
 
 export interface SessionEvents {
   readonly statusChanged: (status: RuntimeStatus) => void;
@@ -28,6 +28,8 @@ export class Session {
   private current: Promise<Runtime>;
   private settings: NeuroLakeSettings;
   private readonly workspaceFolder: string | undefined;
+  /** The compute settings the engine has, so an unrelated change does not reconfigure it. */
+  private appliedCompute: string | undefined;
   private readonly cloudCredentials: SessionOptions['cloudCredentials'];
 
   constructor(
@@ -63,6 +65,7 @@ export class Session {
       this.current = previous.then((runtime) => runtime.close()).then(() => this.open());
     } else {
       void this.current.then((runtime) => this.applyCostSettings(runtime));
+      void this.current.then((runtime) => this.applyComputeSettings(runtime));
     }
   }
 
@@ -84,9 +87,11 @@ export class Session {
   }
 
   private async open(): Promise<Runtime> {
+    // Settings may change while the engines open; the compute engine then catches up below.
+    const openedWith = this.settings;
     const runtime = await Runtime.open({
       location: this.location(),
-      settings: this.settings,
+      settings: openedWith,
       watch: true,
       ...(this.cloudCredentials ? { cloudCredentials: this.cloudCredentials } : {}),
       onWarning: (message) => this.events.warn(message),
@@ -98,10 +103,28 @@ export class Session {
     runtime.onDidChangeEngine('compute', (change) => this.events.computeChanged?.(change));
     runtime.onDidChangeEngine('cost', (event) => this.events.costChanged?.(event.reason));
     this.applyCostSettings(runtime);
+    this.appliedCompute = JSON.stringify(openedWith.compute);
+    void this.applyComputeSettings(runtime);
     runtime.onDidChangeEngine('storage', (event) => this.events.storageChanged?.(event.keys ?? []));
     this.events.statusChanged(runtime.status());
     if (runtime.failures().every((engine) => engine.name !== 'catalog')) this.events.catalogChanged([]);
     return runtime;
+  }
+
+  /** Hands changed `neurolake.compute.*` settings to the running compute engine; a refused cluster is shown. */
+  private async applyComputeSettings(runtime: Runtime): Promise<void> {
+    if (runtime.failures().some((engine) => engine.name === 'compute')) return;
+    const wanted = JSON.stringify(this.settings.compute);
+    if (wanted === this.appliedCompute) return;
+    this.appliedCompute = wanted;
+    const { settings, problem } = engineComputeSettings(this.settings.compute);
+    if (problem !== undefined) this.events.warn(problem);
+    try {
+      await runtime.engine('compute').configure(settings);
+      this.events.log(`Compute settings applied: ${describeCompute(this.settings.compute)}.`);
+    } catch (error) {
+      this.events.warn(`The neurolake.compute settings were not applied: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**
@@ -117,6 +140,11 @@ export class Session {
       this.events.warn(`The neurolake.cost settings were not applied: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+function describeCompute(settings: NeuroLakeSettings['compute']): string {
+  const cluster = settings.slurm.url === '' ? 'no cluster' : `cluster ${settings.slurm.url} (${settings.slurm.apiVersion}${settings.burst ? '' : ', burst off'})`;
+  return `CPU limit ${settings.localCpuLimitPct}%, memory limit ${settings.localMemoryLimitPct}%, ${cluster}`;
 }
 
 /** The preset and the overrides the cost settings make, the local machine's figures laid over the rest. */

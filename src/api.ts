@@ -23,7 +23,19 @@ export interface NeuroLakeApi {
   searchCatalog(query: SearchQuery): Promise<CatalogSearchResult>;
   /** Fires with the changed entry ids (empty: everything) whenever the catalog changes. */
   readonly onDidChangeCatalog: vscode.Event<readonly string[]>;
+  /** What the Workloads view shows: each run's row under its group (Queued, Running, Finished). */
+  workloadRows(): Promise<WorkloadRow[]>;
+  /** Fires with a run's id (undefined: the engine's state) whenever a workload changed, in any process. */
+  readonly onDidChangeWorkloads: vscode.Event<string | undefined>;
   /** Fires with the changed object keys (empty: anything, or a tier's state) whenever storage changes, in any process. */
   readonly onDidChangeStorage: vscode.Event<readonly string[]>;
   timings(): ActivationTimings;
+}
+
+export interface WorkloadRow {
+  readonly group: string;
+  readonly runId: string;
+  readonly label: string;
+  readonly description: string;
+  readonly contextValue: string;
 }

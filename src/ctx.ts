@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { LanguageClient, LanguageClientOptions, NodeModule, State } from 'vscode-languageclient/node';
 import type * as ClientModule from './client/languageClient';
 import {
+  ComputeTokenRefusedNotification,
   DidChangeCatalogNotification,
   DidChangeComputeNotification,
   DidChangeCostNotification,
   DidChangeSettingsNotification,
   DidChangeStatusNotification,
   DidChangeStorageNotification,
+  SLURM_TOKEN_ENV,
   StatusRequest,
   type InitializationOptions,
   type NotificationDescriptor,
@@ -36,6 +38,9 @@ function loadClientLibrary(): ClientLibrary {
 
 const CLIENT_ID = 'neurolake';
 
+/** Where SecretStorage keeps the Slurm JWT. */
+export const SLURM_TOKEN_SECRET = 'neurolake.compute.slurm.token';
+
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
@@ -52,6 +57,9 @@ export class Ctx implements vscode.Disposable {
   /** Seals secrets sent to this window's server; handed to it in its environment, never on the wire. */
   private readonly sessionKey = newSessionKey();
   private serverModules: { readonly run: NodeModule; readonly debug: NodeModule } | undefined;
+  private readonly tokenRefusedEmitter = new vscode.EventEmitter<string>();
+  /** Fires with the cluster's words when it refused the Slurm token. */
+  readonly onDidRefuseSlurmToken = this.tokenRefusedEmitter.event;
 
   /** Fires on every server state change; the status bar and tests wait on it. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -77,6 +85,12 @@ export class Ctx implements vscode.Disposable {
       this.computeEmitter,
       this.costEmitter,
       this.storageEmitter,
+      this.tokenRefusedEmitter,
+      // The Slurm token reaches the server in its environment (never in a message, which LSP
+      // tracing would print): a new one, from this window or another, means a restart.
+      extensionContext.secrets.onDidChange((event) => {
+        if (event.key === SLURM_TOKEN_SECRET) void this.slurmTokenChanged();
+      }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsNeuroLake(event)) this.pushSettings();
       }),
@@ -190,6 +204,7 @@ export class Ctx implements vscode.Disposable {
       onNotification(client, DidChangeComputeNotification, ({ runId }) => this.computeEmitter.fire(runId)),
       onNotification(client, DidChangeCostNotification, ({ reason }) => this.costEmitter.fire(reason)),
       onNotification(client, DidChangeStorageNotification, ({ keys }) => this.storageEmitter.fire(keys)),
+      onNotification(client, ComputeTokenRefusedNotification, ({ message }) => this.tokenRefusedEmitter.fire(message)),
     );
     this.setState('starting');
     try {
@@ -209,7 +224,21 @@ export class Ctx implements vscode.Disposable {
       // A locked or unavailable keychain: the server still starts, on the AWS default chain.
       this.log.warn(`Could not read the cloud access key from the secret storage: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return serverEnvironment(this.sessionKey, credentials);
+    const slurmToken = await Promise.resolve(this.extensionContext.secrets.get(SLURM_TOKEN_SECRET)).catch((error: unknown) => {
+      this.log.warn(`Could not read the Slurm token from the secret storage: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return { ...serverEnvironment(this.sessionKey, credentials), [SLURM_TOKEN_ENV]: slurmToken ?? '' };
+  }
+
+  private async slurmTokenChanged(): Promise<void> {
+    if (this.client === undefined) return;
+    this.log.info('The Slurm token changed; restarting the server so it uses the new one.');
+    try {
+      await this.restart();
+    } catch (error) {
+      this.log.error(`Restarting the server for the new Slurm token failed: ${String(error)}`);
+    }
   }
 
   private async refreshServerEnvironment(): Promise<void> {

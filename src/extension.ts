@@ -8,6 +8,7 @@ import { createStatusBar, createWorkloadsStatusBar } from './statusBar';
 import { ViewRegistry } from './views/registry';
 import { registerWorkloadTasks } from './workloadTasks';
 import { TaskCostLenses } from './taskCostLenses';
+import { offerNewSlurmToken } from './commands/slurmToken';
 import { CATALOG_SCHEME, CatalogFileSystem } from './catalogDocuments';
 import { CatalogSearchRequest } from '../server/protocol';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     createWorkloadsStatusBar(current),
     registerWorkloadTasks(current),
     TaskCostLenses.register(current),
+    offerNewSlurmToken(current),
     ...registerCommands({ ctx: current, views }),
   );
 
@@ -58,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): NeuroLakeApi {
     onDidChangeStatus: current.onDidChangeStatus,
     searchCatalog: (query) => current.request(CatalogSearchRequest, query),
     onDidChangeCatalog: current.onDidChangeCatalog,
+    workloadRows: () => views.workloads.rows(),
+    onDidChangeWorkloads: current.onDidChangeCompute,
     onDidChangeStorage: current.onDidChangeStorage,
     timings: (): ActivationTimings => ({ activateMs, serverReadyMs }),
   };

@@ -43,8 +43,9 @@ Examples:
   $ neurolake compute logs nightly-etl --follow
 
 The cluster: --cluster-url (or $NEUROLAKE_SLURM_URL, slurmrestd), --shared-folder (or
-$NEUROLAKE_SLURM_SHARED_FOLDER), --slurm-user (or $NEUROLAKE_SLURM_USER); the token is $SLURM_JWT,
-else one from \`scontrol token\`.
+$NEUROLAKE_SLURM_SHARED_FOLDER; without one, a job's --input and --output are storage keys that
+travel through the storage cloud tier by presigned URLs), --slurm-user (or $NEUROLAKE_SLURM_USER);
+the token is $SLURM_JWT, else one from \`scontrol token\`.
 
 Exit codes: 0 success (submit --wait: the job's own exit code), 1 general failure, 2 usage,
 3 no such run, 4 the workload is already queued or running, 5 the workload was refused.`;

@@ -1,7 +1,9 @@
 // What every `neurolake compute` subcommand shares: the engine for the data folder, with the
 // cluster configured from options or the environment, always closed; compute failures as exit codes.
 import { InvalidArgumentError } from 'commander';
-import { ComputeEngine, ComputeError, scontrolTokenSource, staticTokenSource, type ClusterSettings, type ComputeErrorCode } from '../engines/compute';
+import { ComputeEngine, ComputeError, scontrolTokenSource, staticTokenSource, type BurstTransfer, type ClusterSettings, type ComputeErrorCode } from '../engines/compute';
+import { StorageEngine } from '../engines/storage';
+import { cloudBurstTransfer } from '../runtime/burstTransfer';
 import { EXIT } from './exitCodes';
 import { CliError, type Io } from './output';
 
@@ -27,17 +29,15 @@ export function clusterSettings(options: ComputeCliOptions, env: NodeJS.ProcessE
   const url = options.clusterUrl ?? env['NEUROLAKE_SLURM_URL'];
   if (url === undefined || url === '') return undefined;
   const user = options.slurmUser ?? env['NEUROLAKE_SLURM_USER'] ?? env['USER'] ?? 'root';
+  // Without a shared folder, burst jobs' files travel through the data folder's storage cloud tier.
   const sharedFolder = options.sharedFolder ?? env['NEUROLAKE_SLURM_SHARED_FOLDER'];
-  if (sharedFolder === undefined || sharedFolder === '') {
-    throw new CliError('A cluster needs a shared folder both sides see: --shared-folder or $NEUROLAKE_SLURM_SHARED_FOLDER.', EXIT.usage);
-  }
   const jwt = env['SLURM_JWT'];
   const partition = options.partition ?? env['NEUROLAKE_SLURM_PARTITION'];
   return {
     url,
     apiVersion: options.apiVersion ?? env['NEUROLAKE_SLURM_API_VERSION'] ?? 'v0.0.38',
     tokens: jwt !== undefined && jwt !== '' ? staticTokenSource(user, jwt) : scontrolTokenSource(user),
-    sharedFolder,
+    ...(sharedFolder === undefined || sharedFolder === '' ? {} : { sharedFolder }),
     ...(partition === undefined || partition === '' ? {} : { partition }),
     pollMs: 1000,
   };
@@ -46,9 +46,21 @@ export function clusterSettings(options: ComputeCliOptions, env: NodeJS.ProcessE
 export async function withCompute<T>(ctx: ComputeCliContext, work: (engine: ComputeEngine) => Promise<T>): Promise<T> {
   const options = ctx.options();
   const cluster = clusterSettings(options);
+  // A cluster that shares no folder reaches the job's files through storage's cloud tier.
+  const storage = cluster !== undefined && cluster.sharedFolder === undefined ? await StorageEngine.open({ dataFolder: ctx.dataFolder(), background: false }) : undefined;
+  const burstTransfer = storage === undefined ? undefined : await cloudBurstTransfer(ctx.dataFolder(), () => storage);
+  try {
+    return await withEngine(ctx, options, cluster, burstTransfer, work);
+  } finally {
+    await storage?.close();
+  }
+}
+
+async function withEngine<T>(ctx: ComputeCliContext, options: ComputeCliOptions, cluster: ClusterSettings | undefined, burstTransfer: BurstTransfer | undefined, work: (engine: ComputeEngine) => Promise<T>): Promise<T> {
   const engine = await asCliError(() =>
     ComputeEngine.open({
       dataFolder: ctx.dataFolder(),
+      ...(burstTransfer === undefined ? {} : { burstTransfer }),
       base: process.cwd(),
       ...(cluster === undefined ? {} : { cluster }),
       ...(options.prices === undefined ? {} : { prices: options.prices }),

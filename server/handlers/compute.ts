@@ -1,7 +1,7 @@
 // LSP glue for the compute engine: each request asks the session's runtime for the engine, maps
 // its runs to wire shapes, and turns engine failures into response errors with the engine's code.
 import { open } from 'node:fs/promises';
-import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { ComputeError, FINISHED_STATES, type ComputeChange, type ComputeEngine, type Run } from '../engines/compute';
 import {
   ComputeCancelRequest,
@@ -12,6 +12,8 @@ import {
   ComputePreviewRequest,
   ComputeStatsRequest,
   ComputeSubmitRequest,
+  ComputeTokenRefusedNotification,
+  ComputeWaitRequest,
   DidChangeComputeNotification,
   type ComputeErrorData,
   type WireRun,
@@ -19,19 +21,20 @@ import {
 import { type Session } from '../session';
 import { genericResponseError } from './errors';
 import { onRequest, sendNotification } from './connection';
+import { cancelledResponse } from './progress';
 
 /** At most this much of a log in one answer; Show Output asks again from the new offset. */
 const LOG_CHUNK_BYTES = 256 * 1024;
 
 export function registerComputeHandlers(connection: Connection, session: () => Session): void {
   const withCompute =
-    <P, R>(work: (engine: ComputeEngine, params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R | ResponseError<ComputeErrorData>> => {
+    <P, R>(work: (engine: ComputeEngine, params: P, token: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token: CancellationToken): Promise<R | ResponseError<ComputeErrorData>> => {
       try {
         const runtime = await session().runtime();
-        return await work(runtime.engine('compute'), params);
+        return await work(runtime.engine('compute'), params, token);
       } catch (error) {
-        return toResponseError(error);
+        return computeResponseError(error);
       }
     };
 
@@ -47,6 +50,7 @@ export function registerComputeHandlers(connection: Connection, session: () => S
   );
   onRequest(connection, ComputeGetRequest, withCompute((engine, params) => toWireRun(engine.get(params.id))));
   onRequest(connection, ComputeCancelRequest, withCompute(async (engine, params) => toWireRun(await engine.cancel(params.id))));
+  onRequest(connection, ComputeWaitRequest, withCompute(async (engine, params, token) => toWireRun(await engine.waitFor(engine.get(params.id).id, abortSignalOf(token)))));
   onRequest(connection, ComputeStatsRequest, withCompute((engine) => engine.stats()));
   onRequest(connection, ComputeMachineRequest, withCompute((engine) => engine.machine()));
   onRequest(connection, ComputeLogRequest, withCompute((engine, params) => readLog(engine.get(params.runId), params.offset)));
@@ -55,6 +59,10 @@ export function registerComputeHandlers(connection: Connection, session: () => S
 /** Tells the extension a run changed; machine samples are not sent (the view asks while it is visible). */
 export function publishComputeChange(connection: Connection, change: ComputeChange): void {
   if (change.kind === 'machine') return;
+  if (change.kind === 'token') {
+    void sendNotification(connection, ComputeTokenRefusedNotification, { message: change.detail ?? 'The cluster refused the Slurm token.' });
+    return;
+  }
   void sendNotification(connection, DidChangeComputeNotification, change.runId === undefined ? { kind: change.kind } : { kind: change.kind, runId: change.runId });
 }
 
@@ -98,7 +106,17 @@ async function readLog(run: Run, offset: number): Promise<{ text: string; offset
   }
 }
 
-function toResponseError(error: unknown): ResponseError<ComputeErrorData> {
+/** An AbortSignal that fires when the client cancels the request. */
+function abortSignalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+export function computeResponseError(error: unknown): ResponseError<ComputeErrorData> {
+  const cancelled = cancelledResponse<ComputeErrorData>(error);
+  if (cancelled !== undefined) return cancelled;
   if (error instanceof ComputeError) return new ResponseError(ErrorCodes.InvalidParams, error.message, { code: error.code });
   return genericResponseError<ComputeErrorData>(error);
 }

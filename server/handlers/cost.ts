@@ -20,6 +20,7 @@ import {
 import { type Session } from '../session';
 import { genericResponseError } from './errors';
 import { onRequest, sendNotification } from './connection';
+import { cancelledResponse } from './progress';
 import {
   toEngineComparison,
   toWireComparison,
@@ -39,7 +40,7 @@ export function registerCostHandlers(connection: Connection, session: () => Sess
         const runtime = await session().runtime();
         return await work(runtime.engine('cost'), params);
       } catch (error) {
-        return toResponseError(error);
+        return costResponseError(error);
       }
     };
   /** The ROI of the machine the settings name, when they name one. */
@@ -83,7 +84,9 @@ async function dashboard(cost: CostEngine, options: { hardwareUsd?: number }): P
   return toWireDashboard(await cost.dashboard(options), cost.status().recordsFrom);
 }
 
-function toResponseError(error: unknown): ResponseError<CostErrorData> {
+export function costResponseError(error: unknown): ResponseError<CostErrorData> {
+  const cancelled = cancelledResponse<CostErrorData>(error);
+  if (cancelled !== undefined) return cancelled;
   if (error instanceof CostError) {
     const code = error.code === 'closed' ? ErrorCodes.InternalError : ErrorCodes.InvalidParams;
     return new ResponseError(code, error.message, { code: error.code, ...(error.path === undefined ? {} : { path: error.path }) });

@@ -3,6 +3,14 @@
 import { notification, request } from './descriptors';
 
 export type WorkloadTypeName = 'query' | 'etl' | 'ml' | 'migration';
+
+/** What each type asks for when the workload does not say (the engine's own defaults; a unit test checks they agree). */
+export const WORKLOAD_TYPE_DEFAULTS: Readonly<Record<WorkloadTypeName, { readonly cpus: number; readonly memoryGb: number; readonly estimatedMinutes: number; readonly maxWaitMinutes: number }>> = {
+  query: { cpus: 1, memoryGb: 2, estimatedMinutes: 5, maxWaitMinutes: 5 },
+  etl: { cpus: 2, memoryGb: 4, estimatedMinutes: 30, maxWaitMinutes: 60 },
+  ml: { cpus: 4, memoryGb: 16, estimatedMinutes: 120, maxWaitMinutes: 120 },
+  migration: { cpus: 2, memoryGb: 8, estimatedMinutes: 60, maxWaitMinutes: 240 },
+};
 export type ComputeTierName = 'local' | 'cluster';
 export type RunStateName = 'queued' | 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timed-out' | 'lost' | 'refused';
 
@@ -147,11 +155,21 @@ export const ComputeListRequest = request<ComputeListParams, ComputeListResult, 
 export const ComputeGetRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/get');
 /** Sent by Cancel; answers once the run's end is recorded. */
 export const ComputeCancelRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/cancel');
+/**
+ * Sent by the Schedule Workload and Run Current File notifications: answers once the run has ended.
+ * Cancelling the request stops only the waiting (LSP RequestCancelled); the run goes on.
+ */
+export const ComputeWaitRequest = request<{ readonly id: string }, WireRun, ComputeErrorData>('neurolake/compute/wait');
 /** Sent by Show Output to follow a run's log. */
 export const ComputeLogRequest = request<ComputeLogParams, ComputeLogResult, ComputeErrorData>('neurolake/compute/log');
 export const ComputeStatsRequest = request<void, WireComputeStats, ComputeErrorData>('neurolake/compute/stats');
 /** Sent by the Machine node. */
 export const ComputeMachineRequest = request<void, WireMachine, ComputeErrorData>('neurolake/compute/machine');
 
+/**
+ * Sent by the server when the Slurm cluster refused the token (expired, wrong, or none set), so
+ * the extension offers to set a new one. The token itself never travels in a message.
+ */
+export const ComputeTokenRefusedNotification = notification<{ readonly message: string }>('neurolake/compute/tokenRefused');
 /** Sent by the server when a run changed (any process's), so the view, status bar and tasks follow. */
 export const DidChangeComputeNotification = notification<{ readonly runId?: string; readonly kind: 'run' | 'status' | 'machine' }>('neurolake/compute/didChange');

@@ -21,7 +21,47 @@ export interface NeuroLakeSettings {
   readonly server: { readonly maxRestarts: number };
   readonly trace: { readonly server: TraceLevel };
   readonly cost: CostSettings;
+  readonly compute: ComputeSettings;
 }
+
+/** Where workloads may run: this machine's limits, and the Slurm cluster they burst to. */
+export interface ComputeSettings {
+  /** Share of this machine's CPU (0–100) NeuroLake's workloads and everything else may use before a workload waits or bursts. */
+  readonly localCpuLimitPct: number;
+  readonly localMemoryLimitPct: number;
+  /** Whether a workload that cannot run here in time may go to the cluster. */
+  readonly burst: boolean;
+  /** A workload that must burst while the cluster is down waits for it, or is refused. */
+  readonly whenClusterDown: 'queue' | 'refuse';
+  /** Exit codes that mean retrying will not help, for every workload (126 and 127 always are). */
+  readonly noRetryExitCodes: readonly number[];
+  /** How long a workload may wait before it must start somewhere; null: its type's default. */
+  readonly defaultMaxWaitMinutes: number | null;
+  readonly slurm: SlurmSettings;
+}
+
+/** The Slurm cluster, reached through slurmrestd; its token is a secret and never a setting. */
+export interface SlurmSettings {
+  /** slurmrestd's address, e.g. http://cluster:6820; empty: no cluster, everything runs here. */
+  readonly url: string;
+  /** The REST API version: v0.0.38 for Slurm 22.05, later for newer Slurm. */
+  readonly apiVersion: string;
+  /** Empty: the cluster's default partition. */
+  readonly partition: string;
+  /** The Slurm user the token belongs to; empty: the user NeuroLake runs as. */
+  readonly user: string;
+  /** A folder this machine and the cluster's nodes see at the same path; empty: burst files go through the cloud tier. */
+  readonly sharedFolder: string;
+}
+
+/**
+ * The environment variable the Slurm JWT reaches the server in: the extension sets it when it
+ * starts the server (from SecretStorage), so the token is in no message and no LSP trace.
+ */
+export const SLURM_TOKEN_ENV = 'NEUROLAKE_SLURM_JWT';
+
+/** The slurmrestd API versions NeuroLake speaks (22.05: v0.0.38; 23.02: v0.0.39; 23.11 and later: v0.0.40). */
+export const SLURM_API_VERSIONS = ['v0.0.38', 'v0.0.39', 'v0.0.40'] as const;
 
 /** How cost insight prices things: a preset, the user's overrides, and the local machine. */
 export interface CostSettings {
@@ -49,6 +89,17 @@ export const SETTING_DEFAULTS = {
   'neurolake.cost.hardwareUsd': null,
   'neurolake.cost.hardwareLifeMonths': null,
   'neurolake.cost.powerWatts': null,
+  'neurolake.compute.localCpuLimitPct': 80,
+  'neurolake.compute.localMemoryLimitPct': 80,
+  'neurolake.compute.burst': true,
+  'neurolake.compute.whenClusterDown': 'queue',
+  'neurolake.compute.noRetryExitCodes': [],
+  'neurolake.compute.defaultMaxWaitMinutes': null,
+  'neurolake.compute.slurm.url': '',
+  'neurolake.compute.slurm.apiVersion': 'v0.0.38',
+  'neurolake.compute.slurm.partition': '',
+  'neurolake.compute.slurm.user': '',
+  'neurolake.compute.slurm.sharedFolder': '',
 } as const satisfies Record<string, unknown>;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -117,6 +168,31 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
   );
   const powerWatts = pick('neurolake.cost.powerWatts', amount(100_000), 'a number of watts of at least 0, or null for the preset\'s');
 
+  const percent = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100;
+  const localCpuLimitPct = pick('neurolake.compute.localCpuLimitPct', percent, 'a percentage above 0 and at most 100');
+  const localMemoryLimitPct = pick('neurolake.compute.localMemoryLimitPct', percent, 'a percentage above 0 and at most 100');
+  const burst = pick('neurolake.compute.burst', (v): v is boolean => typeof v === 'boolean', 'true or false');
+  const whenClusterDown = pick('neurolake.compute.whenClusterDown', (v): v is 'queue' | 'refuse' => v === 'queue' || v === 'refuse', 'queue or refuse');
+  const noRetryExitCodes = pick(
+    'neurolake.compute.noRetryExitCodes',
+    (v): v is number[] => Array.isArray(v) && v.every((code) => Number.isInteger(code) && code >= 0 && code <= 255),
+    'a list of exit codes from 0 to 255, such as [2, 64]',
+  );
+  const defaultMaxWaitMinutes = pick(
+    'neurolake.compute.defaultMaxWaitMinutes',
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 7 * 24 * 60,
+    'a number of minutes from 0 to 10080 (a week), or null for each type\'s default',
+  );
+  const text = (key: SettingKey, expected: string, valid: (v: string) => boolean = () => true): string =>
+    String(pick(key, (v): v is string => typeof v === 'string' && valid(v.trim()), expected)).trim();
+  const slurm: SlurmSettings = {
+    url: text('neurolake.compute.slurm.url', 'an http or https address of slurmrestd, such as http://cluster:6820, or empty for no cluster', (v) => v === '' || /^https?:\/\/[^\s/]+/.test(v)),
+    apiVersion: text('neurolake.compute.slurm.apiVersion', `one of ${SLURM_API_VERSIONS.join(', ')}`, (v) => (SLURM_API_VERSIONS as readonly string[]).includes(v)),
+    partition: text('neurolake.compute.slurm.partition', 'a partition name, or empty for the default'),
+    user: text('neurolake.compute.slurm.user', 'a user name, or empty for yours', (v) => !/\s/.test(v)),
+    sharedFolder: text('neurolake.compute.slurm.sharedFolder', 'an absolute folder path, or empty', (v) => v === '' || v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v)),
+  };
+
   return {
     settings: {
       dataFolder,
@@ -126,6 +202,7 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
       server: { maxRestarts },
       trace: { server: traceServer },
       cost: { preset, overrides, hardwareUsd, hardwareLifeMonths, powerWatts },
+      compute: { localCpuLimitPct, localMemoryLimitPct, burst, whenClusterDown, noRetryExitCodes, defaultMaxWaitMinutes, slurm },
     },
     problems,
   };

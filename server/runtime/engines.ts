@@ -8,6 +8,8 @@ import { BUILTIN_TEMPLATES, Catalog } from '../engines/catalog';
 import { ComputeEngine } from '../engines/compute';
 import { CostEngine } from '../engines/cost';
 import { runtimeCostSources } from './costSources';
+import { engineComputeSettings } from './computeSettings';
+import { cloudBurstTransfer } from './burstTransfer';
 import { StorageEngine } from '../engines/storage';
 import { DataFolderCheck } from './dataFolder';
 import { type EngineContext, type EngineRegistry } from './engine';
@@ -40,11 +42,21 @@ async function openCatalog(context: EngineContext): Promise<Catalog> {
   return catalog;
 }
 
-/** Local workloads only until the cluster settings reach the runtime; the CLI configures a cluster itself. */
+/**
+ * Compute with the `neurolake.compute.*` settings (the session applies later changes with
+ * `configure`); a cluster the settings name but cannot use is reported, and the rest still works.
+ */
 async function openCompute(context: EngineContext): Promise<ComputeEngine> {
   const problem = await context.dataFolderProblem();
   if (problem !== undefined) throw new Error(`The run history lives in the data folder, which cannot be used: ${problem}`);
-  return ComputeEngine.open({ dataFolder: context.dataFolder, ...(context.watch ? {} : { refreshMs: 60_000 }) });
+  const { settings, problem: clusterProblem } = engineComputeSettings(context.settings.compute);
+  if (clusterProblem !== undefined) context.warn(clusterProblem);
+  // A cluster without a shared folder gets its files through the cloud tier, when there is one.
+  const burstTransfer = await cloudBurstTransfer(context.dataFolder, () => context.peer('storage') as StorageEngine | undefined, context.cloudCredentials === undefined ? {} : { credentials: context.cloudCredentials }).catch((error: unknown) => {
+    context.log(`Burst jobs cannot use the cloud tier: ${String(error)}`);
+    return undefined;
+  });
+  return ComputeEngine.open({ dataFolder: context.dataFolder, ...settings, ...(burstTransfer === undefined ? {} : { burstTransfer }), ...(context.watch ? {} : { refreshMs: 60_000 }) });
 }
 
 /**

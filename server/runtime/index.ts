@@ -5,3 +5,4 @@ export { EngineUnavailableError, type Engine, type EngineContext, type EngineNam
 export { ENGINES, type DefaultEngines } from './engines';
 export { CATALOG_FILE_NAME, defaultOwner, resolveCatalogFile, resolveLocation, type Location, type LocationChoice } from './location';
 export { checkDataFolder, defaultDataFolderContext, resolveDataFolder, type DataFolderContext } from './dataFolder';
+export { engineComputeSettings, type ComputeSettingsResult } from './computeSettings';

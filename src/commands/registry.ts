@@ -5,6 +5,8 @@ import { catalogCommands } from './catalog';
 import { catalogInsertCommands } from './catalogInsert';
 import { catalogTransferCommands } from './catalogTransfer';
 import { computeCommands } from './compute';
+import { computeRunCommands } from './computeRun';
+import { slurmTokenCommands } from './slurmToken';
 import { costCommands } from './cost';
 import { serverCommands } from './server';
 import { storageCommands } from './storage';
@@ -27,7 +29,7 @@ export type CommandFactories = Record<string, (deps: CommandDeps) => Cmd>;
 
 /** Registers every command; a failing command shows its cause and logs the details. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...costCommands, ...storageCommands, ...storageStoreCommands, ...storageCloudCommands, ...workloadTaskCommands };
+  const factories: CommandFactories = { ...serverCommands, ...viewCommands, ...catalogCommands, ...catalogInsertCommands, ...catalogTransferCommands, ...templateCommands, ...computeCommands, ...computeRunCommands, ...slurmTokenCommands, ...costCommands, ...storageCommands, ...storageStoreCommands, ...storageCloudCommands, ...workloadTaskCommands };
   return Object.entries(factories).map(([id, factory]) => {
     // Arguments are untyped at this boundary: tree nodes, URIs, or options from other commands.
     const run = factory(deps) as (...args: unknown[]) => unknown;

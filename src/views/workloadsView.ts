@@ -101,6 +101,20 @@ export class WorkloadsTreeProvider implements vscode.TreeDataProvider<WorkloadNo
     }
   }
 
+  /** Every run row as the view shows it, under its group's label (for the API and tests). */
+  async rows(): Promise<{ group: string; runId: string; label: string; description: string; contextValue: string }[]> {
+    const rows = [];
+    for (const group of await this.getChildren()) {
+      if (group.type !== 'group') continue;
+      for (const node of await this.getChildren(group)) {
+        if (node.type !== 'run') continue;
+        const item = runItem(node.run);
+        rows.push({ group: group.label, runId: node.run.id, label: String(item.label), description: String(item.description ?? ''), contextValue: item.contextValue ?? '' });
+      }
+    }
+    return rows;
+  }
+
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.changed.dispose();

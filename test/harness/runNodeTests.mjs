@@ -26,10 +26,10 @@ if (files.length === 0) {
 const needsSlurm = files.some((file) => /slurm/i.test(file)) && process.env[STATE_ENV] === undefined;
 const slurm = needsSlurm ? await startSlurm() : undefined;
 if (slurm !== undefined) {
-  process.once('exit', () => stopSlurm(slurm));
+  process.once('exit', () => void stopSlurm(slurm));
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 }
 const env = slurm === undefined ? process.env : { ...process.env, [STATE_ENV]: JSON.stringify(slurm) };
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
-if (slurm !== undefined) stopSlurm(slurm);
+if (slurm !== undefined) await stopSlurm(slurm);
 process.exit(result.status ?? 1);

@@ -22,4 +22,5 @@ export function restStart(state: SlurmState): void;
 export function restStop(state: SlurmState): Promise<void>;
 export function restReady(state: SlurmState): Promise<void>;
 export function slurmToken(state: SlurmState, lifespanSeconds?: number): string;
-export function stopSlurm(state: SlurmState): void;
+/** Stops the daemons at once; resolves once the ones this process started are reaped. */
+export function stopSlurm(state: SlurmState): Promise<void>;

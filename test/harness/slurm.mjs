@@ -4,6 +4,10 @@
 // runNodeTests.mjs (or by the first test file that needs it when run alone) and stopped at its end.
 //
 // slurmrestd refuses to run as root, so it runs as a dedicated user, who also owns the jobs.
+//
+// Every daemon runs in the foreground as a child of the process that started it, not forked off to
+// PID 1: PID 1 here does not reliably reap, so a daemon that was stopped would stay a zombie. The
+// starting process reaps its own children, and stopSlurm resolves once they are reaped.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,20 @@ function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}): ${(result.stderr || result.stdout || '').trim().slice(0, 500)}`);
   return result.stdout;
+}
+
+/** The daemons this process started and has not yet reaped, by pid. */
+const children = new Map();
+
+/** Starts a daemon in the foreground, in its own process group, as this process's child. */
+function daemon(command, args, env) {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  children.set(child.pid, { child, exited });
+  void exited.then(() => children.delete(child.pid));
+  // Reaped even while unreferenced; the process need not stay up for it.
+  child.unref();
+  return child;
 }
 
 function installed(pkg) {
@@ -137,7 +155,8 @@ export async function startSlurm() {
   for (const path of [paths.munge, mungeKey]) chownSync(path, mungeUid, gidOf('munge'));
   chmodSync(paths.munge, 0o755);
   const mungeSocket = join(paths.munge, 'munge.socket');
-  run('runuser', ['-u', 'munge', '--', 'munged', `--socket=${mungeSocket}`, `--key-file=${mungeKey}`, `--pid-file=${join(paths.munge, 'munged.pid')}`, `--log-file=${join(paths.munge, 'munged.log')}`, `--seed-file=${join(paths.munge, 'munged.seed')}`]);
+  // setpriv execs munged as the munge user (no forked parent in between), so the pid is munged's own.
+  daemon('setpriv', ['--reuid=munge', '--regid=munge', '--clear-groups', 'munged', '--foreground', `--socket=${mungeSocket}`, `--key-file=${mungeKey}`, `--pid-file=${join(paths.munge, 'munged.pid')}`, `--log-file=${join(paths.munge, 'munged.log')}`, `--seed-file=${join(paths.munge, 'munged.seed')}`], process.env);
 
   const jwtKey = join(paths.state, 'jwt.key');
   writeFileSync(jwtKey, randomBytes(32), { mode: 0o600 });
@@ -183,8 +202,10 @@ export async function startSlurm() {
   const state = { dir, conf, jwtKey, restUser: REST_USER, apiVersion: API_VERSION, url: `http://127.0.0.1:${restPort}`, restPort, jobsFolder: paths.jobs, restPidFile: join(dir, 'slurmrestd.pid'), mungeSocket };
   const env = slurmEnv(state);
   try {
-    run('slurmctld', [], { env });
-    run('slurmd', ['-N', 'localhost'], { env });
+    await waitUntil('munged to listen', () => existsSync(mungeSocket));
+    daemon('slurmctld', ['-D'], env);
+    await waitUntil('slurmctld to write its pid file', () => existsSync(join(dir, 'slurmctld.pid')));
+    daemon('slurmd', ['-D', '-N', 'localhost'], env);
     await waitUntil('the node to become idle', () => /idle/.test(run('sinfo', ['-h', '-o', '%t'], { env })));
     restStart(state);
     await waitUntil('slurmrestd to answer', async () => (await fetch(`${state.url}/openapi`).catch(() => undefined)) !== undefined);
@@ -199,12 +220,7 @@ export async function startSlurm() {
 export function restStart(state) {
   const running = readPid(state.restPidFile);
   if (running !== undefined && pidAlive(running)) return;
-  const child = spawn('slurmrestd', ['-a', 'rest_auth/jwt', '-u', state.restUser, '-s', `openapi/${state.apiVersion}`, `127.0.0.1:${state.restPort}`], {
-    env: { ...slurmEnv(state), SLURM_JWT: 'daemon' },
-    stdio: ['ignore', 'ignore', 'ignore'],
-    detached: true,
-  });
-  child.unref();
+  const child = daemon('slurmrestd', ['-a', 'rest_auth/jwt', '-u', state.restUser, '-s', `openapi/${state.apiVersion}`, `127.0.0.1:${state.restPort}`], { ...slurmEnv(state), SLURM_JWT: 'daemon' });
   writeFileSync(state.restPidFile, String(child.pid));
 }
 
@@ -228,7 +244,10 @@ export function slurmToken(state, lifespanSeconds = 3600) {
   return match[1];
 }
 
-/** Stops every daemon this cluster started and removes its folder. */
+/**
+ * Stops every daemon of this cluster (at once, so it also works in an exit handler) and removes
+ * its folder; resolves once the daemons this process started are reaped.
+ */
 export function stopSlurm(state) {
   const pids = [readPid(state.restPidFile), readPid(join(state.dir, 'slurmd.pid')), readPid(join(state.dir, 'slurmctld.pid')), readPid(join(state.dir, 'munge', 'munged.pid'))];
   for (const pid of pids) {
@@ -243,4 +262,8 @@ export function stopSlurm(state) {
   while (pids.some((pid) => pid !== undefined && pidAlive(pid)) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
   for (const pid of pids) if (pid !== undefined && pidAlive(pid)) process.kill(pid, 'SIGKILL');
   if (existsSync(state.dir)) rmSync(state.dir, { recursive: true, force: true });
+  const ours = pids.map((pid) => children.get(pid)).filter((entry) => entry !== undefined);
+  // Referenced again, so this process stays up until it has reaped them.
+  for (const { child } of ours) child.ref();
+  return Promise.all(ours.map(({ exited }) => exited)).then(() => undefined);
 }

@@ -2,11 +2,11 @@
 // and Show Output use it: the decision first, a run with change notifications, its log, a
 // refused workload with the engine's code, and the statistics.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ResponseError } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import {
   ComputeGetRequest,
   ComputeListRequest,
@@ -15,6 +15,7 @@ import {
   ComputePreviewRequest,
   ComputeStatsRequest,
   ComputeSubmitRequest,
+  ComputeWaitRequest,
   DidChangeComputeNotification,
   type ComputeErrorData,
   type WireRun,
@@ -68,6 +69,28 @@ describe('compute over LSP', () => {
     assert.equal(stats.byState['completed'], 1);
     const machine = await server.request(ComputeMachineRequest);
     assert.ok(machine.cpuCount >= 1);
+  });
+
+  it('waits for a run to end; cancelling the wait answers RequestCancelled and the run goes on', async () => {
+    const marker = join(scratch, 'wait-marker');
+    const waiting: WireWorkloadSpec = { ...spec, name: 'Waits for a marker', run: { kind: 'shell', command: `while [ ! -e '${marker}' ]; do sleep 0.05; done; exit 3` } };
+    const submitted = await server.request(ComputeSubmitRequest, waiting);
+    const source = new CancellationTokenSource();
+    const wait = server.connection.sendRequest(ComputeWaitRequest.method, { id: submitted.id }, source.token);
+    source.cancel();
+    await assert.rejects(wait, (error: unknown) => {
+      assert.ok(error instanceof ResponseError, String(error));
+      assert.equal(error.code, LSPErrorCodes.RequestCancelled);
+      assert.equal((error.data as ComputeErrorData).code, 'cancelled');
+      return true;
+    });
+    const still = await server.request(ComputeGetRequest, { id: submitted.id });
+    assert.ok(['queued', 'starting', 'running'].includes(still.state), `the run goes on after the wait is cancelled, but it is ${still.state}`);
+    const ended = server.request(ComputeWaitRequest, { id: submitted.id });
+    writeFileSync(marker, '');
+    const run = await ended;
+    assert.equal(run.state, 'failed');
+    assert.equal(run.exitCode, 3);
   });
 
   it('refuses a bad workload with the engine\'s code and a message naming the field', async () => {

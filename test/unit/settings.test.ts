@@ -89,3 +89,30 @@ describe('cost settings', () => {
     assert.match(problems.find((p) => p.key === 'neurolake.cost.hardwareLifeMonths')!.message, /from 1 to 240/);
   });
 });
+
+describe('compute settings', () => {
+  it('a bad Slurm address, API version or exit code list falls back to the default and says which setting', () => {
+    const raw: Partial<Record<SettingKey, unknown>> = {
+      'neurolake.compute.slurm.url': 'cluster:6820',
+      'neurolake.compute.slurm.apiVersion': '0.0.38',
+      'neurolake.compute.noRetryExitCodes': [2, 'x'],
+      'neurolake.compute.localCpuLimitPct': 150,
+    };
+    const { settings, problems } = normaliseSettings((key) => raw[key]);
+    assert.equal(settings.compute.slurm.url, '');
+    assert.equal(settings.compute.slurm.apiVersion, 'v0.0.38');
+    assert.deepEqual(settings.compute.noRetryExitCodes, []);
+    assert.equal(settings.compute.localCpuLimitPct, 80);
+    assert.deepEqual(problems.map((p) => p.key).sort(), ['neurolake.compute.localCpuLimitPct', 'neurolake.compute.noRetryExitCodes', 'neurolake.compute.slurm.apiVersion', 'neurolake.compute.slurm.url']);
+    assert.match(problems.find((p) => p.key === 'neurolake.compute.slurm.url')!.message, /http or https address of slurmrestd/);
+  });
+
+  it('a Slurm cluster as a user sets it up is kept as written, trimmed', () => {
+    const raw: Partial<Record<SettingKey, unknown>> = { 'neurolake.compute.slurm.url': ' http://cluster:6820 ', 'neurolake.compute.slurm.sharedFolder': '/shared/nl', 'neurolake.compute.burst': false };
+    const { settings, problems } = normaliseSettings((key) => raw[key]);
+    assert.deepEqual(problems, []);
+    assert.equal(settings.compute.slurm.url, 'http://cluster:6820');
+    assert.equal(settings.compute.slurm.sharedFolder, '/shared/nl');
+    assert.equal(settings.compute.burst, false);
+  });
+});

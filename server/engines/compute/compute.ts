@@ -4,6 +4,7 @@
 // is adopted by the next one that opens: a queued run is queued again, a running one re-attached
 // by its pid or Slurm job id, and one that cannot be found is marked lost.
 import { join } from 'node:path';
+import { CancelledError } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import { ComputeError } from './errors';
@@ -16,6 +17,7 @@ import { Scheduler, type SchedulerJob } from './scheduler';
 import { SlurmClient } from './slurm/restClient';
 import { SlurmExecutor } from './slurm/slurmExecutor';
 import type { SlurmTokenSource } from './slurm/tokens';
+import type { BurstTransfer } from './slurm/transfer';
 import { computeStats, type ComputeStats } from './stats';
 import { FINISHED_STATES, type ComputeTier, type Decision, type Run, type WorkloadSpec } from './types';
 import { normaliseWorkload } from './workload';
@@ -26,8 +28,8 @@ export interface ClusterSettings {
   /** The REST API version: v0.0.38 for Slurm 22.05, later for newer Slurm. */
   readonly apiVersion?: string;
   readonly tokens: SlurmTokenSource;
-  /** A folder this machine and the cluster's nodes see at the same path. */
-  readonly sharedFolder: string;
+  /** A folder this machine and the cluster's nodes see at the same path; without one, files go through `burstTransfer`. */
+  readonly sharedFolder?: string;
   readonly partition?: string;
   /** How long a job usually waits in the cluster's queue, for the estimate. */
   readonly expectedStartSeconds?: number;
@@ -36,17 +38,11 @@ export interface ClusterSettings {
   readonly healthMs?: number;
 }
 
-export interface ComputeOptions {
+export interface ComputeOptions extends ComputeSettings {
   readonly dataFolder: string;
+  /** How a burst job's files travel when the cluster shares no folder: the storage cloud tier. */
+  readonly burstTransfer?: BurstTransfer;
   readonly prices?: ComputePresetName;
-  readonly localCpuLimitPct?: number;
-  readonly localMemoryLimitPct?: number;
-  /** Absent: everything runs on this machine. */
-  readonly cluster?: ClusterSettings;
-  /** Burst to the cluster when the machine cannot run a workload in time; on when a cluster is set. */
-  readonly burst?: boolean;
-  /** A workload that must burst while the cluster is down waits for it, or is refused. */
-  readonly whenClusterDown?: 'queue' | 'refuse';
   /** What relative working folders are relative to (the workspace folder, the CLI's cwd). */
   readonly base?: string;
   readonly clock?: Clock;
@@ -61,11 +57,28 @@ export interface ComputeOptions {
 export interface ComputeStatus {
   readonly state: 'ready' | 'degraded' | 'failed';
   readonly detail?: string;
+  /** The cluster refused the Slurm token (expired or wrong): only a new token helps. */
+  readonly tokenRefused?: boolean;
+}
+
+/** What may change while the engine runs (the `neurolake.compute.*` settings). */
+export interface ComputeSettings {
+  readonly localCpuLimitPct?: number;
+  readonly localMemoryLimitPct?: number;
+  readonly burst?: boolean;
+  readonly whenClusterDown?: 'queue' | 'refuse';
+  /** Absent: no cluster. */
+  readonly cluster?: ClusterSettings;
+  readonly noRetryExitCodes?: readonly number[];
+  readonly defaultMaxWaitMinutes?: number;
 }
 
 export interface ComputeChange {
-  readonly kind: 'run' | 'status' | 'machine';
+  /** `token`: the cluster refused the Slurm token, so the user should set a new one. */
+  readonly kind: 'run' | 'status' | 'machine' | 'token';
   readonly runId?: string;
+  /** For `token`: the cluster's refusal, in words. */
+  readonly detail?: string;
 }
 
 export interface ListOptions {
@@ -81,8 +94,10 @@ export class ComputeEngine {
   private readonly clock: Clock;
   private readonly sampler: MachineSampler;
   private readonly local: LocalExecutor;
-  private readonly cluster: SlurmExecutor | undefined;
-  private readonly client: SlurmClient | undefined;
+  private cluster: SlurmExecutor | undefined;
+  private client: SlurmClient | undefined;
+  /** Executors of a cluster the settings moved away from; they follow their jobs to the end. */
+  private readonly retired = new Set<SlurmExecutor>();
   private readonly scheduler: Scheduler;
   private readonly executions = new Map<string, Execution>();
   /** Runs between the scheduler's start and their executor's answer; a cancel then waits for the start. */
@@ -93,6 +108,8 @@ export class ComputeEngine {
   private readonly listeners = new Set<(change: ComputeChange) => void>();
   private readonly owner = { pid: process.pid, since: Date.now() };
   private clusterProblem: string | undefined = 'not checked yet';
+  /** The cluster refused the token (expired or wrong): a new one is needed, not patience. */
+  private tokenRefused = false;
   private healthTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -100,36 +117,27 @@ export class ComputeEngine {
   private runQueues = new Map<string, Promise<unknown>>();
 
   private constructor(
-    private readonly options: ComputeOptions,
+    private options: ComputeOptions,
     private readonly history: RunHistory,
   ) {
     this.prices = computePrices(options.prices ?? 'seed');
     this.clock = options.clock ?? systemClock;
     this.sampler = new MachineSampler(options.dataFolder, options.sampleMs ?? 1000);
     this.local = new LocalExecutor({ onUsage: (usage) => this.sampler.setOwnUsage(usage) });
-    if (options.cluster !== undefined) {
-      this.client = new SlurmClient({ url: options.cluster.url, apiVersion: options.cluster.apiVersion ?? 'v0.0.38', tokens: options.cluster.tokens });
-      this.cluster = new SlurmExecutor({
-        client: this.client,
-        sharedFolder: options.cluster.sharedFolder,
-        ...(options.cluster.partition === undefined ? {} : { partition: options.cluster.partition }),
-        ...(options.cluster.pollMs === undefined ? {} : { pollMs: options.cluster.pollMs }),
-        onReachability: (problem) => this.setClusterProblem(problem),
-      });
-    }
-    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), options.localCpuLimitPct ?? 80, options.localMemoryLimitPct ?? 80);
+    this.useCluster(options.cluster);
+    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), this.options.localCpuLimitPct ?? 80, this.options.localMemoryLimitPct ?? 80);
     this.scheduler = new Scheduler({
       clock: this.clock,
       prices: this.prices,
       capacity: () => limits().now,
       machineLimit: () => limits().limit,
       cluster: () => ({
-        enabled: this.cluster !== undefined && options.burst !== false,
+        enabled: this.cluster !== undefined && this.options.burst !== false,
         available: this.clusterProblem === undefined,
         ...(this.clusterProblem === undefined ? {} : { reason: this.clusterProblem }),
-        startDelayMs: (options.cluster?.expectedStartSeconds ?? 60) * 1000,
+        startDelayMs: (this.options.cluster?.expectedStartSeconds ?? 60) * 1000,
       }),
-      whenClusterDown: options.whenClusterDown ?? 'queue',
+      whenClusterDown: () => this.options.whenClusterDown ?? 'queue',
       start: (job, tier, decision) => void this.launch(job.id, tier, decision),
       refuse: (job, decision) => void this.refuseQueued(job.id, decision),
     });
@@ -153,11 +161,8 @@ export class ComputeEngine {
       engine.scheduler.pass();
       engine.emit({ kind: 'machine' });
     });
-    if (engine.client !== undefined) {
-      await engine.checkCluster();
-      engine.healthTimer = setInterval(() => void engine.checkCluster(), options.cluster?.healthMs ?? 15_000);
-      engine.healthTimer.unref();
-    }
+    if (engine.client !== undefined) await engine.checkCluster();
+    engine.watchClusterHealth();
     await engine.adoptOrphans();
     engine.refreshTimer = setInterval(() => void engine.refresh(), options.refreshMs ?? 2000);
     engine.refreshTimer.unref();
@@ -175,12 +180,36 @@ export class ComputeEngine {
     this.sampler.stop();
     this.local.close();
     this.cluster?.close();
+    for (const executor of this.retired) executor.close();
     await Promise.allSettled([...this.runQueues.values()]);
+  }
+
+  /**
+   * Applies new settings to a running engine: limits and burst at the next decision, a new or
+   * different cluster for runs that start from now on (runs already on the old one are followed
+   * to their end). Queued runs are decided again.
+   */
+  async configure(update: ComputeSettings): Promise<void> {
+    this.assertOpen();
+    const clusterMoved = !sameCluster(this.options.cluster, update.cluster);
+    const { cluster: _old, ...rest } = this.options;
+    this.options = { ...rest, ...update, ...(update.cluster === undefined ? {} : { cluster: update.cluster }) };
+    if (clusterMoved) {
+      if (this.cluster !== undefined) this.retired.add(this.cluster);
+      this.useCluster(update.cluster);
+      this.clusterProblem = 'not checked yet';
+      this.tokenRefused = false;
+      clearInterval(this.healthTimer);
+      if (this.client !== undefined) await this.checkCluster();
+      this.watchClusterHealth();
+      this.emit({ kind: 'status' });
+    }
+    this.scheduler.pass();
   }
 
   status(): ComputeStatus {
     if (this.cluster === undefined) return { state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' };
-    if (this.clusterProblem !== undefined) return { state: 'degraded', detail: `The cluster cannot be used: ${this.clusterProblem}` };
+    if (this.clusterProblem !== undefined) return { state: 'degraded', detail: `The cluster cannot be used: ${this.clusterProblem}`, ...(this.tokenRefused ? { tokenRefused: true } : {}) };
     return { state: 'ready', detail: `Cluster at ${this.client!.url} answers.` };
   }
 
@@ -195,14 +224,14 @@ export class ComputeEngine {
 
   /** Where a workload would run if submitted now, and why; runs nothing. */
   preview(spec: WorkloadSpec): Decision {
-    const workload = normaliseWorkload(spec, this.options.base);
+    const workload = normaliseWorkload(this.withDefaults(spec), this.options.base);
     return this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
   }
 
   /** Submits a workload: resolves, once its run is durably in the history, to that run (maybe already started, or refused). */
   async submit(spec: WorkloadSpec): Promise<Run> {
     this.assertOpen();
-    const workload = normaliseWorkload(spec, this.options.base);
+    const workload = normaliseWorkload(this.withDefaults(spec), this.options.base);
     const now = this.clock.now();
     let run: Run | undefined;
     const written = this.history.write((history) => {
@@ -262,8 +291,8 @@ export class ComputeEngine {
     const execution = this.executions.get(run.id);
     if (execution !== undefined) {
       await execution.cancel('cancelled');
-      await this.runQueues.get(run.id);
-      return this.get(run.id);
+      // The end is recorded by the run's watcher, which may not have reached it yet.
+      return this.waitFor(run.id);
     }
     // Another process runs it: stop it where it runs; that process records the end.
     if (run.execution?.tier === 'local') process.kill(-run.execution.pid, 'SIGTERM');
@@ -278,7 +307,8 @@ export class ComputeEngine {
     for (;;) {
       const run = this.get(runId);
       if (FINISHED_STATES.has(run.state)) return run;
-      if (signal?.aborted) throw new ComputeError('closed', 'Stopped waiting.');
+      // Only the waiting stops; the run goes on.
+      if (signal?.aborted) throw new CancelledError(`Waiting for ${runId}`);
       await new Promise<void>((resolve) => {
         // Everything else the engine holds lets the process exit; a caller waiting must not.
         const keepAlive = setInterval(() => undefined, 60_000);
@@ -334,7 +364,7 @@ export class ComputeEngine {
       const message = (error as Error).message;
       if (tier === 'cluster' && error instanceof ComputeError && error.code === 'cluster' && (this.options.whenClusterDown ?? 'queue') === 'queue') {
         // Nothing ran: it waits for the cluster, in the history and in the queue.
-        this.setClusterProblem(message);
+        this.setClusterProblem(message, error);
         const waiting: Decision = { ...decision, verdict: 'queue', tier: 'cluster', reason: `Waits for the cluster: ${message}` };
         await this.update(runId, { state: 'queued', decision: waiting });
         this.scheduler.requeue(this.jobOf(runId, run.workload, run.submittedAt), 'cluster', waiting);
@@ -475,20 +505,59 @@ export class ComputeEngine {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
+  /** The settings' defaults under what the workload itself says. */
+  private withDefaults(spec: WorkloadSpec): WorkloadSpec {
+    const codes = this.options.noRetryExitCodes ?? [];
+    const maxWait = this.options.defaultMaxWaitMinutes;
+    return {
+      ...spec,
+      ...(codes.length === 0 ? {} : { noRetryExitCodes: [...new Set([...(spec.noRetryExitCodes ?? []), ...codes])] }),
+      ...(spec.maxWaitMinutes === undefined && maxWait !== undefined ? { maxWaitMinutes: maxWait } : {}),
+    };
+  }
+
+  private useCluster(cluster: ClusterSettings | undefined): void {
+    this.client = undefined;
+    this.cluster = undefined;
+    if (cluster === undefined) return;
+    this.client = new SlurmClient({ url: cluster.url, apiVersion: cluster.apiVersion ?? 'v0.0.38', tokens: cluster.tokens });
+    this.cluster = new SlurmExecutor({
+      client: this.client,
+      ...(cluster.sharedFolder === undefined || cluster.sharedFolder === '' ? {} : { sharedFolder: cluster.sharedFolder }),
+      ...(this.options.burstTransfer === undefined ? {} : { transfer: this.options.burstTransfer }),
+      ...(cluster.partition === undefined ? {} : { partition: cluster.partition }),
+      ...(cluster.pollMs === undefined ? {} : { pollMs: cluster.pollMs }),
+      onReachability: (problem, error) => this.setClusterProblem(problem, error),
+    });
+  }
+
+  private watchClusterHealth(): void {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    if (this.client === undefined) return;
+    this.healthTimer = setInterval(() => void this.checkCluster(), this.options.cluster?.healthMs ?? 15_000);
+    this.healthTimer.unref();
+  }
+
   private async checkCluster(): Promise<void> {
-    if (this.client === undefined || this.closed) return;
+    const client = this.client;
+    if (client === undefined || this.closed) return;
     try {
-      await this.client.ping();
-      this.setClusterProblem(undefined);
+      await client.ping();
+      if (client === this.client) this.setClusterProblem(undefined);
     } catch (error) {
-      this.setClusterProblem((error as Error).message.replace(/^The cluster /, 'the cluster '));
+      if (client === this.client) this.setClusterProblem((error as Error).message.replace(/^The cluster /, 'the cluster '), error);
     }
   }
 
-  private setClusterProblem(problem: string | undefined): void {
+  private setClusterProblem(problem: string | undefined, cause?: unknown): void {
     if (problem === this.clusterProblem) return;
     this.clusterProblem = problem;
+    const refused = cause instanceof ComputeError && cause.tokenRefused;
+    const newlyRefused = refused && !this.tokenRefused;
+    this.tokenRefused = refused;
     this.emit({ kind: 'status' });
+    if (newlyRefused) this.emit({ kind: 'token', detail: problem! });
     this.scheduler.pass();
   }
 
@@ -540,6 +609,11 @@ export class ComputeEngine {
   private assertOpen(): void {
     if (this.closed) throw new ComputeError('closed', 'The compute engine is closed.');
   }
+}
+
+function sameCluster(a: ClusterSettings | undefined, b: ClusterSettings | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.url === b.url && a.apiVersion === b.apiVersion && a.sharedFolder === b.sharedFolder && a.partition === b.partition && a.tokens.user === b.tokens.user;
 }
 
 function ownerAlive(run: Run): boolean {

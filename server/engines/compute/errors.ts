@@ -18,6 +18,8 @@ export class ComputeError extends Error {
   constructor(
     readonly code: ComputeErrorCode,
     message: string,
+    /** A `cluster` error because the cluster refused the token: a new token, not a retry, helps. */
+    readonly tokenRefused = false,
   ) {
     super(message);
     this.name = 'ComputeError';

@@ -1,6 +1,6 @@
 // The compute engine: workloads decided, queued and run on this machine or burst to a Slurm
 // cluster, with a durable run history. The only module others import.
-export { ComputeEngine, type ClusterSettings, type ComputeChange, type ComputeOptions, type ComputeStatus, type ListOptions } from './compute';
+export { ComputeEngine, type ClusterSettings, type ComputeChange, type ComputeOptions, type ComputeSettings, type ComputeStatus, type ListOptions } from './compute';
 export { ComputeError, type ComputeErrorCode } from './errors';
 export type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
 export type { MachineSnapshot } from './machine';
@@ -11,3 +11,4 @@ export type { ComputeStats } from './stats';
 export * from './types';
 export { normaliseWorkload, workloadId } from './workload';
 export { duration } from './reasons';
+export { stagedJobScript, INPUT_MISSING_EXIT, type BurstTransfer, type StagedFiles } from './slurm/transfer';

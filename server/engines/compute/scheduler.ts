@@ -58,7 +58,8 @@ export interface SchedulerOptions {
   machineLimit(): LocalCapacity;
   cluster(): ClusterView;
   /** A workload that must burst while the cluster is down waits for it (`queue`) or is refused. */
-  readonly whenClusterDown?: 'queue' | 'refuse';
+  /** A function when the setting may change while the scheduler runs. */
+  readonly whenClusterDown?: 'queue' | 'refuse' | (() => 'queue' | 'refuse');
   /** A waiting workload gains one priority level per this many milliseconds. */
   readonly agingMsPerLevel?: number;
   /** Burst this long before the maximum wait runs out, so the cluster start still makes it. */
@@ -97,6 +98,11 @@ export class Scheduler {
   private readonly policy: SchedulingPolicy;
   private readonly agingMs: number;
   private readonly marginMs: number;
+
+  private whenClusterDown(): 'queue' | 'refuse' {
+    const setting = this.options.whenClusterDown ?? 'queue';
+    return typeof setting === 'function' ? setting() : setting;
+  }
 
   constructor(private readonly options: SchedulerOptions) {
     this.policy = options.policy ?? 'neurolake';
@@ -311,7 +317,7 @@ export class Scheduler {
     const view = this.options.cluster();
     const overBudget = job.budgetUsd !== undefined && cluster.estimatedCostUsd > job.budgetUsd;
     // Down for now, not turned off or too dear: waiting for it to come back may help.
-    const waitForCluster = view.enabled && !view.available && !overBudget && (this.options.whenClusterDown ?? 'queue') === 'queue';
+    const waitForCluster = view.enabled && !view.available && !overBudget && this.whenClusterDown() === 'queue';
     const explain = (verdict: Decision['verdict'], tier?: ComputeTier): Omit<Decision, 'options' | 'decidedAt'> => ({
       verdict,
       ...(tier === undefined ? {} : { tier }),
@@ -502,7 +508,7 @@ export class Scheduler {
     for (const entry of waiting) {
       if (cluster.enabled && cluster.available) {
         this.begin(entry.job, 'cluster', this.decide(entry.job));
-      } else if ((this.options.whenClusterDown ?? 'queue') === 'refuse' || !cluster.enabled) {
+      } else if (this.whenClusterDown() === 'refuse' || !cluster.enabled) {
         this.dequeue(entry.job.id);
         this.profileCache = undefined;
         this.options.refuse?.(entry.job, this.decide(entry.job));

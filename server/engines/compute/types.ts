@@ -108,7 +108,15 @@ export const FINISHED_STATES: ReadonlySet<RunState> = new Set(['completed', 'fai
 /** Where a started run lives, enough for a later process to find it again (re-attach). */
 export type ExecutionRef =
   | { readonly tier: 'local'; readonly pid: number; readonly statusFile: string; readonly logFile: string }
-  | { readonly tier: 'cluster'; readonly jobId: number; readonly logFile: string; readonly folder?: string };
+  | {
+      readonly tier: 'cluster';
+      readonly jobId: number;
+      readonly logFile: string;
+      /** The run's folder in the shared folder, when its files travel that way. */
+      readonly folder?: string;
+      /** The staging prefix in the cloud tier, when its files travel by presigned URLs instead. */
+      readonly staged?: string;
+    };
 
 /** A run: one attempt at a workload, kept durably from submission to its end. */
 export interface Run {

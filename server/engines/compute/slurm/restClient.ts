@@ -117,7 +117,7 @@ export class SlurmClient {
     // A refused or expired token: once with a fresh one, then the cluster's own words.
     this.token = await this.options.tokens.refresh();
     const second = await this.send(method, path, body, this.token);
-    if (second.authFailed) throw new ComputeError('cluster', `The cluster at ${this.options.url} refused the token for ${this.options.tokens.user} (expired or wrong); set a new one.`);
+    if (second.authFailed) throw new ComputeError('cluster', `The cluster at ${this.options.url} refused the token for ${this.options.tokens.user} (expired or wrong); set a new one.`, true);
     return second.value;
   }
 

@@ -3,21 +3,24 @@
 // inputs are copied in before it is submitted, the job writes its log and exit status there, and
 // when it ends the log is fetched into the data folder and the outputs are copied back.
 import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ComputeError } from '../errors';
 import type { Execution, ExecutionEnd, ExecutionOutcome, ExecutionRequest, Executor } from '../executor';
 import { commandLine, shellQuote } from '../localExecutor';
 import type { ExecutionRef } from '../types';
 import type { SlurmClient, SlurmJobInfo } from './restClient';
+import { stagedJobScript, type BurstTransfer } from './transfer';
 
 export interface SlurmExecutorOptions {
   readonly client: SlurmClient;
-  /** A folder this machine and the cluster's nodes both see at this path. */
-  readonly sharedFolder: string;
+  /** A folder this machine and the cluster's nodes both see at this path; without one, files go through `transfer`. */
+  readonly sharedFolder?: string;
+  /** The storage cloud tier, for a cluster that shares no folder with this machine. */
+  readonly transfer?: BurstTransfer;
   readonly partition?: string;
   readonly pollMs?: number;
   /** Told when a poll failed (the cluster went away) or worked again. */
-  readonly onReachability?: (problem: string | undefined) => void;
+  readonly onReachability?: (problem: string | undefined, cause?: unknown) => void;
 }
 
 const FINISHED: Readonly<Record<string, ExecutionEnd>> = {
@@ -40,6 +43,7 @@ export class SlurmExecutor implements Executor {
   constructor(private readonly options: SlurmExecutorOptions) {}
 
   async start(request: ExecutionRequest): Promise<Execution> {
+    if (this.options.sharedFolder === undefined || this.options.sharedFolder === '') return this.startStaged(request);
     const { workload } = request;
     const folder = join(this.options.sharedFolder, 'neurolake-runs', request.runId);
     await rm(folder, { recursive: true, force: true });
@@ -67,6 +71,45 @@ export class SlurmExecutor implements Executor {
     return this.watch({ tier: 'cluster', jobId, logFile: outputFile, folder }, request);
   }
 
+  /** A run whose inputs, script, outputs and log travel through the cloud tier by presigned URLs. */
+  private async startStaged(request: ExecutionRequest): Promise<Execution> {
+    const transfer = this.options.transfer;
+    if (transfer === undefined) {
+      throw new ComputeError(
+        'refused',
+        'A cluster run needs a way to carry its files: a folder both sides mount (neurolake.compute.slurm.sharedFolder) or the storage cloud tier (an S3 bucket); neither is set.',
+      );
+    }
+    const { workload, runId } = request;
+    const stage = `compute/${runId}/`;
+    // Long enough for the job to wait in the cluster's queue and run to its timeout; SigV4 allows a week at most.
+    const seconds = Math.min(7 * 24 * 3600, workload.timeoutMinutes * 60 + 24 * 3600);
+    const downloads: { path: string; url: string }[] = [];
+    for (const key of workload.inputs) downloads.push({ path: jobPath(key), url: await transfer.shareObject(key, `${stage}in/${key}`, seconds) });
+    let run = workload.run;
+    if (run.kind === 'script') {
+      const path = `.neurolake/${basename(run.file)}`;
+      downloads.push({ path, url: await transfer.shareFile(resolve(workload.workingFolder, run.file), `${stage}script/${basename(run.file)}`, seconds) });
+      run = { ...run, file: path };
+    }
+    const uploads: { path: string; url: string }[] = [];
+    for (const key of workload.outputs) uploads.push({ path: jobPath(key), url: await transfer.uploadUrl(`${stage}out/${key}`, seconds) });
+    const script = stagedJobScript(commandLine({ ...workload, run }), { downloads, uploads, logUrl: await transfer.uploadUrl(`${stage}output.log`, seconds) });
+    const jobId = await this.options.client.submit({
+      name: `neurolake-${runId}`,
+      folder: '/tmp',
+      // The script keeps its own log and uploads it; nothing is written on the node outside its scratch folder.
+      outputFile: '/dev/null',
+      environment: { PATH: '/usr/local/bin:/usr/bin:/bin', ...workload.environment, NEUROLAKE_RUN_ID: runId },
+      cpus: Math.max(1, Math.ceil(workload.cpus)),
+      memoryMb: Math.max(1, Math.ceil(workload.memoryGb * 1024)),
+      timeLimitMinutes: Math.max(1, Math.ceil(workload.timeoutMinutes)),
+      ...(this.options.partition === undefined ? {} : { partition: this.options.partition }),
+      script,
+    });
+    return this.watch({ tier: 'cluster', jobId, logFile: join(request.runFolder, 'output.log'), staged: stage }, request);
+  }
+
   async attach(ref: ExecutionRef, request: ExecutionRequest): Promise<Execution> {
     if (ref.tier !== 'cluster') throw new Error('not a cluster run');
     return this.watch(ref, request);
@@ -92,7 +135,7 @@ export class SlurmExecutor implements Executor {
           this.options.onReachability?.(undefined);
         } catch (error) {
           // Down for now: the job goes on there; keep looking.
-          this.options.onReachability?.((error as Error).message);
+          this.options.onReachability?.((error as Error).message, error);
           this.schedule(poll);
           return;
         }
@@ -143,6 +186,7 @@ export class SlurmExecutor implements Executor {
 
   /** Fetches the log into the data folder and copies the outputs back; a missing output is said, not hidden. */
   private async finish(ref: Extract<ExecutionRef, { tier: 'cluster' }>, request: ExecutionRequest, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
+    if (ref.staged !== undefined) return this.finishStaged(ref, ref.staged, request, outcome);
     const folder = ref.folder ?? dirname(ref.logFile);
     const problems: string[] = [];
     let exitCode = outcome.exitCode;
@@ -174,6 +218,42 @@ export class SlurmExecutor implements Executor {
     const detail = [outcome.detail, ...problems].filter(Boolean).join('; ');
     return { ...outcome, logFile, ...(detail === '' ? {} : { detail }) };
   }
+
+  /** Downloads the uploaded log, stores the outputs under their keys, then removes the staging copies. */
+  private async finishStaged(ref: Extract<ExecutionRef, { tier: 'cluster' }>, stage: string, request: ExecutionRequest, outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
+    const transfer = this.options.transfer;
+    const problems: string[] = [];
+    const logFile = ref.logFile;
+    if (transfer === undefined) {
+      problems.push('its log and outputs are in the cloud tier, which is not configured here');
+    } else {
+      await mkdir(dirname(logFile), { recursive: true });
+      try {
+        if (!(await transfer.collectFile(`${stage}output.log`, logFile))) problems.push('the job uploaded no log');
+      } catch (error) {
+        problems.push(`its log could not be fetched: ${(error as Error).message}`);
+      }
+      if (outcome.state === 'completed') {
+        for (const key of request.workload.outputs) {
+          try {
+            if (!(await transfer.collectObject(`${stage}out/${key}`, key))) problems.push(`the job uploaded no output ${key}`);
+          } catch (error) {
+            problems.push(`output ${key} could not be stored: ${(error as Error).message}`);
+          }
+        }
+      }
+      // Only once everything was collected: a failed collection leaves the copies for a look by hand.
+      if (problems.length === 0) await transfer.discard(stage).catch((error: unknown) => problems.push(`its staging copies under ${stage} were not removed: ${(error as Error).message}`));
+    }
+    const detail = [outcome.detail, ...problems].filter(Boolean).join('; ');
+    return { ...outcome, logFile, ...(detail === '' ? {} : { detail }) };
+  }
+}
+
+/** A storage key as a path in the job's scratch folder; one that would leave it is refused. */
+function jobPath(key: string): string {
+  if (key.startsWith('/') || key.split('/').includes('..')) throw new ComputeError('invalid-workload', `The storage key ${key} cannot be a file in the job's folder: it must be relative and must not contain "..".`);
+  return key;
 }
 
 /** Copies `file` (relative to `from`) to the same relative place under `to`; refuses paths that leave `from`. */

@@ -11,7 +11,7 @@ export function slurmCluster(): Promise<SlurmState> {
   const shared = process.env[STATE_ENV];
   if (shared !== undefined && shared !== '') return Promise.resolve(JSON.parse(shared) as SlurmState);
   own ??= startSlurm().then((state) => {
-    process.once('exit', () => stopSlurm(state));
+    process.once('exit', () => void stopSlurm(state));
     return state;
   });
   return own;
