@@ -9,6 +9,7 @@
 // for the worker beyond that, so memory stays bounded whatever the size. Small contents never
 // leave this thread: starting a worker costs more than hashing a few hundred kilobytes.
 import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 
 export interface DigestOptions {
@@ -26,8 +27,9 @@ export interface Digests {
   readonly partMd5s?: readonly Buffer[];
 }
 
-const BATCH_BYTES = 1024 * 1024;
-const BATCHES_IN_FLIGHT = 4;
+/** Small enough that the worker starts on the first bytes early and finishes soon after the last. */
+const BATCH_BYTES = 256 * 1024;
+const BATCHES_IN_FLIGHT = 16;
 /** Contents up to this size are hashed here, at the end. */
 const INLINE_BYTES = 256 * 1024;
 
@@ -49,12 +51,15 @@ function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes
   return {
     feed(bytes) {
       sha?.update(bytes);
-      md5?.update(bytes);
-      if (partSize !== undefined) {
+      if (partSize === undefined) md5?.update(bytes);
+      else {
+        // The whole MD5 is fed part by part, so that it stands exactly at each boundary.
         let offset = 0;
         while (offset < bytes.length) {
           const take = Math.min(bytes.length - offset, partSize - partBytes);
-          part?.update(bytes.subarray(offset, offset + take));
+          const slice = bytes.subarray(offset, offset + take);
+          md5!.update(slice);
+          part?.update(slice);
           partBytes += take;
           offset += take;
           if (partBytes === partSize) {
@@ -268,5 +273,51 @@ export class BackgroundDigest {
     this.filled = 0;
     this.inFlight += 1;
     DigestWorker.get().send(this.jobId!, batch);
+  }
+}
+
+/**
+ * A pass-through stream that computes `Digests` of what flows through it, on the worker. It ends
+ * without waiting for the worker, so whoever reads it (an upload) goes on while the last bytes are
+ * hashed; `digests()` waits for them.
+ */
+export class DigestingStream extends Transform {
+  private readonly digest: BackgroundDigest;
+  private size = 0;
+  private result: Promise<Digests> | undefined;
+
+  constructor(
+    options: DigestOptions,
+    private readonly onBytes?: (done: number) => void,
+  ) {
+    super();
+    this.digest = new BackgroundDigest(options);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size += chunk.length;
+    this.onBytes?.(this.size);
+    // The chunk goes on at once (the digest keeps a copy); only a worker that falls behind holds it up.
+    const room = this.digest.update(chunk);
+    if (room === undefined) callback(null, chunk);
+    else room.then(() => callback(null, chunk), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.result = this.digest.digest();
+    // Whoever awaits `digests()` sees a failure; this keeps an unawaited one from crashing the process.
+    this.result.catch(() => undefined);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.result === undefined) this.digest.abort();
+    callback(error);
+  }
+
+  /** The digests of everything that flowed through; call once the stream has ended. */
+  digests(): Promise<Digests> {
+    if (this.result === undefined) return Promise.reject(new Error('DigestingStream read before it ended'));
+    return this.result;
   }
 }

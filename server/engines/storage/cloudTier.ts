@@ -137,7 +137,7 @@ export class CloudTier {
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
       const result = await upload.done();
-      return { digests: digest.digests(), etag: unquote(result.ETag) };
+      return { digests: await digest.contentDigests(), etag: unquote(result.ETag) };
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError('The upload');
       throw toStorageError(error, `uploading ${key} to ${this.uri(place, key)}`);

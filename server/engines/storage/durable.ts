@@ -49,8 +49,10 @@ export async function streamToFile(
     }
     // Three waits at once: the file's bytes, the file's name (the index will point at it before it
     // is renamed into place), and the hash finishing. Each must be done before the index is told.
+    // The flushes are started first: a small file is hashed on this thread while they run.
+    const flushed = Promise.all([handle.sync(), syncFolder(dirname(temp))]);
+    const [{ sha256 }] = await Promise.all([digest.digest(), flushed]);
     const file = handle;
-    const [{ sha256 }] = await Promise.all([digest.digest(), file.sync(), syncFolder(dirname(temp))]);
     await file.close();
     handle = undefined;
     return { size, sha256: sha256! };

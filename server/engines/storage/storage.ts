@@ -19,7 +19,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
-import { CancelledError, NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
+import { CancelledError, DigestingStream, NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
 import { BYTES_PER_GB, storagePrices, type StoragePrices } from '../prices';
 import { AccessLog, type AccessEntry } from './accessLog';
 import { CloudTier, type CloudTierOptions, type Place } from './cloudTier';
@@ -476,14 +476,9 @@ export class StorageEngine {
       if (outcome.admitted) this.policy.remove(key);
       throw error;
     }
-    const sha = createHash('sha256');
     const temp = keepLocal ? this.incomingPath() : undefined;
-    const tee = new PassThrough();
-    let done = 0;
-    tee.on('data', (chunk: Buffer) => {
-      sha.update(chunk);
-      report((done += chunk.length));
-    });
+    // Hashed on a worker while this thread receives the next bytes.
+    const tee = new DigestingStream({ sha256: true }, report);
     const copy = temp === undefined ? undefined : new PassThrough();
     // A failed local copy (disk full) is dropped; the read itself goes on.
     copy?.on('error', () => undefined);
@@ -501,7 +496,14 @@ export class StorageEngine {
       throw error instanceof StorageError ? error : new StorageError('cloud-unavailable', `Reading ${key} from the ${place} tier failed: ${describeError(error)}`);
     }
     copy?.end();
-    const actual = sha.digest('hex');
+    let actual: string;
+    try {
+      actual = (await tee.digests()).sha256!;
+    } catch (error) {
+      await local?.catch(() => undefined);
+      if (temp) await rm(temp, { force: true });
+      throw new StorageError('storage', `Reading ${key}: ${describeError(error)}`);
+    }
     if (actual !== record.sha256) {
       await local?.catch(() => undefined);
       if (temp) await rm(temp, { force: true });
