@@ -115,6 +115,7 @@ class DigestWorker {
   private readonly worker: Worker;
   private readonly jobs = new Map<number, Pending>();
   private nextId = 1;
+  private waiters = 0;
 
   static get(): DigestWorker {
     DigestWorker.current ??= new DigestWorker();
@@ -123,7 +124,6 @@ class DigestWorker {
 
   private constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.worker.unref();
     this.worker.on('message', (message: { t: 'ack' | 'done'; id: number; result?: Digests }) => {
       const job = this.jobs.get(message.id);
       if (job === undefined) return;
@@ -142,12 +142,12 @@ class DigestWorker {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`the digest worker stopped (exit code ${code})`)));
+    // After the listeners: adding a 'message' listener references the worker again.
+    this.worker.unref();
   }
 
   open(options: DigestOptions, pending: Pending): number {
     const id = this.nextId++;
-    // Referenced only while some job waits on it, so an idle worker never holds a CLI process open.
-    if (this.jobs.size === 0) this.worker.ref();
     this.jobs.set(id, pending);
     this.worker.postMessage({ t: 'open', id, options });
     return id;
@@ -168,9 +168,21 @@ class DigestWorker {
     this.worker.postMessage({ t: 'drop', id });
   }
 
+  /**
+   * The worker keeps the process alive only while someone waits for it: a promise alone does not,
+   * and a process whose last step awaits a digest would otherwise exit before it. A job its owner
+   * abandoned (a failed upload) does not hold a CLI process open.
+   */
+  hold(): void {
+    if (this.waiters++ === 0) this.worker.ref();
+  }
+
+  unhold(): void {
+    if (--this.waiters === 0) this.worker.unref();
+  }
+
   private release(id: number): void {
     this.jobs.delete(id);
-    if (this.jobs.size === 0) this.worker.unref();
   }
 }
 
@@ -180,6 +192,8 @@ export class BackgroundDigest {
   private filled = 0;
   private heldBytes = 0;
   private jobId: number | undefined;
+  /** The worker this content's job runs on, once it has one. */
+  private worker: DigestWorker | undefined;
   private inFlight = 0;
   private waiting: (() => void) | undefined;
   private failure: Error | undefined;
@@ -216,21 +230,24 @@ export class BackgroundDigest {
       return this.result;
     }
     if (this.failure) return (this.result = Promise.reject(this.failure));
-    this.result = new Promise<Digests>((done, failed) => (this.settle = { done, failed }));
+    const worker = this.worker!;
+    worker.hold();
+    this.result = new Promise<Digests>((done, failed) => (this.settle = { done, failed })).finally(() => worker.unhold());
     if (this.filled > 0) this.flush();
-    DigestWorker.get().end(this.jobId);
+    worker.end(this.jobId);
     return this.result;
   }
 
   /** Forgets the job (a failed or cancelled transfer). */
   abort(): void {
-    if (this.jobId !== undefined && this.settle === undefined) DigestWorker.get().drop(this.jobId);
+    if (this.jobId !== undefined && this.settle === undefined) this.worker!.drop(this.jobId);
     this.held.length = 0;
     this.batch = undefined;
   }
 
   private start(): void {
-    this.jobId = DigestWorker.get().open(this.options, {
+    this.worker = DigestWorker.get();
+    this.jobId = this.worker.open(this.options, {
       acked: () => {
         this.inFlight -= 1;
         const waiting = this.waiting;
@@ -251,7 +268,13 @@ export class BackgroundDigest {
   }
 
   private async room(): Promise<void> {
-    while (this.inFlight >= BATCHES_IN_FLIGHT && this.failure === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    const worker = this.worker!;
+    worker.hold();
+    try {
+      while (this.inFlight >= BATCHES_IN_FLIGHT && this.failure === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    } finally {
+      worker.unhold();
+    }
     if (this.failure) throw this.failure;
   }
 
@@ -272,7 +295,7 @@ export class BackgroundDigest {
     this.batch = undefined;
     this.filled = 0;
     this.inFlight += 1;
-    DigestWorker.get().send(this.jobId!, batch);
+    this.worker!.send(this.jobId!, batch);
   }
 }
 

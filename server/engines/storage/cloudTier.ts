@@ -150,6 +150,7 @@ export class CloudTier {
       const result = await upload.done();
       return { digests: await digest.contentDigests(), etag: unquote(result.ETag) };
     } catch (error) {
+      digest.destroy();
       if (options.signal?.aborted) throw new CancelledError('The upload');
       throw toStorageError(error, `uploading ${key} to ${this.uri(place, key)}`);
     } finally {

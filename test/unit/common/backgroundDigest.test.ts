@@ -2,7 +2,9 @@
 // SHA-256, MD5 and per-part MD5s, however the bytes are cut into chunks and wherever the part
 // boundaries fall; a stream that hashes what flows through it passes every byte on unchanged.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
@@ -71,5 +73,24 @@ describe('background digests', () => {
       }),
     );
     assert.deepEqual(results, contents.map((data) => expected(data).sha256));
+  });
+
+  // A CLI whose last step awaits a digest must not exit before it; one that abandoned a digest
+  // (a failed upload) must not hang at exit because the worker is still there.
+  const module = join(__dirname, '..', '..', '..', 'server', 'engines', 'common', 'backgroundDigest.ts');
+  const script = (body: string): { status: number | null; stdout: string; timedOut: boolean } => {
+    const source = `const { BackgroundDigest } = require(${JSON.stringify(module)}); (async () => { ${body} })();`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', source], { encoding: 'utf8', timeout: 60_000 });
+    return { status: result.status, stdout: result.stdout, timedOut: result.error !== undefined };
+  };
+
+  it('keeps a process alive while it awaits a digest, and only then', () => {
+    const awaited = script("const d = new BackgroundDigest({ sha256: true }); d.update(Buffer.alloc(3_000_000, 7)); console.log((await d.digest()).sha256);");
+    assert.equal(awaited.status, 0);
+    assert.equal(awaited.stdout.trim(), createHash('sha256').update(Buffer.alloc(3_000_000, 7)).digest('hex'));
+    const abandoned = script("const d = new BackgroundDigest({ sha256: true }); d.update(Buffer.alloc(3_000_000, 7)); console.log('left');");
+    assert.equal(abandoned.timedOut, false, 'an abandoned digest does not hold the process open');
+    assert.equal(abandoned.status, 0);
+    assert.equal(abandoned.stdout.trim(), 'left');
   });
 });
