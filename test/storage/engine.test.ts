@@ -6,6 +6,7 @@ import { HeadObjectCommand, PutObjectCommand, DeleteObjectCommand } from '@aws-s
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError } from '../../server/engines/storage';
+import { startFaultProxy } from './support/faultProxy';
 import { createBucket, s3Client, s3Server } from './support/services';
 import { MB, cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
 
@@ -79,6 +80,38 @@ describe('storage engine on the RADOS Gateway', () => {
     } finally {
       client.destroy();
       await engine.close();
+    }
+  });
+
+  it('archives and restores an object above the single-copy limit part by part (UploadPartCopy), with the same ETag', async () => {
+    const server = await s3Server('radosgw');
+    const bucket = await createBucket(server);
+    // The proxy only watches: which requests the copies are made of.
+    const proxy = await startFaultProxy(server.endpoint);
+    // S3 refuses one CopyObject above 5 GB; a limit of 6 MB sends this 13 MB object (two 8 MB parts) the same way.
+    const engine = await openEngine(server, { dataFolder: tempFolder(), config: cloudConfig(proxy.endpoint, bucket, { local: { capacityGb: 0, watermark: 1 } }), multipartCopyAbove: 6 * MB });
+    const client = s3Client(server);
+    try {
+      const content = randomContent(13 * MB + 5);
+      assert.deepEqual((await engine.store('big/weights.bin', content, { size: content.length })).tiers, ['cloud']);
+      const cloudHead = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'neurolake/objects/big/weights.bin' }));
+      const before = proxy.requests.length;
+      assert.deepEqual((await engine.archive('big/weights.bin')).tiers, ['archive']);
+      const copyRequests = proxy.requests.slice(before).filter((line) => line.includes('/neurolake/archive/big/weights.bin'));
+      assert.ok(copyRequests.some((line) => /^POST .*\?uploads/.test(line)), `a multipart upload was started: ${copyRequests.join(', ')}`);
+      assert.equal(copyRequests.filter((line) => /^PUT .*partNumber=/.test(line)).length, 2, 'two parts copied');
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'neurolake/archive/big/weights.bin' }));
+      assert.equal(head.StorageClass, 'GLACIER');
+      assert.equal(head.ContentLength, content.length);
+      assert.equal(head.ETag, cloudHead.ETag, 'copied with the upload\'s part size, the copy has the same multipart ETag');
+      assert.deepEqual(await readAll(engine, 'big/weights.bin'), content);
+      assert.equal((await engine.restore('big/weights.bin')).state, 'restored');
+      assert.deepEqual(engine.stat('big/weights.bin').tiers, ['cloud']);
+      assert.deepEqual(await readAll(engine, 'big/weights.bin'), content);
+    } finally {
+      client.destroy();
+      await engine.close();
+      await proxy.close();
     }
   });
 

@@ -1,7 +1,9 @@
 // Plain building blocks shared by every engine: progress and cancellation of long work, writes
-// that are acknowledged only once they are durable, and a cross-process file lock.
+// that are acknowledged only once they are durable, a cross-process file lock, and checksums
+// computed on a worker thread while bytes stream past.
 export * from './durableFile';
 export * from './progress';
 export * from './fileLock';
 export * from './steps';
 export * from './progressText';
+export * from './backgroundDigest';

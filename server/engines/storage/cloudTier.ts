@@ -4,8 +4,11 @@
 // never mistaken for the current one. Retries with back-off are the SDK's (bounded attempts);
 // what still fails becomes `cloud-unavailable` with the server's reason.
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -14,6 +17,7 @@ import {
   RestoreObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCopyCommand,
   type S3ClientConfig,
   type StorageClass,
 } from '@aws-sdk/client-s3';
@@ -47,11 +51,17 @@ export interface CloudTierOptions {
   readonly requestTimeoutMs?: number;
   readonly maxAttempts?: number;
   readonly partSize?: number;
+  /** Objects larger than this are copied between tiers part by part; S3 allows one CopyObject up to 5 GB. */
+  readonly multipartCopyAbove?: number;
 }
+
+/** The largest object S3 copies in one CopyObject. */
+export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 
 export class CloudTier {
   readonly client: S3Client;
   private readonly partSize: number;
+  private readonly multipartCopyAbove: number;
 
   constructor(
     readonly config: CloudConfig,
@@ -59,6 +69,7 @@ export class CloudTier {
     options: CloudTierOptions = {},
   ) {
     this.partSize = options.partSize ?? PART_SIZE;
+    this.multipartCopyAbove = Math.min(options.multipartCopyAbove ?? MAX_SINGLE_COPY_BYTES, MAX_SINGLE_COPY_BYTES);
     this.client = new S3Client({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
@@ -138,8 +149,9 @@ export class CloudTier {
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
       const result = await upload.done();
-      return { digests: digest.digests(), etag: unquote(result.ETag) };
+      return { digests: await digest.contentDigests(), etag: unquote(result.ETag) };
     } catch (error) {
+      digest.destroy();
       if (options.signal?.aborted) throw new CancelledError('The upload');
       throw toStorageError(error, `uploading ${key} to ${this.uri(place, key)}`);
     } finally {
@@ -179,20 +191,37 @@ export class CloudTier {
     }
   }
 
-  /** Server-side copy into `to`, in the storage class given; resolves with the new copy's ETag. */
-  async copy(from: Place, to: Place, key: string, version: string, storageClass: StorageClassName, signal?: AbortSignal): Promise<string> {
-    const output = await this.send((options) => this.client.send(new CopyObjectCommand({
-        Bucket: this.bucketOf(to),
-        Key: this.nameOf(to, key),
-        CopySource: encodeURI(`${this.bucketOf(from)}/${this.nameOf(from, key)}`),
-        MetadataDirective: 'REPLACE',
-        Metadata: { 'neurolake-version': version },
-        StorageClass: storageClass as StorageClass,
-      }), options),
-      `copying ${key} to the ${to} tier`,
-      signal,
-    );
-    return unquote(output.CopyObjectResult?.ETag);
+  /**
+   * Server-side copy into `to`, in the storage class given; resolves with the new copy's ETag ('' if
+   * the server gave none: the caller's HEAD is then the check). S3 refuses a single CopyObject above
+   * 5 GB, so larger objects are copied part by part (UploadPartCopy), with the same part size as
+   * uploads: the copy then has the same multipart ETag as the object it was copied from.
+   */
+  async copy(from: Place, to: Place, key: string, version: string, storageClass: StorageClassName, size: number, signal?: AbortSignal): Promise<string> {
+    const target = { Bucket: this.bucketOf(to), Key: this.nameOf(to, key) };
+    const source = encodeURI(`${this.bucketOf(from)}/${this.nameOf(from, key)}`);
+    const metadata = { 'neurolake-version': version };
+    const what = `copying ${key} to the ${to} tier`;
+    if (size <= this.multipartCopyAbove) {
+      const output = await this.send((options) => this.client.send(new CopyObjectCommand({ ...target, CopySource: source, MetadataDirective: 'REPLACE', Metadata: metadata, StorageClass: storageClass as StorageClass }), options), what, signal);
+      return unquote(output.CopyObjectResult?.ETag);
+    }
+    const created = await this.send((options) => this.client.send(new CreateMultipartUploadCommand({ ...target, Metadata: metadata, StorageClass: storageClass as StorageClass }), options), what, signal);
+    const uploadId = created.UploadId!;
+    try {
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      for (let start = 0, number = 1; start < size; start += this.partSize, number += 1) {
+        const end = Math.min(size, start + this.partSize) - 1;
+        const part = await this.send((options) => this.client.send(new UploadPartCopyCommand({ ...target, UploadId: uploadId, PartNumber: number, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }), options), `${what} (part ${number})`, signal);
+        parts.push({ ETag: part.CopyPartResult?.ETag ?? '', PartNumber: number });
+      }
+      const done = await this.send((options) => this.client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts } }), options), what, signal);
+      return unquote(done.ETag);
+    } catch (error) {
+      // Parts of an unfinished copy are billed until aborted.
+      await this.client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
   }
 
   async delete(place: Place, key: string, signal?: AbortSignal): Promise<void> {

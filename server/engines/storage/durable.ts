@@ -1,11 +1,10 @@
-// Objects streamed to disk: whatever the size, one chunk in memory, every byte written (a short
+// Objects streamed to disk: whatever the size, a few chunks in memory, every byte written (a short
 // write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
 // disk becomes a `no-space` error that says nothing was saved.
-import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
-import { CancelledError, DiskError, syncFolder, writeFully } from '../common';
+import { BackgroundDigest, CancelledError, DiskError, syncFolder, writeFully } from '../common';
 import { StorageError } from './errors';
 
 /** Turns a file-system failure into an error a person can act on. */
@@ -26,14 +25,14 @@ export interface StreamedFile {
 
 /**
  * Streams `source` into `temp` (created, never replaced), hashing as it goes, and fsyncs it.
- * Memory stays at one chunk whatever the size. On failure or abort the temp file is removed.
+ * Memory stays at a few chunks whatever the size. On failure or abort the temp file is removed.
  */
 export async function streamToFile(
   source: AsyncIterable<Uint8Array> | Readable,
   temp: string,
-  options: { signal?: AbortSignal; onBytes?: (done: number) => void; hashes?: readonly Hash[] } = {},
+  options: { signal?: AbortSignal; onBytes?: (done: number) => void } = {},
 ): Promise<StreamedFile> {
-  const sha = createHash('sha256');
+  const digest = new BackgroundDigest({ sha256: true });
   let size = 0;
   let handle: FileHandle | undefined;
   try {
@@ -41,21 +40,24 @@ export async function streamToFile(
     for await (const chunk of source as AsyncIterable<Uint8Array>) {
       if (options.signal?.aborted) throw new CancelledError('The store');
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      // The write runs on libuv's thread pool while this thread hashes the same chunk.
+      // The write runs on libuv's thread pool while a worker hashes a copy of the same chunk.
       const written = writeFully(handle, bytes);
-      sha.update(bytes);
-      for (const hash of options.hashes ?? []) hash.update(bytes);
+      await digest.update(bytes);
       await written;
       size += bytes.length;
       options.onBytes?.(size);
     }
-    await handle.sync();
-    await handle.close();
+    // Three waits at once: the file's bytes, the file's name (the index will point at it before it
+    // is renamed into place), and the hash finishing. Each must be done before the index is told.
+    // The flushes are started first: a small file is hashed on this thread while they run.
+    const flushed = Promise.all([handle.sync(), syncFolder(dirname(temp))]);
+    const [{ sha256 }] = await Promise.all([digest.digest(), flushed]);
+    const file = handle;
+    await file.close();
     handle = undefined;
-    // The file's name too: the index will point at it before it is renamed into place.
-    await syncFolder(dirname(temp));
-    return { size, sha256: sha.digest('hex') };
+    return { size, sha256: sha256! };
   } catch (error) {
+    digest.abort();
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw fileError(error, `writing ${temp}`);
