@@ -96,7 +96,10 @@ export class WTinyLfuCache implements SimCache {
   }
 
   private evict(): void {
-    while (this.windowBytes > this.maxWindow) {
+    // The newest object always gets its turn in the window, even when it alone outweighs the
+    // window's share of the bytes: otherwise a byte-sized window smaller than an object would
+    // send every large arrival straight to the admission filter with a count of one.
+    while (this.windowBytes > this.maxWindow && this.window.size > 1) {
       const [candidate, size] = first(this.window);
       this.window.delete(candidate);
       this.windowBytes -= size;
@@ -104,11 +107,16 @@ export class WTinyLfuCache implements SimCache {
       this.probationBytes += size;
       this.admitOrReject(candidate);
     }
-    // A window grown past main's share can leave the whole cache over: trim the window's LRU.
-    while (this.used() > this.capacity && this.window.size > 0) {
-      const [key, size] = first(this.window);
-      this.window.delete(key);
-      this.windowBytes -= size;
+    // Still over (a large newest object, or a window grown past main's share): main's LRU
+    // victims go first, then the window's oldest, never the newest.
+    while (this.used() > this.capacity) {
+      const segment = this.probation.size > 0 ? this.probation : this.protectedSegment.size > 0 ? this.protectedSegment : this.window;
+      if (segment === this.window && this.window.size <= 1) return;
+      const [key, size] = first(segment);
+      segment.delete(key);
+      if (segment === this.probation) this.probationBytes -= size;
+      else if (segment === this.protectedSegment) this.protectedBytes -= size;
+      else this.windowBytes -= size;
     }
   }
 

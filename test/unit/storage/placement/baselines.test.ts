@@ -45,6 +45,16 @@ describe('baseline cache policies, worked by hand', () => {
     assert.deepEqual(hits(new LruCache(2), 'aabacba'), [M, H, M, H, M, M, M]);
   });
 
+  it('W-TinyLFU by bytes gives a large arrival its window turn and keeps the hot set', () => {
+    // 100 bytes, a 1-byte window: a..e (10 bytes each) arrive twice and settle in main; X (60
+    // bytes) outweighs the window yet stays there for its next request (main's oldest victim,
+    // e, makes room); a..d, seen twice, still hit afterwards.
+    const cache = new WTinyLfuCache(100, { windowShare: 0.01, adaptive: false, expectedEntries: 10 });
+    const sizes = { X: 60 };
+    assert.deepEqual(hits(cache, 'aabbccddeeXX', sizes), [M, H, M, H, M, H, M, H, M, H, M, H]);
+    assert.deepEqual(hits(cache, 'abcd', sizes), [H, H, H, H]);
+  });
+
   it('S3-FIFO demotes one-hit wonders to the ghost and brings returning ones to main', () => {
     // Capacity 2 (small queue 0.2): c demotes a to the ghost; a returns to main, demoting b;
     // a hits (frequency 1); b returns to main, demoting c; c returns and main reinserts a
