@@ -12,6 +12,8 @@ const COMMAND = 'echo hello from neurolake; sleep 2; echo done';
 const SCHEDULED_NAME = 'echo hello from';
 const TASK_NAME = 'nightly load';
 const FILES = {
+  // The terminal drawn as text rather than on a canvas, so what a task printed can be read.
+  '.vscode/settings.json': `${JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }, null, 2)}\n`,
   '.vscode/tasks.json': `${JSON.stringify(
     {
       version: '2.0.0',
@@ -158,6 +160,8 @@ describe('NeuroLake compute in the VS Code UI', { timeout: 420_000 }, () => {
     await pickRow(page, new RegExp(`^${TASK_NAME}`), `"Tasks: Run Task" does not offer the "${TASK_NAME}" task from tasks.json`);
     const row = await visible(workloadRow(page, TASK_NAME), 'the task’s run does not show in the Workloads view', SLOW);
     await visible(row.locator('.label-description', { hasText: /^local · \d+ s · \$\d+\.\d+ · exit 0$/ }), 'the task’s run does not end with its tier, time, cost and exit 0', SLOW);
+    // The task's terminal says where it ran and ends with the workload's state and exit code.
+    await visible(page.locator('.panel .xterm-rows', { hasText: /NeuroLake: nightly-load-\d+ completed \(exit 0\)/ }), 'the task’s terminal does not say the workload completed with exit 0');
     // Both runs in the view, the task's terminal below: the picture for the README.
     await page.mouse.move(700, 450);
     await workbench.screenshot('compute-workloads');
