@@ -89,6 +89,13 @@ describe('NeuroLake compute in the VS Code UI', { timeout: 420_000 }, () => {
     await (await visible(page.locator('.activitybar [aria-label^="NeuroLake"]'), 'no NeuroLake icon in the activity bar', 60_000)).click();
     // The Catalog and Storage folded away, so the Workloads view has the room.
     for (const view of ['Catalog', 'Storage']) await (await visible(sidebar(page).locator('.pane-header', { hasText: view }), `no ${view} view`)).click();
+    // The side bar widened by its edge, so a run's tier, time, cost and exit code show in full.
+    const before = await sidebar(page).boundingBox();
+    await page.mouse.move(before.x + before.width, before.y + before.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(before.x + before.width + 160, before.y + before.height / 2, { steps: 8 });
+    await page.mouse.up();
+    assert.ok((await sidebar(page).boundingBox()).width > before.width + 100, 'dragging the side bar’s edge did not widen it');
     const welcome = pane(page, 'Workloads').locator('.welcome-view-content');
     await visible(welcome.locator('p', { hasText: /^No workloads yet\./ }), 'the empty Workloads view does not say there are no workloads yet', SLOW);
     await visible(welcome.locator('.monaco-button', { hasText: 'Schedule Workload' }), 'the empty Workloads view offers no Schedule Workload button');
@@ -115,6 +122,7 @@ describe('NeuroLake compute in the VS Code UI', { timeout: 420_000 }, () => {
     assert.ok(reason !== null && reason.length > 20, `the decision step does not say why: placeholder ${JSON.stringify(reason)}`);
     // Matched case-sensitively: the "Run" row's reason also speaks of this machine and the cluster.
     const local = await visible(quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: /This machine/ }), 'the decision does not offer this machine');
+    console.log(`# this machine: ${(await local.innerText()).replace(/\s+/g, ' ')}`);
     assert.match(await local.innerText(), /about \$\d+\.\d+/, 'this machine’s option does not show its cost');
     const cluster = await visible(quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: /Cluster/ }), 'the decision does not offer the cluster');
     // No cluster is set up here: it says why not, and what it would cost.
