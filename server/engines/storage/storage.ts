@@ -94,8 +94,11 @@ export interface StorageChange {
 
 type CloudState = { readonly kind: 'none' } | { readonly kind: 'unknown' } | { readonly kind: 'connected' } | { readonly kind: 'unreachable'; readonly reason: string };
 
-/** What an upload superseded by a newer version found: it overwrote the newer cloud copy, which is then uploaded again from the local copy or lost. */
-type Overwrite = 'requeued' | 'lost';
+/**
+ * What an upload superseded by a newer version found when it had landed on the newer version's
+ * cloud copy: that copy is then uploaded again from the local one, left to the archive copy, or lost.
+ */
+type Overwrite = 'requeued' | 'archive-remains' | 'lost';
 
 /** Days a restored archive copy stays readable. */
 const RESTORE_DAYS = 7;
@@ -1061,14 +1064,15 @@ export class StorageEngine {
       return { ops: [{ t: 'put', r: next }], result: undefined };
     });
     this.failedUploads.delete(key);
-    if (overwritten === 'requeued') {
-      this.warn(`An upload of an older version of ${key} landed on top of the newer version's cloud copy; the newer version is uploaded again from its local copy.`);
+    if (overwritten === 'lost') {
+      throw new StorageError('checksum-mismatch', `An upload of an older version of ${key} landed on top of the newer version another process had stored only in the cloud; the bucket holds the older bytes, so store ${key} again.`);
+    }
+    if (overwritten !== undefined) {
+      const then = overwritten === 'requeued' ? 'the newer version is uploaded again from its local copy' : 'the newer version is kept by its archive copy';
+      this.warn(`An upload of an older version of ${key} landed on top of the newer version's cloud copy; ${then}.`);
       this.emit({ keys: [key] });
       this.uploaderWake?.();
       return;
-    }
-    if (overwritten === 'lost') {
-      throw new StorageError('checksum-mismatch', `An upload of an older version of ${key} from another process landed on top of the newer version's cloud copy, its only copy; the bucket holds the older bytes. Store ${key} again.`);
     }
     this.policy.setPinned(key, false);
     this.emit({ keys: [key] });
@@ -1078,17 +1082,18 @@ export class StorageEngine {
    * Under the lock, after an upload of version `uploaded` finished while the record moved on to
    * `current`: if the bucket now holds the uploaded (older) version where the record claims a
    * cloud copy of the newer one, that copy was overwritten by an upload that started earlier (in
-   * another process: this one orders its uploads of a key). With a local copy of the newer
-   * version the claim is dropped, so the queue uploads it again; otherwise the claim stays (reads
-   * and verify then report the mismatch) and the loss is reported.
+   * another process: this one orders its uploads of a key). When the newer version has another
+   * copy the claim is dropped, so a local copy is queued for upload again and reads go to an
+   * archive copy; with none, the claim stays (reads and verify report the mismatch) and the loss
+   * is reported.
    */
   private async overwrittenBy(uploaded: string, current: ObjectRecord | undefined): Promise<{ ops: IndexOp[]; result: Overwrite | undefined }> {
     if (current?.copies.cloud === undefined) return { ops: [], result: undefined };
     const head = await this.requireCloud().head('cloud', current.key, AbortSignal.timeout(LOCKED_CALL_MS));
     if (head?.version !== uploaded) return { ops: [], result: undefined };
-    if (!current.copies.local) return { ops: [], result: 'lost' };
+    if (!current.copies.local && !current.copies.archive) return { ops: [], result: 'lost' };
     const { cloud: _overwritten, ...copies } = current.copies;
-    return { ops: [{ t: 'put', r: { ...current, copies } }], result: 'requeued' };
+    return { ops: [{ t: 'put', r: { ...current, copies } }], result: copies.local ? 'requeued' : 'archive-remains' };
   }
 
   /** Checks, with a bounded HEAD, that the bucket holds this version with one of the expected ETags. */
