@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { StorageError, type StorageEngine } from '../../server/engines/storage';
+import type { ProgressReporter } from '../../server/engines/common';
+import { StorageError, type StorageConfig, type StorageEngine } from '../../server/engines/storage';
 import { startFaultProxy, type FaultProxy } from './support/faultProxy';
 import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
-import { MB, cloudConfig, openEngine, randomContent, readAll, tempFolder, waitForChange } from './support/storageFixtures';
+import { MB, cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder, waitForChange } from './support/storageFixtures';
 
 describe('storage under faults', () => {
   let server: S3Server;
@@ -18,11 +19,14 @@ describe('storage under faults', () => {
   });
   after(() => proxy.close());
 
-  const open = async (options: { background?: boolean; requestTimeoutMs?: number } = {}): Promise<{ engine: StorageEngine; bucket: string }> => {
+  const open = async (
+    options: { background?: boolean; requestTimeoutMs?: number; config?: Partial<StorageConfig>; onWarning?: (message: string) => void } = {},
+  ): Promise<{ engine: StorageEngine; bucket: string }> => {
     const bucket = await createBucket(server);
     const engine = await openEngine(server, {
       dataFolder: tempFolder(),
-      config: cloudConfig(proxy.endpoint, bucket),
+      config: cloudConfig(proxy.endpoint, bucket, options.config),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       uploadRetryMs: { min: 50, max: 400 },
       restorePollMs: 50,
       ...(options.background ? { background: true } : {}),
@@ -147,6 +151,63 @@ describe('storage under faults', () => {
       proxy.cutUploadsAfter(undefined);
       client.destroy();
       await engine.close();
+    }
+  });
+
+  it('keeps the newer version when the write-back upload of an older one would land after it was stored straight to the cloud', async () => {
+    // About 1 MB of local tier: the 10 KB version stays local (queued), the 2 MB one overflows to the cloud.
+    const { engine } = await open({ background: true, config: { local: { capacityGb: 0.001, watermark: 0.9 } } });
+    const held = proxy.holdNextUpload('/objects/race/overflow');
+    try {
+      const older = randomContent(10_000);
+      const newer = randomContent(2 * MB);
+      assert.equal((await engine.store('race/overflow', older)).tier, 'local');
+      await held.arrived;
+      // The older upload is on its way but has not landed when the newer version is stored.
+      let announceWait = (): void => undefined;
+      const waits = new Promise<void>((resolve) => (announceWait = resolve));
+      const progress: ProgressReporter = { report: (update) => (/waiting for an earlier upload/.test(update.message ?? '') ? announceWait() : undefined) };
+      const stored = engine.store('race/overflow', newer, { progress });
+      // The older upload lands once the newer version is acknowledged, or once the store says it waits for the older upload.
+      await Promise.race([stored, waits]);
+      held.release();
+      const info = await stored;
+      await held.answered;
+      await waitForChange(engine, () => engine.pendingUploads().length === 0);
+      assert.equal(info.sha256, sha256(newer));
+      assert.equal(engine.stat('race/overflow').sha256, sha256(newer));
+      assert.deepEqual(await readAll(engine, 'race/overflow'), newer, 'the cloud copy holds the newer bytes');
+      assert.deepEqual((await engine.verify({ deep: true })).problems, []);
+    } finally {
+      held.release();
+      await engine.close();
+    }
+  });
+
+  it('uploads the newer version again when another process\'s upload of an older one lands on top of it', async () => {
+    const warnings: string[] = [];
+    const { engine: uploader, bucket } = await open({ background: true, onWarning: (message) => warnings.push(message) });
+    // A second process on the same data folder, writing through to the cloud.
+    const writer = await openEngine(server, { dataFolder: uploader.dataFolder, config: cloudConfig(proxy.endpoint, bucket, { writeThrough: true }) });
+    const held = proxy.holdNextUpload('/objects/race/shared');
+    try {
+      const older = randomContent(10_000);
+      const newer = randomContent(30_000);
+      await uploader.store('race/shared', older);
+      await held.arrived;
+      const info = await writer.store('race/shared', newer);
+      assert.deepEqual(info.tiers, ['local', 'cloud'], 'written through before the older upload lands');
+      held.release();
+      await held.answered;
+      await waitForChange(uploader, () => warnings.some((warning) => /older version of race\/shared/.test(warning)) && uploader.pendingUploads().length === 0 && uploader.stat('race/shared').tiers.includes('cloud'));
+      assert.equal(uploader.stat('race/shared').sha256, sha256(newer));
+      assert.deepEqual((await writer.verify({ deep: true })).problems, [], 'the bucket holds the newer version again');
+      assert.deepEqual((await writer.demote('race/shared')).tiers, ['cloud']);
+      assert.deepEqual(await readAll(writer, 'race/shared'), newer);
+    } finally {
+      held.release();
+      await writer.close();
+      await uploader.close();
     }
   });
 });

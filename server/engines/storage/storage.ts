@@ -94,6 +94,12 @@ export interface StorageChange {
 
 type CloudState = { readonly kind: 'none' } | { readonly kind: 'unknown' } | { readonly kind: 'connected' } | { readonly kind: 'unreachable'; readonly reason: string };
 
+/**
+ * What an upload superseded by a newer version found when it had landed on the newer version's
+ * cloud copy: that copy is then uploaded again from the local one, left to the archive copy, or lost.
+ */
+type Overwrite = 'requeued' | 'archive-remains' | 'lost';
+
 /** Days a restored archive copy stays readable. */
 const RESTORE_DAYS = 7;
 /** How long each archive class usually takes to make an object readable (Standard retrieval). */
@@ -116,6 +122,8 @@ export class StorageEngine {
   private uploaderDone: Promise<void> = Promise.resolve();
   private restoreTimer: NodeJS.Timeout | undefined;
   private readonly failedUploads = new Map<string, number>();
+  /** Per key, the end of the last upload to its cloud name started here: each waits for the one before (see inCloudWriteOrder). */
+  private readonly cloudWrites = new Map<string, Promise<unknown>>();
   private uploaderStarted = false;
   /** Tiers of configurations replaced while running: requests in flight may still use them, so they are destroyed on close. */
   private readonly retiredClouds: CloudTier[] = [];
@@ -476,7 +484,12 @@ export class StorageEngine {
     return this.stat(key);
   }
 
-  private async storeToCloud(key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
+  private storeToCloud(key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
+    const waiting = (): void => work.progress?.report({ message: `Storing ${key}: waiting for an earlier upload of it to finish`, done: 0, total: size, unit: 'bytes' });
+    return this.inCloudWriteOrder(key, () => this.uploadAndRecord(key, body, size, work, report, knownSha), waiting);
+  }
+
+  private async uploadAndRecord(key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
     const cloud = this.requireCloud();
     const version = randomUUID();
     let uploaded;
@@ -983,10 +996,39 @@ export class StorageEngine {
 
   // ---------------------------------------------------------------- internals: copies
 
+  /**
+   * Runs `write` (an upload to the key's cloud name and its commit) after every earlier one of the
+   * same key started in this process. An upload lands in the bucket when the server finishes it,
+   * not when it started: without this order, a write-back upload of an old version that is slow to
+   * finish could land on top of a newer version stored straight to the cloud meanwhile, and the
+   * index would claim bytes the bucket no longer holds.
+   */
+  private inCloudWriteOrder<T>(key: string, write: () => Promise<T>, onWait?: () => void): Promise<T> {
+    const before = this.cloudWrites.get(key) ?? Promise.resolve();
+    if (this.cloudWrites.has(key)) onWait?.();
+    const mine = before.then(write, write);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.cloudWrites.set(key, settled);
+    void settled.then(() => {
+      if (this.cloudWrites.get(key) === settled) this.cloudWrites.delete(key);
+    });
+    return mine;
+  }
+
   /** Uploads the local copy of `key`, then records the cloud copy once verified under the lock. */
-  private async uploadOne(key: string, work: WorkOptions = {}): Promise<void> {
+  private uploadOne(key: string, work: WorkOptions = {}): Promise<void> {
+    return this.inCloudWriteOrder(key, () => this.uploadLocalCopy(key, work));
+  }
+
+  private async uploadLocalCopy(key: string, work: WorkOptions): Promise<void> {
     const cloud = this.requireCloud();
-    const record = this.record(key);
+    // Another process may have stored a newer version since the queue picked this key.
+    await this.index.refresh();
+    const record = this.index.state.objects.get(key);
+    if (record === undefined) return;
     if (record.copies.cloud || !record.copies.local) return;
     const path = await confinedPath(this.localRoot, key);
     const progress = work.progress ?? NO_PROGRESS;
@@ -1012,17 +1054,46 @@ export class StorageEngine {
       throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, not the content's; the upload will be retried.`);
     }
     const at = new Date().toISOString();
-    await this.index.transact(async (state) => {
+    const overwritten = await this.index.transact<Overwrite | undefined>(async (state) => {
       const current = state.objects.get(key);
-      // Deleted or stored anew meanwhile: this upload is of a version nobody needs.
-      if (current === undefined || current.version !== record.version || current.copies.cloud) return { ops: [], result: undefined };
+      // Deleted or stored anew meanwhile: this upload is of a version nobody needs, unless it landed on the newer one's copy.
+      if (current === undefined || current.version !== record.version) return this.overwrittenBy(record.version, current);
+      if (current.copies.cloud) return { ops: [], result: undefined };
       const etag = await this.verifyRemote('cloud', key, record.version, digests.etags, record.size);
       const next = withHistory({ ...current, md5: digests.md5, copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
       return { ops: [{ t: 'put', r: next }], result: undefined };
     });
     this.failedUploads.delete(key);
+    if (overwritten === 'lost') {
+      throw new StorageError('checksum-mismatch', `An upload of an older version of ${key} landed on top of the newer version another process had stored only in the cloud; the bucket holds the older bytes, so store ${key} again.`);
+    }
+    if (overwritten !== undefined) {
+      const then = overwritten === 'requeued' ? 'the newer version is uploaded again from its local copy' : 'the newer version is kept by its archive copy';
+      this.warn(`An upload of an older version of ${key} landed on top of the newer version's cloud copy; ${then}.`);
+      this.emit({ keys: [key] });
+      this.uploaderWake?.();
+      return;
+    }
     this.policy.setPinned(key, false);
     this.emit({ keys: [key] });
+  }
+
+  /**
+   * Under the lock, after an upload of version `uploaded` finished while the record moved on to
+   * `current`: if the bucket now holds the uploaded (older) version where the record claims a
+   * cloud copy of the newer one, that copy was overwritten by an upload that started earlier (in
+   * another process: this one orders its uploads of a key). When the newer version has another
+   * copy the claim is dropped, so a local copy is queued for upload again and reads go to an
+   * archive copy; with none, the claim stays (reads and verify report the mismatch) and the loss
+   * is reported.
+   */
+  private async overwrittenBy(uploaded: string, current: ObjectRecord | undefined): Promise<{ ops: IndexOp[]; result: Overwrite | undefined }> {
+    if (current?.copies.cloud === undefined) return { ops: [], result: undefined };
+    const head = await this.requireCloud().head('cloud', current.key, AbortSignal.timeout(LOCKED_CALL_MS));
+    if (head?.version !== uploaded) return { ops: [], result: undefined };
+    if (!current.copies.local && !current.copies.archive) return { ops: [], result: 'lost' };
+    const { cloud: _overwritten, ...copies } = current.copies;
+    return { ops: [{ t: 'put', r: { ...current, copies } }], result: copies.local ? 'requeued' : 'archive-remains' };
   }
 
   /** Checks, with a bounded HEAD, that the bucket holds this version with one of the expected ETags. */

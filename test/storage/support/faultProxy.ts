@@ -22,7 +22,18 @@ export interface FaultProxy {
   archive(pathSuffix: string): void;
   /** Finish the restore of an archived object: HEAD says ongoing-request="false" and reads pass. */
   completeRestore(pathSuffix: string): void;
+  /** Holds back the next upload (PUT with a body) whose path ends in `pathSuffix` until released: a request that lands late. */
+  holdNextUpload(pathSuffix: string): HeldUpload;
   close(): Promise<void>;
+}
+
+export interface HeldUpload {
+  /** Resolves once the upload has reached the proxy (and is being held). */
+  readonly arrived: Promise<void>;
+  /** Forwards it to the server. */
+  release(): void;
+  /** Resolves once the server's answer to it has been passed back. */
+  readonly answered: Promise<void>;
 }
 
 type ArchiveState = 'frozen' | 'restoring' | 'restored';
@@ -35,6 +46,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let failures = 0;
   let delayMs = 0;
   let cutAfter: number | undefined;
+  const holds: { suffix: string; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
 
   const findArchived = (path: string): [string, ArchiveState] | undefined => {
     for (const [suffix, state] of archived) if (path.endsWith(suffix)) return [suffix, state];
@@ -45,6 +57,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const held = req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0 ? holds.findIndex((hold) => decodeURIComponent(url.split('?')[0] ?? '').endsWith(hold.suffix)) : -1;
+    if (held >= 0) {
+      const [hold] = holds.splice(held, 1);
+      hold!.arrive();
+      // The body waits in the socket's buffers; nothing reaches the server before the release.
+      req.pause();
+      await hold!.released;
+      res.on('finish', hold!.answer);
+      res.on('close', hold!.answer);
+    }
     if (failures > 0) {
       failures -= 1;
       req.resume();
@@ -152,6 +174,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     completeRestore: (suffix) => {
       archived.set(suffix, 'restored');
+    },
+    holdNextUpload: (suffix) => {
+      let arrive = (): void => undefined;
+      let release = (): void => undefined;
+      let answer = (): void => undefined;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const answered = new Promise<void>((resolve) => (answer = resolve));
+      holds.push({ suffix, arrive, released, answer });
+      return { arrived, release, answered };
     },
     async close() {
       if (isDown) return;
