@@ -4,10 +4,12 @@
 // not started by an engine that opens on it (local copies stay readable); once those objects are
 // promoted, the move is adopted and every object is uploaded to the new bucket and verifies.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageEngine, StorageError, writeStorageConfig } from '../../server/engines/storage';
 import { locationsFile } from '../../server/engines/storage/location';
+import { runCaptured } from '../unit/support/cli';
 import { createBucket, s3Server } from './support/services';
 import { cloudConfig, readAll, tempFolder } from './support/storageFixtures';
 
@@ -74,6 +76,39 @@ describe('moving the cloud tier under existing copies', () => {
       assert.equal((await readAll(engine, 'cold/only-cloud.csv')).toString(), 'only in the cloud\n', 'read back from the new bucket');
     } finally {
       await engine.close();
+    }
+  });
+
+  it('is refused by `neurolake storage configure` with the count and what to do, saving nothing, until the objects are promoted', async () => {
+    const server = await s3Server('s3rver');
+    const [oldBucket, newBucket] = [await createBucket(server), await createBucket(server)];
+    const dataFolder = tempFolder('nl-cli-move-');
+    const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+    process.env['AWS_ACCESS_KEY_ID'] = server.credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = server.credentials.secretAccessKey;
+    const storage = (...args: string[]) => runCaptured(['storage', '--data-folder', dataFolder, ...args]);
+    try {
+      assert.equal((await storage('configure', '--endpoint', server.endpoint, '--bucket', oldBucket)).code, 0);
+      const file = join(dataFolder, 'results.csv');
+      await writeFile(file, 'id\n1\n');
+      assert.equal((await storage('put', file, 'runs/results.csv')).code, 0);
+      assert.equal((await storage('demote', 'runs/results.csv')).code, 0);
+      for (const args of [['--bucket', newBucket], ['--prefix', 'team/'], ['--no-cloud']]) {
+        const refused = await storage('configure', ...args);
+        assert.equal(refused.code, 5, `${args.join(' ')}: ${refused.err}`);
+        assert.match(refused.err, /1 object has its only copy there \(runs\/results\.csv\).*Promote them to the local tier first.*not saved/);
+      }
+      assert.match(await readFile(join(dataFolder, 'storage', 'config.json'), 'utf8'), new RegExp(`"bucket": "${oldBucket}"`));
+      assert.equal((await storage('promote', 'runs/results.csv')).code, 0);
+      const moved = await storage('configure', '--bucket', newBucket);
+      assert.equal(moved.code, 0, moved.err);
+      assert.equal((await storage('sync')).code, 0);
+      const stat = JSON.parse((await storage('stat', 'runs/results.csv', '--json')).out) as { tiers: string[] };
+      assert.deepEqual(stat.tiers, ['local', 'cloud']);
+      assert.equal((await storage('verify')).code, 0);
+    } finally {
+      process.env['AWS_ACCESS_KEY_ID'] = saved.id;
+      process.env['AWS_SECRET_ACCESS_KEY'] = saved.secret;
     }
   });
 });

@@ -73,12 +73,14 @@ export function withoutCopiesIn(moved: readonly ('cloud' | 'archive')[], record:
 /** What the user is told when a move would strand objects; undefined when nothing would be. */
 export function describeRefusedMove(pinned: TierLocations, next: TierLocations, moved: readonly ('cloud' | 'archive')[], stranded: readonly string[]): string | undefined {
   if (stranded.length === 0) return undefined;
-  const places = moved.map((tier) => `the ${tier} tier from ${pinned[tier]} to ${next[tier] ?? 'nowhere (removed)'}`).join(' and ');
+  // The archive lives under the cloud tier's prefix, so a new bucket or prefix usually moves both: name the cloud tier only then.
+  const named = moved.includes('cloud') ? ['cloud' as const] : moved;
+  const places = named.map((tier) => `the ${tier} tier from ${pinned[tier]} to ${next[tier] ?? 'nowhere (removed)'}`).join(' and ');
   const count = `${stranded.length} object${stranded.length === 1 ? ' has its' : 's have their'} only cop${stranded.length === 1 ? 'y' : 'ies'} there`;
   const example = stranded.slice(0, 3).join(', ') + (stranded.length > 3 ? ', …' : '');
   return (
     `The storage configuration moves ${places}, but ${count} (${example}). ` +
-    'Promote them to the local tier first ("neurolake storage promote --prefix \\"\\"", after restoring archived ones), then configure again; ' +
+    'Promote them to the local tier first ("neurolake storage promote <keys>" or "--prefix <folder>/"; restore archived ones before), then configure again; ' +
     'objects with a local copy are uploaded to the new place by themselves.'
   );
 }
