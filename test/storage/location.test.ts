@@ -1,6 +1,6 @@
 // Moving the cloud tier (a new bucket, endpoint or prefix) under existing copies, against a real
 // S3 server: nothing is lost. A move that would leave objects with no reachable copy is refused
-// by configure, not applied by a running engine (told once, the old bucket stays in force), and
+// by configure (the CLI and Configure Cloud Tier), not applied by a running engine (told once, the old bucket stays in force), and
 // not started by an engine that opens on it (local copies stay readable); once those objects are
 // promoted, the move is adopted and every object is uploaded to the new bucket and verifies.
 import assert from 'node:assert/strict';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageEngine, StorageError, writeStorageConfig } from '../../server/engines/storage';
 import { locationsFile } from '../../server/engines/storage/location';
+import { StorageConfigureRequest } from '../../server/protocol';
+import { settingsWith, withServer } from '../server/support/serverProcess';
 import { runCaptured } from '../unit/support/cli';
 import { createBucket, s3Server } from './support/services';
 import { cloudConfig, readAll, tempFolder } from './support/storageFixtures';
@@ -110,5 +112,25 @@ describe('moving the cloud tier under existing copies', () => {
       process.env['AWS_ACCESS_KEY_ID'] = saved.id;
       process.env['AWS_SECRET_ACCESS_KEY'] = saved.secret;
     }
+  });
+
+  it('is refused by Configure Cloud Tier (the configure request) with the same message, saving nothing', { timeout: 60_000 }, async () => {
+    const server = await s3Server('s3rver');
+    const [oldBucket, newBucket] = [await createBucket(server), await createBucket(server)];
+    const dataFolder = tempFolder();
+    await writeStorageConfig(dataFolder, cloudConfig(server.endpoint, oldBucket));
+    const engine = await StorageEngine.open({ dataFolder, env: {}, credentials: server.credentials });
+    try {
+      await engine.store('cold/only-cloud.csv', Buffer.from('only in the cloud\n'));
+      await engine.demote('cold/only-cloud.csv');
+    } finally {
+      await engine.close();
+    }
+    const env = { AWS_ACCESS_KEY_ID: server.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey, AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '', AWS_REGION: '' };
+    await withServer({ settings: settingsWith(dataFolder) }, async (lsp) => {
+      const request = lsp.request(StorageConfigureRequest, { target: { endpoint: server.endpoint, region: 'us-east-1', bucket: newBucket, prefix: 'neurolake/', archiveClass: 'GLACIER' } });
+      await assert.rejects(request, /1 object has its only copy there \(cold\/only-cloud\.csv\).*not saved/);
+    }, env);
+    assert.match(await readFile(join(dataFolder, 'storage', 'config.json'), 'utf8'), new RegExp(`"bucket": "${oldBucket}"`));
   });
 });
