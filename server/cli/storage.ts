@@ -279,6 +279,10 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
             cloud.destroy();
           }
         }
+        // Refused before anything is saved when it would move the cloud or archive tier away from objects only there.
+        if (changed && JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([current.cloud, current.archive])) {
+          await withStorage(ctx, (engine) => engine.checkConfigChange(next));
+        }
         if (changed) await writeStorageConfig(dataFolder, next);
         print(ctx.io, options, next, () => `${changed ? 'saved ' : ''}${formatConfig(next, configFile(dataFolder))}`);
       }),

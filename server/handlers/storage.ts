@@ -40,7 +40,7 @@ export function registerStorageHandlers(connection: Connection, session: () => S
     };
 
   onRequest(connection, StorageListRequest, withStorage((storage, params) => storage.list(params)));
-  onRequest(connection, StorageStatRequest, withStorage((storage, { key }) => storage.stat(key)));
+  onRequest(connection, StorageStatRequest, withStorage((storage, { key }) => storage.lookup(key)));
   onRequest(
     connection,
     StorageStoreRequest,

@@ -77,10 +77,17 @@ export function registerStorageCloudHandlers(connection: Connection, session: ()
     try {
       const runtime = await session().runtime();
       const next = proposedConfig(await readStorageConfig(runtime.dataFolder), target);
+      let storage: ReturnType<typeof runtime.engine<'storage'>> | undefined;
+      try {
+        storage = runtime.engine('storage');
+      } catch {
+        // Not running here: an engine opening later refuses a place that strands objects (location.ts).
+      }
+      await storage?.checkConfigChange(next);
       await writeStorageConfig(runtime.dataFolder, next);
       let status: string;
       try {
-        const storage = runtime.engine('storage');
+        if (storage === undefined) storage = runtime.engine('storage');
         await storage.reloadConfig();
         status = storage.status().detail ?? storage.status().state;
       } catch (error) {

@@ -29,6 +29,7 @@ import { fileError, streamToFile } from './durable';
 import { StorageError, describeError } from './errors';
 import { IndexStore, type IndexOp, type IndexState, type Intent } from './indexStore';
 import { INCOMING_FOLDER, confinedPath, validateKey } from './keys';
+import { adoptLocations, checkLocationChange } from './location';
 import { pageKeys } from './listing';
 import { createDefaultLocalTierPolicy, type LocalTierPolicy, type LocalTierPolicyFactory } from './placement';
 import { tierOf, toInfo, withHistory } from './records';
@@ -129,6 +130,8 @@ export class StorageEngine {
   private readonly retiredClouds: CloudTier[] = [];
   private reloading: Promise<boolean> | undefined;
   private lastConfigProblem: string | undefined;
+  /** Why the configured cloud tier is not in force (it would not find the recorded copies); see location.ts. */
+  private locationProblem: string | undefined;
 
   private constructor(
     readonly dataFolder: string,
@@ -171,8 +174,14 @@ export class StorageEngine {
       beforeCompact: async () => late.engine?.finishStaged(),
     });
     const log = new AccessLog(join(folder, 'access.log'), undefined, undefined, options.onWarning);
-    const cloud = cloudTierFor(config, options);
-    const engine = new StorageEngine(options.dataFolder, config, localRoot, index, log, cloud, options, storagePrices(config.prices.preset, config.prices.localGbMonth));
+    // A cloud tier at a place that does not hold the recorded copies would report them missing
+    // and upload beside them: it is not started, and the local tier works on its own.
+    const refusal = await adoptLocations(index, options.dataFolder, config);
+    const inForce: StorageConfig = refusal === undefined ? config : withoutCloud(config);
+    if (refusal !== undefined) options.onWarning?.(`${refusal} The cloud tier is not started until then; local copies stay readable.`);
+    const cloud = cloudTierFor(inForce, options);
+    const engine = new StorageEngine(options.dataFolder, inForce, localRoot, index, log, cloud, options, storagePrices(config.prices.preset, config.prices.localGbMonth));
+    engine.locationProblem = refusal;
     late.engine = engine;
     await engine.reconcile();
     if (options.background === true) engine.startBackground();
@@ -198,6 +207,7 @@ export class StorageEngine {
 
   status(): EngineStatus {
     if (this.closed) return { state: 'failed', detail: 'storage is closed' };
+    if (this.locationProblem !== undefined) return { state: 'degraded', detail: `the configured cloud tier is not in force: ${this.locationProblem}` };
     const pending = this.pendingUploads().length;
     const queued = pending === 0 ? '' : `; ${pending} upload${pending === 1 ? '' : 's'} queued`;
     switch (this.cloudState.kind) {
@@ -232,11 +242,30 @@ export class StorageEngine {
 
   // ---------------------------------------------------------------- reads of the index
 
+  /** The object as the index was last read: what list() shows alongside it. */
   stat(key: string): ObjectInfo {
     validateKey(key);
     const record = this.index.state.objects.get(key);
     if (record === undefined) throw new StorageError('not-found', `No object ${key} in storage.`);
     return toInfo(this.withPendingTouches(record), this.cloud !== undefined);
+  }
+
+  /**
+   * stat() for a caller that may ask about another process's store of a moment ago (a request
+   * from VS Code after the CLI's put): a miss re-reads the index once before answering not found.
+   * The re-read only stats the snapshot and reads new journal lines, so it is cheap when nothing changed.
+   */
+  async lookup(key: string): Promise<ObjectInfo> {
+    validateKey(key);
+    if (!this.index.state.objects.has(key) && !this.closed) await this.index.refresh();
+    return this.stat(key);
+  }
+
+  /** Throws `invalid-config`, saving nothing, when `next` moves the cloud or archive tier away from objects only there. */
+  async checkConfigChange(next: StorageConfig): Promise<void> {
+    this.assertOpen();
+    await this.index.refresh();
+    await checkLocationChange(this.dataFolder, this.index.state.objects.values(), this.current, applyEnvironment(next, this.options.env ?? process.env));
   }
 
   /** Reads not yet journaled (they are batched) still count in what callers see. */
@@ -301,6 +330,17 @@ export class StorageEngine {
       next = { ...next, local: before.local.path === undefined ? local : { ...local, path: before.local.path } };
     }
     if (JSON.stringify(next) === JSON.stringify(before) || this.closed) return false;
+    if (JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive])) {
+      // A hand edit (or another tool) that moves the cloud or archive tier away from objects only
+      // there is not applied: the place in force stays, told once, until the edit is undone or they are promoted.
+      const refusal = await adoptLocations(this.index, this.dataFolder, next);
+      if (refusal !== undefined && refusal !== this.locationProblem) this.warn(`${refusal} Until then the cloud tier stays ${this.cloudUri() || 'off'}.`);
+      if (refusal !== undefined) next = keepPlaces(next, before);
+      const wasRefused = this.locationProblem !== undefined;
+      this.locationProblem = refusal;
+      if (wasRefused && refusal === undefined) this.emit({ status: true });
+      if (JSON.stringify(next) === JSON.stringify(before) || this.closed) return false;
+    }
     const cloudChanged = JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive]);
     this.current = next;
     this.currentPrices = storagePrices(next.prices.preset, next.prices.localGbMonth);
@@ -1498,6 +1538,18 @@ export class StorageEngine {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('storage', 'Storage is closed.');
   }
+}
+
+function withoutCloud(config: StorageConfig): StorageConfig {
+  const { cloud: _cloud, ...rest } = config;
+  return rest;
+}
+
+/** `next` with the cloud tier and the archive bucket of `inForce`: its other settings still apply. */
+function keepPlaces(next: StorageConfig, inForce: StorageConfig): StorageConfig {
+  const { bucket: _bucket, ...archive } = next.archive;
+  const kept = { ...withoutCloud(next), archive: inForce.archive.bucket === undefined ? archive : { ...archive, bucket: inForce.archive.bucket } };
+  return inForce.cloud === undefined ? kept : { ...kept, cloud: inForce.cloud };
 }
 
 function cloudTierFor(config: StorageConfig, options: StorageOpenOptions): CloudTier | undefined {
