@@ -87,6 +87,8 @@ export interface ListOptions {
   readonly offset?: number;
 }
 
+/** The CPU and memory limits when the settings give none, as `neurolake.compute.*` default them. */
+const DEFAULT_LIMIT_PCT = 80;
 const ACTIVE: ReadonlySet<Run['state']> = new Set(['queued', 'starting', 'running']);
 
 export class ComputeEngine {
@@ -125,7 +127,7 @@ export class ComputeEngine {
     this.sampler = new MachineSampler(options.dataFolder, options.sampleMs ?? 1000);
     this.local = new LocalExecutor({ onUsage: (usage) => this.sampler.setOwnUsage(usage) });
     this.useCluster(options.cluster);
-    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), this.options.localCpuLimitPct ?? 80, this.options.localMemoryLimitPct ?? 80);
+    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), this.localCpuLimitPct, this.options.localMemoryLimitPct ?? DEFAULT_LIMIT_PCT);
     this.scheduler = new Scheduler({
       clock: this.clock,
       prices: this.prices,
@@ -204,6 +206,22 @@ export class ComputeEngine {
       this.watchClusterHealth();
       this.emit({ kind: 'status' });
     }
+    this.scheduler.pass();
+  }
+
+  /** The share of this machine's CPU (0-100) under which local work is admitted now. */
+  get localCpuLimitPct(): number {
+    return this.options.localCpuLimitPct ?? DEFAULT_LIMIT_PCT;
+  }
+
+  /**
+   * Changes only the local CPU limit, keeping every other setting (a cost recommendation applies
+   * it); queued runs are decided again under it. Lasts until the settings are configured again.
+   */
+  setLocalCpuLimitPct(pct: number): void {
+    this.assertOpen();
+    if (!Number.isFinite(pct) || pct <= 0 || pct > 100) throw new RangeError(`The local CPU limit must be a percentage above 0 and at most 100, not ${pct}.`);
+    this.options = { ...this.options, localCpuLimitPct: pct };
     this.scheduler.pass();
   }
 
