@@ -243,7 +243,9 @@ export class ComputeEngine {
   /** Where a workload would run if submitted now, and why; runs nothing. */
   preview(spec: WorkloadSpec): Decision {
     const workload = normaliseWorkload(this.withDefaults(spec), this.options.base);
-    return this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
+    const decision = this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
+    // The user weighs these costs before running anything, so they say which prices they are.
+    return { ...decision, prices: { preset: this.prices.preset, asOf: this.prices.asOf } };
   }
 
   /** Submits a workload: resolves, once its run is durably in the history, to that run (maybe already started, or refused). */
