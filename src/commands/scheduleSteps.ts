@@ -170,10 +170,12 @@ export function decisionRows(decision: WireDecision, now: number): { title: stri
   const prices = pricesOf(decision);
   if (decision.verdict !== 'refuse') rows.push({ choice: 'run', label: `$(play) Run: ${VERDICT_WORDS[decision.verdict].toLowerCase()}`, detail: decision.reason });
   for (const option of decision.options) {
-    const chosen = decision.verdict === option.tier || decision.tier === option.tier;
+    const chosen = decision.verdict === option.tier;
+    // A queued workload waits for its tier; choosing that tier runs it there now instead of waiting.
+    const waitsFor = decision.verdict === 'queue' && decision.tier === option.tier;
     rows.push({
       choice: option.possible && !chosen ? option.tier : chosen ? 'run' : 'cancel',
-      label: `${option.possible ? '$(circle-large-outline)' : '$(circle-slash)'} ${TIER_NAMES[option.tier]}${chosen ? ' (chosen)' : option.possible ? ': run here instead' : ''}`,
+      label: `${option.possible ? '$(circle-large-outline)' : '$(circle-slash)'} ${TIER_NAMES[option.tier]}${chosen ? ' (chosen)' : !option.possible ? '' : waitsFor ? ': run here now, without waiting' : ': run here instead'}`,
       description: `${startText(option, now)} · about ${costText(option.estimatedCostUsd)}`,
       ...(prices === undefined ? {} : { detail: `Cost at ${prices}` }),
     });

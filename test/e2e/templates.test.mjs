@@ -76,9 +76,12 @@ describe('Templates in the VS Code UI', { timeout: 180_000 }, () => {
     await openFile(page, 'query.sql');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('scd2');
-    const labels = await suggestions(page, 'SCD Type 2 (timestamp strategy)', 'typing scd2 in a SQL file shows no "SCD Type 2 (timestamp strategy)" pattern');
+    await suggestions(page, 'SCD Type 2 (timestamp strategy)', 'typing scd2 in a SQL file shows no "SCD Type 2 (timestamp strategy)" pattern');
+    // On a loaded machine the list can still show what an earlier keystroke ("s", "sc") matched for
+    // a moment; the list as filtered for the whole word must come to hold the other SCD2 as well.
+    const labels = await suggestions(page, 'SCD Type 2 (check-columns strategy)', 'the completion list for scd2 never shows the check-columns SCD2');
     console.log(`# after scd2: ${labels.join(' | ')}`);
-    assert.ok(labels.includes('SCD Type 2 (check-columns strategy)'), `the completion list lacks the check-columns SCD2: ${labels.join(', ')}`);
+    assert.ok(labels.includes('SCD Type 2 (timestamp strategy)'), `the completion list lacks the timestamp SCD2: ${labels.join(', ')}`);
     await workbench.screenshot('templates-completion-scd2');
     await page.keyboard.press('Escape');
   });

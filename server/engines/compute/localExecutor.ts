@@ -73,6 +73,9 @@ export class LocalExecutor implements Executor {
     const statusFile = join(request.runFolder, 'status');
     const fd = openSync(logFile, 'a');
     let child;
+    // Taken before the spawn: on a loaded machine the 'spawn' event can be handled after a short
+    // command has already finished, and a start read then would come after its end.
+    const startedAt = Date.now();
     try {
       child = spawn('/bin/sh', ['-c', WRAPPER, 'neurolake-run', commandLine(request.workload), statusFile], {
         cwd: request.workload.workingFolder,
@@ -90,7 +93,7 @@ export class LocalExecutor implements Executor {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     child.unref();
     const ref: ExecutionRef = { tier: 'local', pid, statusFile, logFile };
-    return this.watch(ref, Date.now(), exited);
+    return this.watch(ref, startedAt, exited);
   }
 
   async attach(ref: ExecutionRef, _request: ExecutionRequest): Promise<Execution> {
@@ -125,7 +128,8 @@ export class LocalExecutor implements Executor {
       this.watched.delete(watched);
       const status = await readStatus(ref.statusFile);
       // A run that ended while nobody watched ended when its status file was written.
-      const endedAt = status?.writtenAt ?? Date.now();
+      // The status file's time can read a few milliseconds early (file system clock granularity).
+      const endedAt = Math.max(status?.writtenAt ?? Date.now(), startedAt);
       const common = { endedAt, ...(watched.peak > 0 ? { peakMemoryBytes: watched.peak } : {}) };
       const cpuSeconds = status?.cpuSeconds ?? (watched.cpuSeconds > 0 ? watched.cpuSeconds : undefined);
       if (stopping !== undefined) return { ...common, state: stopping, ...(cpuSeconds === undefined ? {} : { cpuSeconds }), detail: stopping === 'timed-out' ? 'stopped: it ran past its timeout' : 'cancelled' };

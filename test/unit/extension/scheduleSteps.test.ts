@@ -88,6 +88,28 @@ describe('Schedule Workload steps', () => {
     );
   });
 
+  it('offer to run a queued workload on the tier it waits for now, rather than only to wait', () => {
+    const shown = decisionRows(
+      {
+        verdict: 'queue',
+        tier: 'local',
+        reason: 'Waits for this machine, which is too busy now to say when it will have room: …',
+        decidedAt: 0,
+        options: [{ tier: 'local', possible: true, why: 'the machine is too busy to say when it would have room', estimatedCostUsd: 0.0017 }, { tier: 'cluster', possible: false, why: 'bursting to a cluster is turned off', estimatedCostUsd: 0.05 }],
+      },
+      0,
+    );
+    assert.deepEqual(
+      shown.rows.map((row) => [row.choice, row.label]),
+      [
+        ['run', '$(play) Run: waits in the queue'],
+        ['local', '$(circle-large-outline) This machine: run here now, without waiting'],
+        ['cancel', '$(circle-slash) Cluster'],
+        ['cancel', '$(close) Cancel'],
+      ],
+    );
+  });
+
   it('offer no Run when nowhere can take it, and say why each option cannot', () => {
     const shown = decisionRows(
       { verdict: 'refuse', reason: 'Cannot run anywhere: …', decidedAt: 0, options: [{ tier: 'local', possible: false, why: 'it needs 64 CPUs', estimatedCostUsd: 1 }, { tier: 'cluster', possible: false, why: 'bursting to a cluster is turned off', estimatedCostUsd: 2 }] },

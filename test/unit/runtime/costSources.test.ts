@@ -67,7 +67,8 @@ describe('the cost engine over the runtime\'s real storage and compute engines',
       await storage.store('sales/2025.csv', Buffer.alloc(200_000, 2));
       await storage.retrieve('sales/2026.csv', discard());
       await storage.retrieve('sales/2026.csv', discard());
-      const shell = (name: string, type: 'etl' | 'query') => ({ name, type, run: { kind: 'shell' as const, command: 'exit 0' }, cpus: 1, memoryGb: 0.1, tier: 'local' as const });
+      // Each run lasts over a second: a run of no measurable length would rightly cost nothing.
+      const shell = (name: string, type: 'etl' | 'query') => ({ name, type, run: { kind: 'shell' as const, command: 'sleep 1.1' }, cpus: 1, memoryGb: 0.1, tier: 'local' as const });
       for (const spec of [shell('Load sales', 'etl'), shell('Count sales', 'query')]) {
         const submitted = await compute.submit(spec);
         assert.equal((await compute.waitFor(submitted.id)).state, 'completed');
