@@ -2,6 +2,7 @@
 // cluster, from the compute engine's decision for the task (made without running it). No `vscode`
 // here: unit tests read it as it is.
 import type { WireDecision, WireDecisionOption } from '../server/protocol';
+import { pricesOf } from './pricesText';
 
 /** "$0.42", or "<$0.01" for an amount that rounds to nothing but is not free. */
 export function usd(amount: number): string {
@@ -21,8 +22,9 @@ export function estimateTitle(decision: WireDecision): string {
   return `$(play) Run · ${option(decision, 'local')} · ${option(decision, 'cluster')}`;
 }
 
-/** The decision in words, and why an option is not available. */
+/** The decision in words, why an option is not available, and which prices the costs are from. */
 export function estimateTooltip(decision: WireDecision): string {
   const unavailable = decision.options.filter((o) => !o.possible && o.why !== undefined).map((o) => `${o.tier === 'local' ? 'This machine' : 'The cluster'}: ${o.why}.`);
-  return [decision.reason, ...unavailable].join('\n');
+  const prices = pricesOf(decision);
+  return [decision.reason, ...unavailable, ...(prices === undefined ? [] : [`Costs at ${prices}.`])].join('\n');
 }

@@ -57,6 +57,8 @@ export interface WireDecision {
   readonly reason: string;
   readonly options: readonly WireDecisionOption[];
   readonly decidedAt: number;
+  /** On a preview: the price preset its costs are from and the date of those prices (YYYY-MM-DD). */
+  readonly prices?: { readonly preset: string; readonly asOf: string };
 }
 
 /** One run of a workload, as the Workloads view and Show Details show it. */

@@ -124,9 +124,14 @@ export function storageForCost(engine: StorageEngine): StorageForCost {
 export function computeForCost(engine: ComputeEngine): ComputeForCost {
   return {
     runs: () => computeCostRecords(engine.list()),
-    // The compute engine does not say which CPU limit it admits work under; no recommendation changes it.
-    limits: () => undefined,
-    setLimit: () => Promise.reject(new Error('The compute engine cannot change its CPU limit while it runs; set it where the compute engine is configured.')),
+    limits: () => ({ localCpuLimitPct: engine.localCpuLimitPct }),
+    setLimit: (limit, value) => {
+      const before = engine[limit];
+      engine.setLocalCpuLimitPct(value);
+      // The engine's own limit changes now; neurolake.compute.localCpuLimitPct (or --cpu-limit) is
+      // what it starts with next time, so the message says where the lasting value lives.
+      return Promise.resolve(`The local CPU limit is now ${value}% (was ${before}%) for the compute engine running now; set neurolake.compute.localCpuLimitPct (or --cpu-limit) to ${value} to keep it.`);
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type WireWorkloadSpec,
   type WorkloadTypeName,
 } from '../../server/protocol';
+import { pricesOf } from '../pricesText';
 
 export const SCHEDULE_STEPS = ['type', 'what', 'resources', 'priority', 'maxWait', 'decision'] as const;
 export type ScheduleStep = (typeof SCHEDULE_STEPS)[number];
@@ -166,6 +167,7 @@ export interface DecisionRow {
 /** The last step: the verdict in words, then each option with its start and cost. */
 export function decisionRows(decision: WireDecision, now: number): { title: string; placeholder: string; rows: DecisionRow[] } {
   const rows: DecisionRow[] = [];
+  const prices = pricesOf(decision);
   if (decision.verdict !== 'refuse') rows.push({ choice: 'run', label: `$(play) Run: ${VERDICT_WORDS[decision.verdict].toLowerCase()}`, detail: decision.reason });
   for (const option of decision.options) {
     const chosen = decision.verdict === option.tier;
@@ -175,6 +177,7 @@ export function decisionRows(decision: WireDecision, now: number): { title: stri
       choice: option.possible && !chosen ? option.tier : chosen ? 'run' : 'cancel',
       label: `${option.possible ? '$(circle-large-outline)' : '$(circle-slash)'} ${TIER_NAMES[option.tier]}${chosen ? ' (chosen)' : !option.possible ? '' : waitsFor ? ': run here now, without waiting' : ': run here instead'}`,
       description: `${startText(option, now)} · about ${costText(option.estimatedCostUsd)}`,
+      ...(prices === undefined ? {} : { detail: `Cost at ${prices}` }),
     });
   }
   rows.push({ choice: 'cancel', label: '$(close) Cancel' });

@@ -14,6 +14,20 @@ export type Confirm = (title: string, detail: string) => Promise<boolean>;
 
 const askUser: Confirm = async (title, detail) => (await vscode.window.showWarningMessage(title, { modal: true, detail }, 'Apply')) === 'Apply';
 
+/**
+ * The server changes a compute limit only in the engine running now, and the next settings it is
+ * sent would put the old value back: the setting it comes from is written here, where the user's
+ * settings are (in the workspace when the workspace sets it, else the user's). Answers what to add to
+ * the message.
+ */
+async function keepAppliedSetting(applied: CostDashboard['recommendations'][number]): Promise<string> {
+  if (applied.action?.kind !== 'set-compute-limit') return '';
+  const compute = vscode.workspace.getConfiguration('neurolake.compute');
+  const inWorkspace = compute.inspect(applied.action.limit)?.workspaceValue !== undefined;
+  await compute.update(applied.action.limit, applied.action.value, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  return ` Saved as neurolake.compute.${applied.action.limit} in the ${inWorkspace ? 'workspace' : 'user'} settings.`;
+}
+
 export class CostDashboardPanel implements vscode.Disposable {
   private static current: CostDashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -73,10 +87,11 @@ export class CostDashboardPanel implements vscode.Disposable {
     await this.post({ type: 'busy', id });
     try {
       const result = await this.ctx.request(CostApplyRequest, { id });
+      const done = result.done + (await keepAppliedSetting(result.recommendation));
       this.dashboard = result.dashboard;
-      await this.post({ type: 'applied', id, done: result.done });
+      await this.post({ type: 'applied', id, done });
       await this.post({ type: 'data', dashboard: result.dashboard });
-      return result.done;
+      return done;
     } finally {
       await this.post({ type: 'busy', id: undefined });
     }

@@ -3,7 +3,8 @@
 // in the browser), whose address is printed. `npm start -- <folder>` opens that folder.
 // Storage has all three tiers without an account: an embedded S3 server (s3rver, on loopback, in
 // this harness and never in the extension) is the cloud and archive tier of a data folder of its
-// own, and a first run fills a demo workspace and stores its datasets on each tier.
+// own, and a first run fills a demo workspace, stores its datasets on each tier and runs a few
+// small workloads on them.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { applyEdits, modify } from 'jsonc-parser';
 import { CODE_SERVER_VERSION } from './codeServerInstall.mjs';
 import { startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { startEmbeddedCloud } from './s3Services.mjs';
-import { seedDemoStorage, writeDemoWorkspace } from './startDemo.mjs';
+import { runDemoWorkloads, seedDemoStorage, writeDemoWorkspace } from './startDemo.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 // A profile of its own that survives restarts (settings, open editors), kept out of git.
@@ -49,6 +50,12 @@ async function startStorage() {
   } catch (error) {
     // The editor is still worth opening; the message says which demo step failed.
     console.error(`[start] the demo datasets were not all stored: ${error.message}`);
+  }
+  try {
+    const lines = runDemoWorkloads({ cli: join(repoRoot, 'dist', 'cli.js'), workspace: demoWorkspace, dataFolder, env });
+    for (const line of lines) console.log(`[start] compute: ${line}`);
+  } catch (error) {
+    console.error(`[start] the demo workloads did not all run: ${error.message}`);
   }
   return { cloud, env };
 }

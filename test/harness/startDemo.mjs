@@ -1,7 +1,9 @@
 // What `npm start` shows a new user: a workspace with two SQL templates and a few small datasets
 // (generated here, the same bytes every run), and those datasets stored through the real CLI on all
 // three tiers (put; demote; archive), so the Storage view has objects under Local, Cloud and
-// Archive. Every step checks first, so a second start neither duplicates nor fails on the demo.
+// Archive; then a few small workloads run through the real CLI on those files, so the Workloads
+// view and the Cost Dashboard have real runs, and a tasks.json whose neurolake tasks show the cost
+// lens. Every step checks first, so a second start neither duplicates nor fails on the demo.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -92,20 +94,58 @@ const DATASETS = [
   { file: 'data/clickstream_2022.jsonl', key: 'datasets/clickstream_2022.jsonl', tier: 'archive', content: clickstreamJsonl },
 ];
 
-/** Writes the demo files that are missing; a file the user changed or deleted on purpose stays as it is once the demo was made. */
-export function writeDemoWorkspace(workspace) {
-  const marker = join(workspace, '.vscode', 'neurolake-demo');
-  if (existsSync(marker)) return false;
-  const files = { ...TEMPLATES, ...Object.fromEntries(DATASETS.map((dataset) => [dataset.file, dataset.content()])) };
+// Reads a CSV and writes it as a JSON array of objects: the demo's ETL step, plain node so it runs anywhere NeuroLake does.
+const CSV_TO_JSON = `// Converts a CSV file with a header row to a JSON array of objects: node scripts/csv_to_json.js IN.csv OUT.json
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
+const [input, output] = process.argv.slice(2);
+const [header, ...rows] = readFileSync(input, 'utf8').trim().split('\\n');
+const names = header.split(',');
+const records = rows.map((row) => Object.fromEntries(row.split(',').map((value, i) => [names[i], value])));
+mkdirSync(dirname(output), { recursive: true });
+writeFileSync(output, JSON.stringify(records, null, 2) + '\\n');
+console.log(\`\${records.length} rows from \${input} to \${output}\`);
+`;
+
+/** The demo's runs, each a workload submitted through `neurolake compute submit` in the workspace. */
+const WORKLOADS = [
+  { name: 'demo-count-sales', type: 'query', minutes: 1, needs: ['data/sales_2024.csv'], command: 'wc -l data/sales_2024.csv' },
+  { name: 'demo-sales-to-json', type: 'etl', minutes: 2, needs: ['scripts/csv_to_json.js', 'data/sales_2024.csv'], command: 'node scripts/csv_to_json.js data/sales_2024.csv out/sales_2024.json' },
+  { name: 'demo-count-events', type: 'query', minutes: 1, needs: ['data/events_2023.csv'], command: 'wc -l data/events_2023.csv' },
+];
+
+// Two tasks whose cost lens shows what they would cost on this machine and on the cluster.
+const TASKS = {
+  version: '2.0.0',
+  tasks: [
+    { type: 'neurolake', name: 'Convert sales to JSON', workloadType: 'etl', command: 'node scripts/csv_to_json.js data/sales_2024.csv out/sales_2024.json', cpus: 1, estimatedMinutes: 2 },
+    { type: 'neurolake', name: 'Count events', workloadType: 'query', command: 'wc -l data/events_2023.csv', estimatedMinutes: 1 },
+  ],
+};
+
+/** Writes `files` that are missing, once: after `marker` exists a file the user changed or deleted on purpose stays as it is. */
+function writeOnce(workspace, marker, files) {
+  const markerPath = join(workspace, '.vscode', marker);
+  if (existsSync(markerPath)) return false;
   for (const [name, text] of Object.entries(files)) {
     const path = join(workspace, name);
     if (existsSync(path)) continue;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  mkdirSync(dirname(marker), { recursive: true });
-  writeFileSync(marker, 'The NeuroLake demo files were written here by `npm start`; delete this file to have missing ones written again.\n');
+  mkdirSync(dirname(markerPath), { recursive: true });
+  writeFileSync(markerPath, `These NeuroLake demo files were written here by \`npm start\`; delete this file to have missing ones written again.\n`);
   return true;
+}
+
+/**
+ * Writes the demo files that are missing. The workload files have a marker of their own, so a
+ * workspace made before they were part of the demo gets them too.
+ */
+export function writeDemoWorkspace(workspace) {
+  const data = writeOnce(workspace, 'neurolake-demo', { ...TEMPLATES, ...Object.fromEntries(DATASETS.map((dataset) => [dataset.file, dataset.content()])) });
+  const workloads = writeOnce(workspace, 'neurolake-demo-workloads', { 'scripts/csv_to_json.js': CSV_TO_JSON, '.vscode/tasks.json': `${JSON.stringify(TASKS, null, 2)}\n` });
+  return data || workloads;
 }
 
 /**
@@ -137,6 +177,36 @@ export function seedDemoStorage({ cli, workspace, dataFolder, env }) {
     }
     const after = run('stat', dataset.key);
     lines.push(`${dataset.key}: stored, now on ${after.ok ? after.json.tiers.join(' + ') : '?'}`);
+  }
+  return lines;
+}
+
+/**
+ * Runs each demo workload once through `neurolake compute submit --wait` in the workspace, on this
+ * machine with one CPU (--tier local: the demo should not wait for a busy machine to have room),
+ * unless it has a run that completed (or is still going) or a file it reads was deleted. Returns a
+ * line per workload.
+ */
+export function runDemoWorkloads({ cli, workspace, dataFolder, env }) {
+  const compute = (...args) => spawnSync(process.execPath, [cli, 'compute', ...args], { cwd: workspace, env: { ...process.env, ...env, NEUROLAKE_HOME: dataFolder }, encoding: 'utf8', timeout: 300_000 });
+  const listed = compute('ls', '--json');
+  if (listed.status !== 0) throw new Error(`listing runs: ${(listed.stderr || listed.error?.message || '').trim()}`);
+  // A run refused or failed (a busier machine, a deleted file) is tried again next start.
+  const recorded = new Set(JSON.parse(listed.stdout || '[]').filter((run) => ['queued', 'starting', 'running', 'completed'].includes(run.state)).map((run) => run.workload.name));
+  const lines = [];
+  for (const workload of WORKLOADS) {
+    if (recorded.has(workload.name)) {
+      lines.push(`${workload.name}: already run`);
+      continue;
+    }
+    const missing = workload.needs.filter((file) => !existsSync(join(workspace, file)));
+    if (missing.length > 0) {
+      lines.push(`${workload.name}: not run, ${missing.join(' and ')} missing`);
+      continue;
+    }
+    const submitted = compute('submit', '--name', workload.name, '--type', workload.type, '--minutes', String(workload.minutes), '--cpus', '1', '--tier', 'local', '--wait', '--', workload.command);
+    if (submitted.status !== 0) throw new Error(`running ${workload.name} (${workload.command}): ${(submitted.stderr || submitted.stdout || submitted.error?.message || '').trim()}`);
+    lines.push(`${workload.name}: ran \`${workload.command}\` on this machine`);
   }
   return lines;
 }

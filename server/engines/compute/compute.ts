@@ -87,6 +87,8 @@ export interface ListOptions {
   readonly offset?: number;
 }
 
+/** The CPU and memory limits when the settings give none, as `neurolake.compute.*` default them. */
+const DEFAULT_LIMIT_PCT = 80;
 const ACTIVE: ReadonlySet<Run['state']> = new Set(['queued', 'starting', 'running']);
 
 export class ComputeEngine {
@@ -125,7 +127,7 @@ export class ComputeEngine {
     this.sampler = new MachineSampler(options.dataFolder, options.sampleMs ?? 1000);
     this.local = new LocalExecutor({ onUsage: (usage) => this.sampler.setOwnUsage(usage) });
     this.useCluster(options.cluster);
-    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), this.options.localCpuLimitPct ?? 80, this.options.localMemoryLimitPct ?? 80);
+    const limits = (): ReturnType<typeof localCapacity> => localCapacity(this.sampler.snapshot(), this.localCpuLimitPct, this.options.localMemoryLimitPct ?? DEFAULT_LIMIT_PCT);
     this.scheduler = new Scheduler({
       clock: this.clock,
       prices: this.prices,
@@ -207,6 +209,22 @@ export class ComputeEngine {
     this.scheduler.pass();
   }
 
+  /** The share of this machine's CPU (0-100) under which local work is admitted now. */
+  get localCpuLimitPct(): number {
+    return this.options.localCpuLimitPct ?? DEFAULT_LIMIT_PCT;
+  }
+
+  /**
+   * Changes only the local CPU limit, keeping every other setting (a cost recommendation applies
+   * it); queued runs are decided again under it. Lasts until the settings are configured again.
+   */
+  setLocalCpuLimitPct(pct: number): void {
+    this.assertOpen();
+    if (!Number.isFinite(pct) || pct <= 0 || pct > 100) throw new RangeError(`The local CPU limit must be a percentage above 0 and at most 100, not ${pct}.`);
+    this.options = { ...this.options, localCpuLimitPct: pct };
+    this.scheduler.pass();
+  }
+
   status(): ComputeStatus {
     if (this.cluster === undefined) return { state: 'ready', detail: 'No cluster is configured: workloads run on this machine only.' };
     if (this.clusterProblem !== undefined) return { state: 'degraded', detail: `The cluster cannot be used: ${this.clusterProblem}`, ...(this.tokenRefused ? { tokenRefused: true } : {}) };
@@ -225,7 +243,9 @@ export class ComputeEngine {
   /** Where a workload would run if submitted now, and why; runs nothing. */
   preview(spec: WorkloadSpec): Decision {
     const workload = normaliseWorkload(this.withDefaults(spec), this.options.base);
-    return this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
+    const decision = this.scheduler.decide(this.jobOf(`${workload.id}-preview`, workload, this.clock.now()));
+    // The user weighs these costs before running anything, so they say which prices they are.
+    return { ...decision, prices: { preset: this.prices.preset, asOf: this.prices.asOf } };
   }
 
   /** Submits a workload: resolves, once its run is durably in the history, to that run (maybe already started, or refused). */

@@ -99,6 +99,14 @@ export interface Decision {
   readonly reason: string;
   readonly options: readonly DecisionOption[];
   readonly decidedAt: number;
+  /** The prices its costs are from, on a preview: the preset and the date they are of. */
+  readonly prices?: DecisionPrices;
+}
+
+export interface DecisionPrices {
+  readonly preset: string;
+  /** YYYY-MM-DD. */
+  readonly asOf: string;
 }
 
 export type RunState = 'queued' | 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timed-out' | 'lost' | 'refused';

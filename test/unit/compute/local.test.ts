@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { ComputeEngine, ComputeError, type Run, type WorkloadSpec } from '../../../server/engines/compute';
+import { PRICES_AS_OF } from '../../../server/engines/prices';
 import { alive, cpuHog, spawnCli, until } from './support/wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-compute-local-'));
@@ -97,6 +98,12 @@ describe('compute on this machine', () => {
     const again = await engine.submit(here('unique', 'true'));
     assert.equal(again.id, 'unique-2');
     assert.equal((await engine.waitFor(again.id)).state, 'completed');
+  });
+
+  it('a preview says which preset and date of prices its costs are from', async () => {
+    const engine = await open(dataFolder(), { prices: 'aws' });
+    const preview = engine.preview({ name: 'priced', type: 'query', cpus: 1, memoryGb: 0.1, run: { kind: 'shell', command: 'true' } });
+    assert.deepEqual(preview.prices, { preset: 'aws', asOf: PRICES_AS_OF });
   });
 
   it('a busy machine (a CPU hog on every core) does not start a workload here; the decision says so', async () => {

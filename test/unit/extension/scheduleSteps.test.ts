@@ -118,6 +118,18 @@ describe('Schedule Workload steps', () => {
     assert.deepEqual(shown.rows.map((row) => row.choice), ['cancel', 'cancel', 'cancel']);
     assert.equal(shown.rows[1]!.description, 'not possible: bursting to a cluster is turned off · about $2.00');
   });
+
+  it('say under each option which prices its cost is from', () => {
+    const decision: WireDecision = {
+      verdict: 'cluster',
+      reason: 'Runs on the cluster: …',
+      decidedAt: 0,
+      options: [{ tier: 'local', possible: false, why: 'it needs 64 CPUs', estimatedCostUsd: 1 }, { tier: 'cluster', possible: true, estimatedStart: 0, estimatedCostUsd: 2 }],
+      prices: { preset: 'seed', asOf: '2025-01-01' },
+    };
+    const shown = decisionRows(decision, 0);
+    assert.deepEqual(shown.rows.map((row) => row.detail), [decision.reason, 'Cost at seed prices of 2025-01-01', 'Cost at seed prices of 2025-01-01', undefined]);
+  });
 });
 
 describe('Set Slurm Token', () => {

@@ -82,4 +82,15 @@ describe('neurolake tasks in tasks.json', () => {
     assert.equal(usd(0.0004), '<$0.01');
     assert.equal(usd(0), '$0.00');
   });
+
+  it('says which prices the costs are from when the preview names them', () => {
+    const decision: WireDecision = {
+      verdict: 'local',
+      reason: 'Runs on this machine now: it fits under the CPU and memory limits.',
+      options: [{ tier: 'local', possible: true, estimatedCostUsd: 0.02 }, { tier: 'cluster', possible: true, estimatedCostUsd: 0.1 }],
+      decidedAt: 0,
+      prices: { preset: 'aws', asOf: '2025-01-01' },
+    };
+    assert.equal(estimateTooltip(decision), `${decision.reason}\nCosts at aws prices of 2025-01-01.`);
+  });
 });
