@@ -107,7 +107,9 @@ suite('Configure Cloud Tier', () => {
       endpoint,
       bucket,
       region: 'us-east-1',
-      prefix: 'vscode-test/',
+      // The harness's own place: the suites before this one left objects whose only copy is there,
+      // and moving the cloud tier away from them is refused (another test covers that refusal).
+      prefix: 'neurolake/',
       archiveClass: 'GLACIER_IR',
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
@@ -118,8 +120,9 @@ suite('Configure Cloud Tier', () => {
     const text = fs.readFileSync(configPath, 'utf8');
     assert.ok(!text.includes('S3RVER'), `no key id or secret in storage/config.json:\n${text}`);
     const saved = JSON.parse(text) as { cloud: { endpoint: string; bucket: string; prefix: string }; archive: { storageClass: string } };
-    assert.deepEqual([saved.cloud.endpoint, saved.cloud.bucket, saved.cloud.prefix, saved.archive.storageClass], [endpoint, bucket, 'vscode-test/', 'GLACIER_IR']);
-    const status = await statusWhere(api, (s) => storageDetail(s).includes(`cloud s3://${bucket}/vscode-test/ connected`), 'the server never reported the new cloud tier connected');
+    assert.deepEqual([saved.cloud.endpoint, saved.cloud.bucket, saved.cloud.prefix, saved.archive.storageClass], [endpoint, bucket, 'neurolake/', 'GLACIER_IR']);
+    // A new key means a new server: wait for that one to report the cloud tier connected.
+    const status = await statusWhere(api, (s) => s.pid !== before.pid && storageDetail(s).includes(`cloud s3://${bucket}/neurolake/ connected`), 'the restarted server never reported the cloud tier connected');
     assert.match(storageDetail(status), /connected/);
     // The key reached the restarted server as it was started (its environment at exec time; the
     // server took it out of process.env at once), not through a message.
