@@ -238,8 +238,8 @@ export class ComputeEngine {
     if (!isComputePreset(preset)) return false;
     if (preset === this.prices.preset) return true;
     this.prices = computePrices(preset);
+    // Nothing recorded changes (past runs keep the cost they ended with), so no change is sent.
     this.scheduler.usePrices(this.prices);
-    this.emit({ kind: 'status' });
     return true;
   }
 
