@@ -134,6 +134,8 @@ export class Session {
   private applyCostSettings(runtime: Runtime): void {
     if (runtime.failures().some((engine) => engine.name === 'cost')) return;
     const { preset, overrides } = costPrices(this.settings.cost);
+    // Compute quotes the same preset in Schedule Workload and the task lens, where it has rates for it.
+    if (!runtime.failures().some((engine) => engine.name === 'compute')) runtime.engine('compute').usePrices(preset);
     try {
       runtime.engine('cost').usePrices(preset, overrides);
     } catch (error) {

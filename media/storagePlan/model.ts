@@ -26,6 +26,8 @@ export interface PlanModel {
   readonly headline: string;
   readonly moves: readonly PlanMoveRow[];
   readonly costs: readonly CostRow[];
+  /** The cost table's title, naming the prices its figures are at. */
+  readonly costsTitle: string;
 }
 
 export interface ResultsModel {
@@ -68,12 +70,14 @@ export function planModel(plan: StoragePlan): PlanModel {
     ...TIERS.map((tier) => ({ tier: TIER_LABELS[tier], before: usd(before[tier]), after: usd(after[tier]), change: change(before[tier], after[tier]) })),
     { tier: 'Total', before: usd(before.total), after: usd(after.total), change: change(before.total, after.total) },
   ];
+  const costsTitle = `Monthly cost by tier, at ${plan.prices.preset} prices of ${plan.prices.asOf}`;
   if (plan.moves.length === 0) {
     return {
       empty: true,
       headline: `Nothing to move: every object is already on the tier the placement policy chooses for it, so the monthly cost stays ${usd(before.total)}.`,
       moves: [],
       costs,
+      costsTitle,
     };
   }
   const moves = plan.moves.map((move) => ({
@@ -88,6 +92,7 @@ export function planModel(plan: StoragePlan): PlanModel {
     headline: `${plural(plan.moves.length, 'move')} of ${formatBytes(plan.bytesMoved)}: ${savingText(before, after)}.`,
     moves,
     costs,
+    costsTitle,
   };
 }
 

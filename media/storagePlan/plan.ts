@@ -27,7 +27,7 @@ function drawPlan(next: PlanModel): void {
   $('headline').textContent = next.headline;
   $('error').textContent = '';
   fill('moves', ...(next.empty ? [] : [table('moves', 'Moves', ['Key', 'Move', 'Size', 'From → to', 'Reason'], next.moves.map((m) => [m.key, m.move, m.bytes, m.fromTo, m.reason]), (column) => column === 2)]));
-  fill('costs', table('costs', 'Monthly cost by tier', ['Tier', 'Now', 'After the plan', 'Change'], next.costs.map((c) => [c.tier, c.before, c.after, c.change])));
+  fill('costs', table('costs', next.costsTitle, ['Tier', 'Now', 'After the plan', 'Change'], next.costs.map((c) => [c.tier, c.before, c.after, c.change])));
   updateButtons();
 }
 

@@ -93,6 +93,8 @@ export interface StoragePlan {
   readonly bytesMoved: number;
   readonly monthlyCostBefore: StorageCost;
   readonly monthlyCostAfter: StorageCost;
+  /** The prices both costs are at. */
+  readonly prices: { readonly preset: string; readonly asOf: string };
 }
 
 export interface StorageMoveResult {

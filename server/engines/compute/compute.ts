@@ -6,6 +6,9 @@
 import { join } from 'node:path';
 import { CancelledError } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
+
+const COMPUTE_PRESETS: readonly ComputePresetName[] = ['seed', 'aws'];
+const isComputePreset = (name: string): name is ComputePresetName => (COMPUTE_PRESETS as readonly string[]).includes(name);
 import { systemClock, type Clock, type ClockTimer } from './clock';
 import { ComputeError } from './errors';
 import type { Execution, ExecutionOutcome, Executor } from './executor';
@@ -92,7 +95,7 @@ const DEFAULT_LIMIT_PCT = 80;
 const ACTIVE: ReadonlySet<Run['state']> = new Set(['queued', 'starting', 'running']);
 
 export class ComputeEngine {
-  private readonly prices: ComputePrices;
+  private prices: ComputePrices;
   private readonly clock: Clock;
   private readonly sampler: MachineSampler;
   private readonly local: LocalExecutor;
@@ -223,6 +226,21 @@ export class ComputeEngine {
     if (!Number.isFinite(pct) || pct <= 0 || pct > 100) throw new RangeError(`The local CPU limit must be a percentage above 0 and at most 100, not ${pct}.`);
     this.options = { ...this.options, localCpuLimitPct: pct };
     this.scheduler.pass();
+  }
+
+  /**
+   * Prices estimates and the runs that end from now on at `preset` (the user's cost preset), so
+   * Schedule Workload and the cost dashboard quote the same prices. Answers false, changing
+   * nothing, for a price book compute has no rates of (an imported storage price list).
+   */
+  usePrices(preset: string): boolean {
+    this.assertOpen();
+    if (!isComputePreset(preset)) return false;
+    if (preset === this.prices.preset) return true;
+    this.prices = computePrices(preset);
+    // Nothing recorded changes (past runs keep the cost they ended with), so no change is sent.
+    this.scheduler.usePrices(this.prices);
+    return true;
   }
 
   status(): ComputeStatus {

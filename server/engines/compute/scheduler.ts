@@ -104,10 +104,19 @@ export class Scheduler {
     return typeof setting === 'function' ? setting() : setting;
   }
 
+  /** What options are estimated at; the user's price preset can change while work waits. */
+  private prices: ComputePrices;
+
   constructor(private readonly options: SchedulerOptions) {
+    this.prices = options.prices;
     this.policy = options.policy ?? 'neurolake';
     this.agingMs = options.agingMsPerLevel ?? DEFAULT_AGING_MS;
     this.marginMs = options.burstMarginMs ?? DEFAULT_MARGIN_MS;
+  }
+
+  /** Estimates from now on are at these prices. */
+  usePrices(prices: ComputePrices): void {
+    this.prices = prices;
   }
 
   get queuedCount(): number {
@@ -286,7 +295,7 @@ export class Scheduler {
   // ---- the decision -------------------------------------------------------------------------
 
   private localOption(job: SchedulerJob, now: number): DecisionOption {
-    const estimatedCostUsd = computeCost(this.options.prices, 'local', job.cpus, job.memoryGb, job.estimatedMs / 1000);
+    const estimatedCostUsd = computeCost(this.prices, 'local', job.cpus, job.memoryGb, job.estimatedMs / 1000);
     const limit = this.options.machineLimit();
     if (job.cpus > limit.cpus || job.memoryGb > limit.memoryGb) {
       return { tier: 'local', possible: false, why: tooBig(job, limit), estimatedCostUsd };
@@ -300,7 +309,7 @@ export class Scheduler {
   }
 
   private clusterOption(job: SchedulerJob, now: number): DecisionOption {
-    const estimatedCostUsd = computeCost(this.options.prices, 'cluster', job.cpus, job.memoryGb, job.estimatedMs / 1000);
+    const estimatedCostUsd = computeCost(this.prices, 'cluster', job.cpus, job.memoryGb, job.estimatedMs / 1000);
     const cluster = this.options.cluster();
     if (!cluster.enabled) return { tier: 'cluster', possible: false, why: 'bursting to a cluster is turned off', estimatedCostUsd };
     if (job.budgetUsd !== undefined && estimatedCostUsd > job.budgetUsd) {

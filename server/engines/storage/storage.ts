@@ -925,6 +925,7 @@ export class StorageEngine {
       bytesMoved: moves.reduce((sum, move) => sum + move.bytes, 0),
       monthlyCostBefore: monthlyCost(this.prices, before),
       monthlyCostAfter: monthlyCost(this.prices, after),
+      prices: { preset: this.prices.preset, asOf: this.prices.asOf },
     };
   }
 

@@ -114,6 +114,8 @@ export interface PlacementPlan {
   readonly bytesMoved: number;
   readonly monthlyCostBefore: CostBreakdown;
   readonly monthlyCostAfter: CostBreakdown;
+  /** The prices both costs are at, shown beside them. */
+  readonly prices: { readonly preset: string; readonly asOf: string };
 }
 
 export interface MoveResult {

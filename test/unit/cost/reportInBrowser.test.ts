@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
-import { createDefaultLocalTierPolicy } from '../../../server/engines/storage';
-import { AWS_PRICES, dashboardData, htmlReport } from '../../../server/engines/cost';
-import { simulate, simulatedCapacity } from './simulate';
+import { AWS_PRICES, htmlReport } from '../../../server/engines/cost';
+import { simulatedReportData } from './simulate';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const folder = mkdtempSync(join(tmpdir(), 'neurolake-report-'));
@@ -17,15 +16,7 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('the HTML cost report in a browser', { skip: existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (npm test installs it)` }, () => {
   it('opens offline with every chart drawn and every table filled, and no error or refused load', async () => {
-    const sim = simulate({ days: 120, objects: 1500, runs: 600, accesses: 6000 });
-    const data = dashboardData({
-      book: AWS_PRICES,
-      records: sim.records,
-      now: sim.now,
-      localTier: { capacityBytes: simulatedCapacity(sim), policyFor: createDefaultLocalTierPolicy },
-      computeLimits: { localCpuLimitPct: 80 },
-      hardwareUsd: 2500,
-    });
+    const data = simulatedReportData();
     const file = join(folder, 'cost.html');
     writeFileSync(file, htmlReport(data));
 

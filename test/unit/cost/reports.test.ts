@@ -1,25 +1,16 @@
 // The reports read back: the CSV by a CSV parser, the HTML by an HTML parser, and both compared
 // with the dashboard data they were made from.
-import { createDefaultLocalTierPolicy } from '../../../server/engines/storage';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseHtml, type DefaultTreeAdapterMap } from 'parse5';
-import { AWS_PRICES, CostEngine, csvReport, dashboardData, htmlReport, markdownReport, type DashboardData } from '../../../server/engines/cost';
-import { simulate, simulatedCapacity } from './simulate';
+import { AWS_PRICES, CostEngine, csvReport, htmlReport, markdownReport, type DashboardData } from '../../../server/engines/cost';
+import { simulate, simulatedReportData } from './simulate';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
 
-const sim = simulate({ days: 120, objects: 1500, runs: 600, accesses: 6000 });
-const data: DashboardData = dashboardData({
-  book: AWS_PRICES,
-  records: sim.records,
-  now: sim.now,
-  localTier: { capacityBytes: simulatedCapacity(sim), policyFor: createDefaultLocalTierPolicy },
-  computeLimits: { localCpuLimitPct: 80 },
-  hardwareUsd: 2500,
-});
+const data: DashboardData = simulatedReportData();
 
 function elements(node: Node, out: Element[] = []): Element[] {
   if ('tagName' in node) out.push(node);

@@ -2,7 +2,8 @@
 // record: data growing in three tiers, requests and egress heavier on weekdays, runs of four
 // workload types with some bursting to the cloud, an object listing with cold and hot objects and
 // a skewed access history for replays. Used by the report tests and the cost benchmark.
-import { addDays, daysInMonth, DAY_MS, dayStart, GB, type AccessRecord, type ComputeRunRecord, type CostRecords, type ObjectRecord, type StorageUsageRecord, type WorkloadType } from '../../../server/engines/cost';
+import { createDefaultLocalTierPolicy } from '../../../server/engines/storage';
+import { addDays, AWS_PRICES, dashboardData, daysInMonth, DAY_MS, dayStart, GB, type AccessRecord, type DashboardData, type ComputeRunRecord, type CostRecords, type ObjectRecord, type StorageUsageRecord, type WorkloadType } from '../../../server/engines/cost';
 
 export interface SimulationOptions {
   readonly firstDay?: string;
@@ -127,4 +128,17 @@ export function simulate(options: SimulationOptions = {}): Simulation {
 /** The local capacity a simulation's local tier runs with: a tenth of the objects' bytes. */
 export function simulatedCapacity(sim: Simulation): number {
   return Math.round(sim.records.objects.reduce((total, o) => total + o.sizeBytes, 0) / 10 / GB) * GB;
+}
+
+/** The dashboard data of a 120-day history at the aws prices, with an ROI: what the report tests read. */
+export function simulatedReportData(): DashboardData {
+  const sim = simulate({ days: 120, objects: 1500, runs: 600, accesses: 6000 });
+  return dashboardData({
+    book: AWS_PRICES,
+    records: sim.records,
+    now: sim.now,
+    localTier: { capacityBytes: simulatedCapacity(sim), policyFor: createDefaultLocalTierPolicy },
+    computeLimits: { localCpuLimitPct: 80 },
+    hardwareUsd: 2500,
+  });
 }

@@ -15,6 +15,7 @@ const plan: StoragePlan = {
   bytesMoved: 4 * 1024 ** 3,
   monthlyCostBefore: cost(0.5, 1, 0),
   monthlyCostAfter: cost(0.2, 0.8, 0.004),
+  prices: { preset: 'aws', asOf: '2025-01-01' },
 };
 
 describe('the plan view', () => {
@@ -23,6 +24,10 @@ describe('the plan view', () => {
       { key: 'datasets/old.parquet', move: 'Demote to Cloud', bytes: '3 GB', fromTo: 'Local → Cloud', reason: 'not read for 45 days' },
       { key: 'logs/2019.tar', move: 'Archive', bytes: '1 GB', fromTo: 'Cloud → Archive', reason: 'cold for a year' },
     ]);
+  });
+
+  it('names the prices the costs are at', () => {
+    assert.equal(planModel(plan).costsTitle, 'Monthly cost by tier, at aws prices of 2025-01-01');
   });
 
   it('shows the monthly cost per tier before and after, and the total', () => {
@@ -46,7 +51,8 @@ describe('the plan view', () => {
   });
 
   it('says "nothing to move" and why, with no moves to apply', () => {
-    const model = planModel({ moves: [], bytesMoved: 0, monthlyCostBefore: cost(0.01, 0.02, 0), monthlyCostAfter: cost(0.01, 0.02, 0) });
+    const model = planModel({ moves: [], bytesMoved: 0, monthlyCostBefore: cost(0.01, 0.02, 0), monthlyCostAfter: cost(0.01, 0.02, 0), prices: { preset: 'seed', asOf: '2025-01-01' } });
+    assert.equal(model.costsTitle, 'Monthly cost by tier, at seed prices of 2025-01-01');
     assert.equal(model.empty, true);
     assert.deepEqual(model.moves, []);
     assert.equal(model.headline, 'Nothing to move: every object is already on the tier the placement policy chooses for it, so the monthly cost stays $0.03.');
