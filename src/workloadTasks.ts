@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ComputeCancelRequest, ComputeGetRequest, ComputeLogRequest, ComputeSubmitRequest, type WireRun } from '../server/protocol';
 import { type Ctx } from './ctx';
 import { workloadSpec, type WorkloadTaskDefinition as BaseDefinition } from './workloadTaskSpec';
+import { assertTrusted } from './trust';
 
 export const TASK_TYPE = 'neurolake';
 
@@ -53,7 +54,7 @@ class WorkloadTerminal implements vscode.Pseudoterminal {
   }
 
   private async execute(): Promise<void> {
-    if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake runs no workloads here.');
+    assertTrusted('runs no workloads here');
     const spec = workloadSpec(this.definition, this.folder);
     this.run = await this.ctx.request(ComputeSubmitRequest, spec);
     this.line(`NeuroLake: ${this.run.id}: ${this.run.decision.reason}`);

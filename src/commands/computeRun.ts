@@ -35,6 +35,7 @@ import {
   type DecisionRow,
   type Resources,
 } from './scheduleSteps';
+import { assertTrusted } from '../trust';
 
 /** Answers to Schedule Workload's questions; each one given is not asked. */
 export interface ScheduleWorkloadAnswers {
@@ -58,9 +59,6 @@ export interface ScheduledWorkload {
   readonly run?: WireRun;
 }
 
-function assertTrusted(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake runs no workloads here. Trust the workspace to run them.');
-}
 
 /** A question nobody answered (Escape) ends the command quietly. */
 class Dismissed extends Error {}
@@ -177,7 +175,7 @@ async function saveFirst(document: vscode.TextDocument | undefined): Promise<voi
 }
 
 async function scheduleWorkload(ctx: Ctx, answers: ScheduleWorkloadAnswers = {}): Promise<ScheduledWorkload | undefined> {
-  assertTrusted();
+  assertTrusted('runs no workloads here');
   try {
     const type = await pickType(answers.type);
     const what = await pickWhat(answers.what);
@@ -206,7 +204,7 @@ export interface RunFileAnswers {
 }
 
 async function runCurrentFile(ctx: Ctx, uri?: vscode.Uri, answers: RunFileAnswers = {}): Promise<WireRun> {
-  assertTrusted();
+  assertTrusted('runs no workloads here');
   const document = uri === undefined ? vscode.window.activeTextEditor?.document : await vscode.workspace.openTextDocument(uri);
   if (document === undefined) throw new Error('Open the file to run first.');
   if (document.uri.scheme !== 'file') throw new Error(`${basename(document.fileName)} is not saved to a file yet; save it, then run it.`);

@@ -17,6 +17,7 @@ import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
 import { askPick, askText, runSteps } from './multiStepInput';
 import { type CommandFactories } from './registry';
+import { assertTrusted } from '../trust';
 
 type ArchiveClass = StorageCloudTarget['archiveClass'];
 
@@ -50,10 +51,6 @@ const TITLE = 'Configure Cloud Tier';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z0-9-]+$/;
 
-/** Nothing is configured from an untrusted workspace; say why instead of failing later. */
-function assertTrusted(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so NeuroLake does not change the storage configuration from it. Trust the workspace to configure the cloud tier.');
-}
 
 export function validateEndpoint(value: string): string | undefined {
   const text = value.trim();
@@ -201,7 +198,7 @@ function credentialsOf(state: State): CloudCredentials | undefined {
 }
 
 async function configureCloudTier(ctx: Ctx, given: CloudTierAnswers | undefined): Promise<ConfigureCloudOutcome> {
-  assertTrusted();
+  assertTrusted('does not change the storage configuration from it');
   const secrets = ctx.extensionContext.secrets;
   const stored = await readCloudCredentials(secrets);
   const { target: current } = await ctx.request(StorageCloudConfigRequest, {});
