@@ -138,13 +138,17 @@ suite('Compute: workloads from VS Code', () => {
   });
 });
 
-/** The task once VS Code has read the new tasks.json (it watches the file). */
+/** The task once VS Code has read the new tasks.json (it watches the file, and says so as a change of the `tasks` configuration). */
 async function waitForTask(name: string): Promise<vscode.Task> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const task = (await vscode.tasks.fetchTasks({ type: 'neurolake' })).find((t) => t.name === name);
-    if (task !== undefined) return task;
-    // No event says tasks.json was read again; ask again after the file watcher had its turn.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const reread = waitFor(vscode.workspace.onDidChangeConfiguration, (event) => event.affectsConfiguration('tasks'), 30_000, `VS Code never read the tasks.json offering "${name}"`);
+  const find = async (): Promise<vscode.Task | undefined> => (await vscode.tasks.fetchTasks({ type: 'neurolake' })).find((t) => t.name === name);
+  const already = await find();
+  if (already !== undefined) {
+    reread.catch(() => undefined);
+    return already;
   }
-  throw new Error(`the task "${name}" from tasks.json was never offered`);
+  await reread;
+  const task = await find();
+  if (task === undefined) throw new Error(`the task "${name}" from tasks.json was never offered`);
+  return task;
 }
