@@ -14,20 +14,23 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   RestoreObjectCommand,
   S3Client,
   S3ServiceException,
   UploadPartCopyCommand,
+  type PutObjectCommandInput,
   type S3ClientConfig,
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { CancelledError } from '../common';
+import { BackgroundDigest, CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
 import type { ArchiveConfig, CloudConfig } from './config';
-import { DigestStream, PART_SIZE, unquote, type ContentDigests } from './etags';
+import { DigestStream, PART_SIZE, etagsOf, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
 
 // The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
@@ -43,6 +46,17 @@ export interface RemoteHead {
   readonly storageClass: StorageClassName;
   /** From x-amz-restore: undefined when never restored. */
   readonly restore?: { readonly ongoing: boolean; readonly expiry?: string };
+}
+
+export interface UploadOptions {
+  /** The record's version, kept in the object's metadata so a stale copy is never taken for the current one. */
+  readonly version: string;
+  readonly sha256?: string;
+  readonly storageClass?: StorageClassName;
+  /** Known up front: a content of one part is then sent as one request. */
+  readonly size?: number;
+  readonly signal?: AbortSignal;
+  readonly onBytes?: (done: number) => void;
 }
 
 export interface CloudTierOptions {
@@ -123,13 +137,9 @@ export class CloudTier {
    * Uploads a stream (multipart above one part), tagging it with `version`; resolves with the
    * digests of what was sent and the server's ETag, or throws before anything is committed.
    */
-  async upload(
-    place: Place,
-    key: string,
-    body: Readable,
-    options: { version: string; sha256?: string; storageClass?: StorageClassName; size?: number; signal?: AbortSignal; onBytes?: (done: number) => void },
-  ): Promise<{ digests: ContentDigests; etag: string }> {
-    const digest = new DigestStream(this.partSize, options.onBytes);
+  async upload(place: Place, key: string, body: Readable, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
+    if (options.size !== undefined && options.size <= this.partSize) return this.putWhole(place, key, body, options.size, options);
+    const digest = new DigestStream(this.partSize, options.onBytes, options.size);
     body.on('error', (error) => digest.destroy(error));
     const upload = new Upload({
       client: this.client,
@@ -137,12 +147,9 @@ export class CloudTier {
       queueSize: 4,
       leavePartsOnError: false,
       params: {
-        Bucket: this.bucketOf(place),
-        Key: this.nameOf(place, key),
+        ...this.putParams(place, key, options),
         Body: body.pipe(digest),
         ...(options.size !== undefined ? { ContentLength: options.size } : {}),
-        Metadata: { 'neurolake-version': options.version, ...(options.sha256 ? { 'neurolake-sha256': options.sha256 } : {}) },
-        ...(options.storageClass && options.storageClass !== 'STANDARD' ? { StorageClass: options.storageClass as StorageClass } : {}),
       },
     });
     const abort = (): void => void upload.abort().catch(() => undefined);
@@ -157,6 +164,61 @@ export class CloudTier {
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /**
+   * A content of one part, read into memory and sent as one PutObject. Its SHA-256, which the
+   * record needs anyway, is the request's signed payload hash (the SDK would hash the body again
+   * for it, and a server that checks signatures refuses a body that does not match); its MD5, the
+   * ETag to compare, is computed on the worker while the request is on its way.
+   */
+  private async putWhole(place: Place, key: string, body: Readable, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
+    const what = `uploading ${key} to ${this.uri(place, key)}`;
+    const md5 = new BackgroundDigest({ partSize: this.partSize });
+    try {
+      const sha = createHash('sha256');
+      const bytes = Buffer.allocUnsafe(size);
+      let filled = 0;
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          if (options.signal?.aborted) throw new CancelledError('The upload');
+          if (filled + chunk.length > size) throw new StorageError('storage', `${key} is longer than the ${size} bytes it was said to have; nothing was uploaded.`);
+          bytes.set(chunk, filled);
+          filled += chunk.length;
+          sha.update(chunk);
+          await md5.update(chunk);
+          options.onBytes?.(filled);
+        }
+      } catch (error) {
+        if (error instanceof StorageError || error instanceof CancelledError) throw error;
+        throw new StorageError('storage', `Reading ${key} to upload it failed: ${describeError(error)}`);
+      }
+      if (filled !== size) throw new StorageError('storage', `${key} has ${filled} bytes, not the ${size} it was said to have; nothing was uploaded.`);
+      const sha256 = sha.digest('hex');
+      const command = new PutObjectCommand({ ...this.putParams(place, key, options), Body: bytes, ContentLength: size });
+      command.middlewareStack.add(
+        (next) => (args) => {
+          (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
+          return next(args);
+        },
+        { step: 'build', name: 'neurolakePayloadHash' },
+      );
+      const output = await this.send((sendOptions) => this.client.send(command, sendOptions), what, options.signal);
+      const { partMd5s = [] } = await md5.digest();
+      return { digests: { size, sha256, ...etagsOf(partMd5s) }, etag: unquote(output.ETag) };
+    } catch (error) {
+      md5.abort();
+      throw error;
+    }
+  }
+
+  private putParams(place: Place, key: string, options: UploadOptions): PutObjectCommandInput & { Bucket: string; Key: string } {
+    return {
+      Bucket: this.bucketOf(place),
+      Key: this.nameOf(place, key),
+      Metadata: { 'neurolake-version': options.version, ...(options.sha256 ? { 'neurolake-sha256': options.sha256 } : {}) },
+      ...(options.storageClass && options.storageClass !== 'STANDARD' ? { StorageClass: options.storageClass as StorageClass } : {}),
+    };
   }
 
   /** Undefined when there is no such object. */
@@ -193,16 +255,20 @@ export class CloudTier {
 
   /**
    * Server-side copy into `to`, in the storage class given; resolves with the new copy's ETag ('' if
-   * the server gave none: the caller's HEAD is then the check). S3 refuses a single CopyObject above
-   * 5 GB, so larger objects are copied part by part (UploadPartCopy), with the same part size as
-   * uploads: the copy then has the same multipart ETag as the object it was copied from.
+   * the server gave none: the caller's HEAD is then the check). A source uploaded in parts (its
+   * ETag `sourceEtag` ends in -N) is copied part by part (UploadPartCopy) with the same part size
+   * as uploads, so the copy has the same multipart ETag as the object it was copied from on every
+   * server (one CopyObject gives it a new ETag on AWS: the whole content's MD5, which is not known
+   * for a content of several parts). S3 also refuses a single CopyObject above 5 GB.
    */
-  async copy(from: Place, to: Place, key: string, version: string, storageClass: StorageClassName, size: number, signal?: AbortSignal): Promise<string> {
+  async copy(from: Place, to: Place, key: string, version: string, storageClass: StorageClassName, size: number, sourceEtag: string, signal?: AbortSignal): Promise<string> {
     const target = { Bucket: this.bucketOf(to), Key: this.nameOf(to, key) };
     const source = encodeURI(`${this.bucketOf(from)}/${this.nameOf(from, key)}`);
     const metadata = { 'neurolake-version': version };
     const what = `copying ${key} to the ${to} tier`;
-    if (size <= this.multipartCopyAbove) {
+    const sourceParts = Number(/-(\d+)$/.exec(sourceEtag)?.[1] ?? 1);
+    const sameLayout = sourceParts > 1 && Math.ceil(size / this.partSize) === sourceParts;
+    if (size <= this.multipartCopyAbove && !sameLayout) {
       const output = await this.send((options) => this.client.send(new CopyObjectCommand({ ...target, CopySource: source, MetadataDirective: 'REPLACE', Metadata: metadata, StorageClass: storageClass as StorageClass }), options), what, signal);
       return unquote(output.CopyObjectResult?.ETag);
     }

@@ -644,7 +644,7 @@ export class StorageEngine {
     }
     const temp = keepLocal ? this.incomingPath() : undefined;
     // Hashed on a worker while this thread receives the next bytes.
-    const tee = new DigestingStream({ sha256: true }, report);
+    const tee = new DigestingStream({ sha256: true }, report, record.size);
     const copy = temp === undefined ? undefined : new PassThrough();
     // A failed local copy (disk full) is dropped; the read itself goes on.
     copy?.on('error', () => undefined);
@@ -790,7 +790,7 @@ export class StorageEngine {
       if (!record.copies.cloud) throw new StorageError('cloud-unavailable', `${key} could not be copied to the cloud tier, so it was not archived.`);
       let etag: string;
       try {
-        etag = await cloud.copy('cloud', 'archive', key, record.version, storageClass, record.size, work.signal);
+        etag = await cloud.copy('cloud', 'archive', key, record.version, storageClass, record.size, record.copies.cloud.etag, work.signal);
         this.setCloudState({ kind: 'connected' });
       } catch (error) {
         this.noteCloudFailure(error);
@@ -833,7 +833,7 @@ export class StorageEngine {
     }
     let etag: string;
     try {
-      etag = await cloud.copy('archive', 'cloud', key, record.version, 'STANDARD', record.size, work.signal);
+      etag = await cloud.copy('archive', 'cloud', key, record.version, 'STANDARD', record.size, record.copies.archive.etag, work.signal);
       this.setCloudState({ kind: 'connected' });
     } catch (error) {
       if (error instanceof StorageError && error.code === 'restoring') return { key, state: 'restoring', expectedAt: await this.startRestore(key, true) };
