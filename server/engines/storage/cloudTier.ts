@@ -25,13 +25,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { BackgroundDigest, CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
 import type { ArchiveConfig, CloudConfig } from './config';
 import { DigestStream, PART_SIZE, etagsOf, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
+import { readSmall } from './sources';
 
 // The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
 // bundled at a fixed version, so the warning is not something a NeuroLake user can act on.
@@ -76,6 +77,7 @@ export class CloudTier {
   readonly client: S3Client;
   private readonly partSize: number;
   private readonly multipartCopyAbove: number;
+  private payloadHashChecked: Promise<boolean> | undefined;
 
   constructor(
     readonly config: CloudConfig,
@@ -137,9 +139,11 @@ export class CloudTier {
    * Uploads a stream (multipart above one part), tagging it with `version`; resolves with the
    * digests of what was sent and the server's ETag, or throws before anything is committed.
    */
-  async upload(place: Place, key: string, body: Readable, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
-    if (options.size !== undefined && options.size <= this.partSize) return this.putWhole(place, key, body, options.size, options);
-    const digest = new DigestStream(this.partSize, options.onBytes, options.size);
+  async upload(place: Place, key: string, content: Readable | Uint8Array, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
+    const size = content instanceof Uint8Array ? content.length : options.size;
+    if (size !== undefined && size <= this.partSize) return this.putWhole(place, key, content, size, options);
+    const body = content instanceof Uint8Array ? Readable.from([content]) : content;
+    const digest = new DigestStream(this.partSize, options.onBytes, size);
     body.on('error', (error) => digest.destroy(error));
     const upload = new Upload({
       client: this.client,
@@ -149,7 +153,7 @@ export class CloudTier {
       params: {
         ...this.putParams(place, key, options),
         Body: body.pipe(digest),
-        ...(options.size !== undefined ? { ContentLength: options.size } : {}),
+        ...(size !== undefined ? { ContentLength: size } : {}),
       },
     });
     const abort = (): void => void upload.abort().catch(() => undefined);
@@ -168,48 +172,58 @@ export class CloudTier {
 
   /**
    * A content of one part, read into memory and sent as one PutObject. Its SHA-256, which the
-   * record needs anyway, is the request's signed payload hash (the SDK would hash the body again
-   * for it, and a server that checks signatures refuses a body that does not match); its MD5, the
-   * ETag to compare, is computed on the worker while the request is on its way.
+   * record needs anyway, is the request's signed payload hash: the SDK would otherwise hash the
+   * body again for it, and a server that checks signatures (AWS, Ceph, MinIO) refuses a body
+   * whose SHA-256 is not that one, so what it stores is exactly the bytes the record describes.
+   * Where the server does not check (s3rver), the MD5 of the body is computed on the worker while
+   * the request is on its way, and the answered ETag compared with it.
    */
-  private async putWhole(place: Place, key: string, body: Readable, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
-    const what = `uploading ${key} to ${this.uri(place, key)}`;
-    const md5 = new BackgroundDigest({ partSize: this.partSize });
+  private async putWhole(place: Place, key: string, body: Readable | Uint8Array, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
+    const bytes = await readSmall(body, size, key, options.signal);
+    const serverChecks = await this.checksPayloadHash(options.signal);
+    const md5 = serverChecks ? undefined : new BackgroundDigest({ partSize: this.partSize });
     try {
-      const sha = createHash('sha256');
-      const bytes = Buffer.allocUnsafe(size);
-      let filled = 0;
-      try {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          if (options.signal?.aborted) throw new CancelledError('The upload');
-          if (filled + chunk.length > size) throw new StorageError('storage', `${key} is longer than the ${size} bytes it was said to have; nothing was uploaded.`);
-          bytes.set(chunk, filled);
-          filled += chunk.length;
-          sha.update(chunk);
-          await md5.update(chunk);
-          options.onBytes?.(filled);
-        }
-      } catch (error) {
-        if (error instanceof StorageError || error instanceof CancelledError) throw error;
-        throw new StorageError('storage', `Reading ${key} to upload it failed: ${describeError(error)}`);
-      }
-      if (filled !== size) throw new StorageError('storage', `${key} has ${filled} bytes, not the ${size} it was said to have; nothing was uploaded.`);
-      const sha256 = sha.digest('hex');
-      const command = new PutObjectCommand({ ...this.putParams(place, key, options), Body: bytes, ContentLength: size });
-      command.middlewareStack.add(
-        (next) => (args) => {
-          (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
-          return next(args);
-        },
-        { step: 'build', name: 'neurolakePayloadHash' },
-      );
-      const output = await this.send((sendOptions) => this.client.send(command, sendOptions), what, options.signal);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      await md5?.update(bytes);
+      options.onBytes?.(size);
+      const output = await this.send((sendOptions) => this.client.send(withPayloadHash(new PutObjectCommand({ ...this.putParams(place, key, options), Body: bytes, ContentLength: size }), sha256), sendOptions), `uploading ${key} to ${this.uri(place, key)}`, options.signal);
+      const etag = unquote(output.ETag);
+      if (md5 === undefined) return { digests: { size, sha256, etags: etag === '' ? [] : [etag] }, etag };
       const { partMd5s = [] } = await md5.digest();
-      return { digests: { size, sha256, ...etagsOf(partMd5s) }, etag: unquote(output.ETag) };
+      return { digests: { size, sha256, ...etagsOf(partMd5s) }, etag };
     } catch (error) {
-      md5.abort();
+      md5?.abort();
       throw error;
     }
+  }
+
+  /**
+   * Whether the server refuses a body whose SHA-256 is not the signed one: asked once, with a
+   * one-byte PUT signed with the wrong hash (refused by a server that checks; deleted again where
+   * it was stored). Undefined (asked again next time) while the server cannot be reached.
+   */
+  private checksPayloadHash(signal?: AbortSignal): Promise<boolean> {
+    this.payloadHashChecked ??= this.probePayloadHash(signal).catch((error: unknown) => {
+      this.payloadHashChecked = undefined;
+      throw error;
+    });
+    return this.payloadHashChecked;
+  }
+
+  private async probePayloadHash(signal?: AbortSignal): Promise<boolean> {
+    const probe = { Bucket: this.config.bucket, Key: `${this.config.prefix}.neurolake-probe/${randomUUID()}` };
+    const wrong = createHash('sha256').update('not the body').digest('hex');
+    try {
+      await this.client.send(withPayloadHash(new PutObjectCommand({ ...probe, Body: Buffer.from('x'), ContentLength: 1 }), wrong), signal ? { abortSignal: signal } : {});
+    } catch (error) {
+      if ((error as { name?: string }).name === 'XAmzContentSHA256Mismatch') return true;
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      // Refused for another reason of its own: this server is not known to check, so the ETag is.
+      if (status !== undefined && status >= 400 && status < 500 && status !== 403) return false;
+      throw toStorageError(error, `checking how ${this.config.endpoint ?? 'the server'} verifies uploads`);
+    }
+    await this.client.send(new DeleteObjectCommand(probe)).catch(() => undefined);
+    return false;
   }
 
   private putParams(place: Place, key: string, options: UploadOptions): PutObjectCommandInput & { Bucket: string; Key: string } {
@@ -331,6 +345,18 @@ export class CloudTier {
       throw toStorageError(error, what);
     }
   }
+}
+
+/** The command, signed with `sha256` as its payload hash instead of one the SDK computes. */
+function withPayloadHash<C extends PutObjectCommand>(command: C, sha256: string): C {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    },
+    { step: 'build', name: 'neurolakePayloadHash' },
+  );
+  return command;
 }
 
 function parseRestore(header: string): { ongoing: boolean; expiry?: string } {

@@ -2,9 +2,10 @@
 // the engine uses on the local tier: sizes, checksums and walking the folder.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
+import { throwIfCancelled } from '../common';
 import { fileError } from './durable';
 import { StorageError } from './errors';
 import type { StoreSource } from './options';
@@ -21,6 +22,53 @@ export function openSource(source: StoreSource): Readable {
   if (source instanceof Readable) return source;
   if (source instanceof Uint8Array) return Readable.from([source]);
   return Readable.from(source);
+}
+
+/**
+ * All of a small content, which must have exactly `size` bytes, in memory (to be sent in one
+ * request): bytes as they are, a file read straight into one buffer, a stream gathered.
+ */
+export async function readSmall(source: StoreSource, size: number, key: string, signal?: AbortSignal): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    if (source instanceof Uint8Array) bytes = source;
+    else if (isPathSource(source)) bytes = await readFileUpTo(source.path, size + 1);
+    else bytes = await gather(openSource(source), size + 1, key, signal);
+  } catch (error) {
+    throw fileError(error, `reading the content of ${key}`);
+  }
+  if (bytes.length !== size) throw new StorageError('storage', `${key} has ${bytes.length > size ? 'more' : bytes.length} bytes, not the ${size} it was said to have (did it change while being stored?); it was not stored.`);
+  return bytes;
+}
+
+/** Up to `limit` bytes of the file: fewer when it is shorter. */
+async function readFileUpTo(path: string, limit: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(limit);
+  const handle = await open(path, 'r');
+  try {
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(bytes, filled, limit - filled, null);
+      filled += bytesRead;
+      if (bytesRead === 0 || filled === limit) return bytes.subarray(0, filled);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function gather(source: Readable, limit: number, key: string, signal?: AbortSignal): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(limit);
+  let filled = 0;
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+    throwIfCancelled(signal, `Storing ${key}`);
+    const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const take = Math.min(piece.length, limit - filled);
+    bytes.set(piece.subarray(0, take), filled);
+    filled += take;
+    if (filled === limit) break;
+  }
+  return bytes.subarray(0, filled);
 }
 
 export async function fileSize(path: string): Promise<number> {

@@ -2,22 +2,22 @@
 // upload), else straight to the cloud (the overflow). Acknowledged only once durable: fsync'ed
 // and journaled locally, or a cloud copy whose ETag and HEAD matched what was sent.
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
-import { human, type StorageCore } from './core';
+import { LOCKED_CALL_MS, human, type StorageCore } from './core';
 import { fileError, streamToFile } from './durable';
 import { StorageError } from './errors';
-import type { IndexOp } from './indexStore';
+import type { ContentDigests } from './etags';
+import type { IndexOp, IndexState } from './indexStore';
 import { runIntents } from './intents';
 import { confinedPath, validateKey } from './keys';
 import type { StoreOptions, StoreSource } from './options';
 import { withHistory } from './records';
-import { fileSize, isPathSource, openSource } from './sources';
-import type { ObjectInfo } from './types';
+import { fileSize, isPathSource, openSource, readSmall } from './sources';
+import type { ObjectInfo, ObjectRecord } from './types';
 import type { Uploader } from './uploader';
 
 /**
@@ -43,13 +43,13 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   // is known to be down and the object fits the local tier anyway (it is then queued for upload).
   const cloudDown = core.cloudState.kind === 'unreachable' && size !== undefined && core.index.localBytes + size <= core.capacityBytes();
   if (size !== undefined && core.cloud !== undefined && !cloudDown && !core.localWouldTake(key, size)) {
-    return storeToCloud(core, uploads, key, openSource(source), size, work, report);
+    return storeToCloud(core, uploads, key, source, size, work, report);
   }
   const temp = core.incomingPath();
   const written = await streamToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
-      return await storeToCloud(core, uploads, key, createReadStream(temp), written.size, work, report, written.sha256);
+      return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
     } finally {
       await rm(temp, { force: true });
     }
@@ -62,7 +62,7 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     core.policy.remove(key);
     if (core.cloud !== undefined && core.cloudState.kind !== 'unreachable') {
       try {
-        return await storeToCloud(core, uploads, key, createReadStream(temp), written.size, work, report, written.sha256);
+        return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
       } finally {
         await rm(temp, { force: true });
       }
@@ -122,56 +122,112 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   return core.stat(key);
 }
 
-function storeToCloud(core: StorageCore, uploads: Uploader, key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
+function storeToCloud(core: StorageCore, uploads: Uploader, key: string, source: StoreSource, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
   const waiting = (): void => work.progress?.report({ message: `Storing ${key}: waiting for an earlier upload of it to finish`, done: 0, total: size, unit: 'bytes' });
-  return uploads.inCloudWriteOrder(key, () => uploadAndRecord(core, key, body, size, work, report, knownSha), waiting);
+  return uploads.inCloudWriteOrder(key, () => uploadAndRecord(core, key, source, size, work, report, knownSha), waiting);
 }
 
-async function uploadAndRecord(core: StorageCore, key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
-  const cloud = core.requireCloud();
+/**
+ * Contents up to this size are sent under the index lock (see sendUnderLock): sending one takes
+ * about as long as the HEAD round trip that otherwise re-checks an upload under the lock.
+ */
+const SEND_UNDER_LOCK_BYTES = 1024 * 1024;
+
+async function uploadAndRecord(core: StorageCore, key: string, source: StoreSource, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
   const version = randomUUID();
+  let record: ObjectRecord | undefined;
+  if (size <= SEND_UNDER_LOCK_BYTES) {
+    const bytes = await readSmall(source, size, key, work.signal);
+    record = (await sendUnderLock(core, key, version, bytes, work, report, knownSha)) ?? (await sendThenCheck(core, key, version, bytes, size, work, report, knownSha));
+  } else {
+    record = await sendThenCheck(core, key, version, openSource(source), size, work, report, knownSha);
+  }
+  core.policy.remove(key);
+  core.log.record({ at: record.created, key, bytes: record.size, op: 'write', tier: 'cloud', hit: false });
+  core.emit({ keys: [key] });
+  void runIntents(core).catch(() => undefined);
+  return core.stat(key);
+}
+
+/**
+ * The upload runs outside the lock; under it, a HEAD then checks that the bucket still holds this
+ * version with the ETag sent (another process's late upload of an older version, or a stale-copy
+ * deletion, may have landed on it meanwhile) before the record is committed.
+ */
+async function sendThenCheck(core: StorageCore, key: string, version: string, content: Readable | Uint8Array, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectRecord> {
+  const { digests } = await send(core, key, version, content, size, work, report, knownSha);
+  return core.index.transact(async (state) => {
+    const etag = await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
+    return cloudRecord(core, state, key, version, digests, etag);
+  });
+}
+
+/**
+ * A small content is sent and answered while this process holds the index lock, and committed
+ * before the lock is let go. Every other writer of the object's cloud name checks what it wrote,
+ * or deletes a stale copy, only under the lock: a write that lands after this PUT started is
+ * found by its writer's own check after this commit (the uploader's overwrittenBy), and one that
+ * landed before it was overwritten by it. So the PUT's answer is as good as a HEAD after it, and
+ * the HEAD's round trip is saved. Undefined when the PUT did not finish within the bound on
+ * network steps under the lock: the content is then sent again the ordinary way.
+ */
+async function sendUnderLock(core: StorageCore, key: string, version: string, bytes: Uint8Array, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectRecord | undefined> {
+  const bound = AbortSignal.timeout(LOCKED_CALL_MS);
+  const signal = work.signal ? AbortSignal.any([work.signal, bound]) : bound;
+  try {
+    return await core.index.transact(async (state) => {
+      const { digests, etag } = await send(core, key, version, bytes, bytes.length, { ...work, signal }, report, knownSha);
+      // A server that gave no ETag is asked for it, still under the lock.
+      const checked = etag !== '' ? etag : await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
+      return cloudRecord(core, state, key, version, digests, checked);
+    });
+  } catch (error) {
+    if (bound.aborted && !work.signal?.aborted) return undefined;
+    throw error;
+  }
+}
+
+/** Uploads the content and compares the server's ETag with the one computed from what was sent. */
+async function send(core: StorageCore, key: string, version: string, content: Readable | Uint8Array, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<{ digests: ContentDigests; etag: string }> {
+  const cloud = core.requireCloud();
   let uploaded;
   try {
-    uploaded = await cloud.upload('cloud', key, body, { version, size, ...(knownSha ? { sha256: knownSha } : {}), ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
+    uploaded = await cloud.upload('cloud', key, content, { version, size, ...(knownSha ? { sha256: knownSha } : {}), ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
     core.setCloudState({ kind: 'connected' });
   } catch (error) {
     core.noteCloudFailure(error);
     throw error;
   }
-  const { digests } = uploaded;
-  // Some servers (Ceph) leave the ETag of a completed multipart upload empty: the HEAD below is the check.
-  if (uploaded.etag !== '' && !digests.etags.includes(uploaded.etag)) {
+  // Some servers (Ceph) leave the ETag of a completed multipart upload empty: the HEAD under the lock is the check.
+  if (uploaded.etag !== '' && !uploaded.digests.etags.includes(uploaded.etag)) {
     throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, which does not match what was sent; the object was not stored.`);
   }
+  return uploaded;
+}
+
+/** The record of a verified cloud copy, replacing the old one (whose other copies become stale). */
+function cloudRecord(core: StorageCore, state: IndexState, key: string, version: string, digests: ContentDigests, etag: string): { ops: IndexOp[]; result: ObjectRecord } {
   const at = new Date().toISOString();
-  const record = await core.index.transact(async (state) => {
-    const etag = await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
-    const old = state.objects.get(key);
-    const record = withHistory(
-      {
-        key,
-        version,
-        size: digests.size,
-        sha256: digests.sha256,
-        md5: digests.md5,
-        created: at,
-        lastAccess: at,
-        accessCount: 0,
-        hits: 0,
-        copies: { cloud: { etag, verifiedAt: at } },
-        history: old?.history ?? [],
-      },
-      'stored',
-      'cloud',
-      at,
-    );
-    const ops: IndexOp[] = [{ t: 'put', r: record }];
-    if (old && (old.copies.local || old.copies.archive)) ops.push({ t: 'intent', intent: core.intent(key, { local: old.copies.local !== undefined, archive: old.copies.archive !== undefined }) });
-    return { ops, result: record };
-  });
-  core.policy.remove(key);
-  core.log.record({ at, key, bytes: record.size, op: 'write', tier: 'cloud', hit: false });
-  core.emit({ keys: [key] });
-  void runIntents(core).catch(() => undefined);
-  return core.stat(key);
+  const old = state.objects.get(key);
+  const record = withHistory(
+    {
+      key,
+      version,
+      size: digests.size,
+      sha256: digests.sha256,
+      ...(digests.md5 !== undefined ? { md5: digests.md5 } : {}),
+      created: at,
+      lastAccess: at,
+      accessCount: 0,
+      hits: 0,
+      copies: { cloud: { etag, verifiedAt: at } },
+      history: old?.history ?? [],
+    },
+    'stored',
+    'cloud',
+    at,
+  );
+  const ops: IndexOp[] = [{ t: 'put', r: record }];
+  if (old && (old.copies.local || old.copies.archive)) ops.push({ t: 'intent', intent: core.intent(key, { local: old.copies.local !== undefined, archive: old.copies.archive !== undefined }) });
+  return { ops, result: record };
 }
