@@ -179,9 +179,11 @@ const BASELINES = [
   'raw fs put: write the file in 64 KB chunks and fsync it, what any durable write needs at least. The engine on top: SHA-256 of the bytes, fsync of the folder',
   '  entries (incoming file, then its final name), and the index entry appended to the journal and fsynced, under the cross-process lock.',
   'raw fs get: read the file. The engine on top: the index look-up and the access count.',
-  'raw SDK put: lib-storage Upload (8 MB parts, 4 at once), no checks. The engine on top: SHA-256 and the ETag MD5s of the bytes, the ETag compared, a HEAD',
-  '  of the copy under the index lock (its version, size and ETag), and the journaled index entry.',
-  'raw SDK get: GetObject read to the end. The engine on top: the SHA-256 of what arrived checked against the index.',
+  'raw SDK put: lib-storage Upload (8 MB parts, 4 at once), no checks. The engine on top: the SHA-256 of the bytes; one part (up to 8 MB) is sent',
+  '  signed with it, which the server checks (where it does not, the MD5 ETag is compared); several parts: their MD5s and the multipart ETag compared.',
+  '  Then the journaled index entry under the index lock, with a HEAD of the copy under the lock (its version, size and ETag), or, up to 1 MB,',
+  '  the PUT itself sent and answered under the lock (which makes the HEAD redundant).',
+  'raw SDK get: GetObject read to the end. The engine on top: the SHA-256 of what arrived checked against the index, the index look-up and access count.',
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // Storing an object: on the local tier while the policy admits it and it fits (then queued for
 // upload), else straight to the cloud (the overflow). Acknowledged only once durable: fsync'ed
-// and journaled locally, or a cloud copy whose ETag and HEAD matched what was sent.
+// and journaled locally, or a cloud copy verified against what was sent (the server's check of the
+// signed SHA-256, or the ETag) and still in place when its record is committed under the lock.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
