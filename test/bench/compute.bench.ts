@@ -15,8 +15,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimulatedClock } from '../../server/engines/compute/clock';
 import { Scheduler, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute/scheduler';
-import { computeCost, computePrices, type ComputeTier } from '../../server/engines/prices';
+import { computePrices } from '../../server/engines/prices';
 import { costFloor, type Floor } from './computeFloor';
+import { replay, type Outcome } from './computeReplay';
 import { readSwf, type TraceJob } from './computeTrace';
 
 const PRICES = computePrices('aws');
@@ -65,115 +66,6 @@ function decisionsPerSecond(): { perSecond: number; decisions: number; buildMs: 
 }
 
 // ---------- trace replay ----------
-
-interface Outcome {
-  readonly waits: number[];
-  readonly neverStarted: number;
-  readonly localCost: number;
-  readonly clusterCost: number;
-  readonly burst: number;
-  readonly jobs: number;
-}
-
-class MinHeap<T> {
-  private readonly items: { key: number; value: T }[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peekKey(): number | undefined {
-    return this.items[0]?.key;
-  }
-  push(key: number, value: T): void {
-    const items = this.items;
-    items.push({ key, value });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (items[parent]!.key <= items[i]!.key) break;
-      [items[parent], items[i]] = [items[i]!, items[parent]!];
-      i = parent;
-    }
-  }
-  pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && items[left]!.key < items[smallest]!.key) smallest = left;
-        if (right < items.length && items[right]!.key < items[smallest]!.key) smallest = right;
-        if (smallest === i) break;
-        [items[smallest], items[i]] = [items[i]!, items[smallest]!];
-        i = smallest;
-      }
-    }
-    return top?.value;
-  }
-}
-
-function replay(trace: readonly TraceJob[], cores: number, policy: SchedulingPolicy): Outcome {
-  const clock = new SimulatedClock(0);
-  const byId = new Map(trace.map((job) => [String(job.id), job]));
-  const ends = new MinHeap<string>();
-  const waits: number[] = [];
-  let localCost = 0;
-  let clusterCost = 0;
-  let burst = 0;
-  let refused = 0;
-  const scheduler = new Scheduler({
-    clock,
-    prices: PRICES,
-    policy,
-    capacity: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
-    machineLimit: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
-    cluster: () => ({ enabled: true, available: true, startDelayMs: 0 }),
-    start: (job: SchedulerJob, tier: ComputeTier) => {
-      const traced = byId.get(job.id)!;
-      const now = clock.now();
-      waits.push((now - job.submittedAt) / 1000);
-      const cost = computeCost(PRICES, tier, job.cpus, 0, traced.runSeconds);
-      if (tier === 'cluster') {
-        clusterCost += cost;
-        burst++;
-      } else {
-        localCost += cost;
-        ends.push(now + traced.runSeconds * 1000, job.id);
-      }
-    },
-    refuse: () => refused++,
-  });
-  let index = 0;
-  for (;;) {
-    const nextArrival = index < trace.length ? trace[index]!.submit * 1000 : Number.POSITIVE_INFINITY;
-    const nextEnd = ends.peekKey() ?? Number.POSITIVE_INFINITY;
-    const nextTimer = clock.nextDue() ?? Number.POSITIVE_INFINITY;
-    const now = Math.min(nextArrival, nextEnd, nextTimer);
-    if (now === Number.POSITIVE_INFINITY) break;
-    // Local-only keeps re-checking for ever while jobs it can never run stay queued: stop at the end.
-    if (nextArrival === Number.POSITIVE_INFINITY && nextEnd === Number.POSITIVE_INFINITY && scheduler.runningCount === 0) break;
-    clock.advanceTo(now);
-    while (ends.peekKey() !== undefined && ends.peekKey()! <= now) scheduler.finished(ends.pop()!);
-    while (index < trace.length && trace[index]!.submit * 1000 <= now) {
-      const job = trace[index++]!;
-      scheduler.submit({
-        id: String(job.id),
-        cpus: job.processors,
-        memoryGb: 0,
-        estimatedMs: job.runSeconds * 1000,
-        priority: 5,
-        maxWaitMs: MAX_WAIT_S * 1000,
-        submittedAt: now,
-      });
-    }
-  }
-  scheduler.dispose();
-  return { waits, neverStarted: refused + scheduler.queuedCount, localCost, clusterCost, burst, jobs: trace.length };
-}
 
 function percentile(sorted: readonly number[], p: number, total: number): number {
   // Jobs that never started count as waiting for ever.
@@ -231,7 +123,7 @@ function withinShare(outcome: Outcome): number {
 
 function table(title: string, label: string, jobs: readonly TraceJob[], cores: number): void {
   const started = performance.now();
-  const results = new Map(POLICIES.map((policy) => [policy, replay(jobs, cores, policy)]));
+  const results = new Map(POLICIES.map((policy) => [policy, replay(jobs, cores, policy, { prices: PRICES, maxWaitSeconds: MAX_WAIT_S })]));
   const seconds = (performance.now() - started) / 1000;
   const floorOptions = { cores, maxWaitSeconds: MAX_WAIT_S, prices: PRICES };
   const floor = costFloor(jobs, { ...floorOptions, withinMaxWait: GOAL.withinMaxWait });
@@ -242,21 +134,21 @@ function table(title: string, label: string, jobs: readonly TraceJob[], cores: n
   console.log(
     `Work that cannot run here within the max wait whatever the schedule: ${((floorStrict.mustBurstCpuSeconds / floorStrict.totalCpuSeconds) * 100).toFixed(1)}% of the CPU-hours (jobs larger than the machine, and what no schedule could start here in time).`,
   );
-  console.log('| column | cost vs cloud-only | cost | cluster cost | burst jobs | wait p50 | wait p95 | wait p99 | started within 1 h |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| column | cost vs cloud-only | cost | cluster cost | burst jobs | burst CPU-h | wait p50 | wait p95 | wait p99 | started within 1 h |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [policy, outcome] of results) {
     const sorted = [...outcome.waits].sort((a, b) => a - b);
     const total = outcome.localCost + outcome.clusterCost;
     const p = (q: number): string => minutes(percentile(sorted, q, outcome.jobs));
     console.log(
-      `| ${policy} | ${(total / cloudCost).toFixed(3)}x | $${total.toFixed(0)} | $${outcome.clusterCost.toFixed(0)} | ${outcome.burst} | ${p(50)} | ${p(95)} | ${p(99)} | ${(withinShare(outcome) * 100).toFixed(2)}%${outcome.neverStarted > 0 ? ` (${outcome.neverStarted} never ran)` : ''} |`,
+      `| ${policy} | ${(total / cloudCost).toFixed(3)}x | $${total.toFixed(0)} | $${outcome.clusterCost.toFixed(0)} | ${outcome.burst} | ${((outcome.burstCpuSeconds / outcome.cpuSeconds) * 100).toFixed(1)}% | ${p(50)} | ${p(95)} | ${p(99)} | ${(withinShare(outcome) * 100).toFixed(2)}%${outcome.neverStarted > 0 ? ` (${outcome.neverStarted} never ran)` : ''} |`,
     );
   }
   for (const [label, bound] of [
     [`floor, ${GOAL.withinMaxWait * 100}% in time (${floor.excused} may wait)`, floor],
     ['floor, all in time', floorStrict],
   ] as const) {
-    console.log(`| ${label} | ${(bound.costUsd / cloudCost).toFixed(3)}x | $${bound.costUsd.toFixed(0)} | | | | | | |`);
+    console.log(`| ${label} | ${(bound.costUsd / cloudCost).toFixed(3)}x | $${bound.costUsd.toFixed(0)} | | | | | | | |`);
   }
   console.log('');
   rows.push({ title: label, floor, floorStrict, neurolake: results.get('neurolake')!, naive: results.get('naive-burst')! });
