@@ -59,7 +59,14 @@ class MinHeap<T> {
   }
 }
 
-export function replay(trace: readonly TraceJob[], cores: number, policy: SchedulingPolicy, options: { prices: ComputePrices; maxWaitSeconds: number }): Outcome {
+export interface ReplayOptions {
+  readonly prices: ComputePrices;
+  readonly maxWaitSeconds: number;
+  /** Told of each start, for looking into a replay. */
+  readonly observe?: (job: TraceJob, tier: ComputeTier, waitSeconds: number) => void;
+}
+
+export function replay(trace: readonly TraceJob[], cores: number, policy: SchedulingPolicy, options: ReplayOptions): Outcome {
   const { prices: PRICES, maxWaitSeconds: MAX_WAIT_S } = options;
   const clock = new SimulatedClock(0);
   const byId = new Map(trace.map((job) => [String(job.id), job]));
@@ -81,6 +88,7 @@ export function replay(trace: readonly TraceJob[], cores: number, policy: Schedu
       const traced = byId.get(job.id)!;
       const now = clock.now();
       waits.push((now - job.submittedAt) / 1000);
+      options.observe?.(traced, tier, (now - job.submittedAt) / 1000);
       const cost = computeCost(PRICES, tier, job.cpus, 0, traced.runSeconds);
       if (tier === 'cluster') {
         clusterCost += cost;
