@@ -148,4 +148,71 @@ describe('compute scheduler', () => {
     local.scheduler.submit(local.job('a', { cpus: 2 }));
     assert.equal(local.scheduler.submit(local.job('b', { cpus: 1, maxWaitMs: 0 })).verdict, 'queue');
   });
+
+  describe('NeuroLake plans the machine so that queued workloads start within their maximum wait', () => {
+    // 4 CPUs; `r1` holds 3 until 30 min. Queued: `head` (2 CPUs, 30 min) has its slot at 30 min
+    // and `wide` (4 CPUs) at 60 min, when `head` ends; `wide` may wait 65 min.
+    function busyMachine(options: { cluster?: Partial<ClusterView>; wideMinutes?: number } = {}) {
+      const s = setup({ cpus: 4, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) });
+      s.scheduler.submit(s.job('r1', { cpus: 3, estimatedMs: 30 * MIN }));
+      s.scheduler.submit(s.job('head', { cpus: 2, estimatedMs: 30 * MIN, maxWaitMs: 40 * MIN }));
+      s.scheduler.submit(s.job('wide', { cpus: 4, estimatedMs: (options.wideMinutes ?? 10) * MIN, maxWaitMs: 65 * MIN }));
+      return s;
+    }
+
+    it('a later arrival that fits now does not take a slot a queued workload needs to start in time', () => {
+      const { scheduler, job, clock, finish, started, tierOf } = busyMachine({ cluster: { enabled: false } });
+      // One CPU is free now, but holding it for 70 min would push `wide` to 70 min, past its maximum wait.
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 600 * MIN }));
+      assert.equal(decision.verdict, 'queue');
+      assert.equal(tierOf('later'), undefined);
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      assert.equal(tierOf('head'), 'local');
+      assert.equal(tierOf('later'), undefined, 'it still would hold a CPU wide needs at 60 min');
+      clock.advanceTo(60 * MIN);
+      finish('head');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['local', 60 * MIN], 'wide started here within its maximum wait');
+    });
+
+    it('a workload that would miss its maximum wait stays here when bursting a queued one that saves less here costs less', () => {
+      const { scheduler, job, started, tierOf } = busyMachine();
+      // `later` would start here only after `wide`, at 70 min, past its maximum wait of 60 min.
+      // Bursting `wide` (10 min) costs less than bursting `later` (70 min), and gives `later` its CPU now.
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 60 * MIN }));
+      assert.equal(decision.verdict, 'local');
+      assert.match(decision.reason, /To make room in time, one queued workload that saves less here runs on the cluster instead/);
+      assert.equal(tierOf('later'), 'local');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['cluster', 0], 'the one moved to the cluster starts there at once');
+      assert.equal(tierOf('head'), undefined, 'the head keeps its slot at 30 min');
+    });
+
+    it('when making room would cost more than bursting, the late workload bursts and the queue keeps its slots', () => {
+      const { scheduler, job, tierOf, clock, finish, started } = busyMachine({ wideMinutes: 120 });
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 60 * MIN }));
+      assert.equal(decision.verdict, 'cluster');
+      assert.match(decision.reason, /later than its maximum wait/);
+      assert.equal(tierOf('later'), 'cluster');
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      clock.advanceTo(60 * MIN);
+      finish('head');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['local', 60 * MIN]);
+    });
+
+    it('a queued workload whose slot is within its maximum wait is never burst by the re-checks, and starts here in its slot', () => {
+      const { scheduler, clock, finish, started } = busyMachine();
+      for (let minute = 1; minute < 30; minute++) {
+        clock.advanceTo(minute * MIN);
+        scheduler.pass();
+      }
+      assert.equal(started.filter((s) => s.tier === 'cluster').length, 0);
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      assert.deepEqual(started.find((s) => s.id === 'head'), { id: 'head', tier: 'local', at: 30 * MIN });
+    });
+  });
 });
