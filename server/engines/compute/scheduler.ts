@@ -8,7 +8,10 @@
 // late bursts, unless bursting some planned ahead of it that save less here (the local machine is
 // priced per running workload, the cluster per CPU, so a wide job saves far more per CPU-hour
 // here than a narrow one) makes room for it in time at a smaller cost. Nobody waits longer for
-// that: the ones moved to the cluster start there at once.
+// that: the ones moved to the cluster start there at once. And a workload that would hold CPUs
+// here for longer than its maximum wait goes to the cluster when it saves less here per CPU-hour
+// than those CPUs are worth: the saving rate of the work the machine turned away for want of room
+// over the past as long as its run, times how busy the machine was then.
 //
 // It knows nothing of processes or Slurm: it reserves capacity and calls `start`; the engine turns
 // that into an executor run and calls `finished` when it ends. Time comes from an injected clock,
@@ -16,7 +19,7 @@
 import { computeCost, type ComputePrices } from '../prices';
 import type { Clock, ClockTimer } from './clock';
 import { CpuProfile } from './profile';
-import { explainDecision } from './reasons';
+import { duration, explainDecision } from './reasons';
 import type { ComputeTier, Decision, DecisionOption } from './types';
 
 export interface SchedulerJob {
@@ -161,31 +164,93 @@ export class Scheduler {
   /** Decides and acts: starts it, queues it, or refuses it. Returns the decision. */
   submit(job: SchedulerJob): Decision {
     if (this.isActive(job.id)) throw new Error(`workload ${job.id} is already queued or running`);
-    const { decision, displaced } = this.decideWithRoom(job);
+    const { decision, displaced, turnedAway } = this.decideWithRoom(job);
     const now = this.options.clock.now();
+    if (turnedAway) this.noteTurnedAway(job, now);
     for (const placement of displaced) this.burstToMakeRoom(placement.entry, job, now);
     this.act(job, decision, this.seq++);
     return decision;
   }
 
   /** The decision, and the queued workloads it bursts to make room for this one in time. */
-  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[] } {
+  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[]; turnedAway: boolean } {
     const now = this.options.clock.now();
     let local = this.localOption(job, now);
     const cluster = this.clusterOption(job, now);
     const deadline = job.submittedAt + job.maxWaitMs;
     let displaced: readonly Placement[] = [];
     const late = local.estimatedStart === undefined || local.estimatedStart > deadline;
-    if (this.policy === 'neurolake' && job.tier === undefined && local.possible && cluster.possible && late) {
+    const neurolakeChooses = this.policy === 'neurolake' && job.tier === undefined && local.possible && cluster.possible;
+    if (neurolakeChooses && late) {
       const room = this.roomInProjection(job, now, deadline);
       if (room !== undefined) {
         displaced = room.displaced;
         local = { ...local, estimatedStart: room.start };
       }
     }
+    if (neurolakeChooses && !late && displaced.length === 0) {
+      const reason = this.keepRoomFor(job, local, cluster, now);
+      if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false };
+    }
     const chosen = this.choose(job, local, cluster, now);
     const reason = displaced.length === 0 ? chosen.reason : `${chosen.reason} ${explainMakingRoom(displaced.length)}`;
-    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced };
+    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster' };
+  }
+
+  // ---- what the machine's CPUs are worth ----------------------------------------------------
+
+  /** Work sent to the cluster for want of room here: when, its CPU-milliseconds, and what it would have saved here. */
+  private readonly turnedAway: { at: number; cpuMs: number; saving: number }[] = [];
+  /** Local runs in the order they started, for how busy the machine has been. */
+  private readonly localRuns: { at: number; ms: number; cpus: number }[] = [];
+  /** How far back both are kept: the longest estimate asked about. */
+  private rememberMs = 0;
+
+  private noteTurnedAway(job: SchedulerJob, now: number): void {
+    this.turnedAway.push({ at: now, cpuMs: job.cpus * job.estimatedMs, saving: this.localSaving(job) });
+  }
+
+  private noteLocalRun(job: SchedulerJob, now: number): void {
+    this.localRuns.push({ at: now, ms: job.estimatedMs, cpus: job.cpus });
+    const horizon = now - this.rememberMs;
+    while (this.localRuns.length > 0 && this.localRuns[0]!.at + this.localRuns[0]!.ms < horizon) this.localRuns.shift();
+  }
+
+  /**
+   * Why a workload that could start here in time goes to the cluster instead; undefined when it
+   * stays. Only one that holds its CPUs longer than its maximum wait can keep a later arrival
+   * from starting in time. Over the past as long as its run, the machine turned work away that
+   * would have saved `awayRate` per CPU-millisecond here, and was busy `busyShare` of the time:
+   * CPUs held for that long are worth about the product, and this one saves less per CPU here.
+   */
+  private keepRoomFor(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number): string | undefined {
+    this.rememberMs = Math.max(this.rememberMs, job.estimatedMs);
+    let stale = 0;
+    while (stale < this.turnedAway.length && this.turnedAway[stale]!.at < now - this.rememberMs) stale++;
+    if (stale > 0) this.turnedAway.splice(0, stale);
+    if (job.estimatedMs <= job.maxWaitMs || job.cpus <= 0) return undefined;
+    const since = now - job.estimatedMs;
+    let awayCpuMs = 0;
+    let awaySaving = 0;
+    for (const away of this.turnedAway) {
+      if (away.at < since) continue;
+      awayCpuMs += away.cpuMs;
+      awaySaving += away.saving;
+    }
+    if (awayCpuMs <= 0 || awaySaving <= 0) return undefined;
+    let busyCpuMs = 0;
+    for (const run of this.localRuns) {
+      const from = Math.max(run.at, since);
+      const to = Math.min(run.at + run.ms, now);
+      if (to > from) busyCpuMs += run.cpus * (to - from);
+    }
+    const busyShare = Math.min(1, busyCpuMs / (Math.max(1, this.options.machineLimit().cpus) * job.estimatedMs));
+    const ownRate = this.localSaving(job) / (job.cpus * job.estimatedMs);
+    if (ownRate >= (awaySaving / awayCpuMs) * busyShare) return undefined;
+    return (
+      `Runs on the cluster: it would hold ${job.cpus} CPUs here for ${duration(job.estimatedMs)}, longer than its maximum wait of ${duration(job.maxWaitMs)}, ` +
+      `while this machine has been sending work that saves more here per CPU-hour to the cluster for want of room (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`
+    );
   }
 
   /** Removes a queued workload; false when it is not queued (running ones are cancelled by the engine). */
@@ -323,6 +388,7 @@ export class Scheduler {
   private begin(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
     this.dequeue(job.id);
     this.running.set(job.id, { job, tier, startedAt: this.options.clock.now() });
+    if (tier === 'local') this.noteLocalRun(job, this.options.clock.now());
     this.profileCache = undefined;
     this.options.start(job, tier, decision);
   }
@@ -568,7 +634,10 @@ export class Scheduler {
         continue;
       }
       const decision = canBurst ? this.burstDecision(job, now) : undefined;
-      if (decision !== undefined) this.begin(job, 'cluster', decision);
+      if (decision !== undefined) {
+        this.noteTurnedAway(job, now);
+        this.begin(job, 'cluster', decision);
+      }
       else if (start !== undefined) place(entry, start);
       else blocked = true;
     }

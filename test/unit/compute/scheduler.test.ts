@@ -8,14 +8,14 @@ import { computePrices } from '../../../server/engines/prices';
 
 const MIN = 60_000;
 
-function setup(options: { cpus?: number; cluster?: Partial<ClusterView>; policy?: SchedulingPolicy; whenClusterDown?: 'queue' | 'refuse' } = {}) {
+function setup(options: { cpus?: number; cluster?: Partial<ClusterView>; policy?: SchedulingPolicy; whenClusterDown?: 'queue' | 'refuse'; prices?: 'seed' | 'aws' } = {}) {
   const clock = new SimulatedClock(0);
   const started: { id: string; tier: ComputeTier; at: number }[] = [];
   const refused: string[] = [];
   let cluster: ClusterView = { enabled: true, available: true, startDelayMs: 0, ...options.cluster };
   const scheduler = new Scheduler({
     clock,
-    prices: computePrices('seed'),
+    prices: computePrices(options.prices ?? 'seed'),
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.whenClusterDown === undefined ? {} : { whenClusterDown: options.whenClusterDown }),
     capacity: () => ({ cpus: options.cpus ?? 4, memoryGb: 64 }),
@@ -213,6 +213,36 @@ describe('compute scheduler', () => {
       clock.advanceTo(30 * MIN);
       finish('r1');
       assert.deepEqual(started.find((s) => s.id === 'head'), { id: 'head', tier: 'local', at: 30 * MIN });
+    });
+  });
+
+  describe('NeuroLake keeps the machine for work that saves more here', () => {
+    // aws prices: the cluster bills per CPU, this machine per running workload, so a 4-CPU job saves
+    // about 82% of its cluster price here and a 1-CPU job about 29%.
+    function afterTurningWorkAway(turnAway: boolean) {
+      const s = setup({ cpus: 4, prices: 'aws' });
+      s.scheduler.submit(s.job('r1', { cpus: 4, estimatedMs: 120 * MIN }));
+      // Wide work that could not start within its maximum wait while r1 ran.
+      if (turnAway) assert.equal(s.scheduler.submit(s.job('wide', { cpus: 4, estimatedMs: 60 * MIN, maxWaitMs: 30 * MIN })).verdict, 'cluster');
+      s.clock.advanceTo(120 * MIN);
+      s.finish('r1');
+      return s;
+    }
+
+    it('a long narrow workload goes to the cluster while this machine has been turning away work that saves more here', () => {
+      const { scheduler, job, tierOf } = afterTurningWorkAway(true);
+      const decision = scheduler.submit(job('narrow-long', { cpus: 1, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN }));
+      assert.equal(decision.verdict, 'cluster');
+      assert.match(decision.reason, /would hold 1 CPUs here for 3 h, longer than its maximum wait of 30 min, while this machine has been sending work that saves more here/);
+      assert.equal(tierOf('narrow-long'), 'cluster');
+    });
+
+    it('it stays here when nothing was turned away, when it is short, or when it saves as much here as what was', () => {
+      const quiet = afterTurningWorkAway(false);
+      assert.equal(quiet.scheduler.submit(quiet.job('narrow-long', { cpus: 1, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
+      const busy = afterTurningWorkAway(true);
+      assert.equal(busy.scheduler.submit(busy.job('narrow-short', { cpus: 1, estimatedMs: 20 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
+      assert.equal(busy.scheduler.submit(busy.job('wide-long', { cpus: 3, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
     });
   });
 });
