@@ -2,8 +2,11 @@
 // workloads queued. (2) A replay of the public batch traces in ../shared/traces/swf-* through the
 // real scheduler and queue on a simulated clock: a local machine of 32 and of 64 cores and an
 // unlimited cluster priced by the `aws` preset, four columns each: local-only (FCFS with EASY
-// backfill), cloud-only, naive burst (burst whenever a job would wait) and NeuroLake (wait for the
-// machine while it will start the job within its maximum wait of one hour, burst otherwise).
+// backfill), cloud-only, naive burst (burst whenever a job would wait) and NeuroLake (plan the
+// machine with conservative backfill and wait for it while the job starts within its maximum wait
+// of one hour; burst a job that would be late, or cheaper queued ones to make room for it; send a
+// long job that saves little per CPU-hour to the cluster while the machine turns away work that
+// saves more).
 // Beside them, the floor (computeFloor.ts): the least any schedule could cost with hindsight while
 // starting 99% (and 100%) of the jobs within the maximum wait, so a reader sees when a goal cannot
 // be met at all. Figures only: nothing here passes or fails.
@@ -171,7 +174,9 @@ function summary(): void {
         ? 'met'
         : floor > GOAL.costRatio
           ? `impossible: the floor is above ${GOAL.costRatio}x`
-          : 'not met';
+          : row.floorStrict.costUsd / cloud > GOAL.costRatio
+            ? `not met; below ${GOAL.costRatio}x only by leaving the excused jobs waiting past the max wait`
+            : 'not met';
     console.log(
       `| ${row.title} | ${floor.toFixed(3)}x | ${(row.floorStrict.costUsd / cloud).toFixed(3)}x | ${neurolake.toFixed(3)}x | ${(cost(row.naive) / cloud).toFixed(3)}x | ${(share * 100).toFixed(2)}% | ${row.naive.clusterCost === 0 ? '-' : (row.neurolake.clusterCost / row.naive.clusterCost).toFixed(3)} | ${verdict} |`,
     );
