@@ -1,5 +1,6 @@
 // `npm run test:e2e`: packages the extension as a user would get it (.vsix, production build), then
-// runs the UI tests in test/e2e (node:test) against code-server in headless chromium.
+// runs the UI tests in test/e2e (node:test) against code-server in headless chromium. Arguments
+// pick test files by part of their name (`node test/harness/runE2e.mjs compute`).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,11 @@ function packageVsix(out) {
 
 /** Runs the test files with node:test's spec reporter; resolves to its exit code. */
 function runTests(vsix) {
-  const files = readdirSync(e2eDir).filter((f) => f.endsWith('.test.mjs')).map((f) => join(e2eDir, f));
+  const picks = process.argv.slice(2);
+  const files = readdirSync(e2eDir)
+    .filter((f) => f.endsWith('.test.mjs') && (picks.length === 0 || picks.some((pick) => f.includes(pick))))
+    .map((f) => join(e2eDir, f));
+  if (files.length === 0) fail(`no test file in test/e2e matches ${picks.join(' or ')}`);
   const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
     cwd: repoRoot,
     stdio: 'inherit',
