@@ -76,14 +76,18 @@ const UNTRUSTED_SETTINGS = {
   'security.workspace.trust.emptyWindow': false,
 };
 
-function writeIsolatedConfig(userDataDir, port, settingsOverrides = {}) {
+/**
+ * The config file code-server is started with and, given `settingsOverrides` ({} for none), the
+ * profile's settings. Installing a .vsix passes none, so the start that follows writes them.
+ */
+function writeIsolatedConfig(userDataDir, port, settingsOverrides) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const config = join(userDataDir, 'code-server.yaml');
   // Always passed with --config, so code-server never reads or writes ~/.config/code-server.
   writeFileSync(config, `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
   const settings = join(userDataDir, 'User', 'settings.json');
   // Kept when present: `npm start` reuses its profile and a person may have changed settings.
-  if (!existsSync(settings)) writeFileSync(settings, `${JSON.stringify({ ...DEFAULT_SETTINGS, ...settingsOverrides }, null, 2)}\n`);
+  if (settingsOverrides !== undefined && !existsSync(settings)) writeFileSync(settings, `${JSON.stringify({ ...DEFAULT_SETTINGS, ...settingsOverrides }, null, 2)}\n`);
   return config;
 }
 
