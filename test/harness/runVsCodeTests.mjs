@@ -34,7 +34,8 @@ const started = Date.now();
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) fail(`building the extension (node esbuild.mjs) failed with exit ${build.status}`);
 for (const suite of runs) {
-  const outDir = join(repoRoot, 'out', 'test', 'vscode', suite.name);
+  // Beside one another at one depth: suites find test/fixtures from their own folder (../../../test).
+  const outDir = join(repoRoot, 'out', 'test', suite.name === 'trusted' ? 'vscode' : `vscode-${suite.name}`);
   // Flat: index.js runs the *.test.js beside it, wherever in test/vscode their sources are.
   const entries = Object.fromEntries([join(suiteDir, 'index.ts'), ...suite.tests].map((file) => [basename(file, '.ts'), file]));
   await buildEntries(entries, outDir).catch((error) => fail(`building test/vscode (${suite.name}) failed: ${error.message}`));
