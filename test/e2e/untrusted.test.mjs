@@ -62,10 +62,9 @@ describe('NeuroLake in an untrusted workspace (Restricted Mode)', { timeout: 240
     await page.keyboard.press('Escape');
     await runCommand(page, 'NeuroLake: Schedule Workload…');
     await visible(page.locator('.notifications-toasts .notification-list-item-message', { hasText: REFUSAL }), 'Schedule Workload… does not say that an untrusted workspace runs no workloads');
-    // Run from the palette, a command that fails also gets VS Code's own error dialog, with the same words.
-    await visible(dialog(page).locator('.dialog-message-container', { hasText: REFUSAL }), 'VS Code’s error dialog for Schedule Workload… does not give the reason');
-    await (await visible(dialog(page).locator('.dialog-buttons .monaco-button', { hasText: /^OK$/ }), 'the error dialog has no OK')).click();
-    await dialog(page).waitFor({ state: 'detached', timeout: 10_000 });
+    // Said once: a command that rejected would also get VS Code's own modal error dialog, with the same words.
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal(await dialog(page).count(), 0, 'the refusal is said twice: VS Code also shows its "Command … resulted in an error" dialog');
     assert.equal(await quickInput(page).locator('.quick-input-title', { hasText: 'Schedule Workload' }).count(), 0, 'Schedule Workload… went on to ask its questions');
   });
 
