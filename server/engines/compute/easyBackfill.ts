@@ -7,7 +7,7 @@ export interface EasyMachine {
   readonly now: number;
   readonly freeCpus: number;
   readonly freeMemoryGb: number;
-  readonly running: ReadonlyMap<string, Running>;
+  readonly running: { localRuns(): Iterable<Running> };
 }
 
 /** FCFS in effective-priority order with EASY backfill: nothing may delay the head's start. */
@@ -26,7 +26,7 @@ export function startWhatFits(queue: readonly Queued[], machine: EasyMachine, st
         freeMemory -= job.memoryGb;
         continue;
       }
-      shadow = shadowOf(job, freeCpus, now, machine.running.values());
+      shadow = shadowOf(job, freeCpus, now, machine.running.localRuns());
       continue;
     }
     if (!fits) continue;

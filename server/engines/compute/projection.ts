@@ -12,6 +12,11 @@ export interface Projection {
   planned: number;
   plannedUntil: number;
   overflowCpuMs: number;
+  /**
+   * Every term of `overflowCpuMs` and the sum are whole, not negative and exact as numbers: the
+   * sum is the same in any order, so a workload queued in the middle may be added last.
+   */
+  overflowExact: boolean;
 }
 
 /** Planning each queued workload costs a pass over the plan: past this many, a sum keeps decisions fast. */
@@ -28,7 +33,13 @@ function addToProjection(projection: Projection, entry: Queued): void {
     }
     return;
   }
-  projection.overflowCpuMs += job.cpus * job.estimatedMs;
+  const cpuMs = job.cpus * job.estimatedMs;
+  projection.overflowCpuMs += cpuMs;
+  projection.overflowExact &&= isExactTerm(cpuMs) && Number.isSafeInteger(projection.overflowCpuMs);
+}
+
+function isExactTerm(cpuMs: number): boolean {
+  return Number.isSafeInteger(cpuMs) && cpuMs >= 0;
 }
 
 /** What a projection is made of: the machine now and the queue waiting for it. */
@@ -71,7 +82,7 @@ export class Projections {
     }
     let projection = this.cache.get(priority);
     if (projection === undefined) {
-      projection = { profile: this.source.machineProfile(now), placements: [], planned: 0, plannedUntil: now, overflowCpuMs: 0 };
+      projection = { profile: this.source.machineProfile(now), placements: [], planned: 0, plannedUntil: now, overflowCpuMs: 0, overflowExact: true };
       for (const entry of this.source.queuedForMachine()) {
         if (this.source.effectivePriority(entry.job, now) < priority) break;
         addToProjection(projection, entry);
@@ -81,14 +92,37 @@ export class Projections {
     return projection;
   }
 
-  /** A workload was queued last among its priority: the projection of its own priority still holds with it added. */
-  queuedLast(entry: Queued, now: number): void {
+  /**
+   * A workload was queued for the machine at `place` in the served order `served` (the queue's
+   * own, kept while the clock stands still). Each projection kept stays what planning it again
+   * would give: one of a higher priority does not hold it; one where it comes last adds it last;
+   * one that plans the first `PLANNED_AHEAD` before it only adds its work to the sum past them,
+   * when that sum is exact in any order. Any other is planned again when next asked for, and all
+   * are when the served order is not at hand or workloads wait for the cluster among them.
+   */
+  queued(entry: Queued, now: number, served: readonly Queued[] | undefined, place: number, onlyMachineWaiters: boolean): void {
+    const cache = this.cache;
+    if (cache === undefined || this.cacheAt !== now || served === undefined || served[place] !== entry || !onlyMachineWaiters) {
+      this.cache = undefined;
+      return;
+    }
     const job = entry.job;
-    const same = this.cache?.get(job.priority);
-    const aged = this.source.effectivePriority(job, now) !== job.priority;
-    this.cache = undefined;
-    if (same === undefined || aged) return;
-    addToProjection(same, entry);
-    this.cache = new Map([[job.priority, same]]);
+    const own = this.source.effectivePriority(job, now);
+    const next = served[place + 1];
+    const nextPriority = next === undefined ? Number.NEGATIVE_INFINITY : this.source.effectivePriority(next.job, now);
+    const cpuMs = job.cpus * job.estimatedMs;
+    for (const [priority, projection] of cache) {
+      if (own < priority) continue;
+      if (nextPriority < priority) {
+        addToProjection(projection, entry);
+        continue;
+      }
+      const sum = projection.overflowCpuMs + cpuMs;
+      if (place >= PLANNED_AHEAD && projection.planned >= PLANNED_AHEAD && projection.overflowExact && isExactTerm(cpuMs) && Number.isSafeInteger(sum)) {
+        projection.overflowCpuMs = sum;
+        continue;
+      }
+      cache.delete(priority);
+    }
   }
 }

@@ -1,17 +1,18 @@
 // The re-check timer: the scheduler looks at its queue again when the next queued workload would
 // have to burst to start on the cluster within its maximum wait, and as waiting priorities age.
 import type { Clock, ClockTimer } from './clock';
-import type { Queued } from './schedulerTypes';
+import type { WaitQueue } from './waitQueue';
 
-/** When to look again: the earliest time a queued workload must burst by, and at most `agingMs` from now. */
-export function nextRecheck(queue: Iterable<Queued>, now: number, agingMs: number, marginMs: number, clusterStartDelayMs: number): number {
-  let due = now + agingMs;
-  for (const entry of queue) {
-    if (entry.tier !== 'local' || entry.job.tier === 'local') continue;
-    const mustStartBy = entry.job.submittedAt + entry.job.maxWaitMs - marginMs - clusterStartDelayMs;
-    if (mustStartBy > now) due = Math.min(due, mustStartBy);
-  }
-  return due;
+/**
+ * When to look again: the earliest time a queued workload must burst by (its deadline less the
+ * margin and the cluster's start delay), and at most `agingMs` from now. That time grows with the
+ * deadline, so the first deadline whose time is still ahead gives the earliest.
+ */
+export function nextRecheck(queue: WaitQueue, now: number, agingMs: number, marginMs: number, clusterStartDelayMs: number): number {
+  const mustStartBy = (deadline: number): number => deadline - marginMs - clusterStartDelayMs;
+  const due = now + agingMs;
+  const next = queue.firstBurstDeadline((deadline) => mustStartBy(deadline) > now);
+  return next === undefined ? due : Math.min(due, mustStartBy(next));
 }
 
 export class RecheckTimer {

@@ -32,8 +32,9 @@ import { machineProfile, type CpuProfile } from './profile';
 import { Projections } from './projection';
 import { explainDecision, explainKeepingRoom, explainMakingRoom, explainMovedForRoom } from './reasons';
 import { nextRecheck, RecheckTimer } from './recheck';
-import type { Placement, Queued, Running, SchedulerJob, SchedulerOptions, SchedulingPolicy } from './schedulerTypes';
-import { clusterOption, localOption, localSaving } from './tierOptions';
+import { RunningWork } from './runningWork';
+import type { Placement, Queued, SchedulerJob, SchedulerOptions, SchedulingPolicy } from './schedulerTypes';
+import { clusterOption, localOption, localSaving, type LocalOutlook } from './tierOptions';
 import type { ComputeTier, Decision, DecisionOption } from './types';
 import { WaitQueue } from './waitQueue';
 
@@ -44,7 +45,7 @@ const DEFAULT_MARGIN_MS = 60_000;
 
 export class Scheduler {
   private readonly queue: WaitQueue;
-  private readonly running = new Map<string, Running>();
+  private readonly running = new RunningWork();
   private seq = 0;
   private readonly recheck: RecheckTimer;
   private passing = false;
@@ -70,6 +71,21 @@ export class Scheduler {
     this.marginMs = options.burstMarginMs ?? DEFAULT_MARGIN_MS;
     this.queue = new WaitQueue(options.clock, this.agingMs);
     this.recheck = new RecheckTimer(options.clock, () => this.pass());
+    this.outlook = {
+      policy: this.policy,
+      machineLimit: () => this.options.machineLimit(),
+      projectedStart: (job, now) => this.projections.projectedLocalStart(job, now),
+      mayStartAheadOfQueue: (job, now) =>
+        mayStartAheadOfQueue(
+          job,
+          this.queue.head('local'),
+          (head) => this.queue.effectivePriority(head, now),
+          () => this.options.capacity().cpus - this.localCpusHeld(),
+          now,
+          this.running.localRuns(),
+        ),
+      fitsNow: (job) => this.fitsNow(job),
+    };
     this.projections = new Projections({
       machineProfile: (now) => this.baseProfile(now),
       queuedForMachine: () => this.queue.ordered('local'),
@@ -98,9 +114,7 @@ export class Scheduler {
 
   /** Local CPUs held by running workloads. */
   localCpusHeld(): number {
-    let cpus = 0;
-    for (const run of this.running.values()) if (run.tier === 'local') cpus += run.job.cpus;
-    return cpus;
+    return this.running.localHeld().cpus;
   }
 
   /** The decision for a workload if it were submitted now; changes nothing. */
@@ -228,9 +242,9 @@ export class Scheduler {
         return;
       case 'queue': {
         const entry: Queued = { job, seq, tier: decision.tier ?? 'local', decision };
-        this.queue.enqueue(entry);
+        const place = this.queue.enqueue(entry);
         if (decision.tier === 'cluster') this.projections.invalidate();
-        else this.projections.queuedLast(entry, this.options.clock.now());
+        else this.projections.queued(entry, this.options.clock.now(), this.queue.servedNow(), place, this.queue.waitingForCluster === 0);
         this.scheduleRecheck();
         return;
       }
@@ -241,32 +255,23 @@ export class Scheduler {
   }
 
   private begin(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
-    this.queue.dequeue(job.id);
+    const wasRunning = this.running.has(job.id);
+    const wasQueued = this.queue.dequeue(job.id);
     this.running.set(job.id, { job, tier, startedAt: this.options.clock.now() });
     if (tier === 'local') this.cpuWorth.noteLocalRun(job, this.options.clock.now());
-    this.projections.invalidate();
+    // A new workload that goes straight to the cluster changes neither the machine nor its queue.
+    if (tier === 'local' || wasQueued || wasRunning) this.projections.invalidate();
     this.options.start(job, tier, decision);
   }
 
   // ---- the decision -------------------------------------------------------------------------
 
   private localOption(job: SchedulerJob, now: number): DecisionOption {
-    return localOption(job, now, this.prices, {
-      policy: this.policy,
-      machineLimit: () => this.options.machineLimit(),
-      projectedStart: () => this.projections.projectedLocalStart(job, now),
-      mayStartAheadOfQueue: () =>
-        mayStartAheadOfQueue(
-          job,
-          this.queue.head('local'),
-          (head) => this.queue.effectivePriority(head, now),
-          () => this.options.capacity().cpus - this.localCpusHeld(),
-          now,
-          this.running.values(),
-        ),
-      fitsNow: () => this.fitsNow(job),
-    });
+    return localOption(job, now, this.prices, this.outlook);
   }
+
+  /** What the local option asks of the machine and the queue. */
+  private readonly outlook: LocalOutlook;
 
   private clusterOption(job: SchedulerJob, now: number): DecisionOption {
     return clusterOption(job, now, this.prices, this.options.cluster());
@@ -274,24 +279,18 @@ export class Scheduler {
 
   private fitsNow(job: SchedulerJob): boolean {
     const capacity = this.options.capacity();
-    let cpus = 0;
-    let memoryGb = 0;
-    for (const run of this.running.values()) {
-      if (run.tier !== 'local') continue;
-      cpus += run.job.cpus;
-      memoryGb += run.job.memoryGb;
-    }
+    const { cpus, memoryGb } = this.running.localHeld();
     return job.cpus <= capacity.cpus - cpus && job.memoryGb <= capacity.memoryGb - memoryGb;
   }
 
   /** Free CPUs now and what running local workloads give back when they are expected to end. */
   private baseProfile(now: number): CpuProfile {
-    return machineProfile(now, this.options.capacity().cpus, this.running.values());
+    return machineProfile(now, this.options.capacity().cpus, this.running.localRuns());
   }
 
   private freeMemoryGb(): number {
     let freeMemory = this.options.capacity().memoryGb;
-    for (const run of this.running.values()) if (run.tier === 'local') freeMemory -= run.job.memoryGb;
+    for (const run of this.running.localRuns()) freeMemory -= run.job.memoryGb;
     return freeMemory;
   }
 
@@ -303,7 +302,7 @@ export class Scheduler {
     const capacity = this.options.capacity();
     const freeCpus = capacity.cpus - this.localCpusHeld();
     let freeMemoryGb = capacity.memoryGb;
-    for (const run of this.running.values()) if (run.tier === 'local') freeMemoryGb -= run.job.memoryGb;
+    for (const run of this.running.localRuns()) freeMemoryGb -= run.job.memoryGb;
     startWhatFits(this.queue.ordered('local'), { now, freeCpus, freeMemoryGb, running: this.running }, (entry) => this.begin(entry.job, 'local', entry.decision));
   }
 
@@ -402,7 +401,7 @@ export class Scheduler {
       return;
     }
     const now = this.options.clock.now();
-    const due = nextRecheck(this.queue.values(), now, this.agingMs, this.marginMs, this.options.cluster().startDelayMs);
+    const due = nextRecheck(this.queue, now, this.agingMs, this.marginMs, this.options.cluster().startDelayMs);
     this.recheck.wakeBy(due, now);
   }
 }

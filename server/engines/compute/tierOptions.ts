@@ -10,10 +10,10 @@ export interface LocalOutlook {
   readonly policy: SchedulingPolicy;
   machineLimit(): LocalCapacity;
   /** When it would start here after the queued ones ahead of it; undefined when the machine cannot say. */
-  projectedStart(): number | undefined;
+  projectedStart(job: SchedulerJob, now: number): number | undefined;
   /** EASY backfill's test: it may start now without delaying the queue's head. */
-  mayStartAheadOfQueue(): boolean;
-  fitsNow(): boolean;
+  mayStartAheadOfQueue(job: SchedulerJob, now: number): boolean;
+  fitsNow(job: SchedulerJob): boolean;
 }
 
 export function localOption(job: SchedulerJob, now: number, prices: ComputePrices, outlook: LocalOutlook): DecisionOption {
@@ -23,10 +23,10 @@ export function localOption(job: SchedulerJob, now: number, prices: ComputePrice
     return { tier: 'local', possible: false, why: tooBig(job, limit), estimatedCostUsd };
   }
   if (job.tier === 'local') return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
-  const start = outlook.projectedStart();
+  const start = outlook.projectedStart(job, now);
   // NeuroLake's plan is conservative: a new workload starts now only in a slot no queued one holds.
-  const startsNow = outlook.policy === 'neurolake' ? start !== undefined && start <= now : outlook.mayStartAheadOfQueue();
-  if (outlook.fitsNow() && startsNow) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
+  const startsNow = outlook.policy === 'neurolake' ? start !== undefined && start <= now : outlook.mayStartAheadOfQueue(job, now);
+  if (outlook.fitsNow(job) && startsNow) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
   return start === undefined
     ? { tier: 'local', possible: true, why: 'the machine is too busy to say when it would have room', estimatedCostUsd }
     : { tier: 'local', possible: true, estimatedStart: start, estimatedCostUsd };
