@@ -3,6 +3,14 @@
 // than its maximum wait goes to the cluster when it saves less here per CPU-hour than that.
 import type { SchedulerJob } from './schedulerTypes';
 
+/** What the worth of the CPUs is weighed against. */
+export interface CpuWorthQuestions {
+  /** What running `job` here saves against the cluster, at the current prices. */
+  saving(job: SchedulerJob): number;
+  /** The most CPUs the machine could ever give our workloads. */
+  machineCpus(): number;
+}
+
 export class CpuWorth {
   /** Work sent to the cluster for want of room here: when, its CPU-milliseconds, and what it would have saved here. */
   private readonly turnedAway: { at: number; cpuMs: number; saving: number }[] = [];
@@ -27,10 +35,10 @@ export class CpuWorth {
    * that holds its CPUs longer than its maximum wait can keep a later arrival from starting in
    * time. Over the past as long as its run, the machine turned work away that would have saved
    * `awayRate` per CPU-millisecond here, and was busy `busyShare` of the time: CPUs held for that
-   * long are worth about the product, and this one saves less per CPU here. `saving` and
-   * `machineCpus` are asked only when the answer needs them.
+   * long are worth about the product, and this one saves less per CPU here. `ask` is asked only
+   * when the answer needs it.
    */
-  worthMoreElsewhere(job: SchedulerJob, now: number, saving: () => number, machineCpus: () => number): boolean {
+  worthMoreElsewhere(job: SchedulerJob, now: number, ask: CpuWorthQuestions): boolean {
     this.rememberMs = Math.max(this.rememberMs, job.estimatedMs);
     let stale = 0;
     while (stale < this.turnedAway.length && this.turnedAway[stale]!.at < now - this.rememberMs) stale++;
@@ -51,8 +59,8 @@ export class CpuWorth {
       const to = Math.min(run.at + run.ms, now);
       if (to > from) busyCpuMs += run.cpus * (to - from);
     }
-    const busyShare = Math.min(1, busyCpuMs / (Math.max(1, machineCpus()) * job.estimatedMs));
-    const ownRate = saving() / (job.cpus * job.estimatedMs);
+    const busyShare = Math.min(1, busyCpuMs / (Math.max(1, ask.machineCpus()) * job.estimatedMs));
+    const ownRate = ask.saving(job) / (job.cpus * job.estimatedMs);
     return !(ownRate >= (awaySaving / awayCpuMs) * busyShare);
   }
 }

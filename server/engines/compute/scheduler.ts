@@ -23,9 +23,9 @@
 // (cpuWorth.ts), the plan of the queue ahead for decisions (projection.ts) and the re-check timer
 // (recheck.ts).
 import type { ComputePrices } from '../prices';
-import { choose } from './choice';
+import { choose, type ChoiceContext } from './choice';
 import { planLocal } from './conservativeBackfill';
-import { CpuWorth } from './cpuWorth';
+import { CpuWorth, type CpuWorthQuestions } from './cpuWorth';
 import { mayStartAheadOfQueue, startWhatFits } from './easyBackfill';
 import { roomFor, type Room } from './makingRoom';
 import { machineProfile, type CpuProfile } from './profile';
@@ -54,6 +54,11 @@ export class Scheduler {
   private readonly agingMs: number;
   private readonly marginMs: number;
   private readonly cpuWorth = new CpuWorth();
+  private readonly cpuWorthQuestions: CpuWorthQuestions = {
+    saving: (job) => this.localSaving(job),
+    machineCpus: () => this.options.machineLimit().cpus,
+  };
+  private readonly choiceContext: ChoiceContext;
   private readonly projections: Projections;
 
   private whenClusterDown(): 'queue' | 'refuse' {
@@ -70,6 +75,7 @@ export class Scheduler {
     this.agingMs = options.agingMsPerLevel ?? DEFAULT_AGING_MS;
     this.marginMs = options.burstMarginMs ?? DEFAULT_MARGIN_MS;
     this.queue = new WaitQueue(options.clock, this.agingMs);
+    this.choiceContext = { policy: this.policy, whenClusterDown: () => this.whenClusterDown() };
     this.recheck = new RecheckTimer(options.clock, () => this.pass());
     this.outlook = {
       policy: this.policy,
@@ -153,7 +159,7 @@ export class Scheduler {
       const reason = this.keepRoomFor(job, local, cluster, now);
       if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false };
     }
-    const chosen = choose(job, local, cluster, now, { policy: this.policy, view: this.options.cluster(), whenClusterDown: () => this.whenClusterDown() });
+    const chosen = choose(job, local, cluster, now, this.options.cluster(), this.choiceContext);
     const reason = displaced.length === 0 ? chosen.reason : `${chosen.reason} ${explainMakingRoom(displaced.length)}`;
     return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster' };
   }
@@ -166,12 +172,7 @@ export class Scheduler {
 
   /** Why a workload that could start here in time goes to the cluster instead; undefined when it stays. */
   private keepRoomFor(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number): string | undefined {
-    const elsewhere = this.cpuWorth.worthMoreElsewhere(
-      job,
-      now,
-      () => this.localSaving(job),
-      () => this.options.machineLimit().cpus,
-    );
+    const elsewhere = this.cpuWorth.worthMoreElsewhere(job, now, this.cpuWorthQuestions);
     return elsewhere ? explainKeepingRoom(job, local, cluster) : undefined;
   }
 
