@@ -25,11 +25,6 @@ export class WaitQueue {
     return this.entries.has(id);
   }
 
-  /** In arrival order, for looking at every one whatever its place. */
-  values(): IterableIterator<Queued> {
-    return this.entries.values();
-  }
-
   /** The queue in the order it is served: effective priority (with aging), then arrival. */
   ordered(tier?: ComputeTier): Queued[] {
     const list = this.servedOrder();
