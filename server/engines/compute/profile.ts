@@ -2,6 +2,7 @@
 // running workload gives back when it is expected to end, minus what queued workloads reserve.
 // Placing each queued workload in order at its earliest slot (conservative backfill) answers
 // "when would this one start here?" for decisions, before anything runs.
+import type { Running } from './schedulerTypes';
 
 export class CpuProfile {
   /** `free[i]` CPUs are free from `times[i]` until `times[i + 1]` (the last step lasts for ever). */
@@ -80,4 +81,17 @@ export class CpuProfile {
     this.free.splice(low, 0, this.free[low - 1]!);
     return low;
   }
+}
+
+/** Free CPUs now and what running local workloads give back when they are expected to end. */
+export function machineProfile(now: number, capacityCpus: number, running: Iterable<Running>): CpuProfile {
+  const releases: [number, number][] = [];
+  let held = 0;
+  for (const run of running) {
+    if (run.tier !== 'local') continue;
+    held += run.job.cpus;
+    // One that overran its estimate is expected to end any moment now.
+    releases.push([Math.max(run.startedAt + run.job.estimatedMs, now + 1), run.job.cpus]);
+  }
+  return new CpuProfile(now, capacityCpus - held, releases);
 }
