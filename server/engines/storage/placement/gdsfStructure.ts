@@ -6,7 +6,8 @@
 // under its old, lower key, and the node sinks to its place only if it reaches the top while
 // the tier makes room: a hit is O(1), and the victim is still the lowest priority of all.
 //
-// The heap is kept in typed arrays, not in the nodes: each heap position holds a slot number
+// The heap is four-ary (half the levels of a binary one to sift through) and kept in typed
+// arrays, not in the nodes: each heap position holds a slot number
 // and the priority and stamp the heap is ordered by, so sifting compares numbers side by side
 // in memory instead of following a pointer to a node at every step; a slot's current priority,
 // stamp, size and heap position live in arrays indexed by the slot, which a freed node returns
@@ -233,7 +234,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const stamp = heapStamps[start] as number;
     let at = start;
     while (at > 0) {
-      const parentAt = (at - 1) >> 1;
+      const parentAt = (at - 1) >> 2;
       const parentPriority = heapPriorities[parentAt] as number;
       if (!(priority < parentPriority || (priority === parentPriority && stamp < (heapStamps[parentAt] as number)))) break;
       this.place(at, this.heapSlots[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
@@ -252,19 +253,20 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const stamp = heapStamps[start] as number;
     let at = start;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= length) break;
-      const right = left + 1;
-      let child = left;
-      let childPriority = heapPriorities[left] as number;
-      if (right < length) {
-        const rightPriority = heapPriorities[right] as number;
-        if (rightPriority < childPriority || (rightPriority === childPriority && (heapStamps[right] as number) < (heapStamps[left] as number))) {
-          child = right;
-          childPriority = rightPriority;
+      const first = 4 * at + 1;
+      if (first >= length) break;
+      let child = first;
+      let childPriority = heapPriorities[first] as number;
+      let childStamp = heapStamps[first] as number;
+      const last = Math.min(first + 4, length);
+      for (let other = first + 1; other < last; other += 1) {
+        const otherPriority = heapPriorities[other] as number;
+        if (otherPriority < childPriority || (otherPriority === childPriority && (heapStamps[other] as number) < childStamp)) {
+          child = other;
+          childPriority = otherPriority;
+          childStamp = heapStamps[other] as number;
         }
       }
-      const childStamp = heapStamps[child] as number;
       if (!(childPriority < priority || (childPriority === priority && childStamp < stamp))) break;
       this.place(at, this.heapSlots[child] as number, childPriority, childStamp);
       at = child;
