@@ -28,6 +28,7 @@ class LirsNode implements ResidentNode {
   fifoOlder: LirsNode | undefined = undefined;
   fifoNewer: LirsNode | undefined = undefined;
   constructor(
+    readonly id: number,
     readonly key: string,
     readonly hash: number,
     public size: number,
@@ -100,7 +101,9 @@ class Fifo {
 }
 
 export class LowInterReferenceRecency implements TierStructure {
-  private readonly index = new Map<string, LirsNode>();
+  /** Residents and ghosts by key id. */
+  private readonly nodes: (LirsNode | undefined)[] = [];
+  private known = 0;
   private readonly stack = new Stack();
   private readonly hirQueue = new Fifo();
   private readonly ghosts = new Fifo();
@@ -129,7 +132,7 @@ export class LowInterReferenceRecency implements TierStructure {
   }
 
   get residents(): number {
-    return this.index.size - this.ghosts.length;
+    return this.known - this.ghosts.length;
   }
 
   /** Ghosts held now (bounded by twice the residents). */
@@ -137,18 +140,22 @@ export class LowInterReferenceRecency implements TierStructure {
     return this.ghosts.length;
   }
 
-  lookup(key: string): ResidentNode | undefined {
-    const node = this.index.get(key);
+  lookup(id: number): ResidentNode | undefined {
+    const node = this.nodes[id];
     return node === undefined || node.state === State.Ghost ? undefined : node;
   }
 
-  access(key: string, hash: number, size: number): boolean {
-    const node = this.index.get(key);
+  knows(id: number): boolean {
+    return this.nodes[id] !== undefined;
+  }
+
+  access(id: number, key: string, hash: number, size: number): boolean {
+    const node = this.nodes[id];
     if (node !== undefined && node.state !== State.Ghost) {
       this.touch(node);
       return true;
     }
-    if (size <= this.capacityValue - this.pinned.bytes) this.insert(key, hash, size, false);
+    if (size <= this.capacityValue - this.pinned.bytes) this.insert(id, key, hash, size, false);
     return false;
   }
 
@@ -174,11 +181,11 @@ export class LowInterReferenceRecency implements TierStructure {
     }
   }
 
-  insert(key: string, hash: number, size: number, pinned: boolean): void {
-    const ghost = this.index.get(key);
+  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void {
+    const ghost = this.nodes[id];
     if (ghost !== undefined) this.forgetGhost(ghost);
-    const node = new LirsNode(key, hash, size, State.Hir);
-    this.index.set(key, node);
+    const node = new LirsNode(id, key, hash, size, State.Hir);
+    this.index(node);
     if (pinned) {
       node.state = State.Pinned;
       this.pinned.append(node);
@@ -196,8 +203,8 @@ export class LowInterReferenceRecency implements TierStructure {
   }
 
   adopt(resident: ResidentNode): void {
-    const node = new LirsNode(resident.key, resident.hash, resident.size, resident.isPinned ? State.Pinned : State.Hir);
-    this.index.set(node.key, node);
+    const node = new LirsNode(resident.id, resident.key, resident.hash, resident.size, resident.isPinned ? State.Pinned : State.Hir);
+    this.index(node);
     if (node.isPinned) {
       this.pinned.append(node);
       return;
@@ -218,14 +225,14 @@ export class LowInterReferenceRecency implements TierStructure {
     this.fit();
   }
 
-  remove(key: string): ResidentNode | undefined {
-    const node = this.index.get(key);
+  remove(id: number): ResidentNode | undefined {
+    const node = this.nodes[id];
     if (node === undefined) return undefined;
     if (node.state === State.Ghost) {
       this.forgetGhost(node);
       return undefined;
     }
-    this.index.delete(key);
+    this.unindex(node);
     if (node.inStack) this.stack.unlink(node);
     if (node.state === State.Lir) this.lirBytes -= node.size;
     else if (node.state === State.Hir) this.hirQueue.unlink(node);
@@ -234,8 +241,8 @@ export class LowInterReferenceRecency implements TierStructure {
     return node;
   }
 
-  setPinned(key: string, pinned: boolean): void {
-    const node = this.index.get(key);
+  setPinned(id: number, pinned: boolean): void {
+    const node = this.nodes[id];
     if (node === undefined || node.state === State.Ghost || node.isPinned === pinned) return;
     if (pinned) {
       if (node.inStack) this.stack.unlink(node);
@@ -293,7 +300,7 @@ export class LowInterReferenceRecency implements TierStructure {
         victim.state = State.Ghost;
         this.ghosts.append(victim);
       } else {
-        this.index.delete(victim.key);
+        this.unindex(victim);
       }
     }
     while (this.ghosts.length > GHOSTS_PER_RESIDENT * Math.max(1, this.residents)) this.forgetGhost(this.ghosts.oldest as LirsNode);
@@ -325,7 +332,7 @@ export class LowInterReferenceRecency implements TierStructure {
       this.stack.unlink(node);
       if (node.state === State.Ghost) {
         this.ghosts.unlink(node);
-        this.index.delete(node.key);
+        this.unindex(node);
       }
     }
   }
@@ -333,6 +340,16 @@ export class LowInterReferenceRecency implements TierStructure {
   private forgetGhost(ghost: LirsNode): void {
     if (ghost.inStack) this.stack.unlink(ghost);
     this.ghosts.unlink(ghost);
-    this.index.delete(ghost.key);
+    this.unindex(ghost);
+  }
+
+  private index(node: LirsNode): void {
+    this.nodes[node.id] = node;
+    this.known += 1;
+  }
+
+  private unindex(node: LirsNode): void {
+    this.nodes[node.id] = undefined;
+    this.known -= 1;
   }
 }

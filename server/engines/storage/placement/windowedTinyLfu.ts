@@ -16,6 +16,7 @@ export class CacheNode implements ListNode, ResidentNode {
   older: ListNode | undefined = undefined;
   newer: ListNode | undefined = undefined;
   constructor(
+    readonly id: number,
     readonly key: string,
     readonly hash: number,
     readonly size: number,
@@ -28,7 +29,9 @@ export class CacheNode implements ListNode, ResidentNode {
 }
 
 export class WindowedTinyLfu implements TierStructure {
-  readonly index = new Map<string, CacheNode>();
+  /** Residents by key id. */
+  private readonly nodes: (CacheNode | undefined)[] = [];
+  private residentCount = 0;
   private readonly window = new LruList<CacheNode>();
   private readonly probation = new LruList<CacheNode>();
   private readonly protectedList = new LruList<CacheNode>();
@@ -68,7 +71,7 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   get residents(): number {
-    return this.index.size;
+    return this.residentCount;
   }
 
   setCapacity(capacity: number): void {
@@ -100,13 +103,17 @@ export class WindowedTinyLfu implements TierStructure {
     }
   }
 
-  lookup(key: string): CacheNode | undefined {
-    return this.index.get(key);
+  lookup(id: number): CacheNode | undefined {
+    return this.nodes[id];
+  }
+
+  knows(id: number): boolean {
+    return this.nodes[id] !== undefined;
   }
 
   adopt(resident: ResidentNode): void {
-    const node = new CacheNode(resident.key, resident.hash, resident.size, resident.isPinned ? Segment.Pinned : Segment.Probation);
-    this.index.set(node.key, node);
+    const node = new CacheNode(resident.id, resident.key, resident.hash, resident.size, resident.isPinned ? Segment.Pinned : Segment.Probation);
+    this.index(node);
     this.listOf(node.segment).append(node);
   }
 
@@ -125,13 +132,13 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   /** One request as a cache sees it: a hit refreshes the object, a miss admits it. */
-  access(key: string, hash: number, size: number): boolean {
-    const node = this.index.get(key);
+  access(id: number, key: string, hash: number, size: number): boolean {
+    const node = this.nodes[id];
     if (node !== undefined) {
       this.touch(node);
       return true;
     }
-    if (size <= this.capacityValue - this.pinned.bytes) this.insert(key, hash, size, false);
+    if (size <= this.capacityValue - this.pinned.bytes) this.insert(id, key, hash, size, false);
     return false;
   }
 
@@ -156,23 +163,23 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   /** Adds an object known not to be resident; the caller has checked that it can fit. */
-  insert(key: string, hash: number, size: number, pinned: boolean): void {
-    const node = new CacheNode(key, hash, size, pinned ? Segment.Pinned : Segment.Window);
-    this.index.set(key, node);
+  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void {
+    const node = new CacheNode(id, key, hash, size, pinned ? Segment.Pinned : Segment.Window);
+    this.index(node);
     this.listOf(node.segment).append(node);
     this.rebalance();
   }
 
-  remove(key: string): CacheNode | undefined {
-    const node = this.index.get(key);
+  remove(id: number): CacheNode | undefined {
+    const node = this.nodes[id];
     if (node === undefined) return undefined;
     this.listOf(node.segment).unlink(node);
-    this.index.delete(key);
+    this.unindex(node);
     return node;
   }
 
-  setPinned(key: string, pinned: boolean): void {
-    const node = this.index.get(key);
+  setPinned(id: number, pinned: boolean): void {
+    const node = this.nodes[id];
     if (node === undefined || (node.segment === Segment.Pinned) === pinned) return;
     this.listOf(node.segment).unlink(node);
     // An unpinned object starts over on probation, where it must earn its place.
@@ -223,8 +230,18 @@ export class WindowedTinyLfu implements TierStructure {
 
   private evict(node: CacheNode): void {
     this.listOf(node.segment).unlink(node);
-    this.index.delete(node.key);
+    this.unindex(node);
     this.evicted?.push(node.key);
+  }
+
+  private index(node: CacheNode): void {
+    this.nodes[node.id] = node;
+    this.residentCount += 1;
+  }
+
+  private unindex(node: CacheNode): void {
+    this.nodes[node.id] = undefined;
+    this.residentCount -= 1;
   }
 
   private demoteProtected(): void {
