@@ -7,16 +7,13 @@
 // the tier makes room: a hit is O(1), and the victim is still the lowest priority of all.
 //
 // The heap is four-ary (half the levels of a binary one to sift through) and kept in typed
-// arrays, not in the nodes: each heap position holds a slot number and the priority and stamp
-// the heap is ordered by, so sifting compares numbers side by side in memory instead of
-// following a pointer to a node at every step. A slot's current priority, stamp, size and heap
-// position live in arrays indexed by the slot; slots are dense (a freed one is reused first),
-// so those arrays stay as small as the residents even though key ids span every key the
-// policy knows.
-import { makeRoomFor } from './keyIds';
+// arrays, not in the nodes: each heap position holds a key id and the priority and stamp the
+// heap is ordered by, so sifting compares numbers side by side in memory instead of following
+// a pointer to a node at every step; an id's current priority, stamp, size and heap position
+// live in arrays indexed by the id.
 import type { ResidentNode, TierStructure } from './tierStructure';
 
-const INITIAL_SLOTS = 64;
+const INITIAL_IDS = 64;
 
 class GdsfNode implements ResidentNode {
   constructor(
@@ -24,31 +21,25 @@ class GdsfNode implements ResidentNode {
     readonly key: string,
     readonly hash: number,
     readonly size: number,
-    /** Index into the structure's per-slot arrays while resident. */
-    readonly slot: number,
-    /** When it was added, for handing residents over in a stable order. */
-    readonly addedAt: number,
     public frequency: number,
     public isPinned: boolean,
   ) {}
 }
 
 export class GreedyDualSizeFrequency implements TierStructure {
-  /** Residents by key id. */
-  private readonly byId: (GdsfNode | undefined)[] = [];
-  /** Per slot: the node, its current priority and stamp (tie-break: touched longer ago goes first), its size, its heap position (-1 while pinned). */
+  /** Per key id: the resident node, its current priority and stamp (tie-break: touched longer ago goes first), its size, its heap position (-1 while pinned) and when it was added. */
   private readonly nodes: (GdsfNode | undefined)[] = [];
-  private priorities = new Float64Array(INITIAL_SLOTS);
-  private stampsOf = new Float64Array(INITIAL_SLOTS);
-  private sizes = new Float64Array(INITIAL_SLOTS);
-  private positions = new Int32Array(INITIAL_SLOTS);
-  private readonly freeSlots: number[] = [];
-  private slotCount = 0;
+  private priorities = new Float64Array(INITIAL_IDS);
+  private stampsOf = new Float64Array(INITIAL_IDS);
+  private sizes = new Float64Array(INITIAL_IDS);
+  private positions = new Int32Array(INITIAL_IDS);
+  private addedAt = new Float64Array(INITIAL_IDS);
   private additions = 0;
-  /** Per heap position: the slot, and the priority and stamp the heap is ordered by (at most the slot's current ones). */
-  private heapSlots = new Int32Array(INITIAL_SLOTS);
-  private heapPriorities = new Float64Array(INITIAL_SLOTS);
-  private heapStamps = new Float64Array(INITIAL_SLOTS);
+  private residentCount = 0;
+  /** Per heap position: the id, and the priority and stamp the heap is ordered by (at most the id's current ones). */
+  private heapIds = new Int32Array(INITIAL_IDS);
+  private heapPriorities = new Float64Array(INITIAL_IDS);
+  private heapStamps = new Float64Array(INITIAL_IDS);
   private heapLength = 0;
   private clock = 0;
   private stamps = 0;
@@ -74,25 +65,25 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   get residents(): number {
-    return this.slotCount - this.freeSlots.length;
+    return this.residentCount;
   }
 
   lookup(id: number): ResidentNode | undefined {
-    return this.byId[id];
+    return this.nodes[id];
   }
 
   knows(id: number): boolean {
-    return this.byId[id] !== undefined;
+    return this.nodes[id] !== undefined;
   }
 
   touch(resident: ResidentNode): void {
     const node = resident as GdsfNode;
     node.frequency += 1;
-    if (!node.isPinned) this.reprioritise(node.slot, node.frequency);
+    if (!node.isPinned) this.reprioritise(node.id, node.frequency);
   }
 
   access(id: number, key: string, hash: number, size: number): boolean {
-    const node = this.byId[id];
+    const node = this.nodes[id];
     if (node !== undefined) {
       this.touch(node);
       return true;
@@ -115,25 +106,25 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   remove(id: number): ResidentNode | undefined {
-    const node = this.byId[id];
+    const node = this.nodes[id];
     if (node === undefined) return undefined;
-    if (!node.isPinned) this.takeOut(node.slot);
+    if (!node.isPinned) this.takeOut(id);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
-    this.forget(node);
+    this.forget(id);
     return node;
   }
 
   setPinned(id: number, pinned: boolean): void {
-    const node = this.byId[id];
+    const node = this.nodes[id];
     if (node === undefined || node.isPinned === pinned) return;
     node.isPinned = pinned;
     if (pinned) {
-      this.takeOut(node.slot);
+      this.takeOut(id);
       this.pinned += node.size;
     } else {
       this.pinned -= node.size;
-      this.push(node.slot, node.frequency);
+      this.push(id, node.frequency);
       this.fit();
     }
   }
@@ -147,104 +138,99 @@ export class GreedyDualSizeFrequency implements TierStructure {
   coldestFirst(): ResidentNode[] {
     const nodes: GdsfNode[] = [];
     for (const node of this.nodes) if (node !== undefined) nodes.push(node);
-    const priorities = this.priorities;
-    const worth = (node: GdsfNode): number => (node.isPinned ? Infinity : (priorities[node.slot] as number));
-    nodes.sort((a, b) => worth(a) - worth(b) || a.addedAt - b.addedAt);
+    const { priorities, addedAt } = this;
+    const worth = (node: GdsfNode): number => (node.isPinned ? Infinity : (priorities[node.id] as number));
+    nodes.sort((a, b) => worth(a) - worth(b) || (addedAt[a.id] as number) - (addedAt[b.id] as number));
     return nodes;
   }
 
   private add(id: number, key: string, hash: number, size: number, pinned: boolean): void {
-    const slot = this.allocateSlot();
-    const node = new GdsfNode(id, key, hash, size, slot, this.additions++, 1, pinned);
-    if (id >= this.byId.length) makeRoomFor(this.byId, id);
-    this.byId[id] = node;
-    this.nodes[slot] = node;
-    this.sizes[slot] = size;
-    this.positions[slot] = -1;
+    if (id >= this.priorities.length) this.growTo(id + 1);
+    const node = new GdsfNode(id, key, hash, size, 1, pinned);
+    this.nodes[id] = node;
+    this.residentCount += 1;
+    this.sizes[id] = size;
+    this.positions[id] = -1;
+    this.addedAt[id] = this.additions++;
     this.used += size;
     if (pinned) this.pinned += size;
-    else this.push(slot, 1);
+    else this.push(id, 1);
   }
 
-  private allocateSlot(): number {
-    const reused = this.freeSlots.pop();
-    if (reused !== undefined) return reused;
-    const slot = this.slotCount++;
-    if (slot === this.priorities.length) {
-      const length = slot * 2;
-      this.priorities = grown(this.priorities, length);
-      this.stampsOf = grown(this.stampsOf, length);
-      this.sizes = grown(this.sizes, length);
-      this.positions = grownInt(this.positions, length);
-      this.heapSlots = grownInt(this.heapSlots, length);
-      this.heapPriorities = grown(this.heapPriorities, length);
-      this.heapStamps = grown(this.heapStamps, length);
-    }
-    if (slot >= this.nodes.length) makeRoomFor(this.nodes, slot);
-    return slot;
+  private forget(id: number): void {
+    this.nodes[id] = undefined;
+    this.residentCount -= 1;
   }
 
-  private forget(node: GdsfNode): void {
-    this.byId[node.id] = undefined;
-    this.nodes[node.slot] = undefined;
-    this.freeSlots.push(node.slot);
+  /** Room in the per-id arrays for ids below `needed`, and as many heap positions. */
+  private growTo(needed: number): void {
+    let length = this.priorities.length;
+    while (length < needed) length *= 2;
+    this.priorities = grown(this.priorities, length);
+    this.stampsOf = grown(this.stampsOf, length);
+    this.sizes = grown(this.sizes, length);
+    this.positions = grownInt(this.positions, length);
+    this.addedAt = grown(this.addedAt, length);
+    this.heapIds = grownInt(this.heapIds, length);
+    this.heapPriorities = grown(this.heapPriorities, length);
+    this.heapStamps = grown(this.heapStamps, length);
   }
 
-  private reprioritise(slot: number, frequency: number): void {
-    this.priorities[slot] = this.clock + frequency / Math.max(1, this.sizes[slot] as number);
-    this.stampsOf[slot] = this.stamps++;
+  private reprioritise(id: number, frequency: number): void {
+    this.priorities[id] = this.clock + frequency / Math.max(1, this.sizes[id] as number);
+    this.stampsOf[id] = this.stamps++;
   }
 
-  private push(slot: number, frequency: number): void {
-    this.reprioritise(slot, frequency);
+  private push(id: number, frequency: number): void {
+    this.reprioritise(id, frequency);
     const at = this.heapLength++;
-    this.heapSlots[at] = slot;
-    this.heapPriorities[at] = this.priorities[slot] as number;
-    this.heapStamps[at] = this.stampsOf[slot] as number;
-    this.positions[slot] = at;
+    this.heapIds[at] = id;
+    this.heapPriorities[at] = this.priorities[id] as number;
+    this.heapStamps[at] = this.stampsOf[id] as number;
+    this.positions[id] = at;
     this.up(at);
   }
 
-  private takeOut(slot: number): void {
-    const at = this.positions[slot] as number;
+  private takeOut(id: number): void {
+    const at = this.positions[id] as number;
     const last = --this.heapLength;
-    this.positions[slot] = -1;
+    this.positions[id] = -1;
     if (at === last) return;
-    this.place(at, this.heapSlots[last] as number, this.heapPriorities[last] as number, this.heapStamps[last] as number);
+    this.place(at, this.heapIds[last] as number, this.heapPriorities[last] as number, this.heapStamps[last] as number);
     this.down(this.up(at));
   }
 
   private fit(): void {
     const heapStamps = this.heapStamps;
     while (this.used > this.capacityValue && this.heapLength > 0) {
-      const slot = this.heapSlots[0] as number;
-      if (heapStamps[0] !== this.stampsOf[slot]) {
+      const id = this.heapIds[0] as number;
+      if (heapStamps[0] !== this.stampsOf[id]) {
         // Hit since it was placed: it sinks under its current priority, and the top is looked at again.
-        this.heapPriorities[0] = this.priorities[slot] as number;
-        heapStamps[0] = this.stampsOf[slot] as number;
+        this.heapPriorities[0] = this.priorities[id] as number;
+        heapStamps[0] = this.stampsOf[id] as number;
         this.down(0);
         continue;
       }
-      this.clock = this.priorities[slot] as number;
-      this.takeOut(slot);
-      const victim = this.nodes[slot] as GdsfNode;
-      this.used -= this.sizes[slot] as number;
-      this.forget(victim);
+      this.clock = this.priorities[id] as number;
+      this.takeOut(id);
+      const victim = this.nodes[id] as GdsfNode;
+      this.used -= victim.size;
+      this.forget(id);
       this.evicted?.push(victim.key);
     }
   }
 
-  private place(at: number, slot: number, priority: number, stamp: number): void {
-    this.heapSlots[at] = slot;
+  private place(at: number, id: number, priority: number, stamp: number): void {
+    this.heapIds[at] = id;
     this.heapPriorities[at] = priority;
     this.heapStamps[at] = stamp;
-    this.positions[slot] = at;
+    this.positions[id] = at;
   }
 
   private up(start: number): number {
     const heapPriorities = this.heapPriorities;
     const heapStamps = this.heapStamps;
-    const slot = this.heapSlots[start] as number;
+    const id = this.heapIds[start] as number;
     const priority = heapPriorities[start] as number;
     const stamp = heapStamps[start] as number;
     let at = start;
@@ -252,10 +238,10 @@ export class GreedyDualSizeFrequency implements TierStructure {
       const parentAt = (at - 1) >> 2;
       const parentPriority = heapPriorities[parentAt] as number;
       if (!(priority < parentPriority || (priority === parentPriority && stamp < (heapStamps[parentAt] as number)))) break;
-      this.place(at, this.heapSlots[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
+      this.place(at, this.heapIds[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
       at = parentAt;
     }
-    this.place(at, slot, priority, stamp);
+    this.place(at, id, priority, stamp);
     return at;
   }
 
@@ -263,7 +249,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const heapPriorities = this.heapPriorities;
     const heapStamps = this.heapStamps;
     const length = this.heapLength;
-    const slot = this.heapSlots[start] as number;
+    const id = this.heapIds[start] as number;
     const priority = heapPriorities[start] as number;
     const stamp = heapStamps[start] as number;
     let at = start;
@@ -283,10 +269,10 @@ export class GreedyDualSizeFrequency implements TierStructure {
         }
       }
       if (!(childPriority < priority || (childPriority === priority && childStamp < stamp))) break;
-      this.place(at, this.heapSlots[child] as number, childPriority, childStamp);
+      this.place(at, this.heapIds[child] as number, childPriority, childStamp);
       at = child;
     }
-    this.place(at, slot, priority, stamp);
+    this.place(at, id, priority, stamp);
     return at;
   }
 }

@@ -51,12 +51,3 @@ export class KeyIds {
     this.sweepAt = Math.max(MIN_SWEEP, 2 * this.ids.size);
   }
 }
-
-/**
- * Makes `nodes` long enough to index by `id`, filling with `undefined` one at a time: writing
- * far past an array's end would turn it into a slow dictionary, as a structure that sees only
- * some of the ids (a miniature) otherwise would.
- */
-export function makeRoomFor<T>(nodes: (T | undefined)[], id: number): void {
-  while (nodes.length <= id) nodes.push(undefined);
-}

@@ -9,7 +9,6 @@
 //
 // Memory: one node per resident (key, hash, size, state, two pairs of links) and per ghost;
 // ghosts are at most twice as many as residents (the oldest go first).
-import { makeRoomFor } from './keyIds';
 import type { ResidentNode, TierStructure } from './tierStructure';
 
 /** Share of the capacity for resident HIR objects (the paper's 1%). */
@@ -345,7 +344,6 @@ export class LowInterReferenceRecency implements TierStructure {
   }
 
   private index(node: LirsNode): void {
-    if (node.id >= this.nodes.length) makeRoomFor(this.nodes, node.id);
     this.nodes[node.id] = node;
     this.known += 1;
   }

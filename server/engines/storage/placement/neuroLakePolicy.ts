@@ -92,14 +92,9 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private readonly periodDiscordant: Float64Array;
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
-  /**
-   * Key ids for the tier's structure, and separately for the sampled keys the miniatures see,
-   * so each map and each structure's arrays stay as small as what uses them.
-   */
   private readonly keyIds = new KeyIds();
-  private readonly sampledKeyIds = new KeyIds();
-  private readonly isHeldByTier = (id: number): boolean => this.cache.knows(id);
-  private readonly isHeldByMiniature = (id: number): boolean => this.miniatures.some((miniature) => miniature.knows(id));
+  /** Whether the tier or a miniature still holds a key id (the ids' sweep asks). */
+  private readonly isHeld = (id: number): boolean => this.cache.knows(id) || this.miniatures.some((miniature) => miniature.knows(id));
   private chosen = INITIAL_CANDIDATE;
   private restlessness = 0;
   private sampledInPeriod = 0;
@@ -136,10 +131,10 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     checkSize(key, sizeBytes);
     let id = this.keyIds.idOf(key);
     const node = id >= 0 ? this.cache.lookup(id) : undefined;
-    if (id < 0) id = this.keyIds.add(key, this.isHeldByTier);
+    if (id < 0) id = this.keyIds.add(key, this.isHeld);
     const hash = node?.hash ?? hashKey(key);
     const cache = this.cache;
-    this.record(key, hash, sizeBytes);
+    this.record(id, key, hash, sizeBytes);
     if (node !== undefined) {
       // A move to another kind of structure (by record) has already handed the residents over.
       if (this.cache === cache) cache.touch(node);
@@ -151,8 +146,8 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   store(key: string, sizeBytes: number, _now: number): AccessOutcome {
     checkSize(key, sizeBytes);
     const hash = hashKey(key);
-    const id = this.keyIds.intern(key, this.isHeldByTier);
-    this.record(key, hash, sizeBytes);
+    const id = this.keyIds.intern(key, this.isHeld);
+    this.record(id, key, hash, sizeBytes);
     const old = this.cache.remove(id);
     const outcome = this.admit(id, key, hash, sizeBytes);
     // A replaced object's old local copy goes when the new one is not kept.
@@ -214,14 +209,13 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   }
 
   /** Counts the access in the sketch and, for sampled keys, replays it through the miniatures. */
-  private record(key: string, hash: number, size: number): void {
+  private record(id: number, key: string, hash: number, size: number): void {
     this.seenBytes += size;
     this.seenSquares += size * size;
     this.seenObjects += 1;
     if (!this.sizedSketch && this.cache.usedBytes + size > this.cache.capacity) this.sizeSketchToResidents();
     this.sketch.increment(hash);
     if ((Math.imul(hash, 0x2c1b3c6d) >>> 16) >= SAMPLE_THRESHOLD) return;
-    const id = this.sampledKeyIds.intern(key, this.isHeldByMiniature);
     let hits = 0;
     const count = this.miniatures.length;
     for (let index = 0; index < count; index += 1) {

@@ -5,7 +5,6 @@
 // victims it displaces. The window's share of the capacity is set from outside.
 import type { FrequencySketch } from './frequencySketch';
 import { LruList, type ListNode } from './lruList';
-import { makeRoomFor } from './keyIds';
 import type { ResidentNode, TierStructure } from './tierStructure';
 
 const PROTECTED_SHARE = 0.8;
@@ -236,7 +235,6 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   private index(node: CacheNode): void {
-    if (node.id >= this.nodes.length) makeRoomFor(this.nodes, node.id);
     this.nodes[node.id] = node;
     this.residentCount += 1;
   }
