@@ -7,39 +7,41 @@
 // the tier makes room: a hit is O(1), and the victim is still the lowest priority of all.
 //
 // The heap is four-ary (half the levels of a binary one to sift through) and kept in typed
-// arrays, not in the nodes: each heap position holds a key id and the priority and stamp the
-// heap is ordered by, so sifting compares numbers side by side in memory instead of following
-// a pointer to a node at every step; an id's current priority, stamp, size and heap position
-// live in arrays indexed by the id.
+// arrays, not in the nodes: each heap position holds a slot number
+// and the priority and stamp the heap is ordered by, so sifting compares numbers side by side
+// in memory instead of following a pointer to a node at every step; a slot's current priority,
+// stamp, size and heap position live in arrays indexed by the slot, which a freed node returns
+// to a free list for the next one.
 import type { ResidentNode, TierStructure } from './tierStructure';
 
-const INITIAL_IDS = 64;
+const INITIAL_SLOTS = 64;
 
 class GdsfNode implements ResidentNode {
   constructor(
-    readonly id: number,
     readonly key: string,
     readonly hash: number,
     readonly size: number,
+    /** Index into the structure's per-slot arrays while resident. */
+    readonly slot: number,
     public frequency: number,
     public isPinned: boolean,
   ) {}
 }
 
 export class GreedyDualSizeFrequency implements TierStructure {
-  /** Per key id: the resident node, its current priority and stamp (tie-break: touched longer ago goes first), its size, its heap position (-1 while pinned) and when it was added. */
-  private readonly nodes: (GdsfNode | undefined)[] = [];
-  private priorities = new Float64Array(INITIAL_IDS);
-  private stampsOf = new Float64Array(INITIAL_IDS);
-  private sizes = new Float64Array(INITIAL_IDS);
-  private positions = new Int32Array(INITIAL_IDS);
-  private addedAt = new Float64Array(INITIAL_IDS);
-  private additions = 0;
-  private residentCount = 0;
-  /** Per heap position: the id, and the priority and stamp the heap is ordered by (at most the id's current ones). */
-  private heapIds = new Int32Array(INITIAL_IDS);
-  private heapPriorities = new Float64Array(INITIAL_IDS);
-  private heapStamps = new Float64Array(INITIAL_IDS);
+  private readonly index = new Map<string, GdsfNode>();
+  /** Per slot: the node, its current priority and stamp (tie-break: touched longer ago goes first), its size, its heap position (-1 while pinned). */
+  private nodes: (GdsfNode | undefined)[] = [];
+  private priorities = new Float64Array(INITIAL_SLOTS);
+  private stampsOf = new Float64Array(INITIAL_SLOTS);
+  private sizes = new Float64Array(INITIAL_SLOTS);
+  private positions = new Int32Array(INITIAL_SLOTS);
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
+  /** Per heap position: the slot, and the priority and stamp the heap is ordered by (at most the slot's current ones). */
+  private heapSlots = new Int32Array(INITIAL_SLOTS);
+  private heapPriorities = new Float64Array(INITIAL_SLOTS);
+  private heapStamps = new Float64Array(INITIAL_SLOTS);
   private heapLength = 0;
   private clock = 0;
   private stamps = 0;
@@ -65,66 +67,63 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   get residents(): number {
-    return this.residentCount;
+    return this.index.size;
   }
 
-  lookup(id: number): ResidentNode | undefined {
-    return this.nodes[id];
-  }
-
-  knows(id: number): boolean {
-    return this.nodes[id] !== undefined;
+  lookup(key: string): ResidentNode | undefined {
+    return this.index.get(key);
   }
 
   touch(resident: ResidentNode): void {
     const node = resident as GdsfNode;
     node.frequency += 1;
-    if (!node.isPinned) this.reprioritise(node.id, node.frequency);
+    if (!node.isPinned) this.reprioritise(node.slot, node.frequency);
   }
 
-  access(id: number, key: string, hash: number, size: number): boolean {
-    const node = this.nodes[id];
+  access(key: string, hash: number, size: number): boolean {
+    const node = this.index.get(key);
     if (node !== undefined) {
       this.touch(node);
       return true;
     }
-    if (size <= this.capacityValue - this.pinned) this.insert(id, key, hash, size, false);
+    if (size <= this.capacityValue - this.pinned) this.insert(key, hash, size, false);
     return false;
   }
 
-  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void {
-    this.add(id, key, hash, size, pinned);
+  insert(key: string, hash: number, size: number, pinned: boolean): void {
+    this.add(key, hash, size, pinned);
     this.fit();
   }
 
   adopt(resident: ResidentNode): void {
-    this.add(resident.id, resident.key, resident.hash, resident.size, resident.isPinned);
+    this.add(resident.key, resident.hash, resident.size, resident.isPinned);
   }
 
   settle(): void {
     this.fit();
   }
 
-  remove(id: number): ResidentNode | undefined {
-    const node = this.nodes[id];
+  remove(key: string): ResidentNode | undefined {
+    const node = this.index.get(key);
     if (node === undefined) return undefined;
-    if (!node.isPinned) this.takeOut(id);
+    this.index.delete(key);
+    if (!node.isPinned) this.takeOut(node.slot);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
-    this.forget(id);
+    this.freeSlot(node.slot);
     return node;
   }
 
-  setPinned(id: number, pinned: boolean): void {
-    const node = this.nodes[id];
+  setPinned(key: string, pinned: boolean): void {
+    const node = this.index.get(key);
     if (node === undefined || node.isPinned === pinned) return;
     node.isPinned = pinned;
     if (pinned) {
-      this.takeOut(id);
+      this.takeOut(node.slot);
       this.pinned += node.size;
     } else {
       this.pinned -= node.size;
-      this.push(id, node.frequency);
+      this.push(node.slot, node.frequency);
       this.fit();
     }
   }
@@ -134,103 +133,103 @@ export class GreedyDualSizeFrequency implements TierStructure {
     this.fit();
   }
 
-  /** Unpinned residents by priority, pinned ones last; ties in the order they were added. */
   coldestFirst(): ResidentNode[] {
-    const nodes: GdsfNode[] = [];
-    for (const node of this.nodes) if (node !== undefined) nodes.push(node);
-    const { priorities, addedAt } = this;
-    const worth = (node: GdsfNode): number => (node.isPinned ? Infinity : (priorities[node.id] as number));
-    nodes.sort((a, b) => worth(a) - worth(b) || (addedAt[a.id] as number) - (addedAt[b.id] as number));
+    const nodes = [...this.index.values()];
+    const priorities = this.priorities;
+    nodes.sort((a, b) => (a.isPinned ? Infinity : (priorities[a.slot] as number)) - (b.isPinned ? Infinity : (priorities[b.slot] as number)));
     return nodes;
   }
 
-  private add(id: number, key: string, hash: number, size: number, pinned: boolean): void {
-    if (id >= this.priorities.length) this.growTo(id + 1);
-    const node = new GdsfNode(id, key, hash, size, 1, pinned);
-    this.nodes[id] = node;
-    this.residentCount += 1;
-    this.sizes[id] = size;
-    this.positions[id] = -1;
-    this.addedAt[id] = this.additions++;
+  private add(key: string, hash: number, size: number, pinned: boolean): void {
+    const slot = this.allocateSlot();
+    const node = new GdsfNode(key, hash, size, slot, 1, pinned);
+    this.nodes[slot] = node;
+    this.sizes[slot] = size;
+    this.positions[slot] = -1;
+    this.index.set(key, node);
     this.used += size;
     if (pinned) this.pinned += size;
-    else this.push(id, 1);
+    else this.push(slot, 1);
   }
 
-  private forget(id: number): void {
-    this.nodes[id] = undefined;
-    this.residentCount -= 1;
+  private allocateSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slotCount++;
+    if (slot === this.priorities.length) {
+      const length = slot * 2;
+      this.priorities = grown(this.priorities, length);
+      this.stampsOf = grown(this.stampsOf, length);
+      this.sizes = grown(this.sizes, length);
+      this.positions = grownInt(this.positions, length);
+      this.heapSlots = grownInt(this.heapSlots, length);
+      this.heapPriorities = grown(this.heapPriorities, length);
+      this.heapStamps = grown(this.heapStamps, length);
+    }
+    return slot;
   }
 
-  /** Room in the per-id arrays for ids below `needed`, and as many heap positions. */
-  private growTo(needed: number): void {
-    let length = this.priorities.length;
-    while (length < needed) length *= 2;
-    this.priorities = grown(this.priorities, length);
-    this.stampsOf = grown(this.stampsOf, length);
-    this.sizes = grown(this.sizes, length);
-    this.positions = grownInt(this.positions, length);
-    this.addedAt = grown(this.addedAt, length);
-    this.heapIds = grownInt(this.heapIds, length);
-    this.heapPriorities = grown(this.heapPriorities, length);
-    this.heapStamps = grown(this.heapStamps, length);
+  private freeSlot(slot: number): void {
+    this.nodes[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
-  private reprioritise(id: number, frequency: number): void {
-    this.priorities[id] = this.clock + frequency / Math.max(1, this.sizes[id] as number);
-    this.stampsOf[id] = this.stamps++;
+  private reprioritise(slot: number, frequency: number): void {
+    this.priorities[slot] = this.clock + frequency / Math.max(1, this.sizes[slot] as number);
+    this.stampsOf[slot] = this.stamps++;
   }
 
-  private push(id: number, frequency: number): void {
-    this.reprioritise(id, frequency);
+  private push(slot: number, frequency: number): void {
+    this.reprioritise(slot, frequency);
     const at = this.heapLength++;
-    this.heapIds[at] = id;
-    this.heapPriorities[at] = this.priorities[id] as number;
-    this.heapStamps[at] = this.stampsOf[id] as number;
-    this.positions[id] = at;
+    this.heapSlots[at] = slot;
+    this.heapPriorities[at] = this.priorities[slot] as number;
+    this.heapStamps[at] = this.stampsOf[slot] as number;
+    this.positions[slot] = at;
     this.up(at);
   }
 
-  private takeOut(id: number): void {
-    const at = this.positions[id] as number;
+  private takeOut(slot: number): void {
+    const at = this.positions[slot] as number;
     const last = --this.heapLength;
-    this.positions[id] = -1;
+    this.positions[slot] = -1;
     if (at === last) return;
-    this.place(at, this.heapIds[last] as number, this.heapPriorities[last] as number, this.heapStamps[last] as number);
+    this.place(at, this.heapSlots[last] as number, this.heapPriorities[last] as number, this.heapStamps[last] as number);
     this.down(this.up(at));
   }
 
   private fit(): void {
     const heapStamps = this.heapStamps;
     while (this.used > this.capacityValue && this.heapLength > 0) {
-      const id = this.heapIds[0] as number;
-      if (heapStamps[0] !== this.stampsOf[id]) {
+      const slot = this.heapSlots[0] as number;
+      if (heapStamps[0] !== this.stampsOf[slot]) {
         // Hit since it was placed: it sinks under its current priority, and the top is looked at again.
-        this.heapPriorities[0] = this.priorities[id] as number;
-        heapStamps[0] = this.stampsOf[id] as number;
+        this.heapPriorities[0] = this.priorities[slot] as number;
+        heapStamps[0] = this.stampsOf[slot] as number;
         this.down(0);
         continue;
       }
-      this.clock = this.priorities[id] as number;
-      this.takeOut(id);
-      const victim = this.nodes[id] as GdsfNode;
+      this.clock = this.priorities[slot] as number;
+      this.takeOut(slot);
+      const victim = this.nodes[slot] as GdsfNode;
+      this.index.delete(victim.key);
       this.used -= victim.size;
-      this.forget(id);
+      this.freeSlot(slot);
       this.evicted?.push(victim.key);
     }
   }
 
-  private place(at: number, id: number, priority: number, stamp: number): void {
-    this.heapIds[at] = id;
+  private place(at: number, slot: number, priority: number, stamp: number): void {
+    this.heapSlots[at] = slot;
     this.heapPriorities[at] = priority;
     this.heapStamps[at] = stamp;
-    this.positions[id] = at;
+    this.positions[slot] = at;
   }
 
   private up(start: number): number {
     const heapPriorities = this.heapPriorities;
     const heapStamps = this.heapStamps;
-    const id = this.heapIds[start] as number;
+    const slot = this.heapSlots[start] as number;
     const priority = heapPriorities[start] as number;
     const stamp = heapStamps[start] as number;
     let at = start;
@@ -238,10 +237,10 @@ export class GreedyDualSizeFrequency implements TierStructure {
       const parentAt = (at - 1) >> 2;
       const parentPriority = heapPriorities[parentAt] as number;
       if (!(priority < parentPriority || (priority === parentPriority && stamp < (heapStamps[parentAt] as number)))) break;
-      this.place(at, this.heapIds[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
+      this.place(at, this.heapSlots[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
       at = parentAt;
     }
-    this.place(at, id, priority, stamp);
+    this.place(at, slot, priority, stamp);
     return at;
   }
 
@@ -249,7 +248,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const heapPriorities = this.heapPriorities;
     const heapStamps = this.heapStamps;
     const length = this.heapLength;
-    const id = this.heapIds[start] as number;
+    const slot = this.heapSlots[start] as number;
     const priority = heapPriorities[start] as number;
     const stamp = heapStamps[start] as number;
     let at = start;
@@ -269,21 +268,21 @@ export class GreedyDualSizeFrequency implements TierStructure {
         }
       }
       if (!(childPriority < priority || (childPriority === priority && childStamp < stamp))) break;
-      this.place(at, this.heapIds[child] as number, childPriority, childStamp);
+      this.place(at, this.heapSlots[child] as number, childPriority, childStamp);
       at = child;
     }
-    this.place(at, id, priority, stamp);
+    this.place(at, slot, priority, stamp);
     return at;
   }
 }
 
-function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
+function grown(array: Float64Array, length: number): Float64Array {
   const next = new Float64Array(length);
   next.set(array);
   return next;
 }
 
-function grownInt(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+function grownInt(array: Int32Array, length: number): Int32Array {
   const next = new Int32Array(length);
   next.set(array);
   return next;

@@ -25,4 +25,3 @@ export { IndexedMinHeap } from './indexedHeap';
 export { GreedyDualSizeFrequency } from './gdsfStructure';
 export { LowInterReferenceRecency } from './lirsStructure';
 export { WindowedTinyLfu } from './windowedTinyLfu';
-export { KeyIds } from './keyIds';

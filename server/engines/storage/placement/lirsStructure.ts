@@ -28,7 +28,6 @@ class LirsNode implements ResidentNode {
   fifoOlder: LirsNode | undefined = undefined;
   fifoNewer: LirsNode | undefined = undefined;
   constructor(
-    readonly id: number,
     readonly key: string,
     readonly hash: number,
     public size: number,
@@ -101,9 +100,7 @@ class Fifo {
 }
 
 export class LowInterReferenceRecency implements TierStructure {
-  /** Residents and ghosts by key id. */
-  private readonly nodes: (LirsNode | undefined)[] = [];
-  private known = 0;
+  private readonly index = new Map<string, LirsNode>();
   private readonly stack = new Stack();
   private readonly hirQueue = new Fifo();
   private readonly ghosts = new Fifo();
@@ -132,7 +129,7 @@ export class LowInterReferenceRecency implements TierStructure {
   }
 
   get residents(): number {
-    return this.known - this.ghosts.length;
+    return this.index.size - this.ghosts.length;
   }
 
   /** Ghosts held now (bounded by twice the residents). */
@@ -140,22 +137,18 @@ export class LowInterReferenceRecency implements TierStructure {
     return this.ghosts.length;
   }
 
-  lookup(id: number): ResidentNode | undefined {
-    const node = this.nodes[id];
+  lookup(key: string): ResidentNode | undefined {
+    const node = this.index.get(key);
     return node === undefined || node.state === State.Ghost ? undefined : node;
   }
 
-  knows(id: number): boolean {
-    return this.nodes[id] !== undefined;
-  }
-
-  access(id: number, key: string, hash: number, size: number): boolean {
-    const node = this.nodes[id];
+  access(key: string, hash: number, size: number): boolean {
+    const node = this.index.get(key);
     if (node !== undefined && node.state !== State.Ghost) {
       this.touch(node);
       return true;
     }
-    if (size <= this.capacityValue - this.pinned.bytes) this.insert(id, key, hash, size, false);
+    if (size <= this.capacityValue - this.pinned.bytes) this.insert(key, hash, size, false);
     return false;
   }
 
@@ -181,11 +174,11 @@ export class LowInterReferenceRecency implements TierStructure {
     }
   }
 
-  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void {
-    const ghost = this.nodes[id];
+  insert(key: string, hash: number, size: number, pinned: boolean): void {
+    const ghost = this.index.get(key);
     if (ghost !== undefined) this.forgetGhost(ghost);
-    const node = new LirsNode(id, key, hash, size, State.Hir);
-    this.index(node);
+    const node = new LirsNode(key, hash, size, State.Hir);
+    this.index.set(key, node);
     if (pinned) {
       node.state = State.Pinned;
       this.pinned.append(node);
@@ -203,8 +196,8 @@ export class LowInterReferenceRecency implements TierStructure {
   }
 
   adopt(resident: ResidentNode): void {
-    const node = new LirsNode(resident.id, resident.key, resident.hash, resident.size, resident.isPinned ? State.Pinned : State.Hir);
-    this.index(node);
+    const node = new LirsNode(resident.key, resident.hash, resident.size, resident.isPinned ? State.Pinned : State.Hir);
+    this.index.set(node.key, node);
     if (node.isPinned) {
       this.pinned.append(node);
       return;
@@ -225,14 +218,14 @@ export class LowInterReferenceRecency implements TierStructure {
     this.fit();
   }
 
-  remove(id: number): ResidentNode | undefined {
-    const node = this.nodes[id];
+  remove(key: string): ResidentNode | undefined {
+    const node = this.index.get(key);
     if (node === undefined) return undefined;
     if (node.state === State.Ghost) {
       this.forgetGhost(node);
       return undefined;
     }
-    this.unindex(node);
+    this.index.delete(key);
     if (node.inStack) this.stack.unlink(node);
     if (node.state === State.Lir) this.lirBytes -= node.size;
     else if (node.state === State.Hir) this.hirQueue.unlink(node);
@@ -241,8 +234,8 @@ export class LowInterReferenceRecency implements TierStructure {
     return node;
   }
 
-  setPinned(id: number, pinned: boolean): void {
-    const node = this.nodes[id];
+  setPinned(key: string, pinned: boolean): void {
+    const node = this.index.get(key);
     if (node === undefined || node.state === State.Ghost || node.isPinned === pinned) return;
     if (pinned) {
       if (node.inStack) this.stack.unlink(node);
@@ -300,7 +293,7 @@ export class LowInterReferenceRecency implements TierStructure {
         victim.state = State.Ghost;
         this.ghosts.append(victim);
       } else {
-        this.unindex(victim);
+        this.index.delete(victim.key);
       }
     }
     while (this.ghosts.length > GHOSTS_PER_RESIDENT * Math.max(1, this.residents)) this.forgetGhost(this.ghosts.oldest as LirsNode);
@@ -332,7 +325,7 @@ export class LowInterReferenceRecency implements TierStructure {
       this.stack.unlink(node);
       if (node.state === State.Ghost) {
         this.ghosts.unlink(node);
-        this.unindex(node);
+        this.index.delete(node.key);
       }
     }
   }
@@ -340,16 +333,6 @@ export class LowInterReferenceRecency implements TierStructure {
   private forgetGhost(ghost: LirsNode): void {
     if (ghost.inStack) this.stack.unlink(ghost);
     this.ghosts.unlink(ghost);
-    this.unindex(ghost);
-  }
-
-  private index(node: LirsNode): void {
-    this.nodes[node.id] = node;
-    this.known += 1;
-  }
-
-  private unindex(node: LirsNode): void {
-    this.nodes[node.id] = undefined;
-    this.known -= 1;
+    this.index.delete(ghost.key);
   }
 }

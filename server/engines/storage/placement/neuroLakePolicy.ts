@@ -25,7 +25,6 @@
 // hands the residents over in O(n log n), at most once a decision period (as many sampled
 // requests as a miniature has residents), so O(log n) amortised.
 import { FrequencySketch, hashKey } from './frequencySketch';
-import { KeyIds } from './keyIds';
 import type { AccessOutcome, LocalTierPolicy } from './policy';
 import { GreedyDualSizeFrequency } from './gdsfStructure';
 import { LowInterReferenceRecency } from './lirsStructure';
@@ -92,9 +91,6 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private readonly periodDiscordant: Float64Array;
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
-  private readonly keyIds = new KeyIds();
-  /** Whether the tier or a miniature still holds a key id (the ids' sweep asks). */
-  private readonly isHeld = (id: number): boolean => this.cache.knows(id) || this.miniatures.some((miniature) => miniature.knows(id));
   private chosen = INITIAL_CANDIDATE;
   private restlessness = 0;
   private sampledInPeriod = 0;
@@ -129,48 +125,40 @@ export class NeuroLakePolicy implements LocalTierPolicy {
 
   read(key: string, sizeBytes: number, _now: number): AccessOutcome {
     checkSize(key, sizeBytes);
-    let id = this.keyIds.idOf(key);
-    const node = id >= 0 ? this.cache.lookup(id) : undefined;
-    if (id < 0) id = this.keyIds.add(key, this.isHeld);
+    const node = this.cache.lookup(key);
     const hash = node?.hash ?? hashKey(key);
-    const cache = this.cache;
-    this.record(id, key, hash, sizeBytes);
+    this.record(key, hash, sizeBytes);
     if (node !== undefined) {
-      // A move to another kind of structure (by record) has already handed the residents over.
-      if (this.cache === cache) cache.touch(node);
+      this.cache.touch(node);
       return HIT;
     }
-    return this.admit(id, key, hash, sizeBytes);
+    return this.admit(key, hash, sizeBytes);
   }
 
   store(key: string, sizeBytes: number, _now: number): AccessOutcome {
     checkSize(key, sizeBytes);
     const hash = hashKey(key);
-    const id = this.keyIds.intern(key, this.isHeld);
-    this.record(id, key, hash, sizeBytes);
-    const old = this.cache.remove(id);
-    const outcome = this.admit(id, key, hash, sizeBytes);
+    this.record(key, hash, sizeBytes);
+    const old = this.cache.remove(key);
+    const outcome = this.admit(key, hash, sizeBytes);
     // A replaced object's old local copy goes when the new one is not kept.
     if (old !== undefined && !outcome.admitted && !this.pinnedKeys.has(key)) return { ...outcome, evicted: [key, ...outcome.evicted] };
     return outcome;
   }
 
   remove(key: string): void {
-    const id = this.keyIds.idOf(key);
-    if (id >= 0) this.cache.remove(id);
+    this.cache.remove(key);
     this.pinnedKeys.delete(key);
   }
 
   isResident(key: string): boolean {
-    const id = this.keyIds.idOf(key);
-    return id >= 0 && this.cache.lookup(id) !== undefined;
+    return this.cache.lookup(key) !== undefined;
   }
 
   setPinned(key: string, pinned: boolean): void {
     if (pinned) this.pinnedKeys.add(key);
     else this.pinnedKeys.delete(key);
-    const id = this.keyIds.idOf(key);
-    if (id >= 0) this.cache.setPinned(id, pinned);
+    this.cache.setPinned(key, pinned);
     this.evicted.length = 0;
   }
 
@@ -190,9 +178,9 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     return this.sketch.memoryBytes;
   }
 
-  private admit(id: number, key: string, hash: number, size: number): AccessOutcome {
+  private admit(key: string, hash: number, size: number): AccessOutcome {
     if (size > this.cache.capacity - this.cache.pinnedBytes) return { hit: false, admitted: false, evicted: NOTHING };
-    this.cache.insert(id, key, hash, size, this.pinnedKeys.size !== 0 && this.pinnedKeys.has(key));
+    this.cache.insert(key, hash, size, this.pinnedKeys.size !== 0 && this.pinnedKeys.has(key));
     // The key was not resident before (a switch of structure can evict, but only residents),
     // so the newcomer was kept unless it is among the keys just evicted: no second lookup.
     if (this.evicted.length === 0) return MISS_ADMITTED;
@@ -209,7 +197,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   }
 
   /** Counts the access in the sketch and, for sampled keys, replays it through the miniatures. */
-  private record(id: number, key: string, hash: number, size: number): void {
+  private record(key: string, hash: number, size: number): void {
     this.seenBytes += size;
     this.seenSquares += size * size;
     this.seenObjects += 1;
@@ -219,7 +207,7 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     let hits = 0;
     const count = this.miniatures.length;
     for (let index = 0; index < count; index += 1) {
-      if ((this.miniatures[index] as TierStructure).access(id, key, hash, size)) {
+      if ((this.miniatures[index] as TierStructure).access(key, hash, size)) {
         this.periodHits[index] = (this.periodHits[index] as number) + 1;
         hits |= 1 << index;
       }

@@ -1,10 +1,7 @@
 // What NeuroLake's policy needs of a cache structure, so it can run (and simulate in miniature)
-// more than one kind and move its residents from one to another. Keys come with the small
-// integer id the policy gives each (see keyIds.ts): a structure finds its node for a key by
-// indexing an array with the id, and keeps the key itself only to report evictions.
+// more than one kind and move its residents from one to another.
 
 export interface ResidentNode {
-  readonly id: number;
   readonly key: string;
   readonly hash: number;
   readonly size: number;
@@ -17,21 +14,19 @@ export interface TierStructure {
   readonly usedBytes: number;
   readonly pinnedBytes: number;
   readonly residents: number;
-  lookup(id: number): ResidentNode | undefined;
-  /** True while the structure holds anything under `id`: a resident, or a ghost of one. */
-  knows(id: number): boolean;
+  lookup(key: string): ResidentNode | undefined;
   /** A hit on a resident object. */
   touch(node: ResidentNode): void;
   /** One request as a cache sees it (for miniatures): a hit refreshes, a miss admits. */
-  access(id: number, key: string, hash: number, size: number): boolean;
+  access(key: string, hash: number, size: number): boolean;
   /** Adds an object known not to be resident; the caller has checked that it can fit. */
-  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void;
+  insert(key: string, hash: number, size: number, pinned: boolean): void;
   /** Takes over a resident of another structure, without admission or eviction. */
   adopt(node: ResidentNode): void;
   /** Call after adopting: restores the structure's own invariants. */
   settle(): void;
-  remove(id: number): ResidentNode | undefined;
-  setPinned(id: number, pinned: boolean): void;
+  remove(key: string): ResidentNode | undefined;
+  setPinned(key: string, pinned: boolean): void;
   setCapacity(capacity: number): void;
   /** Residents from the coldest to the hottest, for handing over to another structure. */
   coldestFirst(): ResidentNode[];

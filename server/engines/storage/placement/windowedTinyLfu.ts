@@ -16,7 +16,6 @@ export class CacheNode implements ListNode, ResidentNode {
   older: ListNode | undefined = undefined;
   newer: ListNode | undefined = undefined;
   constructor(
-    readonly id: number,
     readonly key: string,
     readonly hash: number,
     readonly size: number,
@@ -29,9 +28,7 @@ export class CacheNode implements ListNode, ResidentNode {
 }
 
 export class WindowedTinyLfu implements TierStructure {
-  /** Residents by key id. */
-  private readonly nodes: (CacheNode | undefined)[] = [];
-  private residentCount = 0;
+  readonly index = new Map<string, CacheNode>();
   private readonly window = new LruList<CacheNode>();
   private readonly probation = new LruList<CacheNode>();
   private readonly protectedList = new LruList<CacheNode>();
@@ -71,7 +68,7 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   get residents(): number {
-    return this.residentCount;
+    return this.index.size;
   }
 
   setCapacity(capacity: number): void {
@@ -103,17 +100,13 @@ export class WindowedTinyLfu implements TierStructure {
     }
   }
 
-  lookup(id: number): CacheNode | undefined {
-    return this.nodes[id];
-  }
-
-  knows(id: number): boolean {
-    return this.nodes[id] !== undefined;
+  lookup(key: string): CacheNode | undefined {
+    return this.index.get(key);
   }
 
   adopt(resident: ResidentNode): void {
-    const node = new CacheNode(resident.id, resident.key, resident.hash, resident.size, resident.isPinned ? Segment.Pinned : Segment.Probation);
-    this.index(node);
+    const node = new CacheNode(resident.key, resident.hash, resident.size, resident.isPinned ? Segment.Pinned : Segment.Probation);
+    this.index.set(node.key, node);
     this.listOf(node.segment).append(node);
   }
 
@@ -132,13 +125,13 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   /** One request as a cache sees it: a hit refreshes the object, a miss admits it. */
-  access(id: number, key: string, hash: number, size: number): boolean {
-    const node = this.nodes[id];
+  access(key: string, hash: number, size: number): boolean {
+    const node = this.index.get(key);
     if (node !== undefined) {
       this.touch(node);
       return true;
     }
-    if (size <= this.capacityValue - this.pinned.bytes) this.insert(id, key, hash, size, false);
+    if (size <= this.capacityValue - this.pinned.bytes) this.insert(key, hash, size, false);
     return false;
   }
 
@@ -163,23 +156,23 @@ export class WindowedTinyLfu implements TierStructure {
   }
 
   /** Adds an object known not to be resident; the caller has checked that it can fit. */
-  insert(id: number, key: string, hash: number, size: number, pinned: boolean): void {
-    const node = new CacheNode(id, key, hash, size, pinned ? Segment.Pinned : Segment.Window);
-    this.index(node);
+  insert(key: string, hash: number, size: number, pinned: boolean): void {
+    const node = new CacheNode(key, hash, size, pinned ? Segment.Pinned : Segment.Window);
+    this.index.set(key, node);
     this.listOf(node.segment).append(node);
     this.rebalance();
   }
 
-  remove(id: number): CacheNode | undefined {
-    const node = this.nodes[id];
+  remove(key: string): CacheNode | undefined {
+    const node = this.index.get(key);
     if (node === undefined) return undefined;
     this.listOf(node.segment).unlink(node);
-    this.unindex(node);
+    this.index.delete(key);
     return node;
   }
 
-  setPinned(id: number, pinned: boolean): void {
-    const node = this.nodes[id];
+  setPinned(key: string, pinned: boolean): void {
+    const node = this.index.get(key);
     if (node === undefined || (node.segment === Segment.Pinned) === pinned) return;
     this.listOf(node.segment).unlink(node);
     // An unpinned object starts over on probation, where it must earn its place.
@@ -230,18 +223,8 @@ export class WindowedTinyLfu implements TierStructure {
 
   private evict(node: CacheNode): void {
     this.listOf(node.segment).unlink(node);
-    this.unindex(node);
+    this.index.delete(node.key);
     this.evicted?.push(node.key);
-  }
-
-  private index(node: CacheNode): void {
-    this.nodes[node.id] = node;
-    this.residentCount += 1;
-  }
-
-  private unindex(node: CacheNode): void {
-    this.nodes[node.id] = undefined;
-    this.residentCount -= 1;
   }
 
   private demoteProtected(): void {

@@ -3,20 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GreedyDualSizeFrequency, hashKey, NeuroLakePolicy } from '../../../../server/engines/storage';
-import { keyIdsForTests } from './keyIdsForTests';
-
-const idOf = keyIdsForTests();
 
 describe('GDSF local-tier structure', () => {
   it('evicts the lowest frequency per byte, ageing by the evicted priority', () => {
     const gdsf = new GreedyDualSizeFrequency(3);
     const sizes: Record<string, number> = { b: 2 };
-    const hits = [...'abacdba'].map((key) => gdsf.access(idOf(key), key, hashKey(key), sizes[key] ?? 1));
+    const hits = [...'abacdba'].map((key) => gdsf.access(key, hashKey(key), sizes[key] ?? 1));
     // a (1), b (0.5), a hit (2); c (1) pushes out b (clock 0.5); d fits (1.5); b (1.0) pushes
     // out c (1, older tie) and then itself; a still hits.
     assert.deepEqual(hits, [false, false, true, false, false, false, true]);
     assert.deepEqual(
-      [...'abcd'].filter((key) => gdsf.lookup(idOf(key)) !== undefined),
+      [...'abcd'].filter((key) => gdsf.lookup(key) !== undefined),
       ['a', 'd'],
     );
   });
@@ -24,8 +21,8 @@ describe('GDSF local-tier structure', () => {
   it('never evicts a pinned object', () => {
     const evicted: string[] = [];
     const gdsf = new GreedyDualSizeFrequency(10, evicted);
-    gdsf.insert(idOf('pin'), 'pin', hashKey('pin'), 6, true);
-    for (let id = 0; id < 100; id += 1) gdsf.access(idOf(`o${id}`), `o${id}`, hashKey(`o${id}`), 1 + (id % 4));
+    gdsf.insert('pin', hashKey('pin'), 6, true);
+    for (let id = 0; id < 100; id += 1) gdsf.access(`o${id}`, hashKey(`o${id}`), 1 + (id % 4));
     assert.equal(evicted.includes('pin'), false);
     assert.ok(gdsf.usedBytes <= 10);
   });

@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hashKey, LowInterReferenceRecency, NeuroLakePolicy } from '../../../../server/engines/storage';
-import { keyIdsForTests } from './keyIdsForTests';
 
-const idOf = keyIdsForTests();
-const access = (lirs: LowInterReferenceRecency, key: string, size = 1): boolean => lirs.access(idOf(key), key, hashKey(key), size);
+const access = (lirs: LowInterReferenceRecency, key: string, size = 1): boolean => lirs.access(key, hashKey(key), size);
 
 describe('LIRS local-tier structure', () => {
   it('promotes an object requested again while its ghost is in the stack', () => {
@@ -18,7 +16,7 @@ describe('LIRS local-tier structure', () => {
     // b and a still hit.
     assert.deepEqual(hits, [false, false, false, false, false, true, true]);
     assert.deepEqual(
-      [...'abcd'].filter((key) => lirs.lookup(idOf(key)) !== undefined),
+      [...'abcd'].filter((key) => lirs.lookup(key) !== undefined),
       ['a', 'b', 'c'],
     );
     assert.ok(lirs.usedBytes <= 3);
@@ -28,8 +26,8 @@ describe('LIRS local-tier structure', () => {
     const evicted: string[] = [];
     const lirs = new LowInterReferenceRecency(1000, evicted);
     for (let id = 0; id < 10; id += 1) access(lirs, `o${id}`, 100);
-    lirs.insert(idOf('big'), 'big', hashKey('big'), 300, false);
-    assert.ok(lirs.lookup(idOf('big')) !== undefined);
+    lirs.insert('big', hashKey('big'), 300, false);
+    assert.ok(lirs.lookup('big') !== undefined);
     // The HIR object (o9) goes first, then the stack's coldest LIR objects.
     assert.deepEqual(evicted, ['o9', 'o0', 'o1']);
     assert.equal(lirs.usedBytes, 1000);
@@ -46,7 +44,7 @@ describe('LIRS local-tier structure', () => {
     const lirs = new LowInterReferenceRecency(100);
     for (let round = 0; round < 3; round += 1) for (let id = 0; id < 50; id += 1) access(lirs, `hot${id}`);
     for (let id = 0; id < 5000; id += 1) access(lirs, `scan${id}`);
-    const kept = [...Array(50).keys()].filter((id) => lirs.lookup(idOf(`hot${id}`)) !== undefined).length;
+    const kept = [...Array(50).keys()].filter((id) => lirs.lookup(`hot${id}`) !== undefined).length;
     assert.equal(kept, 50);
   });
 
@@ -65,11 +63,11 @@ describe('LIRS local-tier structure', () => {
   it('never evicts a pinned object, and an unpinned one can go', () => {
     const evicted: string[] = [];
     const lirs = new LowInterReferenceRecency(20, evicted);
-    lirs.insert(idOf('pin'), 'pin', hashKey('pin'), 10, true);
+    lirs.insert('pin', hashKey('pin'), 10, true);
     for (let id = 0; id < 500; id += 1) access(lirs, `o${id % 40}`, 1 + (id % 3));
     assert.equal(evicted.includes('pin'), false);
-    assert.ok(lirs.lookup(idOf('pin')) !== undefined);
-    lirs.setPinned(idOf('pin'), false);
+    assert.ok(lirs.lookup('pin') !== undefined);
+    lirs.setPinned('pin', false);
     for (let id = 0; id < 500; id += 1) access(lirs, `p${id}`, 1);
     assert.equal(evicted.includes('pin'), true);
     assert.ok(lirs.usedBytes <= 20);

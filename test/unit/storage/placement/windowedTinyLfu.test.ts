@@ -3,9 +3,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FrequencySketch, hashKey, WindowedTinyLfu } from '../../../../server/engines/storage';
-import { keyIdsForTests } from './keyIdsForTests';
-
-const idOf = keyIdsForTests();
 
 describe('W-TinyLFU local-tier structure', () => {
   it('is plain LRU at once when its window grows to the whole tier: a hit protects any resident', () => {
@@ -13,7 +10,7 @@ describe('W-TinyLFU local-tier structure', () => {
     const cache = new WindowedTinyLfu(10, 0.01, () => sketch);
     const access = (key: string): boolean => {
       sketch.increment(hashKey(key));
-      return cache.access(idOf(key), key, hashKey(key), 1);
+      return cache.access(key, hashKey(key), 1);
     };
     // a9 is in the one-object window, a0…a8 in the main space.
     for (let id = 0; id < 10; id += 1) access(`a${id}`);
@@ -21,9 +18,9 @@ describe('W-TinyLFU local-tier structure', () => {
     assert.equal(access('a0'), true);
     for (let id = 0; id < 9; id += 1) access(`b${id}`);
     // As in LRU: the nine least recently used (a1…a9) made room; a0, just hit, stays.
-    assert.equal(cache.lookup(idOf('a0')) !== undefined, true);
+    assert.equal(cache.lookup('a0') !== undefined, true);
     assert.deepEqual(
-      [...Array(10).keys()].filter((id) => cache.lookup(idOf(`a${id}`)) !== undefined),
+      [...Array(10).keys()].filter((id) => cache.lookup(`a${id}`) !== undefined),
       [0],
     );
     assert.equal(cache.usedBytes, 10);
@@ -33,7 +30,7 @@ describe('W-TinyLFU local-tier structure', () => {
     const sketch = new FrequencySketch(16, 160);
     const evicted: string[] = [];
     const cache = new WindowedTinyLfu(10, 1, () => sketch, evicted);
-    for (let id = 0; id < 10; id += 1) cache.access(idOf(`a${id}`), `a${id}`, hashKey(`a${id}`), 1);
+    for (let id = 0; id < 10; id += 1) cache.access(`a${id}`, hashKey(`a${id}`), 1);
     cache.setWindowShare(0.2);
     assert.deepEqual(evicted, []);
     assert.equal(cache.residents, 10);
