@@ -276,13 +276,13 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 }
 
-function grown(array: Float64Array, length: number): Float64Array {
+function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const next = new Float64Array(length);
   next.set(array);
   return next;
 }
 
-function grownInt(array: Int32Array, length: number): Int32Array {
+function grownInt(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(length);
   next.set(array);
   return next;
