@@ -78,7 +78,6 @@ const INITIAL_SKETCH_KEYS = 1 << 16;
 const NOTHING: readonly string[] = [];
 const HIT: AccessOutcome = Object.freeze({ hit: true, admitted: false, evicted: NOTHING });
 const MISS_ADMITTED: AccessOutcome = Object.freeze({ hit: false, admitted: true, evicted: NOTHING });
-const MISS_REJECTED: AccessOutcome = Object.freeze({ hit: false, admitted: false, evicted: NOTHING });
 
 export class NeuroLakePolicy implements LocalTierPolicy {
   readonly name = 'neurolake';
@@ -183,10 +182,12 @@ export class NeuroLakePolicy implements LocalTierPolicy {
 
   private admit(key: string, hash: number, size: number): AccessOutcome {
     if (size > this.cache.capacity - this.cache.pinnedBytes) return { hit: false, admitted: false, evicted: NOTHING };
-    this.cache.insert(key, hash, size, this.pinnedKeys.has(key));
-    const admitted = this.cache.lookup(key) !== undefined;
+    this.cache.insert(key, hash, size, this.pinnedKeys.size !== 0 && this.pinnedKeys.has(key));
+    // The key was not resident before (a switch of structure can evict, but only residents),
+    // so the newcomer was kept unless it is among the keys just evicted: no second lookup.
+    if (this.evicted.length === 0) return MISS_ADMITTED;
     const evicted = this.drainEvicted();
-    if (evicted.length === 0) return admitted ? MISS_ADMITTED : MISS_REJECTED;
+    const admitted = !evicted.includes(key);
     return { hit: false, admitted, evicted: admitted ? evicted : evicted.filter((gone) => gone !== key) };
   }
 
