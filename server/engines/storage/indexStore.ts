@@ -13,7 +13,7 @@
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { acquireLock, writeFileDurably } from '../common';
+import { acquireLock, syncFolder, writeFileDurably, writeFully } from '../common';
 import { fileError } from './durable';
 import { StorageError } from './errors';
 import type { ObjectRecord } from './types';
@@ -340,11 +340,15 @@ export class IndexStore {
     let handle;
     try {
       handle = await open(this.journalPath(), 'a');
-      await handle.write(line);
+      // Every byte or an error: a disk that fills up mid-write stores part of the line and says nothing.
+      await writeFully(handle, line);
       if (durable) await handle.datasync();
+      // A journal this append created is only durable once its folder entry is.
+      if (durable && this.journalOffset === 0) await syncFolder(dirname(this.journalPath()));
     } catch (error) {
+      // Under the lock and caught up, the file ended at journalOffset: cut off what part of the line got in.
+      await handle?.truncate(this.journalOffset).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
-      // A partial line may be on disk; the next locked catch-up cuts it off.
       throw new StorageError(
         code === 'ENOSPC' ? 'no-space' : 'storage',
         code === 'ENOSPC'

@@ -1,0 +1,77 @@
+// The storage engine on a data folder whose disk fills up (a real tmpfs): every store that was
+// acknowledged reads back after a reopen, every one that was not fails with `no-space`, and the
+// engine opens fine once there is room again.
+import assert from 'node:assert/strict';
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { DEFAULT_CONFIG, StorageEngine, StorageError, type StorageConfig } from '../../../server/engines/storage';
+import { mountTmpfs, tmpfsUnavailable } from '../support/tmpfs';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nl-fulldisk-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function read(engine: StorageEngine, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  await engine.retrieve(key, new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) }));
+  return Buffer.concat(chunks).toString();
+}
+
+/** Writes a file in `folder` until the disk refuses more: what is left is the tail of pages already taken. */
+function fill(folder: string): void {
+  const fd = openSync(join(folder, 'ballast'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
+  it('never acknowledges a store whose index line only partly fitted, and loses none that it acknowledged', async () => {
+    const disk = mountTmpfs(512 * 1024);
+    try {
+      // The index on the small disk, the objects elsewhere: only the journal's appends run out of room.
+      const dataFolder = join(disk.folder, 'data');
+      const config: StorageConfig = { ...DEFAULT_CONFIG, local: { ...DEFAULT_CONFIG.local, path: mkdtempSync(join(scratch, 'tier-')) } };
+      let engine = await StorageEngine.open({ dataFolder, config, env: {} });
+      await engine.store('warm', Buffer.from('warm'));
+      fill(disk.folder);
+      const acknowledged: string[] = [];
+      let refusals = 0;
+      // Long keys make index lines of a few KB: some fit in the last page of the journal, one fits only in part.
+      for (let n = 0; n < 12; n++) {
+        const key = `k${n}/${['x', 'y', 'z', 'w'].map((letter) => letter.repeat(220)).join('/')}`;
+        try {
+          await engine.store(key, Buffer.from(`value ${n}`));
+          acknowledged.push(key);
+        } catch (error) {
+          assert.ok(error instanceof StorageError, String(error));
+          assert.equal(error.code, 'no-space', error.message);
+          assert.match(error.message, /full/);
+          refusals++;
+        }
+      }
+      assert.ok(refusals > 0, 'the disk is full: some store was refused');
+      await engine.close();
+      rmSync(join(disk.folder, 'ballast'));
+      engine = await StorageEngine.open({ dataFolder, config, env: {} });
+      try {
+        const listed = engine.list({ limit: 1000 }).objects.map((object) => object.key);
+        for (const key of ['warm', ...acknowledged]) assert.ok(listed.includes(key), `the acknowledged ${key.slice(0, 4)}… is in the index`);
+        for (const [n, key] of acknowledged.entries()) assert.equal(await read(engine, key), `value ${Number(key.slice(1, key.indexOf('/')))}`, `store ${n} reads back`);
+        await engine.store('after', Buffer.from('room again'));
+        assert.equal(await read(engine, 'after'), 'room again');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      disk.unmount();
+    }
+  });
+});
