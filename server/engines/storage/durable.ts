@@ -1,7 +1,7 @@
 // Objects streamed to disk: whatever the size, a few chunks in memory, every byte written (a short
 // write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
 // disk becomes a `no-space` error that says nothing was saved.
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
 import { BackgroundDigest, CancelledError, DiskError, syncFolder, writeFully } from '../common';
@@ -61,5 +61,30 @@ export async function streamToFile(
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw fileError(error, `writing ${temp}`);
+  }
+}
+
+/**
+ * Makes `folder` and the folders above it that are missing, one at a time: a recursive mkdir
+ * reports a full disk (no inode left) as ENOENT, which would hide why the store failed.
+ */
+export async function makeFolders(folder: string, what: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; ; at = dirname(at)) {
+    try {
+      if ((await stat(at)).isDirectory()) break;
+      throw new StorageError('storage', `${at} is a file, not a folder, so ${what} cannot be written.`);
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw fileError(error, what);
+      missing.unshift(at);
+    }
+  }
+  for (const at of missing) {
+    try {
+      await mkdir(at);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, what);
+    }
   }
 }

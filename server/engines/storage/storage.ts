@@ -25,7 +25,7 @@ import { AccessLog, type AccessEntry } from './accessLog';
 import { CloudTier, type CloudTierOptions, type Place } from './cloudTier';
 import { applyEnvironment, readStorageConfig, storageFolder, type StorageConfig } from './config';
 import { computeStats, monthlyCost, tierBytes } from './costs';
-import { fileError, streamToFile } from './durable';
+import { fileError, makeFolders, streamToFile } from './durable';
 import { StorageError, describeError } from './errors';
 import { IndexStore, type IndexOp, type IndexState, type Intent } from './indexStore';
 import { INCOMING_FOLDER, confinedPath, validateKey } from './keys';
@@ -478,6 +478,8 @@ export class StorageEngine {
     const at = new Date(now).toISOString();
     const staged = relative(this.localRoot, temp);
     try {
+      // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
+      await makeFolders(dirname(path), `storing ${key}`);
       await this.index.transact(async (state) => {
         const old = state.objects.get(key);
         const record = withHistory(
@@ -1207,6 +1209,7 @@ export class StorageEngine {
   private async commitLocalCopy(key: string, version: string, temp: string, event: 'promoted'): Promise<void> {
     const path = await confinedPath(this.localRoot, key);
     const staged = relative(this.localRoot, temp);
+    await makeFolders(dirname(path), `keeping a local copy of ${key}`);
     await this.index.transact((state) => {
       const current = state.objects.get(key);
       if (current === undefined || current.version !== version) throw new StorageError('not-found', `${key} changed while it was being copied; the copy was dropped.`);

@@ -32,7 +32,51 @@ function fill(folder: string): void {
   }
 }
 
+/** Makes empty files in `folder` until the disk has no inode left, then frees `spare` of them. */
+function useUpInodes(folder: string, spare: number): void {
+  const made: string[] = [];
+  try {
+    for (let n = 0; ; n++) {
+      const file = join(folder, `inode-${n}`);
+      closeSync(openSync(file, 'wx'));
+      made.push(file);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  }
+  for (const file of made.slice(-spare)) rmSync(file);
+}
+
 describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
+  it('a store whose folder cannot be made (no inode left) is refused and leaves no record of it', async () => {
+    const disk = mountTmpfs(4 * 1024 * 1024, 64);
+    try {
+      const dataFolder = mkdtempSync(join(scratch, 'data-'));
+      const config: StorageConfig = { ...DEFAULT_CONFIG, local: { ...DEFAULT_CONFIG.local, path: disk.folder } };
+      let engine = await StorageEngine.open({ dataFolder, config, env: {} });
+      await engine.store('kept', Buffer.from('kept'));
+      // Room for the object's file, none for the new folder it goes in.
+      useUpInodes(disk.folder, 1);
+      await assert.rejects(engine.store('new-folder/object', Buffer.from('lost?')), (error: unknown) => {
+        assert.ok(error instanceof StorageError, String(error));
+        assert.equal(error.code, 'no-space', error.message);
+        return true;
+      });
+      assert.deepEqual(engine.list().objects.map((object) => object.key), ['kept'], 'the refused store is not in the index');
+      await engine.close();
+      engine = await StorageEngine.open({ dataFolder, config, env: {} });
+      try {
+        assert.deepEqual(engine.list().objects.map((object) => object.key), ['kept'], 'nor after a reopen');
+        assert.equal((await engine.verify()).problems.length, 0);
+        assert.equal(await read(engine, 'kept'), 'kept');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      disk.unmount();
+    }
+  });
+
   it('never acknowledges a store whose index line only partly fitted, and loses none that it acknowledged', async () => {
     const disk = mountTmpfs(512 * 1024);
     try {
