@@ -3,9 +3,9 @@
 // Several processes (VS Code windows, the CLI) share it: appends happen under a cross-process
 // lock after catching up with what others appended, and a torn last line (a writer killed
 // mid-append, never acknowledged) is cut off. Compaction rewrites the file with one line a run.
-import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { acquireLock } from '../common';
+import { mkdir, open, stat, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { acquireLock, appendDurably, writeFileDurably } from '../common';
 import { ComputeError } from './errors';
 import type { Run } from './types';
 
@@ -48,17 +48,18 @@ export class RunHistory {
         await this.catchUp(true);
         const runs = typeof build === 'function' ? build(this) : build;
         const text = runs.map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
-        const handle = await open(this.file, 'a');
         try {
-          await handle.write(text);
-          await handle.sync();
-        } finally {
-          await handle.close();
+          // Every byte or nothing: a disk filling up stores part of a line and reports no error,
+          // and a torn line would be cut off (with the run it acknowledged) by the next writer.
+          await appendDurably(this.file, text, 'the run');
+        } catch (error) {
+          throw new ComputeError('storage', `The run history ${this.file} could not be written: ${(error as Error).message}`);
         }
         this.offset += Buffer.byteLength(text);
         this.lines += runs.length;
         for (const run of runs) this.runs.set(run.id, run);
-        if (this.lines > 4 * this.runs.size + 1000) await this.compact();
+        // The runs are durable already: a compaction that fails (a full disk) leaves a longer file, not an error.
+        if (this.lines > 4 * this.runs.size + 1000) await this.compact().catch(() => undefined);
         return runs;
       }),
     );
@@ -130,16 +131,8 @@ export class RunHistory {
 
   /** One line a run, written to a temp file, fsync'ed and renamed over the history. */
   private async compact(): Promise<void> {
-    const temp = join(dirname(this.file), `.runs.${process.pid}.tmp`);
     const text = [...this.runs.values()].map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
-    const handle = await open(temp, 'w');
-    try {
-      await handle.write(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.file);
+    await writeFileDurably(this.file, text, 'the compacted run history');
     this.inode = (await stat(this.file)).ino;
     this.offset = Buffer.byteLength(text);
     this.lines = this.runs.size;
