@@ -15,6 +15,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { acquireLock, syncFolder, writeFileDurably, writeFully } from '../common';
 import { fileError } from './durable';
+import { checkedSnapshot, opProblem } from './indexChecks';
 import { StorageError } from './errors';
 import type { ObjectRecord } from './types';
 
@@ -272,10 +273,11 @@ export class IndexStore {
         throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
       }
     }
-    this.objects = new Map((snapshot?.objects ?? []).map((record) => [record.key, record]));
+    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
+    this.objects = new Map(checked.objects.map((record) => [record.key, record]));
     this.localBytesTotal = 0;
     for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
-    this.intents = new Map((snapshot?.intents ?? []).map((intent) => [intent.id, intent]));
+    this.intents = new Map(checked.intents.map((intent) => [intent.id, intent]));
     this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
     this.generation = snapshot?.generation ?? 0;
     this.journalOffset = 0;
@@ -315,6 +317,11 @@ export class IndexStore {
           op = JSON.parse(line) as IndexOp;
         } catch {
           this.options.onWarning?.(`Skipped a damaged line in ${this.journalPath()}.`);
+          continue;
+        }
+        const problem = opProblem(op);
+        if (problem !== undefined) {
+          this.options.onWarning?.(`Skipped a line in ${this.journalPath()}: ${problem}`);
           continue;
         }
         this.apply(op);
