@@ -1,0 +1,108 @@
+// The data folder's files hand-edited or damaged: the storage configuration, the pinned
+// locations, the index journal and the access log. Storage opens, or refuses with a message
+// naming the file and the problem; no acknowledged object is lost; nothing outside the data
+// folder is touched; a damaged file is kept, never silently overwritten.
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { DEFAULT_CONFIG, StorageEngine, StorageError, readStorageConfig } from '../../../server/engines/storage';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nl-datafiles-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let folders = 0;
+function freshFolder(): string {
+  folders++;
+  const folder = join(scratch, `data-${folders}`);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+async function read(engine: StorageEngine, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  await engine.retrieve(key, new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) }));
+  return Buffer.concat(chunks).toString();
+}
+
+function journalOf(dataFolder: string): string {
+  const name = readdirSync(join(dataFolder, 'storage')).find((file) => file.endsWith('.journal'));
+  assert.ok(name, 'the index has a journal');
+  return join(dataFolder, 'storage', name);
+}
+
+const invalidConfig = (pattern: RegExp) => (error: unknown) => error instanceof StorageError && error.code === 'invalid-config' && pattern.test(error.message);
+
+describe('hand-edited storage configuration', () => {
+  it('refuses a file that is not JSON or has a wrong field, naming the file and the field, and leaves it as it was', async () => {
+    const cases: [string, RegExp][] = [
+      ['{ "local": { "capacityGb": 10, }', /config\.json is not valid JSON/],
+      ['{ "local": { "capacityGb": "ten" } }', /local\.capacityGb must be a number/],
+      ['{ "local": { "capacityGb": -1 } }', /local\.capacityGb must be a number from 0/],
+      ['{ "archive": { "storageClass": "TAPE" } }', /archive\.storageClass must be one of GLACIER/],
+      ['{ "cloud": { "bucket": "b-1", "prefix": "../escape/" } }', /cloud\.prefix .*"\.\."/],
+      ['{ "cloud": { "bucket": "b-1", "prefix": "a//b/" } }', /cloud\.prefix .*empty/],
+      ['{ "local": { "path": "relative/tier" } }', /local\.path must be an absolute path/],
+      ['[1, 2]', /the file must be an object/],
+    ];
+    for (const [text, pattern] of cases) {
+      const dataFolder = freshFolder();
+      mkdirSync(join(dataFolder, 'storage'));
+      const file = join(dataFolder, 'storage', 'config.json');
+      writeFileSync(file, text);
+      await assert.rejects(StorageEngine.open({ dataFolder, env: {} }), (error: unknown) => {
+        assert.ok(invalidConfig(pattern)(error), `${text}: ${String(error)}`);
+        assert.ok((error as Error).message.includes(file) || /In .*config\.json/.test((error as Error).message), `names the file: ${(error as Error).message}`);
+        return true;
+      });
+      assert.equal(readFileSync(file, 'utf8'), text, 'the file is kept as it was');
+    }
+    assert.deepEqual(await readStorageConfig(freshFolder()), DEFAULT_CONFIG, 'no file: the defaults');
+  });
+});
+
+describe('hand-edited or damaged index journal', () => {
+  it('skips lines that are not changes, or whose key or staged file is hostile, and touches nothing outside', async () => {
+    const dataFolder = freshFolder();
+    const outside = mkdtempSync(join(scratch, 'outside-'));
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'not yours');
+    const warnings: string[] = [];
+    let engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {}, onWarning: (message) => warnings.push(message) });
+    await engine.store('kept', Buffer.from('kept'));
+    const localRoot = engine.localRoot;
+    await engine.close();
+    const journal = journalOf(dataFolder);
+    const record = (key: string, copies: object): string =>
+      JSON.stringify({ t: 'put', r: { key, version: 'v', size: 9, sha256: '0'.repeat(64), created: '2024-01-01T00:00:00.000Z', lastAccess: '2024-01-01T00:00:00.000Z', accessCount: 0, hits: 0, copies, history: [] } });
+    const kept = readFileSync(journal, 'utf8').split('\n')[0]!;
+    appendFileSync(
+      journal,
+      [
+        'null',
+        '{"t":"put"}',
+        '{"t":"del"}',
+        '"just a string"',
+        record('../../escape', { local: {} }),
+        record('/etc/hostname', { local: {} }),
+        record('staged-outside', { local: { staged: relative(localRoot, victim) } }),
+        JSON.stringify({ t: 'intent', intent: { id: 'hostile', key: '../../victim.txt', local: true } }),
+        JSON.stringify({ t: 'batch', ops: [null, { t: 'touch' }] }),
+        kept,
+        '',
+      ].join('\n'),
+    );
+    engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {}, onWarning: (message) => warnings.push(message) });
+    try {
+      assert.deepEqual(engine.list().objects.map((object) => object.key), ['kept']);
+      assert.equal(await read(engine, 'kept'), 'kept');
+      assert.equal(readFileSync(victim, 'utf8'), 'not yours', 'the file outside the data folder is untouched');
+      assert.ok(warnings.some((warning) => warning.includes(journal)), `a warning names the journal: ${warnings.join(' | ')}`);
+      await engine.store('after', Buffer.from('after'));
+    } finally {
+      await engine.close();
+    }
+    assert.ok(existsSync(victim));
+  });
+});
