@@ -176,7 +176,7 @@ export class StorageEngine {
     const log = new AccessLog(join(folder, 'access.log'), undefined, undefined, options.onWarning);
     // A cloud tier at a place that does not hold the recorded copies would report them missing
     // and upload beside them: it is not started, and the local tier works on its own.
-    const refusal = await adoptLocations(index, options.dataFolder, config);
+    const refusal = await adoptLocations(index, options.dataFolder, config, options.onWarning);
     const inForce: StorageConfig = refusal === undefined ? config : withoutCloud(config);
     if (refusal !== undefined) options.onWarning?.(`${refusal} The cloud tier is not started until then; local copies stay readable.`);
     const cloud = cloudTierFor(inForce, options);
@@ -333,7 +333,7 @@ export class StorageEngine {
     if (JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive])) {
       // A hand edit (or another tool) that moves the cloud or archive tier away from objects only
       // there is not applied: the place in force stays, told once, until the edit is undone or they are promoted.
-      const refusal = await adoptLocations(this.index, this.dataFolder, next);
+      const refusal = await adoptLocations(this.index, this.dataFolder, next, this.options.onWarning);
       if (refusal !== undefined && refusal !== this.locationProblem) this.warn(`${refusal} Until then the cloud tier stays ${this.cloudUri() || 'off'}.`);
       if (refusal !== undefined) next = keepPlaces(next, before);
       const wasRefused = this.locationProblem !== undefined;

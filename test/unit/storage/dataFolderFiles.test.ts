@@ -106,3 +106,52 @@ describe('hand-edited or damaged index journal', () => {
     assert.ok(existsSync(victim));
   });
 });
+
+describe('hand-edited pinned locations', () => {
+  it('keeps a locations.json that is not JSON aside instead of writing over it, and says so', async () => {
+    const dataFolder = freshFolder();
+    const config = { ...DEFAULT_CONFIG, cloud: { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', bucket: 'pinned', prefix: 'nl/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const } };
+    let engine = await StorageEngine.open({ dataFolder, config, env: {} });
+    await engine.store('kept', Buffer.from('kept'));
+    await engine.close();
+    const file = join(dataFolder, 'storage', 'locations.json');
+    assert.ok(existsSync(file), 'the cloud tier was pinned');
+    writeFileSync(file, '{ "cloud": "s3://somewhere/else/", oops');
+    const warnings: string[] = [];
+    engine = await StorageEngine.open({ dataFolder, config, env: {}, onWarning: (message) => warnings.push(message) });
+    try {
+      const aside = readdirSync(join(dataFolder, 'storage')).filter((name) => name.startsWith('locations.json.corrupt-'));
+      assert.equal(aside.length, 1, `the damaged file is kept: ${readdirSync(join(dataFolder, 'storage')).join(', ')}`);
+      assert.equal(readFileSync(join(dataFolder, 'storage', aside[0]!), 'utf8'), '{ "cloud": "s3://somewhere/else/", oops');
+      assert.ok(warnings.some((warning) => warning.includes(file) && warning.includes(aside[0]!)), warnings.join(' | '));
+      assert.equal(await read(engine, 'kept'), 'kept');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('damaged access log', () => {
+  it('statistics and the access history skip lines that are torn, not entries, or huge', async () => {
+    const dataFolder = freshFolder();
+    let engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    await engine.store('kept', Buffer.from('kept'));
+    await read(engine, 'kept');
+    await engine.close();
+    const log = join(dataFolder, 'storage', 'access.log');
+    appendFileSync(log, `null\n5\n{"key":"kept"}\n{"at":"x","key":7,"bytes":"many","op":"read","tier":"local","hit":true}\n${'z'.repeat(3 * 1024 * 1024)}\n{"at":"2024-01-01T00:00:00.000Z","key":"torn`);
+    engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    try {
+      const history = await engine.accessHistory();
+      assert.deepEqual(history.map((entry) => [entry.key, entry.op]), [['kept', 'write'], ['kept', 'read']]);
+      const stats = await engine.stats();
+      assert.equal(stats.objects, 1);
+      await read(engine, 'kept');
+      await engine.close();
+      engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+      assert.deepEqual((await engine.accessHistory()).map((entry) => entry.op), ['write', 'read', 'read'], 'the next read is whole, not glued to the torn line');
+    } finally {
+      await engine.close();
+    }
+  });
+});
