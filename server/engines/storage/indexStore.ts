@@ -11,8 +11,8 @@
 // Besides records the index holds *intents*: copies to delete once a change is committed (the
 // source of a move, the files of a deleted object). They are journaled with the change itself and
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { acquireLock, syncFolder, writeFileDurably, writeFully } from '../common';
 import { fileError } from './durable';
 import { checkedSnapshot, opProblem } from './indexChecks';
@@ -82,6 +82,8 @@ export class IndexStore {
   private localBytesTotal = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The snapshot was damaged and set aside: the engine adds the local tier's files back. */
+  private damaged = false;
 
   private constructor(
     readonly file: string,
@@ -93,6 +95,13 @@ export class IndexStore {
     const store = new IndexStore(file, options);
     await store.withLock(() => store.catchUp(true));
     return store;
+  }
+
+  /** True once when the snapshot was found damaged (and set aside) since the last call. */
+  takeDamaged(): boolean {
+    const damaged = this.damaged;
+    this.damaged = false;
+    return damaged;
   }
 
   get state(): IndexState {
@@ -268,7 +277,9 @@ export class IndexStore {
       } catch (error) {
         snapshot = await this.setAsideCorrupt(`it is not valid JSON (${(error as Error).message})`);
       }
-      if (snapshot !== undefined && (snapshot.format !== INDEX_FORMAT || !Array.isArray(snapshot.objects))) snapshot = await this.setAsideCorrupt('it is not a NeuroLake storage index');
+      if (snapshot !== undefined && (typeof snapshot !== 'object' || snapshot === null || snapshot.format !== INDEX_FORMAT || !Array.isArray(snapshot.objects) || !Number.isSafeInteger(snapshot.generation))) {
+        snapshot = await this.setAsideCorrupt('it is not a NeuroLake storage index');
+      }
       if (snapshot !== undefined && snapshot.formatVersion > INDEX_FORMAT_VERSION) {
         throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
       }
@@ -279,7 +290,9 @@ export class IndexStore {
     for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
     this.intents = new Map(checked.intents.map((intent) => [intent.id, intent]));
     this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
-    this.generation = snapshot?.generation ?? 0;
+    // Without a snapshot (damaged, or deleted by hand), the newest journal holds the latest changes;
+    // starting again at 0 would later read older journals left beside it as if they were new.
+    this.generation = snapshot?.generation ?? (await this.newestJournalGeneration());
     this.journalOffset = 0;
     this.sortedKeys = undefined;
     await this.readSignature();
@@ -290,8 +303,23 @@ export class IndexStore {
   private async setAsideCorrupt(why: string): Promise<undefined> {
     const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await rename(this.file, backup);
-    this.options.onWarning?.(`The storage index ${this.file} could not be read because ${why}. It was kept as ${backup}; a new index was started and the stored files were left in place.`);
+    this.damaged = true;
+    this.options.onWarning?.(
+      `The storage index ${this.file} could not be read because ${why}. It was kept as ${backup}; a new index was started from its journal and the files of the local tier. ` +
+        'Objects whose only copies are in the bucket are not in it: "neurolake storage verify" lists them as orphans.',
+    );
     return undefined;
+  }
+
+  /** The generation of the newest journal beside the index (0 when there is none). */
+  private async newestJournalGeneration(): Promise<number> {
+    const prefix = `${basename(this.file)}.`;
+    let newest = 0;
+    for (const name of await readdir(dirname(this.file)).catch(() => [] as string[])) {
+      const generation = Number(/^(\d+)\.journal$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1]);
+      if (Number.isSafeInteger(generation) && generation > newest) newest = generation;
+    }
+    return newest;
   }
 
   private async readJournal(locked: boolean): Promise<void> {

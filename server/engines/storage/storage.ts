@@ -1409,6 +1409,7 @@ export class StorageEngine {
    * queue is the index.
    */
   private async reconcile(): Promise<void> {
+    if (this.index.takeDamaged()) await this.readoptLocalFiles();
     await this.index.transact(async () => {
       await this.finishStaged();
       const staged = new Set<string>();
@@ -1425,6 +1426,28 @@ export class StorageEngine {
     // Deletions in the bucket need the network: do them now only when cheap, else in the background.
     if (local || this.cloud === undefined) await this.runIntents();
     else void this.runIntents().catch(() => undefined);
+  }
+
+  /** After a damaged index was set aside: the local tier's files it no longer lists become objects again, hashed anew. */
+  private async readoptLocalFiles(): Promise<void> {
+    const keys = (await walkFiles(this.localRoot)).map((file) => file.split(sep).join('/')).filter((key) => !key.startsWith(`${INCOMING_FOLDER}/`));
+    const added = await this.index.transact(async (state) => {
+      const at = new Date().toISOString();
+      const ops: IndexOp[] = [];
+      for (const key of keys) {
+        if (state.objects.has(key)) continue;
+        try {
+          const path = await confinedPath(this.localRoot, key);
+          const { size } = await stat(path);
+          const record: ObjectRecord = { key, version: randomUUID(), size, sha256: await hashFile(path), created: at, lastAccess: at, accessCount: 0, hits: 0, copies: { local: {} }, history: [] };
+          ops.push({ t: 'put', r: withHistory(record, 'verified', 'local', at) });
+        } catch (error) {
+          this.warn(`The local file of ${key} was not added back to the storage index: ${describeError(error)}`);
+        }
+      }
+      return { ops, result: ops.length };
+    });
+    this.warn(`${added} object${added === 1 ? '' : 's'} of the local tier ${added === 1 ? 'was' : 'were'} added back to the storage index from ${added === 1 ? 'its file' : 'their files'}.`);
   }
 
   // ---------------------------------------------------------------- internals: small things

@@ -9,6 +9,8 @@ import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_CONFIG, StorageEngine, StorageError, readStorageConfig } from '../../../server/engines/storage';
+// The index on its own, to compact it as a long-lived server would.
+import { IndexStore } from '../../../server/engines/storage/indexStore';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-datafiles-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -150,6 +152,55 @@ describe('damaged access log', () => {
       await engine.close();
       engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
       assert.deepEqual((await engine.accessHistory()).map((entry) => entry.op), ['write', 'read', 'read'], 'the next read is whole, not glued to the torn line');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('damaged index snapshot', () => {
+  it('keeps the damaged snapshot aside and loses no object: those of the journal and the local files come back, old journals stay dead', async () => {
+    const dataFolder = freshFolder();
+    const indexFile = join(dataFolder, 'storage', 'index.json');
+    const compact = async (): Promise<void> => {
+      const index = await IndexStore.open(indexFile);
+      await index.compact();
+      await index.close();
+    };
+    let engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    await engine.store('in-snapshot/a', Buffer.from('aaa'));
+    await engine.close();
+    await compact();
+    engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    await engine.store('zombie', Buffer.from('deleted before the damage'));
+    await engine.close();
+    // A journal of generation 1 left behind, as a crash between a compaction's rename and its cleanup leaves it.
+    const leftover = readFileSync(`${indexFile}.1.journal`);
+    await compact();
+    writeFileSync(`${indexFile}.1.journal`, leftover);
+    engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    await engine.delete('zombie');
+    await engine.store('in-journal/b', Buffer.from('bbb'));
+    await engine.close();
+
+    writeFileSync(indexFile, '{"format":"neurolake-storage-index", "objects": [ {"key": "in-snap');
+    const warnings: string[] = [];
+    engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {}, onWarning: (message) => warnings.push(message) });
+    try {
+      const aside = readdirSync(join(dataFolder, 'storage')).filter((name) => name.startsWith('index.json.corrupt-'));
+      assert.equal(aside.length, 1, 'the damaged snapshot is kept');
+      assert.match(readFileSync(join(dataFolder, 'storage', aside[0]!), 'utf8'), /"key": "in-snap$/);
+      assert.ok(warnings.some((warning) => warning.includes(indexFile) && warning.includes(aside[0]!)), warnings.join(' | '));
+      assert.deepEqual(engine.list({ limit: 100 }).objects.map((object) => object.key).sort(), ['in-journal/b', 'in-snapshot/a'], 'every object comes back; the deleted one does not');
+      assert.equal(await read(engine, 'in-snapshot/a'), 'aaa');
+      assert.equal(await read(engine, 'in-journal/b'), 'bbb');
+      assert.deepEqual((await engine.verify()).problems, []);
+      await engine.store('after', Buffer.from('after'));
+      await engine.close();
+      // Compacting the new index climbs generations: the leftover journal of generation 1 must never be read as new.
+      for (let round = 0; round < 3; round++) await compact();
+      engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+      assert.deepEqual(engine.list({ limit: 100 }).objects.map((object) => object.key).sort(), ['after', 'in-journal/b', 'in-snapshot/a']);
     } finally {
       await engine.close();
     }
