@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ComputeError } from './errors';
 import type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
 import { groupUsage, pidAlive, signalGroup } from './processes';
 import type { ExecutionRef, Workload } from './types';
@@ -68,6 +69,10 @@ export class LocalExecutor implements Executor {
   constructor(private readonly options: LocalExecutorOptions = {}) {}
 
   async start(request: ExecutionRequest): Promise<Execution> {
+    // Node reports a missing working folder as "spawn /bin/sh ENOENT", as if the shell were missing.
+    const folder = request.workload.workingFolder;
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined || !info.isDirectory()) throw new ComputeError('invalid-workload', `The working folder ${folder} ${info === undefined ? 'does not exist' : 'is not a folder'}.`);
     await mkdir(request.runFolder, { recursive: true });
     const logFile = join(request.runFolder, 'output.log');
     const statusFile = join(request.runFolder, 'status');
