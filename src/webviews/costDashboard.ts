@@ -5,14 +5,10 @@ import * as vscode from 'vscode';
 import { CostApplyRequest, CostCompareRequest, CostDashboardRequest, type CostDashboard } from '../../server/protocol';
 import type { FromDashboard, RenderedSummary, ToDashboard } from '../../media/costDashboard/messages';
 import { type Ctx } from '../ctx';
-import { createNeuroLakePanel, webviewHtml } from './webviewHtml';
+import { askUser, NeuroLakePanel, type Confirm } from './neuroLakePanel';
+import { createNeuroLakePanel } from './webviewHtml';
 
 export const COST_DASHBOARD_VIEW_TYPE = 'neurolake.costDashboard';
-
-/** Asks the user before an action runs; the test suite passes its own answer. */
-export type Confirm = (title: string, detail: string) => Promise<boolean>;
-
-const askUser: Confirm = async (title, detail) => (await vscode.window.showWarningMessage(title, { modal: true, detail }, 'Apply')) === 'Apply';
 
 /**
  * The server changes a compute limit only in the engine running now, and the next settings it is
@@ -28,12 +24,10 @@ async function keepAppliedSetting(applied: CostDashboard['recommendations'][numb
   return ` Saved as neurolake.compute.${applied.action.limit} in the ${inWorkspace ? 'workspace' : 'user'} settings.`;
 }
 
-export class CostDashboardPanel implements vscode.Disposable {
+export class CostDashboardPanel extends NeuroLakePanel<FromDashboard, ToDashboard> {
   private static current: CostDashboardPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly renderEmitter = new vscode.EventEmitter<RenderedSummary>();
   private dashboard: CostDashboard | undefined;
-  private ready = false;
   /** What the webview last drew; tests and the export command read it. */
   lastRendered: RenderedSummary | undefined;
   readonly onDidRender = this.renderEmitter.event;
@@ -50,19 +44,43 @@ export class CostDashboardPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
+    ctx: Ctx,
+    panel: vscode.WebviewPanel,
     private readonly confirm: Confirm = askUser,
   ) {
-    panel.webview.html = this.html();
+    super(ctx, panel, 'Cost dashboard', {
+      title: 'NeuroLake Cost',
+      // uPlot's own styles, then the dashboard's.
+      styles: [['dist', 'costDashboard.css'], ['media', 'costDashboard.css']],
+      script: ['dist', 'costDashboard.js'],
+      // data: images too. uPlot sizes its canvas through the style property, which a style-src
+      // policy does not restrict.
+      imageSources: ['data:'],
+      body: `<h1>Cost</h1>
+<p id="prices"></p>
+<p id="records"></p>
+<p id="error" role="alert"></p>
+<p id="status" role="status"></p>
+<div class="toolbar"><button id="refresh" class="secondary">Refresh</button><button id="export" class="secondary">Export Cost Report…</button></div>
+<div class="figures">
+  <div class="figure"><span class="label">Recorded cost</span><span class="value" id="total">…</span></div>
+  <div class="figure"><span class="label">Saved to date by keeping things local</span><span class="value" id="saved">…</span></div>
+  <div class="figure"><span class="label">Next month (forecast)</span><span class="value" id="forecastTotal">…</span></div>
+</div>
+<div class="grid">
+  <section id="byTier" class="wide"><h2>Cost by tier over time</h2></section>
+  <section id="forecast"><h2>Forecast</h2></section>
+  <section id="models"><h2>Cloud only, hybrid and local only</h2>
+    <div class="form"><label>Data <input id="dataGb" type="number" min="0" value="500"> GB</label><label>Compute <input id="computeHours" type="number" min="0" value="200"> hours a month</label><button id="compare" class="secondary">Compare</button><button id="useMeasured" class="secondary">Use my usage</button><span id="formError" role="alert"></span></div>
+  </section>
+  <section id="byType"><h2>Compute by workload type</h2></section>
+  <section id="savings"><h2>Savings to date</h2></section>
+  <section id="capacity"><h2>Local hit ratio against capacity</h2></section>
+  <section id="recommendations" class="wide"><h2>Recommendations</h2></section>
+</div>`,
+    });
     this.disposables.push(
       this.renderEmitter,
-      panel.webview.onDidReceiveMessage((message: FromDashboard) => void this.received(message)),
-      panel.onDidDispose(() => this.dispose()),
-      // A hidden webview is torn down; its script says `ready` again when shown.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
       ctx.onDidChangeCost(() => void this.refresh()),
       ctx.onDidChangeStatus(() => void this.refresh()),
     );
@@ -103,83 +121,32 @@ export class CostDashboardPanel implements vscode.Disposable {
       this.dashboard = await this.ctx.request(CostDashboardRequest, {});
       await this.post({ type: 'data', dashboard: this.dashboard });
     } catch (error) {
-      await this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      await this.postError(error);
     }
   }
 
-  dispose(): void {
+  protected onDispose(): void {
     if (CostDashboardPanel.current === this) CostDashboardPanel.current = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
   }
 
-  private async received(message: FromDashboard): Promise<void> {
-    try {
-      switch (message.type) {
-        case 'ready':
-          this.ready = true;
-          await this.refresh();
-          break;
-        case 'refresh':
-          await this.refresh();
-          break;
-        case 'compare':
-          await this.post({ type: 'comparison', comparison: await this.ctx.request(CostCompareRequest, message.params) });
-          break;
-        case 'apply':
-          await this.apply(message.id);
-          break;
-        case 'export':
-          await vscode.commands.executeCommand('neurolake.cost.exportReport');
-          break;
-        case 'rendered':
-          this.lastRendered = message.summary;
-          this.renderEmitter.fire(message.summary);
-          break;
-      }
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      this.ctx.log.error(`Cost dashboard: ${text}`);
-      await this.post({ type: 'error', message: text });
-      if (message.type === 'apply') await this.refresh();
+  protected async handle(message: FromDashboard): Promise<void> {
+    switch (message.type) {
+      case 'refresh':
+        await this.refresh();
+        break;
+      case 'compare':
+        await this.post({ type: 'comparison', comparison: await this.ctx.request(CostCompareRequest, message.params) });
+        break;
+      case 'apply':
+        await this.apply(message.id);
+        break;
+      case 'export':
+        await vscode.commands.executeCommand('neurolake.cost.exportReport');
+        break;
+      case 'rendered':
+        this.lastRendered = message.summary;
+        this.renderEmitter.fire(message.summary);
+        break;
     }
-  }
-
-  private post(message: ToDashboard): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
-  }
-
-  private html(): string {
-    return webviewHtml(this.panel.webview, this.ctx.extensionContext.extensionUri, {
-      title: 'NeuroLake Cost',
-      // uPlot's own styles, then the dashboard's.
-      styles: [['dist', 'costDashboard.css'], ['media', 'costDashboard.css']],
-      script: ['dist', 'costDashboard.js'],
-      // data: images too. uPlot sizes its canvas through the style property, which a style-src
-      // policy does not restrict.
-      imageSources: ['data:'],
-      body: `<h1>Cost</h1>
-<p id="prices"></p>
-<p id="records"></p>
-<p id="error" role="alert"></p>
-<p id="status" role="status"></p>
-<div class="toolbar"><button id="refresh" class="secondary">Refresh</button><button id="export" class="secondary">Export Cost Report…</button></div>
-<div class="figures">
-  <div class="figure"><span class="label">Recorded cost</span><span class="value" id="total">…</span></div>
-  <div class="figure"><span class="label">Saved to date by keeping things local</span><span class="value" id="saved">…</span></div>
-  <div class="figure"><span class="label">Next month (forecast)</span><span class="value" id="forecastTotal">…</span></div>
-</div>
-<div class="grid">
-  <section id="byTier" class="wide"><h2>Cost by tier over time</h2></section>
-  <section id="forecast"><h2>Forecast</h2></section>
-  <section id="models"><h2>Cloud only, hybrid and local only</h2>
-    <div class="form"><label>Data <input id="dataGb" type="number" min="0" value="500"> GB</label><label>Compute <input id="computeHours" type="number" min="0" value="200"> hours a month</label><button id="compare" class="secondary">Compare</button><button id="useMeasured" class="secondary">Use my usage</button><span id="formError" role="alert"></span></div>
-  </section>
-  <section id="byType"><h2>Compute by workload type</h2></section>
-  <section id="savings"><h2>Savings to date</h2></section>
-  <section id="capacity"><h2>Local hit ratio against capacity</h2></section>
-  <section id="recommendations" class="wide"><h2>Recommendations</h2></section>
-</div>`,
-    });
   }
 }

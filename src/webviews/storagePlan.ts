@@ -2,7 +2,7 @@
 // bytes, from and to, and why; the monthly cost per tier before and after), and Apply, which
 // asks first, runs the moves with progress and Cancel, then shows each move's outcome and the new
 // figures. The script and styles are media/storagePlan*, bundled into dist/.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { StorageApplyRequest, StoragePlanRequest, type StoragePlan } from '../../server/protocol';
 import type { FromPlan, ToPlan } from '../../media/storagePlan/messages';
 import { savingText } from '../../media/storagePlan/model';
@@ -10,20 +10,14 @@ import { formatBytes } from '../views/storageRows';
 import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
 import { assertTrusted } from '../trust';
-import { createNeuroLakePanel, webviewHtml } from './webviewHtml';
+import { askUser, NeuroLakePanel, type Confirm } from './neuroLakePanel';
+import { createNeuroLakePanel } from './webviewHtml';
 
 export const STORAGE_PLAN_VIEW_TYPE = 'neurolake.storagePlan';
 
-/** Asks the user before the moves run; tests pass their own answer. */
-export type Confirm = (title: string, detail: string) => Promise<boolean>;
-
-const askUser: Confirm = async (title, detail) => (await vscode.window.showWarningMessage(title, { modal: true, detail }, 'Apply')) === 'Apply';
-
-export class StoragePlanPanel implements vscode.Disposable {
+export class StoragePlanPanel extends NeuroLakePanel<FromPlan, ToPlan> {
   private static current: StoragePlanPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private plan: StoragePlan | undefined;
-  private ready = false;
 
   /** Shows the plan view, reusing the open one (with a fresh plan). */
   static show(ctx: Ctx): StoragePlanPanel {
@@ -38,19 +32,23 @@ export class StoragePlanPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
+    ctx: Ctx,
+    panel: vscode.WebviewPanel,
     private readonly confirm: Confirm = askUser,
   ) {
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: FromPlan) => void this.received(message)),
-      panel.onDidDispose(() => this.dispose()),
-      // A hidden webview is torn down; its script says `ready` again when shown.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-      }),
-    );
+    super(ctx, panel, 'Optimize Placement', {
+      title: 'Optimize Placement',
+      styles: [['media', 'storagePlan.css']],
+      script: ['dist', 'storagePlan.js'],
+      body: `<h1>Optimize Placement</h1>
+<p id="headline">Asking the placement policy for a plan…</p>
+<p id="error" role="alert"></p>
+<p id="status" role="status"></p>
+<div class="toolbar"><button id="apply" hidden>Apply…</button><button id="refresh" class="secondary">Refresh</button></div>
+<section id="moves"></section>
+<section id="costs"></section>
+<section id="results" hidden></section>`,
+    });
   }
 
   /** Asks for a new plan and draws it. */
@@ -61,7 +59,7 @@ export class StoragePlanPanel implements vscode.Disposable {
       await this.post({ type: 'plan', plan: this.plan });
       return this.plan;
     } catch (error) {
-      await this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      await this.postError(error);
       return undefined;
     }
   }
@@ -86,51 +84,18 @@ export class StoragePlanPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (StoragePlanPanel.current === this) StoragePlanPanel.current = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
-  }
-
-  private async received(message: FromPlan): Promise<void> {
-    try {
-      switch (message.type) {
-        case 'ready':
-          this.ready = true;
-          await this.refresh();
-          break;
-        case 'refresh':
-          await this.refresh();
-          break;
-        case 'apply':
-          await this.apply();
-          break;
-      }
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      this.ctx.log.error(`Optimize Placement: ${text}`);
-      await this.post({ type: 'error', message: text });
-      if (message.type === 'apply') await this.refresh();
+  protected async handle(message: FromPlan): Promise<void> {
+    switch (message.type) {
+      case 'refresh':
+        await this.refresh();
+        break;
+      case 'apply':
+        await this.apply();
+        break;
     }
   }
 
-  private post(message: ToPlan): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
-  }
-
-  private html(): string {
-    return webviewHtml(this.panel.webview, this.ctx.extensionContext.extensionUri, {
-      title: 'Optimize Placement',
-      styles: [['media', 'storagePlan.css']],
-      script: ['dist', 'storagePlan.js'],
-      body: `<h1>Optimize Placement</h1>
-<p id="headline">Asking the placement policy for a plan…</p>
-<p id="error" role="alert"></p>
-<p id="status" role="status"></p>
-<div class="toolbar"><button id="apply" hidden>Apply…</button><button id="refresh" class="secondary">Refresh</button></div>
-<section id="moves"></section>
-<section id="costs"></section>
-<section id="results" hidden></section>`,
-    });
+  protected onDispose(): void {
+    if (StoragePlanPanel.current === this) StoragePlanPanel.current = undefined;
   }
 }

@@ -1,0 +1,126 @@
+// Reading an object: a local copy is served from disk; a miss reads the cloud or archive copy,
+// checks its SHA-256 on the way, and the policy decides whether a local copy is kept.
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CancelledError, DigestingStream, NO_PROGRESS, type WorkOptions } from '../common';
+import type { Place } from './cloudTier';
+import { commitLocalCopy, evictForRoom, finishStaged } from './copies';
+import type { StorageCore } from './core';
+import { fileError, streamToFile } from './durable';
+import { StorageError, describeError } from './errors';
+import { confinedPath, validateKey } from './keys';
+import { restoringError, type Restores } from './restores';
+import { FILE_CHUNK } from './sources';
+import type { ObjectInfo } from './types';
+
+/**
+ * Writes the object to `destination` (ended when done). A local copy is served from disk; a
+ * miss reads the cloud or archive copy, checks its SHA-256, and the policy decides whether to
+ * keep a local copy. An archived object the server says must be restored first starts the
+ * restore and fails with `restoring`, giving the expected time.
+ */
+export async function retrieve(core: StorageCore, restores: Restores, key: string, destination: Writable, work: WorkOptions = {}): Promise<ObjectInfo> {
+  core.assertOpen();
+  validateKey(key);
+  await core.index.refresh();
+  core.syncPolicy();
+  let record = core.record(key);
+  if (record.copies.local?.staged !== undefined) {
+    await core.index.transact(() => ({ ops: [], result: undefined, afterCommit: () => finishStaged(core, [key]) }));
+    record = core.record(key);
+  }
+  const progress = work.progress ?? NO_PROGRESS;
+  const report = (done: number): void => progress.report({ message: `Reading ${key}`, done, total: record.size, unit: 'bytes' });
+  const now = Date.now();
+  const at = new Date(now).toISOString();
+  if (record.copies.local) {
+    const path = await confinedPath(core.localRoot, key);
+    let done = 0;
+    const counter = new PassThrough();
+    counter.on('data', (chunk: Buffer) => report((done += chunk.length)));
+    try {
+      await pipeline(createReadStream(path, { highWaterMark: FILE_CHUNK }), counter, destination, work.signal ? { signal: work.signal } : {});
+    } catch (error) {
+      if (work.signal?.aborted) throw new CancelledError(`Reading ${key}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Another process may have just evicted it: read from where the index now says it is.
+        await core.index.refresh();
+        if (core.index.state.objects.get(key)?.copies.local === undefined && core.index.state.objects.has(key)) return retrieve(core, restores, key, destination, work);
+        throw new StorageError('not-found', `The local copy of ${key} is missing from ${path}; run "neurolake storage verify".`);
+      }
+      throw fileError(error, `reading ${key}`);
+    }
+    const outcome = core.policy.read(key, record.size, now);
+    core.touch(key, at, true, record.size, 'local');
+    await evictForRoom(core, outcome.evicted, key);
+    return core.stat(key);
+  }
+  const place: Place = record.copies.cloud ? 'cloud' : 'archive';
+  const cloud = core.requireCloud();
+  if (record.restoring !== undefined) await restores.pollRestore(key);
+  record = core.record(key);
+  if (record.restoring !== undefined) throw restoringError(key, record.restoring.expectedAt);
+  const outcome = core.policy.read(key, record.size, now);
+  const keepLocal = outcome.admitted && core.index.localBytes + record.size <= core.capacityBytes();
+  let body: Readable;
+  try {
+    body = await cloud.get(place, key, work.signal);
+    core.setCloudState({ kind: 'connected' });
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'restoring' && place === 'archive') {
+      const expectedAt = await restores.startRestore(key, false);
+      throw restoringError(key, expectedAt);
+    }
+    core.noteCloudFailure(error);
+    if (outcome.admitted) core.policy.remove(key);
+    throw error;
+  }
+  const temp = keepLocal ? core.incomingPath() : undefined;
+  // Hashed on a worker while this thread receives the next bytes.
+  const tee = new DigestingStream({ sha256: true }, report);
+  const copy = temp === undefined ? undefined : new PassThrough();
+  // A failed local copy (disk full) is dropped; the read itself goes on.
+  copy?.on('error', () => undefined);
+  const local = copy && temp ? streamToFile(copy, temp) : undefined;
+  // Keep the local copy in step with what reaches the caller; its failure (disk full) only drops the copy.
+  if (copy) tee.on('data', (chunk: Buffer) => copy.write(chunk));
+  try {
+    await pipeline(body, tee, destination, work.signal ? { signal: work.signal } : {});
+  } catch (error) {
+    copy?.destroy();
+    await local?.catch(() => undefined);
+    if (temp) await rm(temp, { force: true });
+    if (outcome.admitted) core.policy.remove(key);
+    if (work.signal?.aborted) throw new CancelledError(`Reading ${key}`);
+    throw error instanceof StorageError ? error : new StorageError('cloud-unavailable', `Reading ${key} from the ${place} tier failed: ${describeError(error)}`);
+  }
+  copy?.end();
+  let actual: string;
+  try {
+    actual = (await tee.digests()).sha256!;
+  } catch (error) {
+    await local?.catch(() => undefined);
+    if (temp) await rm(temp, { force: true });
+    throw new StorageError('storage', `Reading ${key}: ${describeError(error)}`);
+  }
+  if (actual !== record.sha256) {
+    await local?.catch(() => undefined);
+    if (temp) await rm(temp, { force: true });
+    throw new StorageError('checksum-mismatch', `The ${place} copy of ${key} does not match its checksum (expected sha256 ${record.sha256}, read ${actual}); run "neurolake storage verify".`);
+  }
+  core.touch(key, at, false, record.size, place);
+  if (local && temp) {
+    const kept = await local.then(
+      () => true,
+      () => false,
+    );
+    if (kept) await commitLocalCopy(core, key, record.version, temp, 'promoted').catch(() => rm(temp, { force: true }));
+    else await rm(temp, { force: true });
+  } else if (outcome.admitted) {
+    core.policy.remove(key);
+  }
+  await evictForRoom(core, outcome.evicted, key);
+  return core.stat(key);
+}

@@ -1,0 +1,179 @@
+// Storing an object: on the local tier while the policy admits it and it fits (then queued for
+// upload), else straight to the cloud (the overflow). Acknowledged only once durable: fsync'ed
+// and journaled locally, or a cloud copy whose ETag and HEAD matched what was sent.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
+import { evictForRoom, publishStaged } from './copies';
+import { human, type StorageCore } from './core';
+import { fileError, makeFolders, streamToFile } from './durable';
+import { StorageError } from './errors';
+import type { IndexOp } from './indexStore';
+import { runIntents } from './intents';
+import { confinedPath, validateKey } from './keys';
+import type { StoreOptions, StoreSource } from './options';
+import { withHistory } from './records';
+import { fileSize, isPathSource, openSource } from './sources';
+import type { ObjectInfo } from './types';
+import type { Uploader } from './uploader';
+
+/**
+ * Stores `source` under `key`: on the local tier while the policy admits it and it fits, else
+ * straight to the cloud (the overflow). Resolves once the object is durable.
+ */
+export async function store(core: StorageCore, uploads: Uploader, key: string, source: StoreSource, work: StoreOptions = {}): Promise<ObjectInfo> {
+  core.assertOpen();
+  validateKey(key);
+  throwIfCancelled(work.signal, `Storing ${key}`);
+  const path = await confinedPath(core.localRoot, key);
+  let size = work.size;
+  if (size === undefined && isPathSource(source)) size = await fileSize(source.path);
+  if (source instanceof Uint8Array) size = source.length;
+  await core.index.refresh();
+  core.syncPolicy();
+  const now = Date.now();
+  const progress = work.progress ?? NO_PROGRESS;
+  const total = size;
+  const report = (done: number): void => progress.report({ message: `Storing ${key}`, done, ...(total !== undefined ? { total } : {}), unit: 'bytes' });
+
+  // Known size that the local tier will not take: stream straight to the cloud, unless the cloud
+  // is known to be down and the object fits the local tier anyway (it is then queued for upload).
+  const cloudDown = core.cloudState.kind === 'unreachable' && size !== undefined && core.index.localBytes + size <= core.capacityBytes();
+  if (size !== undefined && core.cloud !== undefined && !cloudDown && !core.localWouldTake(key, size)) {
+    return storeToCloud(core, uploads, key, openSource(source), size, work, report);
+  }
+  const temp = core.incomingPath();
+  const written = await streamToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
+  if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
+    try {
+      return await storeToCloud(core, uploads, key, createReadStream(temp), written.size, work, report, written.sha256);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+  // Make room first: the policy names what to evict, and only verified cloud copies are dropped.
+  core.policy.setPinned(key, true);
+  const outcome = core.policy.store(key, written.size, now);
+  await evictForRoom(core, outcome.evicted, key);
+  if (core.index.localBytes - (core.index.state.objects.get(key)?.copies.local ? core.index.state.objects.get(key)!.size : 0) + written.size > core.capacityBytes()) {
+    core.policy.remove(key);
+    if (core.cloud !== undefined && core.cloudState.kind !== 'unreachable') {
+      try {
+        return await storeToCloud(core, uploads, key, createReadStream(temp), written.size, work, report, written.sha256);
+      } finally {
+        await rm(temp, { force: true });
+      }
+    }
+    await rm(temp, { force: true });
+    throw new StorageError(
+      'no-space',
+      `The local tier is full (${human(core.index.localBytes)} of ${human(core.capacityBytes())}) and ${core.cloud ? 'the cloud tier cannot take it now' : 'no cloud tier is configured'}; ${key} was not stored.`,
+    );
+  }
+  const at = new Date(now).toISOString();
+  const staged = relative(core.localRoot, temp);
+  try {
+    // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
+    await makeFolders(dirname(path), `storing ${key}`);
+    await core.index.transact(async (state) => {
+      const old = state.objects.get(key);
+      const record = withHistory(
+        {
+          key,
+          version: randomUUID(),
+          size: written.size,
+          sha256: written.sha256,
+          created: at,
+          lastAccess: at,
+          accessCount: 0,
+          hits: 0,
+          copies: { local: { staged } },
+          history: old?.history ?? [],
+        },
+        'stored',
+        'local',
+        at,
+      );
+      const ops: IndexOp[] = [{ t: 'put', r: record }];
+      const stale = old && (old.copies.cloud || old.copies.archive) ? core.intent(key, { cloud: old.copies.cloud !== undefined, archive: old.copies.archive !== undefined }) : undefined;
+      if (stale) ops.push({ t: 'intent', intent: stale });
+      return {
+        ops,
+        result: record,
+        // Under the lock, so no other process sees the record before its file is in place.
+        afterCommit: async () => {
+          await publishStaged(core, record, temp, path);
+        },
+      };
+    });
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error instanceof StorageError ? error : fileError(error, `storing ${key}`);
+  }
+  core.log.record({ at, key, bytes: written.size, op: 'write', tier: 'local', hit: false });
+  core.emit({ keys: [key] });
+  void runIntents(core).catch(() => undefined);
+  if (core.config.writeThrough && core.cloud !== undefined) {
+    await uploads.uploadOne(key, work);
+  } else {
+    uploads.wake();
+  }
+  return core.stat(key);
+}
+
+function storeToCloud(core: StorageCore, uploads: Uploader, key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
+  const waiting = (): void => work.progress?.report({ message: `Storing ${key}: waiting for an earlier upload of it to finish`, done: 0, total: size, unit: 'bytes' });
+  return uploads.inCloudWriteOrder(key, () => uploadAndRecord(core, key, body, size, work, report, knownSha), waiting);
+}
+
+async function uploadAndRecord(core: StorageCore, key: string, body: Readable, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
+  const cloud = core.requireCloud();
+  const version = randomUUID();
+  let uploaded;
+  try {
+    uploaded = await cloud.upload('cloud', key, body, { version, size, ...(knownSha ? { sha256: knownSha } : {}), ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
+    core.setCloudState({ kind: 'connected' });
+  } catch (error) {
+    core.noteCloudFailure(error);
+    throw error;
+  }
+  const { digests } = uploaded;
+  // Some servers (Ceph) leave the ETag of a completed multipart upload empty: the HEAD below is the check.
+  if (uploaded.etag !== '' && !digests.etags.includes(uploaded.etag)) {
+    throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, which does not match what was sent; the object was not stored.`);
+  }
+  const at = new Date().toISOString();
+  const record = await core.index.transact(async (state) => {
+    const etag = await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
+    const old = state.objects.get(key);
+    const record = withHistory(
+      {
+        key,
+        version,
+        size: digests.size,
+        sha256: digests.sha256,
+        md5: digests.md5,
+        created: at,
+        lastAccess: at,
+        accessCount: 0,
+        hits: 0,
+        copies: { cloud: { etag, verifiedAt: at } },
+        history: old?.history ?? [],
+      },
+      'stored',
+      'cloud',
+      at,
+    );
+    const ops: IndexOp[] = [{ t: 'put', r: record }];
+    if (old && (old.copies.local || old.copies.archive)) ops.push({ t: 'intent', intent: core.intent(key, { local: old.copies.local !== undefined, archive: old.copies.archive !== undefined }) });
+    return { ops, result: record };
+  });
+  core.policy.remove(key);
+  core.log.record({ at, key, bytes: record.size, op: 'write', tier: 'cloud', hit: false });
+  core.emit({ keys: [key] });
+  void runIntents(core).catch(() => undefined);
+  return core.stat(key);
+}
