@@ -4,7 +4,7 @@
 // is adopted by the next one that opens: a queued run is queued again, a running one re-attached
 // by its pid or Slurm job id, and one that cannot be found is marked lost.
 import { join } from 'node:path';
-import { CancelledError } from '../common';
+import { CancelledError, ensureFolder } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
 
 const COMPUTE_PRESETS: readonly ComputePresetName[] = ['seed', 'aws'];
@@ -151,6 +151,8 @@ export class ComputeEngine {
   static async open(options: ComputeOptions): Promise<ComputeEngine> {
     let history: RunHistory;
     try {
+      // First, so a data folder that is a file, or on a read-only disk, is said in those words.
+      await ensureFolder(join(options.dataFolder, 'compute'));
       history = await RunHistory.open(join(options.dataFolder, 'compute', 'runs.jsonl'));
     } catch (error) {
       if (error instanceof ComputeError) throw error;

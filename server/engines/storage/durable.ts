@@ -1,10 +1,10 @@
 // Objects streamed to disk: whatever the size, a few chunks in memory, every byte written (a short
 // write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
 // disk becomes a `no-space` error that says nothing was saved.
-import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
-import { BackgroundDigest, CancelledError, DiskError, syncFolder, writeFully } from '../common';
+import { BackgroundDigest, CancelledError, DiskError, ensureFolder, syncFolder, writeFully } from '../common';
 import { StorageError } from './errors';
 
 /** Turns a file-system failure into an error a person can act on. */
@@ -64,27 +64,13 @@ export async function streamToFile(
   }
 }
 
-/**
- * Makes `folder` and the folders above it that are missing, one at a time: a recursive mkdir
- * reports a full disk (no inode left) as ENOENT, which would hide why the store failed.
- */
+/** Makes `folder` and the folders above it that are missing; a full disk is `no-space`, not ENOENT. */
 export async function makeFolders(folder: string, what: string): Promise<void> {
-  const missing: string[] = [];
-  for (let at = folder; ; at = dirname(at)) {
-    try {
-      if ((await stat(at)).isDirectory()) break;
-      throw new StorageError('storage', `${at} is a file, not a folder, so ${what} cannot be written.`);
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw fileError(error, what);
-      missing.unshift(at);
-    }
-  }
-  for (const at of missing) {
-    try {
-      await mkdir(at);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(error, what);
-    }
+  try {
+    await ensureFolder(folder);
+  } catch (error) {
+    const failed = fileError(error, what);
+    if (!(error instanceof DiskError) || !(failed instanceof StorageError)) throw failed;
+    throw new StorageError(failed.code, `${failed.message.replace(/\.$/, '')}; ${what} failed and nothing was saved.`);
   }
 }
