@@ -117,13 +117,18 @@ export class RunHistory {
     const complete = text.lastIndexOf('\n') + 1;
     for (const line of text.slice(0, complete).split('\n')) {
       if (line.trim() === '') continue;
+      let parsed: unknown;
       try {
-        const { run } = JSON.parse(line) as { run: Run };
-        this.runs.set(run.id, run);
-        this.lines++;
+        parsed = JSON.parse(line);
       } catch {
         // A line no process acknowledged (cut by a crash) cannot be in the middle; skip it.
+        continue;
       }
+      // A hand edit or another tool's line: only runs go in, so listing and adopting never trip on one.
+      const run = runOf(parsed);
+      if (run === undefined) continue;
+      this.runs.set(run.id, run);
+      this.lines++;
     }
     this.offset += Buffer.byteLength(text.slice(0, complete));
     if (locked && complete < text.length) await truncate(this.file, this.offset);
@@ -137,4 +142,19 @@ export class RunHistory {
     this.offset = Buffer.byteLength(text);
     this.lines = this.runs.size;
   }
+}
+
+const STATES: ReadonlySet<unknown> = new Set(['queued', 'starting', 'running', 'completed', 'failed', 'cancelled', 'timed-out', 'lost', 'refused']);
+
+/** The run a history line holds, or undefined when the line is not one of ours. */
+function runOf(line: unknown): Run | undefined {
+  if (typeof line !== 'object' || line === null || (line as { format?: unknown }).format !== FORMAT) return undefined;
+  const run = (line as { run?: unknown }).run as Record<string, unknown> | null | undefined;
+  if (typeof run !== 'object' || run === null) return undefined;
+  const workload = run['workload'] as Record<string, unknown> | null | undefined;
+  const decision = run['decision'];
+  if (typeof run['id'] !== 'string' || !STATES.has(run['state']) || typeof run['submittedAt'] !== 'number' || typeof run['attempt'] !== 'number') return undefined;
+  if (typeof workload !== 'object' || workload === null || typeof workload['id'] !== 'string' || typeof workload['run'] !== 'object' || workload['run'] === null) return undefined;
+  if (typeof decision !== 'object' || decision === null) return undefined;
+  return run as unknown as Run;
 }
