@@ -517,6 +517,14 @@ export class ComputeEngine {
     }
     const ref = run.execution;
     if (run.state === 'starting' || ref === undefined) {
+      // Stopped between starting the command and recording its pid: the command's wrapper still
+      // writes how it ended into the run folder, so a run that ran is not called lost.
+      const status = run.tier === 'local' ? await this.local.endedStatus(request.runFolder) : undefined;
+      if (status !== undefined) {
+        const state = status.exitCode === 0 ? 'completed' : 'failed';
+        await this.update(run.id, { state, exitCode: status.exitCode, cpuSeconds: status.cpuSeconds, endedAt: status.writtenAt, detail: `NeuroLake (pid ${run.owner?.pid}) stopped while starting it; it ran, and its exit status was read from its run folder` });
+        return;
+      }
       await this.update(run.id, { state: 'lost', endedAt: this.clock.now(), detail: `NeuroLake (pid ${run.owner?.pid}) stopped while starting it; it may have started, and nothing can find it` });
       return;
     }

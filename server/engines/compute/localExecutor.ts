@@ -68,6 +68,11 @@ export class LocalExecutor implements Executor {
 
   constructor(private readonly options: LocalExecutorOptions = {}) {}
 
+  /** How a run whose pid was never recorded ended, from the status file its wrapper writes in the run folder; undefined while unknown. */
+  endedStatus(runFolder: string): ReturnType<typeof readStatus> {
+    return readStatus(join(runFolder, 'status'));
+  }
+
   async start(request: ExecutionRequest): Promise<Execution> {
     // Node reports a missing working folder as "spawn /bin/sh ENOENT", as if the shell were missing.
     const folder = request.workload.workingFolder;
@@ -194,7 +199,7 @@ export class LocalExecutor implements Executor {
 }
 
 /** The wrapper's status file: `times` (shell, then children: "0m1.23s 0m0.04s") and "exit N". */
-async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number; writtenAt: number } | undefined> {
+export async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number; writtenAt: number } | undefined> {
   let text: string;
   let writtenAt: number;
   try {

@@ -48,4 +48,34 @@ describe('kill -9 of compute submit --wait', () => {
     }
     console.log(`kill -9 outcomes: ${outcomes.join('; ')}`);
   });
+
+  it('killed while starting the command, before its pid was recorded: the run that ran gets its real exit code, not lost', async () => {
+    const folder = join(scratch, 'data-starting');
+    const history = join(folder, 'compute', 'runs.jsonl');
+    const cli = spawnCli(['compute', '--data-folder', folder, 'submit', '--name', 'starter', '--type', 'query', '--cpus', '1', '--memory', '0.1', '--tier', 'local', '--wait', '--', 'exit 6']);
+    await until('the history to show the run starting', () => existsSync(history) && readFileSync(history, 'utf8').includes('"state":"starting"'));
+    cli.kill('SIGKILL');
+    await until('the CLI to be gone', () => cli.exitCode !== null || cli.signalCode !== null);
+    const lines = readFileSync(history, 'utf8');
+    if (lines.includes('"state":"running"')) return; // the pid got recorded first: the re-attach test above covers that
+    const runFolder = join(folder, 'compute', 'runs', 'starter-1');
+    // The CLI may die before it spawned the command (no log opened yet): then nothing ran, and lost is the truth.
+    const ran = existsSync(join(runFolder, 'output.log'))
+      ? await until('the command to write its exit status', () => existsSync(join(runFolder, 'status')) || undefined, 10_000).then(
+          () => 'ran',
+          () => 'never',
+        )
+      : 'never';
+    const engine = await ComputeEngine.open({ dataFolder: folder, base: scratch, sampleMs: 200, refreshMs: 200 });
+    try {
+      const run = await engine.waitFor(engine.get('starter').id);
+      if (ran === 'ran') {
+        assert.equal(run.state, 'failed', `${run.state}: ${run.detail ?? ''}`);
+        assert.equal(run.exitCode, 6);
+        assert.match(run.detail ?? '', /exit status was read from its run folder/);
+      } else assert.equal(run.state, 'lost');
+    } finally {
+      await engine.close();
+    }
+  });
 });
