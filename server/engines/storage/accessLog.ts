@@ -91,7 +91,13 @@ export class AccessLog {
     // A process killed mid-append leaves a torn last line: start on a line of our own, not glued to it.
     const torn = !this.tailChecked && size > 0 && !(await endsWithNewline(this.file, size));
     this.tailChecked = true;
-    await appendFile(this.file, `${torn ? '\n' : ''}${lines.join('\n')}\n`);
+    try {
+      await appendFile(this.file, `${torn ? '\n' : ''}${lines.join('\n')}\n`);
+    } catch (error) {
+      // A full disk may have taken part of the batch: look at the tail again before the next one.
+      this.tailChecked = false;
+      throw error;
+    }
   }
 
   private async rotate(): Promise<void> {

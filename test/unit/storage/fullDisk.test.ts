@@ -77,6 +77,35 @@ describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
     }
   });
 
+  it('the access log loses only the reads that did not fit, and the first entries after it are whole', async () => {
+    const disk = mountTmpfs(512 * 1024);
+    try {
+      const dataFolder = join(disk.folder, 'data');
+      const config: StorageConfig = { ...DEFAULT_CONFIG, local: { ...DEFAULT_CONFIG.local, path: mkdtempSync(join(scratch, 'tier-')) } };
+      const warnings: string[] = [];
+      const engine = await StorageEngine.open({ dataFolder, config, env: {}, onWarning: (message) => warnings.push(message) });
+      try {
+        const key = ['x', 'y', 'z'].map((letter) => letter.repeat(200)).join('/');
+        await engine.store(key, Buffer.from('read often'));
+        await engine.store('after', Buffer.from('read later'));
+        await engine.accessHistory();
+        fill(disk.folder);
+        // Many reads of a long key: one batch of a few KB, of which only the first part fits.
+        for (let n = 0; n < 30; n++) await read(engine, key);
+        await engine.accessHistory();
+        assert.ok(warnings.some((warning) => /access log/.test(warning)), `the full disk was noticed: ${warnings.join(' | ')}`);
+        rmSync(join(disk.folder, 'ballast'));
+        for (let n = 0; n < 3; n++) await read(engine, 'after');
+        const history = await engine.accessHistory();
+        assert.equal(history.filter((entry) => entry.key === 'after' && entry.op === 'read').length, 3, 'every read after the disk had room again is in the log');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      disk.unmount();
+    }
+  });
+
   it('never acknowledges a store whose index line only partly fitted, and loses none that it acknowledged', async () => {
     const disk = mountTmpfs(512 * 1024);
     try {
