@@ -109,6 +109,8 @@ export class ComputeEngine {
   private readonly launching = new Map<string, { cancel: boolean }>();
   /** Runs being adopted from a process that died, so a second look does not adopt them twice. */
   private readonly adopting = new Set<string>();
+  /** Runs whose last change could not be written to the history, and why. */
+  private readonly failedWrites = new Map<string, string>();
   private readonly timers = new Set<ClockTimer>();
   private readonly listeners = new Set<(change: ComputeChange) => void>();
   private readonly owner = { pid: process.pid, since: Date.now() };
@@ -144,7 +146,7 @@ export class ComputeEngine {
       }),
       whenClusterDown: () => this.options.whenClusterDown ?? 'queue',
       start: (job, tier, decision) => void this.launch(job.id, tier, decision),
-      refuse: (job, decision) => void this.refuseQueued(job.id, decision),
+      refuse: (job, decision) => void this.refuseQueued(job.id, decision).catch((error: unknown) => this.unrecorded(job.id, error)),
     });
   }
 
@@ -347,6 +349,8 @@ export class ComputeEngine {
     for (;;) {
       const run = this.get(runId);
       if (FINISHED_STATES.has(run.state)) return run;
+      const failed = this.failedWrites.get(runId);
+      if (failed !== undefined) throw new ComputeError('storage', failed);
       // Only the waiting stops; the run goes on.
       if (signal?.aborted) throw new CancelledError(`Waiting for ${runId}`);
       await new Promise<void>((resolve) => {
@@ -383,9 +387,19 @@ export class ComputeEngine {
     this.launching.set(runId, launching);
     try {
       await this.start(runId, run, tier, decision, executor, launching);
+    } catch (error) {
+      // The history could not be written (a full disk): nothing may claim this run is still going on here.
+      this.scheduler.finished(runId);
+      this.unrecorded(runId, error);
     } finally {
       this.launching.delete(runId);
     }
+  }
+
+  /** A change of `runId` that could not be written: waiters are told, instead of waiting for a state that will not come. */
+  private unrecorded(runId: string, error: unknown): void {
+    this.failedWrites.set(runId, `What became of the run ${runId} could not be recorded: ${(error as Error).message}`);
+    this.emit({ kind: 'run', runId });
   }
 
   private async start(runId: string, run: Run, tier: ComputeTier, decision: Decision, executor: Executor | undefined, launching: { cancel: boolean }): Promise<void> {
@@ -425,7 +439,7 @@ export class ComputeEngine {
     await this.update(runId, { state: 'running', tier, execution: execution.ref, startedAt: run.startedAt ?? startedAt, owner: this.owner });
     void execution.running.then((at) => {
       const current = this.history.get(runId);
-      if (current?.state === 'running' && tier === 'cluster' && at !== current.startedAt) void this.update(runId, { startedAt: at });
+      if (current?.state === 'running' && tier === 'cluster' && at !== current.startedAt) void this.update(runId, { startedAt: at }).catch(() => undefined);
     });
     const timeoutMs = run.workload.timeoutMinutes * 60_000 - (this.clock.now() - (run.startedAt ?? startedAt));
     const timeout = this.clock.setTimer(Math.max(0, timeoutMs), () => void execution.cancel('timed-out').catch(() => undefined));
@@ -462,13 +476,13 @@ export class ComputeEngine {
     const workload = run.workload;
     if (run.state !== 'failed' || run.exitCode === undefined || run.attempt > workload.retries) return;
     if (workload.noRetryExitCodes.includes(run.exitCode)) {
-      void this.update(run.id, { detail: `${run.detail === undefined ? '' : `${run.detail}; `}not retried: exit code ${run.exitCode} is marked not retryable` });
+      void this.update(run.id, { detail: `${run.detail === undefined ? '' : `${run.detail}; `}not retried: exit code ${run.exitCode} is marked not retryable` }).catch(() => undefined);
       return;
     }
     const delay = (this.options.retryBackoffMs ?? 5000) * 2 ** (run.attempt - 1);
     const timer = this.clock.setTimer(delay, () => {
       this.timers.delete(timer);
-      void this.retry(run);
+      void this.retry(run).catch((error: unknown) => this.unrecorded(run.id, error));
     });
     this.timers.add(timer);
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { ComputeEngine, ComputeError, type WorkloadSpec } from '../../../server/engines/compute';
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs';
+import { until } from './support/wait';
 
 function fill(folder: string): void {
   const fd = openSync(join(folder, 'ballast'), 'w');
@@ -41,6 +42,33 @@ function clusterOnly(n: number): WorkloadSpec {
 }
 
 describe('compute on a full disk', { skip: tmpfsUnavailable }, () => {
+  it('a run whose end cannot be recorded makes waitFor fail with the reason, not wait forever; the next process says it is lost, never completed', async () => {
+    disk = mountTmpfs(512 * 1024);
+    const dataFolder = join(disk.folder, 'data');
+    const engine = await open(dataFolder);
+    // A run line of more than a page: its end needs a new page of the disk, which will be full.
+    const spec: WorkloadSpec = { name: 'ends-on-full-disk', type: 'query', run: { kind: 'shell', command: `: ${'p'.repeat(6000)}; while [ ! -f ${join(disk.folder, 'gate')} ]; do sleep 0.05; done; exit 0` }, tier: 'local', cpus: 1, memoryGb: 0.1 };
+    const submitted = await engine.submit(spec);
+    await until('the run to be running', () => engine.get(submitted.id).state === 'running');
+    fill(disk.folder);
+    closeSync(openSync(join(disk.folder, 'gate'), 'w'));
+    await assert.rejects(engine.waitFor(submitted.id), (error: unknown) => {
+      assert.ok(error instanceof ComputeError, String(error));
+      assert.equal(error.code, 'storage');
+      assert.match(error.message, /could not be recorded: .*full/);
+      return true;
+    });
+    assert.equal(engine.get(submitted.id).state, 'running', 'the history is not made to say more than it could record');
+    await engine.close();
+    engines = [];
+    rmSync(join(disk.folder, 'ballast'));
+    const next = await open(dataFolder);
+    const run = await next.waitFor(submitted.id);
+    assert.notEqual(run.state, 'completed', 'its exit status could not be written either: it is not reported completed');
+    assert.equal(run.state, 'lost');
+    assert.equal(run.exitCode, undefined);
+  });
+
   it('never acknowledges a run whose history line only partly fitted, and loses none it acknowledged', async () => {
     disk = mountTmpfs(512 * 1024);
     const dataFolder = join(disk.folder, 'data');
