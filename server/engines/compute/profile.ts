@@ -45,6 +45,19 @@ export class CpuProfile {
     for (let i = from; i < to; i++) this.free[i] = this.free[i]! - cpus;
   }
 
+  /** Gives back what `reserve` took: a planned workload that goes elsewhere. */
+  release(start: number, cpus: number, durationMs: number): void {
+    this.reserve(start, -cpus, durationMs);
+  }
+
+  /** An independent copy, for trying a change to the plan before making it. */
+  clone(): CpuProfile {
+    const copy = new CpuProfile(this.times[0]!, 0, []);
+    copy.times.splice(0, 1, ...this.times);
+    copy.free.splice(0, 1, ...this.free);
+    return copy;
+  }
+
   /** Places a workload at its earliest slot and returns that time (undefined: never fits). */
   place(cpus: number, durationMs: number): number | undefined {
     const start = this.earliestStart(cpus, durationMs);

@@ -1,6 +1,17 @@
 // Where and when each workload runs: the decision (local now, queue for the machine, burst to the
-// cluster, or refuse), the wait queue (priority with aging, FIFO within a priority, EASY backfill)
-// and the re-checks that burst a queued workload before its maximum wait runs out.
+// cluster, or refuse), the wait queue (priority with aging, FIFO within a priority, backfill) and
+// the re-checks that burst a queued workload before its maximum wait runs out.
+//
+// NeuroLake's own policy plans the machine as conservative backfill in the served order: each
+// queued workload holds the earliest slot that leaves every one ahead of it its own, so a later
+// arrival never pushes a queued one past its maximum wait. A workload whose slot would come too
+// late bursts, unless bursting some planned ahead of it that save less here (the local machine is
+// priced per running workload, the cluster per CPU, so a wide job saves far more per CPU-hour
+// here than a narrow one) makes room for it in time at a smaller cost. Nobody waits longer for
+// that: the ones moved to the cluster start there at once. And a workload that would hold CPUs
+// here for longer than its maximum wait goes to the cluster when it saves less here per CPU-hour
+// than those CPUs are worth: the saving rate of the work the machine turned away for want of room
+// over the past as long as its run, times how busy the machine was then.
 //
 // It knows nothing of processes or Slurm: it reserves capacity and calls `start`; the engine turns
 // that into an executor run and calls `finished` when it ends. Time comes from an injected clock,
@@ -8,7 +19,7 @@
 import { computeCost, type ComputePrices } from '../prices';
 import type { Clock, ClockTimer } from './clock';
 import { CpuProfile } from './profile';
-import { explainDecision } from './reasons';
+import { duration, explainDecision } from './reasons';
 import type { ComputeTier, Decision, DecisionOption } from './types';
 
 export interface SchedulerJob {
@@ -78,6 +89,12 @@ interface Queued {
   decision: Decision;
 }
 
+/** A queued workload's slot in the plan of the machine. */
+interface Placement {
+  readonly entry: Queued;
+  readonly start: number;
+}
+
 interface Running {
   readonly job: SchedulerJob;
   readonly tier: ComputeTier;
@@ -141,18 +158,99 @@ export class Scheduler {
 
   /** The decision for a workload if it were submitted now; changes nothing. */
   decide(job: SchedulerJob): Decision {
-    const now = this.options.clock.now();
-    const local = this.localOption(job, now);
-    const cluster = this.clusterOption(job, now);
-    return { ...this.choose(job, local, cluster, now), options: [local, cluster], decidedAt: now };
+    return this.decideWithRoom(job).decision;
   }
 
   /** Decides and acts: starts it, queues it, or refuses it. Returns the decision. */
   submit(job: SchedulerJob): Decision {
     if (this.isActive(job.id)) throw new Error(`workload ${job.id} is already queued or running`);
-    const decision = this.decide(job);
+    const { decision, displaced, turnedAway } = this.decideWithRoom(job);
+    const now = this.options.clock.now();
+    if (turnedAway) this.noteTurnedAway(job, now);
+    for (const placement of displaced) this.burstToMakeRoom(placement.entry, job, now);
     this.act(job, decision, this.seq++);
     return decision;
+  }
+
+  /** The decision, and the queued workloads it bursts to make room for this one in time. */
+  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[]; turnedAway: boolean } {
+    const now = this.options.clock.now();
+    let local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    const deadline = job.submittedAt + job.maxWaitMs;
+    let displaced: readonly Placement[] = [];
+    const late = local.estimatedStart === undefined || local.estimatedStart > deadline;
+    const neurolakeChooses = this.policy === 'neurolake' && job.tier === undefined && local.possible && cluster.possible;
+    if (neurolakeChooses && late) {
+      const room = this.roomInProjection(job, now, deadline);
+      if (room !== undefined) {
+        displaced = room.displaced;
+        local = { ...local, estimatedStart: room.start };
+      }
+    }
+    if (neurolakeChooses && !late && displaced.length === 0) {
+      const reason = this.keepRoomFor(job, local, cluster, now);
+      if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false };
+    }
+    const chosen = this.choose(job, local, cluster, now);
+    const reason = displaced.length === 0 ? chosen.reason : `${chosen.reason} ${explainMakingRoom(displaced.length)}`;
+    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster' };
+  }
+
+  // ---- what the machine's CPUs are worth ----------------------------------------------------
+
+  /** Work sent to the cluster for want of room here: when, its CPU-milliseconds, and what it would have saved here. */
+  private readonly turnedAway: { at: number; cpuMs: number; saving: number }[] = [];
+  /** Local runs in the order they started, for how busy the machine has been. */
+  private readonly localRuns: { at: number; ms: number; cpus: number }[] = [];
+  /** How far back both are kept: the longest estimate asked about. */
+  private rememberMs = 0;
+
+  private noteTurnedAway(job: SchedulerJob, now: number): void {
+    this.turnedAway.push({ at: now, cpuMs: job.cpus * job.estimatedMs, saving: this.localSaving(job) });
+  }
+
+  private noteLocalRun(job: SchedulerJob, now: number): void {
+    this.localRuns.push({ at: now, ms: job.estimatedMs, cpus: job.cpus });
+    const horizon = now - this.rememberMs;
+    while (this.localRuns.length > 0 && this.localRuns[0]!.at + this.localRuns[0]!.ms < horizon) this.localRuns.shift();
+  }
+
+  /**
+   * Why a workload that could start here in time goes to the cluster instead; undefined when it
+   * stays. Only one that holds its CPUs longer than its maximum wait can keep a later arrival
+   * from starting in time. Over the past as long as its run, the machine turned work away that
+   * would have saved `awayRate` per CPU-millisecond here, and was busy `busyShare` of the time:
+   * CPUs held for that long are worth about the product, and this one saves less per CPU here.
+   */
+  private keepRoomFor(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number): string | undefined {
+    this.rememberMs = Math.max(this.rememberMs, job.estimatedMs);
+    let stale = 0;
+    while (stale < this.turnedAway.length && this.turnedAway[stale]!.at < now - this.rememberMs) stale++;
+    if (stale > 0) this.turnedAway.splice(0, stale);
+    if (job.estimatedMs <= job.maxWaitMs || job.cpus <= 0) return undefined;
+    const since = now - job.estimatedMs;
+    let awayCpuMs = 0;
+    let awaySaving = 0;
+    for (const away of this.turnedAway) {
+      if (away.at < since) continue;
+      awayCpuMs += away.cpuMs;
+      awaySaving += away.saving;
+    }
+    if (awayCpuMs <= 0 || awaySaving <= 0) return undefined;
+    let busyCpuMs = 0;
+    for (const run of this.localRuns) {
+      const from = Math.max(run.at, since);
+      const to = Math.min(run.at + run.ms, now);
+      if (to > from) busyCpuMs += run.cpus * (to - from);
+    }
+    const busyShare = Math.min(1, busyCpuMs / (Math.max(1, this.options.machineLimit().cpus) * job.estimatedMs));
+    const ownRate = this.localSaving(job) / (job.cpus * job.estimatedMs);
+    if (ownRate >= (awaySaving / awayCpuMs) * busyShare) return undefined;
+    return (
+      `Runs on the cluster: it would hold ${job.cpus} CPUs here for ${duration(job.estimatedMs)}, longer than its maximum wait of ${duration(job.maxWaitMs)}, ` +
+      `while this machine has been sending work that saves more here per CPU-hour to the cluster for want of room (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`
+    );
   }
 
   /** Removes a queued workload; false when it is not queued (running ones are cancelled by the engine). */
@@ -194,8 +292,8 @@ export class Scheduler {
     try {
       do {
         this.passAgain = false;
-        this.startWhatFits();
-        if (this.policy === 'neurolake') this.burstWhatWouldBeLate();
+        if (this.policy === 'neurolake') this.planLocal();
+        else this.startWhatFits();
         this.startClusterWaiters();
       } while (this.passAgain);
     } finally {
@@ -273,12 +371,14 @@ export class Scheduler {
       case 'cluster':
         this.begin(job, decision.verdict, decision);
         return;
-      case 'queue':
-        this.enqueue({ job, seq, tier: decision.tier ?? 'local', decision });
+      case 'queue': {
+        const entry: Queued = { job, seq, tier: decision.tier ?? 'local', decision };
+        this.enqueue(entry);
         if (decision.tier === 'cluster') this.profileCache = undefined;
-        else this.queuedLast(job);
+        else this.queuedLast(entry);
         this.scheduleRecheck();
         return;
+      }
       case 'refuse':
         this.options.refuse?.(job, decision);
         return;
@@ -288,6 +388,7 @@ export class Scheduler {
   private begin(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
     this.dequeue(job.id);
     this.running.set(job.id, { job, tier, startedAt: this.options.clock.now() });
+    if (tier === 'local') this.noteLocalRun(job, this.options.clock.now());
     this.profileCache = undefined;
     this.options.start(job, tier, decision);
   }
@@ -301,8 +402,10 @@ export class Scheduler {
       return { tier: 'local', possible: false, why: tooBig(job, limit), estimatedCostUsd };
     }
     if (job.tier === 'local') return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
-    if (this.fitsNow(job) && this.mayStartAheadOfQueue(job, now)) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
     const start = this.projectedLocalStart(job, now);
+    // NeuroLake's plan is conservative: a new workload starts now only in a slot no queued one holds.
+    const startsNow = this.policy === 'neurolake' ? start !== undefined && start <= now : this.mayStartAheadOfQueue(job, now);
+    if (this.fitsNow(job) && startsNow) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
     return start === undefined
       ? { tier: 'local', possible: true, why: 'the machine is too busy to say when it would have room', estimatedCostUsd }
       : { tier: 'local', possible: true, estimatedStart: start, estimatedCostUsd };
@@ -394,10 +497,10 @@ export class Scheduler {
     }
     let projection = this.profileCache.get(priority);
     if (projection === undefined) {
-      projection = { profile: this.baseProfile(now), planned: 0, plannedUntil: now, overflowCpuMs: 0 };
+      projection = { profile: this.baseProfile(now), placements: [], planned: 0, plannedUntil: now, overflowCpuMs: 0 };
       for (const entry of this.ordered('local')) {
         if (this.effectivePriority(entry.job, now) < priority) break;
-        addToProjection(projection, entry.job);
+        addToProjection(projection, entry);
       }
       this.profileCache.set(priority, projection);
     }
@@ -407,12 +510,13 @@ export class Scheduler {
   private profileCacheAt = Number.NaN;
 
   /** A workload was queued last among its priority: the projection of its own priority still holds with it added. */
-  private queuedLast(job: SchedulerJob): void {
+  private queuedLast(entry: Queued): void {
+    const job = entry.job;
     const same = this.profileCache?.get(job.priority);
     const aged = this.effectivePriority(job, this.options.clock.now()) !== job.priority;
     this.profileCache = undefined;
     if (same === undefined || aged) return;
-    addToProjection(same, job);
+    addToProjection(same, entry);
     this.profileCache = new Map([[job.priority, same]]);
   }
 
@@ -477,26 +581,125 @@ export class Scheduler {
     return { time: Number.POSITIVE_INFINITY, extraCpus: Math.max(0, available) };
   }
 
-  /** Bursts each queued workload that the machine would start after its maximum wait. */
-  private burstWhatWouldBeLate(): void {
+  /**
+   * NeuroLake's pass: conservative backfill in the served order. Each queued workload takes the
+   * earliest slot the ones ahead of it leave; it starts when that slot is now, and when the slot
+   * would be after its maximum wait it bursts, or cheaper ones planned ahead burst to make room.
+   */
+  private planLocal(): void {
     const now = this.options.clock.now();
     const cluster = this.options.cluster();
-    if (!cluster.enabled || !cluster.available) return;
+    const canBurst = cluster.enabled && cluster.available;
+    let freeMemory = this.options.capacity().memoryGb;
+    for (const run of this.running.values()) if (run.tier === 'local') freeMemory -= run.job.memoryGb;
     const profile = this.baseProfile(now);
-    for (const entry of this.ordered('local')) {
+    const placements: Placement[] = [];
+    let blocked = false;
+    const place = (entry: Queued, start: number): void => {
       const job = entry.job;
-      if (job.tier === 'local') continue;
-      const mustStartBy = job.submittedAt + job.maxWaitMs - this.marginMs - cluster.startDelayMs;
-      const start = now >= mustStartBy ? undefined : profile.earliestStart(job.cpus, job.estimatedMs);
-      const late = start === undefined || start > job.submittedAt + job.maxWaitMs;
-      if (!late) {
-        profile.reserve(start, job.cpus, job.estimatedMs);
+      profile.reserve(start, job.cpus, job.estimatedMs);
+      if (start <= now && job.memoryGb <= freeMemory) {
+        this.begin(job, 'local', entry.decision);
+        freeMemory -= job.memoryGb;
+      } else {
+        blocked = true;
+        placements.push({ entry, start });
+      }
+    };
+    for (const entry of this.ordered('local')) {
+      if (!this.queue.has(entry.job.id)) continue; // burst earlier in this pass to make room
+      const job = entry.job;
+      const start = profile.earliestStart(job.cpus, job.estimatedMs);
+      if (job.tier === 'local') {
+        // Asked to run here: it starts as soon as nothing ahead of it waits, even over the limit.
+        if (!blocked) place(entry, now);
+        else if (start !== undefined) place(entry, start);
         continue;
       }
-      const decision = this.burstDecision(job, now);
-      if (decision !== undefined) this.begin(job, 'cluster', decision);
-      else profile.place(job.cpus, job.estimatedMs);
+      const deadline = job.submittedAt + job.maxWaitMs;
+      const mustStartBy = deadline - this.marginMs - cluster.startDelayMs;
+      const latest = now >= mustStartBy ? now : deadline;
+      if (start !== undefined && start <= latest) {
+        place(entry, start);
+        continue;
+      }
+      const room = canBurst ? this.roomFor(job, profile, placements, latest, now) : undefined;
+      if (room !== undefined) {
+        for (const moved of room.displaced) {
+          profile.release(moved.start, moved.entry.job.cpus, moved.entry.job.estimatedMs);
+          placements.splice(placements.indexOf(moved), 1);
+          this.burstToMakeRoom(moved.entry, job, now);
+        }
+        place(entry, room.start);
+        continue;
+      }
+      const decision = canBurst ? this.burstDecision(job, now) : undefined;
+      if (decision !== undefined) {
+        this.noteTurnedAway(job, now);
+        this.begin(job, 'cluster', decision);
+      }
+      else if (start !== undefined) place(entry, start);
+      else blocked = true;
     }
+  }
+
+  /** What running `job` here saves against the cluster, in dollars at the current prices. */
+  private localSaving(job: SchedulerJob): number {
+    const seconds = job.estimatedMs / 1000;
+    return computeCost(this.prices, 'cluster', job.cpus, job.memoryGb, seconds) - computeCost(this.prices, 'local', job.cpus, job.memoryGb, seconds);
+  }
+
+  /**
+   * The planned workloads to burst so that `job` can start here by `latest`, when together they
+   * save less here than `job` does: those that save least per CPU-second they hold go first. The
+   * slot `job` then gets. Undefined when no such set exists; changes nothing.
+   */
+  private roomFor(job: SchedulerJob, profile: CpuProfile, placements: readonly Placement[], latest: number, now: number): { displaced: Placement[]; start: number } | undefined {
+    const saving = this.localSaving(job);
+    if (saving <= 0) return undefined;
+    const needed = latest + job.estimatedMs;
+    const candidates = placements
+      .filter((placement) => placement.start < needed && placement.entry.job.tier === undefined && this.queue.has(placement.entry.job.id))
+      .map((placement) => ({ placement, saving: this.localSaving(placement.entry.job) }))
+      .filter((candidate) => candidate.saving < saving)
+      .sort((a, b) => a.saving / (a.placement.entry.job.cpus * a.placement.entry.job.estimatedMs) - b.saving / (b.placement.entry.job.cpus * b.placement.entry.job.estimatedMs));
+    if (candidates.length === 0) return undefined;
+    const trial = profile.clone();
+    const displaced: Placement[] = [];
+    let spent = 0;
+    for (const { placement, saving: given } of candidates) {
+      spent += given;
+      if (spent >= saving) return undefined;
+      if (!this.clusterOption(placement.entry.job, now).possible) {
+        spent -= given;
+        continue;
+      }
+      trial.release(placement.start, placement.entry.job.cpus, placement.entry.job.estimatedMs);
+      displaced.push(placement);
+      const start = trial.earliestStart(job.cpus, job.estimatedMs);
+      if (start !== undefined && start <= latest) return { displaced, start };
+    }
+    return undefined;
+  }
+
+  /** Room for a new workload in the projection of the queue ahead of it, as `roomFor`. */
+  private roomInProjection(job: SchedulerJob, now: number, deadline: number): { displaced: Placement[]; start: number } | undefined {
+    const projection = this.projection(job.priority, now);
+    // Past the planned ones the queue ahead is only a sum: no slot to free.
+    if (projection.overflowCpuMs > 0) return undefined;
+    const room = this.roomFor(job, projection.profile, projection.placements, deadline, now);
+    // A slot free of CPUs now is no use while memory is short: it waits, as any other.
+    if (room !== undefined && room.start <= now && !this.fitsNow(job)) return undefined;
+    return room;
+  }
+
+  /** Bursts a queued workload so that `forJob`, which saves more here, runs here in time. */
+  private burstToMakeRoom(entry: Queued, forJob: SchedulerJob, now: number): void {
+    const job = entry.job;
+    const local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    const reason = `Runs on the cluster: it makes room on this machine for ${forJob.id}, which would otherwise miss its maximum wait and saves more by running here (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`;
+    this.begin(job, 'cluster', { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now });
   }
 
   /** The decision to burst a workload that would start here too late; undefined when the cluster cannot take it. */
@@ -555,6 +758,8 @@ export class Scheduler {
 /** Conservative-backfill plan of the queue ahead; past `PLANNED_AHEAD` workloads only their total work counts. */
 interface Projection {
   readonly profile: CpuProfile;
+  /** Where each planned workload sits in `profile`. */
+  readonly placements: Placement[];
   planned: number;
   plannedUntil: number;
   overflowCpuMs: number;
@@ -563,14 +768,24 @@ interface Projection {
 /** Planning each queued workload costs a pass over the plan: past this many, a sum keeps decisions fast. */
 const PLANNED_AHEAD = 128;
 
-function addToProjection(projection: Projection, job: SchedulerJob): void {
+function addToProjection(projection: Projection, entry: Queued): void {
+  const job = entry.job;
   if (projection.planned < PLANNED_AHEAD) {
     const start = projection.profile.place(job.cpus, job.estimatedMs);
     projection.planned++;
-    if (start !== undefined) projection.plannedUntil = Math.max(projection.plannedUntil, start + job.estimatedMs);
+    if (start !== undefined) {
+      projection.plannedUntil = Math.max(projection.plannedUntil, start + job.estimatedMs);
+      projection.placements.push({ entry, start });
+    }
     return;
   }
   projection.overflowCpuMs += job.cpus * job.estimatedMs;
+}
+
+function explainMakingRoom(count: number): string {
+  return count === 1
+    ? 'To make room in time, one queued workload that saves less here runs on the cluster instead.'
+    : `To make room in time, ${count} queued workloads that save less here run on the cluster instead.`;
 }
 
 function tooBig(job: SchedulerJob, limit: LocalCapacity): string {

@@ -8,8 +8,8 @@
 // ATC'17) of each candidate: W-TinyLFU at window shares of 1%, 20% and 100% (the last is LRU),
 // GDSF and LIRS, fed a fixed hash-sampled ninth of the keys at a ninth of the capacity. Every
 // period the real cache (which starts on LIRS) moves to the candidate whose miniature has been
-// hitting most, when it leads by more than chance. One frequency sketch serves all: a sampled key's count is the same
-// for every cache.
+// hitting most, when it leads by more than chance and led at the decision before too. One
+// frequency sketch serves all: a sampled key's count is the same for every cache.
 //
 // A read of a resident object is a hit whatever size it names (a changed object comes through
 // store, which replaces it); the trace replays rely on that, as every simulator does.
@@ -93,6 +93,8 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
   private chosen = INITIAL_CANDIDATE;
+  /** The candidate with the best score at the last decision. */
+  private leader = INITIAL_CANDIDATE;
   private restlessness = 0;
   private sampledInPeriod = 0;
   private sizedSketch = false;
@@ -241,7 +243,13 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     }
     this.periodDiscordant.fill(0);
     this.sampledInPeriod = 0;
-    if (best === this.chosen) return;
+    const ledBefore = this.leader === best;
+    this.leader = best;
+    // A lead of one period alone may be the first half of a pattern whose second half favours
+    // the structure running (a sweep back over what was just read: LRU hits its first half,
+    // LIRS its second), and moving in between loses both halves: the candidate must lead at
+    // two decisions running.
+    if (best === this.chosen || !ledBefore) return;
     // Moving costs hits while the cache reshapes, so a candidate must beat the current one by
     // more than chance would (a standard deviation of a count of hits).
     const current = this.scores[this.chosen] as number;
