@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { human, type StorageCore } from './core';
-import { fileError, streamToFile } from './durable';
+import { fileError, makeFolders, streamToFile } from './durable';
 import { StorageError } from './errors';
 import type { IndexOp } from './indexStore';
 import { runIntents } from './intents';
@@ -76,6 +76,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   const at = new Date(now).toISOString();
   const staged = relative(core.localRoot, temp);
   try {
+    // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
+    await makeFolders(dirname(path), `storing ${key}`);
     await core.index.transact(async (state) => {
       const old = state.objects.get(key);
       const record = withHistory(
