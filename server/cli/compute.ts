@@ -1,6 +1,7 @@
 // `neurolake compute …`: submit workloads, list and inspect runs, cancel them, read their logs and
 // the statistics, on the same data folder (and cluster) as the extension.
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FINISHED_STATES, WORKLOAD_TYPES, type ComputeEngine, type Run, type RunState, type WorkloadSpec, type WorkloadType } from '../engines/compute';
 import { collect, collectList, positiveInteger } from './catalogContext';
@@ -196,7 +197,8 @@ function workloadSpec(command: string[], options: SubmitOptions): WorkloadSpec {
     run,
     environment,
     ...optional('id', options.id),
-    ...optional('workingFolder', options.cwd),
+    // Relative to the shell's folder, wherever that leads: the user typed it.
+    ...optional('workingFolder', options.cwd === undefined ? undefined : resolve(options.cwd)),
     ...optional('cpus', options.cpus),
     ...optional('memoryGb', options.memory),
     ...optional('estimatedMinutes', options.minutes),

@@ -2,6 +2,7 @@
 // of that name as VS Code resolved it (so it behaves as Run Task would).
 import * as vscode from 'vscode';
 import { RUN_WORKLOAD_TASK_COMMAND } from '../taskCostLenses';
+import { assertTrusted } from '../trust';
 import { TASK_TYPE } from '../workloadTasks';
 import { type CommandFactories } from './registry';
 
@@ -30,6 +31,8 @@ function tasksReloaded(ms: number): Promise<void> {
 
 export const workloadTaskCommands: CommandFactories = {
   [RUN_WORKLOAD_TASK_COMMAND]: () => async (name: string, folderUri?: string) => {
+    // Said here, in NeuroLake's words: VS Code would otherwise answer the task lookup with its own trust dialog.
+    assertTrusted('runs no workloads here');
     // The lens reads the editor's text, which can be ahead of the task list VS Code built from the
     // saved file: a task added a moment ago may only be there once VS Code has read the file again.
     const task = (await findTask(name, folderUri)) ?? (await tasksReloaded(TASKS_RELOAD_MS).then(() => findTask(name, folderUri)));

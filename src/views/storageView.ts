@@ -25,6 +25,8 @@ export interface StorageRowSnapshot {
   readonly label: string;
   readonly description: string;
   readonly contextValue: string;
+  /** The hover's Markdown. */
+  readonly tooltip: string;
   readonly children?: readonly StorageRowSnapshot[];
 }
 
@@ -130,6 +132,7 @@ export class StorageTreeProvider implements vscode.TreeDataProvider<StorageNode>
             label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
             description: typeof item.description === 'string' ? item.description : '',
             contextValue: item.contextValue ?? '',
+            tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? ''),
           };
           if (item.collapsibleState === vscode.TreeItemCollapsibleState.None || level >= depth) return row;
           return { ...row, children: await walk(await this.getChildren(node), level + 1) };

@@ -3,15 +3,24 @@
 // machine shows a progress notification, the Workloads view shows it Finished with exit 0 and its
 // cost, and Show Output opens what the command printed. A `"type": "neurolake"` task in tasks.json
 // runs from "Tasks: Run Task" and shows in the Workloads view, and tasks.json shows its cost lens.
+// Cancel on a long run's progress notification ends it: Finished shows it cancelled, and its
+// process is gone.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { pollUntil } from '../harness/deadline.mjs';
 import { visible, workbenchSuite } from './workbench.mjs';
 
 const COMMAND = 'echo hello from neurolake; sleep 2; echo done';
 // The workload's name as Schedule Workload makes it from a shell command: its first three words.
 const SCHEDULED_NAME = 'echo hello from';
 const TASK_NAME = 'nightly load';
+// A run that would go on for five minutes; `exec` makes the process that writes its pid the one that sleeps.
+const LONG_COMMAND = 'sh long-job.sh';
+const LONG_PID_FILE = 'long-job.pid';
 const FILES = {
+  'long-job.sh': `echo $$ > ${LONG_PID_FILE}\nexec sleep 300\n`,
   // The terminal drawn as text rather than on a canvas, so what a task printed can be read.
   '.vscode/settings.json': `${JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }, null, 2)}\n`,
   '.vscode/tasks.json': `${JSON.stringify(
@@ -78,6 +87,48 @@ describe('NeuroLake compute in the VS Code UI', { timeout: 420_000 }, () => {
   async function openFinished(page) {
     const group = await visible(workloadRow(page, 'Finished'), 'the Workloads view has no Finished group', SLOW);
     if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
+  }
+
+  /** Schedule Workload for a shell command, run on this machine; resolves once the decision's row is picked. */
+  async function scheduleHere(page, command) {
+    await runCommand(page, 'NeuroLake: Schedule Workload…');
+    await pickRow(page, 'a query or a quick report', 'the type step does not offer "query"');
+    await pickRow(page, 'A shell command…', 'the "what to run" step does not offer a shell command');
+    await answer(page, 2, 'What to run', command);
+    await answer(page, 3, 'Resources', '0.1 CPU, 0.1 GB, 1 min');
+    await answer(page, 4, 'Priority', '7');
+    await answer(page, 5, 'Maximum wait', '5');
+    await visible(quickInput(page).locator('.quick-input-title', { hasText: /^Schedule Workload \(6\/6\)/ }), 'Schedule Workload did not end on the decision', SLOW);
+    await pickRow(page, /This machine/, 'the decision does not offer this machine');
+  }
+
+  /** The pid `file` holds once a process wrote it: read now, and again at each change in its folder. */
+  function pidWritten(file, what) {
+    return new Promise((resolve, reject) => {
+      const read = () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || undefined : undefined);
+      const watcher = watch(dirname(file), () => check());
+      const timer = setTimeout(() => finish(new Error(`${what} (not after ${SLOW / 1000} s)`)), SLOW);
+      function finish(error, pid) {
+        clearTimeout(timer);
+        watcher.close();
+        if (error) reject(error);
+        else resolve(pid);
+      }
+      function check() {
+        const pid = read();
+        if (pid !== undefined) finish(undefined, pid);
+      }
+      check();
+    });
+  }
+
+  /** Whether `pid` is a live process (a zombie has ended: it only waits to be reaped). */
+  function alive(pid) {
+    try {
+      return !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
   }
 
   async function clearNotifications(page) {
@@ -183,5 +234,29 @@ describe('NeuroLake compute in the VS Code UI', { timeout: 420_000 }, () => {
     await visible(page.locator('.tabs-container .tab', { hasText: 'tasks.json' }), 'no editor tab for tasks.json');
     const lens = await visible(page.locator('.editor-instance .codelens-decoration', { hasText: /Run · local (<)?\$\d+\.\d+ · cluster (<)?\$\d+\.\d+/ }), 'no cost lens with the local and cluster cost above the task', SLOW);
     console.log(`# lens: ${await lens.innerText()}`);
+  });
+
+  step('Cancel on the progress notification stops the run: Finished shows it cancelled and its process is gone', async (page, workbench) => {
+    await clearNotifications(page);
+    await scheduleHere(page, LONG_COMMAND);
+    const toast = page.locator('.notifications-toasts .notification-list-item', { has: page.locator('.notification-list-item-message', { hasText: new RegExp(`${LONG_COMMAND}.*running on this machine`) }) });
+    await visible(toast, 'no progress notification saying the long workload is running on this machine', SLOW);
+    // Its process is up: the script wrote its pid, and that process is the one sleeping.
+    const pidFile = join(workbench.workspace, LONG_PID_FILE);
+    const pid = await pidWritten(pidFile, 'the long workload never wrote its pid');
+    assert.ok(alive(pid), `the long workload's process ${pid} is not running before Cancel`);
+
+    await (await visible(toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: /^Cancel$/ }), 'the progress notification has no Cancel button')).click();
+    const ended = await visible(notification(page, new RegExp(`^${LONG_COMMAND} cancelled on this machine · `)), 'no notification that the workload was cancelled', SLOW);
+    console.log(`# cancelled: ${await ended.innerText()}`);
+    await openFinished(page);
+    const row = await visible(workloadRow(page, LONG_COMMAND), 'the cancelled run does not show under Finished', SLOW);
+    await visible(row.locator('.codicon-circle-slash'), 'the cancelled run’s row does not wear the cancelled icon', SLOW);
+    assert.doesNotMatch(await row.locator('.label-description').innerText(), /exit 0/, 'the cancelled run’s row shows it exiting normally');
+    await visible(workloadRow(page, 'Running').locator('.label-description', { hasText: /^0$/ }), 'the Running group still counts a run');
+    // Cancel kills the run's process group; the sleeping process goes with it, long before its five
+    // minutes. Nothing tells another process of an exit, so /proc is looked at until it is gone.
+    await pollUntil(() => !alive(pid), { timeoutMs: 10_000, message: `process ${pid} of the cancelled workload is still running` });
+    await workbench.screenshot('compute-cancelled');
   });
 });

@@ -26,9 +26,9 @@ export async function visible(locator, what, timeout = 20_000) {
  * code-server on a workspace holding `files` (relative path -> content) with a fresh NeuroLake
  * data folder (`prepare({ dataFolder, cloud })` may fill it first), and opens the workbench. The files are written before code-server starts, so the
  * Explorer lists them from its first read of the folder, not from a file watcher that may not be
- * watching yet on a busy machine.
+ * watching yet on a busy machine. `trusted: false` opens the workspace untrusted (Restricted Mode).
  */
-export async function openWorkbench({ files = {}, prepare } = {}) {
+export async function openWorkbench({ files = {}, prepare, trusted = true } = {}) {
   // node:test forwards Ctrl-C and its runner's SIGTERM here; code-server must not outlive us.
   exitOnSignals();
   const vsix = process.env.NEUROLAKE_E2E_VSIX;
@@ -55,6 +55,7 @@ export async function openWorkbench({ files = {}, prepare } = {}) {
     userDataDir: dirs['user-data'],
     extensionsDir: dirs.extensions,
     env: { NEUROLAKE_HOME: dirs.home, ...cloud.env },
+    trusted,
   }).catch(async (error) => {
     await cloud.stop();
     throw error;
@@ -102,11 +103,11 @@ export async function openWorkbench({ files = {}, prepare } = {}) {
  * logs kept when a test failed. Returns `step(name, body)`, a test whose body gets the page and
  * the workbench.
  */
-export function workbenchSuite({ before, after, afterEach, it }, prefix = '', { files = {}, prepare } = {}) {
+export function workbenchSuite({ before, after, afterEach, it }, prefix = '', { files = {}, prepare, trusted = true } = {}) {
   let workbench;
   let failed = false;
   before(async () => {
-    workbench = await openWorkbench({ files, prepare });
+    workbench = await openWorkbench({ files, prepare, trusted });
   });
   afterEach(async (t) => {
     const name = t.name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();

@@ -68,14 +68,26 @@ function homeUnder(userDataDir) {
   return dirs;
 }
 
-function writeIsolatedConfig(userDataDir, port) {
+// A workspace that is not trusted, as a person sees a folder they have not trusted yet: Workspace
+// Trust on, no start-up question (nobody answers it), so VS Code opens it in Restricted Mode.
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/**
+ * The config file code-server is started with and, given `settingsOverrides` ({} for none), the
+ * profile's settings. Installing a .vsix passes none, so the start that follows writes them.
+ */
+function writeIsolatedConfig(userDataDir, port, settingsOverrides) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const config = join(userDataDir, 'code-server.yaml');
   // Always passed with --config, so code-server never reads or writes ~/.config/code-server.
   writeFileSync(config, `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
   const settings = join(userDataDir, 'User', 'settings.json');
   // Kept when present: `npm start` reuses its profile and a person may have changed settings.
-  if (!existsSync(settings)) writeFileSync(settings, `${JSON.stringify(DEFAULT_SETTINGS, null, 2)}\n`);
+  if (settingsOverrides !== undefined && !existsSync(settings)) writeFileSync(settings, `${JSON.stringify({ ...DEFAULT_SETTINGS, ...settingsOverrides }, null, 2)}\n`);
   return config;
 }
 
@@ -83,11 +95,12 @@ function writeIsolatedConfig(userDataDir, port) {
  * Starts code-server on a free loopback port with its own config, user data and extensions
  * folders, and resolves once GET /healthz answers. `stop()` ends it and everything it started.
  * `isolateHome: false` (npm start) leaves code-server's own files in the user's home as usual.
+ * `trusted: false` opens the workspace untrusted (Restricted Mode) instead of with trust disabled.
  */
-export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, env = {}, args = [], isolateHome = true }) {
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, env = {}, args = [], isolateHome = true, trusted = true }) {
   const codeServer = await ensureCodeServer();
   port ??= await freePort();
-  const config = writeIsolatedConfig(userDataDir, port);
+  const config = writeIsolatedConfig(userDataDir, port, trusted ? {} : UNTRUSTED_SETTINGS);
   mkdirSync(extensionsDir, { recursive: true });
   const logFile = join(userDataDir, 'code-server.log');
   const out = openSync(logFile, 'a');
@@ -96,7 +109,9 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, p
     [
       ...['--bind-addr', `${HOST}:${port}`, '--auth', 'none', '--config', config],
       ...['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
-      ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(trusted ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
       ...args,
       ...(workspace ? [workspace] : []),

@@ -13,6 +13,9 @@ import { exitOnSignals } from './processes.mjs';
 
 const TIMEOUT_MS = Number(process.env.NEUROLAKE_VSCODE_TEST_TIMEOUT_MS ?? 300_000);
 const VERBOSE = Boolean(process.env.NEUROLAKE_VSCODE_VERBOSE);
+// test-electron always passes --disable-workspace-trust; a run that checks Restricted Mode says so
+// here instead, and the folder then opens untrusted.
+const UNTRUSTED = process.env.NEUROLAKE_VSCODE_UNTRUSTED === '1';
 // The workbench's own start-up chatter, and the extension gallery it cannot reach offline; shown
 // with NEUROLAKE_VSCODE_VERBOSE=1. Everything else (test output, real errors) is always shown.
 const NOISE = [
@@ -61,6 +64,7 @@ async function main() {
     workspace: folder,
     userDataDir,
     extensionsDir: orScratch(args.one('extensions-dir'), 'extensions'),
+    trusted: !UNTRUSTED,
   });
   const { browser, page } = await openBrowser().catch(async (error) => {
     await server.stop();

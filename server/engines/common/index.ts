@@ -2,6 +2,7 @@
 // that are acknowledged only once they are durable, a cross-process file lock, and checksums
 // computed on a worker thread while bytes stream past.
 export * from './durableFile';
+export * from './folders';
 export * from './progress';
 export * from './fileLock';
 export * from './steps';

@@ -4,7 +4,7 @@
 // is adopted by the next one that opens: a queued run is queued again, a running one re-attached
 // by its pid or Slurm job id, and one that cannot be found is marked lost.
 import { join } from 'node:path';
-import { CancelledError } from '../common';
+import { CancelledError, ensureFolder } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
 
 const COMPUTE_PRESETS: readonly ComputePresetName[] = ['seed', 'aws'];
@@ -109,6 +109,8 @@ export class ComputeEngine {
   private readonly launching = new Map<string, { cancel: boolean }>();
   /** Runs being adopted from a process that died, so a second look does not adopt them twice. */
   private readonly adopting = new Set<string>();
+  /** Runs whose last change could not be written to the history, and why. */
+  private readonly failedWrites = new Map<string, string>();
   private readonly timers = new Set<ClockTimer>();
   private readonly listeners = new Set<(change: ComputeChange) => void>();
   private readonly owner = { pid: process.pid, since: Date.now() };
@@ -144,13 +146,15 @@ export class ComputeEngine {
       }),
       whenClusterDown: () => this.options.whenClusterDown ?? 'queue',
       start: (job, tier, decision) => void this.launch(job.id, tier, decision),
-      refuse: (job, decision) => void this.refuseQueued(job.id, decision),
+      refuse: (job, decision) => void this.refuseQueued(job.id, decision).catch((error: unknown) => this.unrecorded(job.id, error)),
     });
   }
 
   static async open(options: ComputeOptions): Promise<ComputeEngine> {
     let history: RunHistory;
     try {
+      // First, so a data folder that is a file, or on a read-only disk, is said in those words.
+      await ensureFolder(join(options.dataFolder, 'compute'));
       history = await RunHistory.open(join(options.dataFolder, 'compute', 'runs.jsonl'));
     } catch (error) {
       if (error instanceof ComputeError) throw error;
@@ -345,6 +349,8 @@ export class ComputeEngine {
     for (;;) {
       const run = this.get(runId);
       if (FINISHED_STATES.has(run.state)) return run;
+      const failed = this.failedWrites.get(runId);
+      if (failed !== undefined) throw new ComputeError('storage', failed);
       // Only the waiting stops; the run goes on.
       if (signal?.aborted) throw new CancelledError(`Waiting for ${runId}`);
       await new Promise<void>((resolve) => {
@@ -381,9 +387,19 @@ export class ComputeEngine {
     this.launching.set(runId, launching);
     try {
       await this.start(runId, run, tier, decision, executor, launching);
+    } catch (error) {
+      // The history could not be written (a full disk): nothing may claim this run is still going on here.
+      this.scheduler.finished(runId);
+      this.unrecorded(runId, error);
     } finally {
       this.launching.delete(runId);
     }
+  }
+
+  /** A change of `runId` that could not be written: waiters are told, instead of waiting for a state that will not come. */
+  private unrecorded(runId: string, error: unknown): void {
+    this.failedWrites.set(runId, `What became of the run ${runId} could not be recorded: ${(error as Error).message}`);
+    this.emit({ kind: 'run', runId });
   }
 
   private async start(runId: string, run: Run, tier: ComputeTier, decision: Decision, executor: Executor | undefined, launching: { cancel: boolean }): Promise<void> {
@@ -423,7 +439,7 @@ export class ComputeEngine {
     await this.update(runId, { state: 'running', tier, execution: execution.ref, startedAt: run.startedAt ?? startedAt, owner: this.owner });
     void execution.running.then((at) => {
       const current = this.history.get(runId);
-      if (current?.state === 'running' && tier === 'cluster' && at !== current.startedAt) void this.update(runId, { startedAt: at });
+      if (current?.state === 'running' && tier === 'cluster' && at !== current.startedAt) void this.update(runId, { startedAt: at }).catch(() => undefined);
     });
     const timeoutMs = run.workload.timeoutMinutes * 60_000 - (this.clock.now() - (run.startedAt ?? startedAt));
     const timeout = this.clock.setTimer(Math.max(0, timeoutMs), () => void execution.cancel('timed-out').catch(() => undefined));
@@ -460,13 +476,13 @@ export class ComputeEngine {
     const workload = run.workload;
     if (run.state !== 'failed' || run.exitCode === undefined || run.attempt > workload.retries) return;
     if (workload.noRetryExitCodes.includes(run.exitCode)) {
-      void this.update(run.id, { detail: `${run.detail === undefined ? '' : `${run.detail}; `}not retried: exit code ${run.exitCode} is marked not retryable` });
+      void this.update(run.id, { detail: `${run.detail === undefined ? '' : `${run.detail}; `}not retried: exit code ${run.exitCode} is marked not retryable` }).catch(() => undefined);
       return;
     }
     const delay = (this.options.retryBackoffMs ?? 5000) * 2 ** (run.attempt - 1);
     const timer = this.clock.setTimer(delay, () => {
       this.timers.delete(timer);
-      void this.retry(run);
+      void this.retry(run).catch((error: unknown) => this.unrecorded(run.id, error));
     });
     this.timers.add(timer);
   }
@@ -515,6 +531,14 @@ export class ComputeEngine {
     }
     const ref = run.execution;
     if (run.state === 'starting' || ref === undefined) {
+      // Stopped between starting the command and recording its pid: the command's wrapper still
+      // writes how it ended into the run folder, so a run that ran is not called lost.
+      const status = run.tier === 'local' ? await this.local.endedStatus(request.runFolder) : undefined;
+      if (status !== undefined) {
+        const state = status.exitCode === 0 ? 'completed' : 'failed';
+        await this.update(run.id, { state, exitCode: status.exitCode, cpuSeconds: status.cpuSeconds, endedAt: status.writtenAt, detail: `NeuroLake (pid ${run.owner?.pid}) stopped while starting it; it ran, and its exit status was read from its run folder` });
+        return;
+      }
       await this.update(run.id, { state: 'lost', endedAt: this.clock.now(), detail: `NeuroLake (pid ${run.owner?.pid}) stopped while starting it; it may have started, and nothing can find it` });
       return;
     }

@@ -3,9 +3,9 @@
 // Several processes (VS Code windows, the CLI) share it: appends happen under a cross-process
 // lock after catching up with what others appended, and a torn last line (a writer killed
 // mid-append, never acknowledged) is cut off. Compaction rewrites the file with one line a run.
-import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { acquireLock } from '../common';
+import { mkdir, open, stat, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { acquireLock, appendDurably, writeFileDurably } from '../common';
 import { ComputeError } from './errors';
 import type { Run } from './types';
 
@@ -48,17 +48,18 @@ export class RunHistory {
         await this.catchUp(true);
         const runs = typeof build === 'function' ? build(this) : build;
         const text = runs.map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
-        const handle = await open(this.file, 'a');
         try {
-          await handle.write(text);
-          await handle.sync();
-        } finally {
-          await handle.close();
+          // Every byte or nothing: a disk filling up stores part of a line and reports no error,
+          // and a torn line would be cut off (with the run it acknowledged) by the next writer.
+          await appendDurably(this.file, text, 'the run');
+        } catch (error) {
+          throw new ComputeError('storage', `The run history ${this.file} could not be written: ${(error as Error).message}`);
         }
         this.offset += Buffer.byteLength(text);
         this.lines += runs.length;
         for (const run of runs) this.runs.set(run.id, run);
-        if (this.lines > 4 * this.runs.size + 1000) await this.compact();
+        // The runs are durable already: a compaction that fails (a full disk) leaves a longer file, not an error.
+        if (this.lines > 4 * this.runs.size + 1000) await this.compact().catch(() => undefined);
         return runs;
       }),
     );
@@ -116,13 +117,18 @@ export class RunHistory {
     const complete = text.lastIndexOf('\n') + 1;
     for (const line of text.slice(0, complete).split('\n')) {
       if (line.trim() === '') continue;
+      let parsed: unknown;
       try {
-        const { run } = JSON.parse(line) as { run: Run };
-        this.runs.set(run.id, run);
-        this.lines++;
+        parsed = JSON.parse(line);
       } catch {
         // A line no process acknowledged (cut by a crash) cannot be in the middle; skip it.
+        continue;
       }
+      // A hand edit or another tool's line: only runs go in, so listing and adopting never trip on one.
+      const run = runOf(parsed);
+      if (run === undefined) continue;
+      this.runs.set(run.id, run);
+      this.lines++;
     }
     this.offset += Buffer.byteLength(text.slice(0, complete));
     if (locked && complete < text.length) await truncate(this.file, this.offset);
@@ -130,18 +136,25 @@ export class RunHistory {
 
   /** One line a run, written to a temp file, fsync'ed and renamed over the history. */
   private async compact(): Promise<void> {
-    const temp = join(dirname(this.file), `.runs.${process.pid}.tmp`);
     const text = [...this.runs.values()].map((run) => `${JSON.stringify({ format: FORMAT, run })}\n`).join('');
-    const handle = await open(temp, 'w');
-    try {
-      await handle.write(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.file);
+    await writeFileDurably(this.file, text, 'the compacted run history');
     this.inode = (await stat(this.file)).ino;
     this.offset = Buffer.byteLength(text);
     this.lines = this.runs.size;
   }
+}
+
+const STATES: ReadonlySet<unknown> = new Set(['queued', 'starting', 'running', 'completed', 'failed', 'cancelled', 'timed-out', 'lost', 'refused']);
+
+/** The run a history line holds, or undefined when the line is not one of ours. */
+function runOf(line: unknown): Run | undefined {
+  if (typeof line !== 'object' || line === null || (line as { format?: unknown }).format !== FORMAT) return undefined;
+  const run = (line as { run?: unknown }).run as Record<string, unknown> | null | undefined;
+  if (typeof run !== 'object' || run === null) return undefined;
+  const workload = run['workload'] as Record<string, unknown> | null | undefined;
+  const decision = run['decision'];
+  if (typeof run['id'] !== 'string' || !STATES.has(run['state']) || typeof run['submittedAt'] !== 'number' || typeof run['attempt'] !== 'number') return undefined;
+  if (typeof workload !== 'object' || workload === null || typeof workload['id'] !== 'string' || typeof workload['run'] !== 'object' || workload['run'] === null) return undefined;
+  if (typeof decision !== 'object' || decision === null) return undefined;
+  return run as unknown as Run;
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ComputeError } from './errors';
 import type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
 import { groupUsage, pidAlive, signalGroup } from './processes';
 import type { ExecutionRef, Workload } from './types';
@@ -67,7 +68,16 @@ export class LocalExecutor implements Executor {
 
   constructor(private readonly options: LocalExecutorOptions = {}) {}
 
+  /** How a run whose pid was never recorded ended, from the status file its wrapper writes in the run folder; undefined while unknown. */
+  endedStatus(runFolder: string): ReturnType<typeof readStatus> {
+    return readStatus(join(runFolder, 'status'));
+  }
+
   async start(request: ExecutionRequest): Promise<Execution> {
+    // Node reports a missing working folder as "spawn /bin/sh ENOENT", as if the shell were missing.
+    const folder = request.workload.workingFolder;
+    const info = await stat(folder).catch(() => undefined);
+    if (info === undefined || !info.isDirectory()) throw new ComputeError('invalid-workload', `The working folder ${folder} ${info === undefined ? 'does not exist' : 'is not a folder'}.`);
     await mkdir(request.runFolder, { recursive: true });
     const logFile = join(request.runFolder, 'output.log');
     const statusFile = join(request.runFolder, 'status');
@@ -189,7 +199,7 @@ export class LocalExecutor implements Executor {
 }
 
 /** The wrapper's status file: `times` (shell, then children: "0m1.23s 0m0.04s") and "exit N". */
-async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number; writtenAt: number } | undefined> {
+export async function readStatus(file: string): Promise<{ exitCode: number; cpuSeconds: number; writtenAt: number } | undefined> {
   let text: string;
   let writtenAt: number;
   try {

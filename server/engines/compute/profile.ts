@@ -2,6 +2,7 @@
 // running workload gives back when it is expected to end, minus what queued workloads reserve.
 // Placing each queued workload in order at its earliest slot (conservative backfill) answers
 // "when would this one start here?" for decisions, before anything runs.
+import type { Running } from './schedulerTypes';
 
 export class CpuProfile {
   /** `free[i]` CPUs are free from `times[i]` until `times[i + 1]` (the last step lasts for ever). */
@@ -45,6 +46,19 @@ export class CpuProfile {
     for (let i = from; i < to; i++) this.free[i] = this.free[i]! - cpus;
   }
 
+  /** Gives back what `reserve` took: a planned workload that goes elsewhere. */
+  release(start: number, cpus: number, durationMs: number): void {
+    this.reserve(start, -cpus, durationMs);
+  }
+
+  /** An independent copy, for trying a change to the plan before making it. */
+  clone(): CpuProfile {
+    const copy = new CpuProfile(this.times[0]!, 0, []);
+    copy.times.splice(0, 1, ...this.times);
+    copy.free.splice(0, 1, ...this.free);
+    return copy;
+  }
+
   /** Places a workload at its earliest slot and returns that time (undefined: never fits). */
   place(cpus: number, durationMs: number): number | undefined {
     const start = this.earliestStart(cpus, durationMs);
@@ -67,4 +81,17 @@ export class CpuProfile {
     this.free.splice(low, 0, this.free[low - 1]!);
     return low;
   }
+}
+
+/** Free CPUs now and what running local workloads give back when they are expected to end. */
+export function machineProfile(now: number, capacityCpus: number, running: Iterable<Running>): CpuProfile {
+  const releases: [number, number][] = [];
+  let held = 0;
+  for (const run of running) {
+    if (run.tier !== 'local') continue;
+    held += run.job.cpus;
+    // One that overran its estimate is expected to end any moment now.
+    releases.push([Math.max(run.startedAt + run.job.estimatedMs, now + 1), run.job.cpus]);
+  }
+  return new CpuProfile(now, capacityCpus - held, releases);
 }

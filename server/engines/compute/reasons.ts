@@ -1,6 +1,6 @@
 // The decision in words: why a workload runs here, waits, bursts or is refused, with what each
 // option would cost and when it would start. Shown in the quick input, the details and the CLI.
-import type { SchedulerJob, SchedulingPolicy } from './scheduler';
+import type { LocalCapacity, SchedulerJob, SchedulingPolicy } from './schedulerTypes';
 import type { ComputeTier, DecisionOption, DecisionVerdict } from './types';
 
 export interface ReasonInput {
@@ -51,7 +51,36 @@ export function explainDecision(input: ReasonInput): string {
   }
 }
 
-function usd(value: number): string {
+/** Why a workload that could start here in time holds CPUs that work saving more here needs. */
+export function explainKeepingRoom(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption): string {
+  return (
+    `Runs on the cluster: it would hold ${job.cpus} CPUs here for ${duration(job.estimatedMs)}, longer than its maximum wait of ${duration(job.maxWaitMs)}, ` +
+    `while this machine has been sending work that saves more here per CPU-hour to the cluster for want of room (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`
+  );
+}
+
+/** Why a queued workload bursts: `forJob` needs its room here. */
+export function explainMovedForRoom(forJob: SchedulerJob, local: DecisionOption, cluster: DecisionOption): string {
+  return `Runs on the cluster: it makes room on this machine for ${forJob.id}, which would otherwise miss its maximum wait and saves more by running here (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`;
+}
+
+/** Added to the reason of a workload that others make room for. */
+export function explainMakingRoom(count: number): string {
+  return count === 1
+    ? 'To make room in time, one queued workload that saves less here runs on the cluster instead.'
+    : `To make room in time, ${count} queued workloads that save less here run on the cluster instead.`;
+}
+
+export function tooBig(job: SchedulerJob, limit: LocalCapacity): string {
+  if (job.cpus > limit.cpus) return `it needs ${job.cpus} CPUs and this machine gives NeuroLake at most ${round(limit.cpus)}`;
+  return `it needs ${job.memoryGb} GB of memory and this machine gives NeuroLake at most ${round(limit.memoryGb)} GB`;
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 

@@ -1,103 +1,65 @@
 // Where and when each workload runs: the decision (local now, queue for the machine, burst to the
-// cluster, or refuse), the wait queue (priority with aging, FIFO within a priority, EASY backfill)
-// and the re-checks that burst a queued workload before its maximum wait runs out.
+// cluster, or refuse), the wait queue (priority with aging, FIFO within a priority, backfill) and
+// the re-checks that burst a queued workload before its maximum wait runs out.
+//
+// NeuroLake's own policy plans the machine as conservative backfill in the served order: each
+// queued workload holds the earliest slot that leaves every one ahead of it its own, so a later
+// arrival never pushes a queued one past its maximum wait. A workload whose slot would come too
+// late bursts, unless bursting some planned ahead of it that save less here (the local machine is
+// priced per running workload, the cluster per CPU, so a wide job saves far more per CPU-hour
+// here than a narrow one) makes room for it in time at a smaller cost. Nobody waits longer for
+// that: the ones moved to the cluster start there at once. And a workload that would hold CPUs
+// here for longer than its maximum wait goes to the cluster when it saves less here per CPU-hour
+// than those CPUs are worth: the saving rate of the work the machine turned away for want of room
+// over the past as long as its run, times how busy the machine was then.
 //
 // It knows nothing of processes or Slurm: it reserves capacity and calls `start`; the engine turns
 // that into an executor run and calls `finished` when it ends. Time comes from an injected clock,
 // so the benchmark replays batch traces through exactly this code.
-import { computeCost, type ComputePrices } from '../prices';
-import type { Clock, ClockTimer } from './clock';
-import { CpuProfile } from './profile';
-import { explainDecision } from './reasons';
+//
+// This file wires the parts and holds the state: the served order (waitQueue.ts), the options and
+// the verdict (tierOptions.ts, choice.ts), the passes (conservativeBackfill.ts for NeuroLake,
+// easyBackfill.ts for the baselines), making room (makingRoom.ts), what CPUs are worth
+// (cpuWorth.ts), the plan of the queue ahead for decisions (projection.ts) and the re-check timer
+// (recheck.ts).
+import type { ComputePrices } from '../prices';
+import { choose, type ChoiceContext } from './choice';
+import { planLocal } from './conservativeBackfill';
+import { CpuWorth, type CpuWorthQuestions } from './cpuWorth';
+import { mayStartAheadOfQueue, startWhatFits } from './easyBackfill';
+import { roomFor, type Room } from './makingRoom';
+import { machineProfile, type CpuProfile } from './profile';
+import { Projections } from './projection';
+import { explainDecision, explainKeepingRoom, explainMakingRoom, explainMovedForRoom } from './reasons';
+import { nextRecheck, RecheckTimer } from './recheck';
+import { RunningWork } from './runningWork';
+import type { Placement, Queued, SchedulerJob, SchedulerOptions, SchedulingPolicy } from './schedulerTypes';
+import { clusterOption, localOption, localSaving, type LocalOutlook } from './tierOptions';
 import type { ComputeTier, Decision, DecisionOption } from './types';
+import { WaitQueue } from './waitQueue';
 
-export interface SchedulerJob {
-  readonly id: string;
-  readonly cpus: number;
-  readonly memoryGb: number;
-  readonly estimatedMs: number;
-  /** 1 (lowest) to 10 (highest). */
-  readonly priority: number;
-  readonly maxWaitMs: number;
-  readonly budgetUsd?: number;
-  readonly submittedAt: number;
-  /** Where it must run, when the user said so. */
-  readonly tier?: ComputeTier;
-}
-
-/** What NeuroLake's own workloads may hold in total right now (the limit minus everyone else's use). */
-export interface LocalCapacity {
-  readonly cpus: number;
-  readonly memoryGb: number;
-}
-
-export interface ClusterView {
-  /** Bursting is turned on and a cluster is configured. */
-  readonly enabled: boolean;
-  /** It answers; when not, `reason` says why. */
-  readonly available: boolean;
-  readonly reason?: string;
-  /** How long a job takes to start there, for the estimate. */
-  readonly startDelayMs: number;
-}
-
-/**
- * `neurolake` decides per workload; the others are the baselines the benchmark compares against:
- * everything here (FCFS with EASY backfill), everything on the cluster, and burst whenever a
- * workload would have to wait.
- */
-export type SchedulingPolicy = 'neurolake' | 'local-only' | 'cloud-only' | 'naive-burst';
-
-export interface SchedulerOptions {
-  readonly clock: Clock;
-  readonly prices: ComputePrices;
-  readonly policy?: SchedulingPolicy;
-  /** Free for our workloads now, in total (running ones included). */
-  capacity(): LocalCapacity;
-  /** The most the machine could ever give our workloads (an idle machine at the limit). */
-  machineLimit(): LocalCapacity;
-  cluster(): ClusterView;
-  /** A workload that must burst while the cluster is down waits for it (`queue`) or is refused. */
-  /** A function when the setting may change while the scheduler runs. */
-  readonly whenClusterDown?: 'queue' | 'refuse' | (() => 'queue' | 'refuse');
-  /** A waiting workload gains one priority level per this many milliseconds. */
-  readonly agingMsPerLevel?: number;
-  /** Burst this long before the maximum wait runs out, so the cluster start still makes it. */
-  readonly burstMarginMs?: number;
-  /** Called when a workload should start; its capacity is already held. */
-  start(job: SchedulerJob, tier: ComputeTier, decision: Decision): void;
-  /** Called when a queued workload can run nowhere any more (the cluster went away, refuse is set). */
-  refuse?(job: SchedulerJob, decision: Decision): void;
-}
-
-interface Queued {
-  readonly job: SchedulerJob;
-  readonly seq: number;
-  /** `cluster` while it waits for the cluster to come back; `local` waits for the machine. */
-  tier: ComputeTier;
-  decision: Decision;
-}
-
-interface Running {
-  readonly job: SchedulerJob;
-  readonly tier: ComputeTier;
-  readonly startedAt: number;
-}
+export type { ClusterView, LocalCapacity, SchedulerJob, SchedulerOptions, SchedulingPolicy } from './schedulerTypes';
 
 const DEFAULT_AGING_MS = 10 * 60_000;
 const DEFAULT_MARGIN_MS = 60_000;
 
 export class Scheduler {
-  private readonly queue = new Map<string, Queued>();
-  private readonly running = new Map<string, Running>();
+  private readonly queue: WaitQueue;
+  private readonly running = new RunningWork();
   private seq = 0;
-  private timer: ClockTimer | undefined;
-  private timerDue = Number.POSITIVE_INFINITY;
+  private readonly recheck: RecheckTimer;
   private passing = false;
   private passAgain = false;
   private readonly policy: SchedulingPolicy;
   private readonly agingMs: number;
   private readonly marginMs: number;
+  private readonly cpuWorth = new CpuWorth();
+  private readonly cpuWorthQuestions: CpuWorthQuestions = {
+    saving: (job) => this.localSaving(job),
+    machineCpus: () => this.options.machineLimit().cpus,
+  };
+  private readonly choiceContext: ChoiceContext;
+  private readonly projections: Projections;
 
   private whenClusterDown(): 'queue' | 'refuse' {
     const setting = this.options.whenClusterDown ?? 'queue';
@@ -112,6 +74,30 @@ export class Scheduler {
     this.policy = options.policy ?? 'neurolake';
     this.agingMs = options.agingMsPerLevel ?? DEFAULT_AGING_MS;
     this.marginMs = options.burstMarginMs ?? DEFAULT_MARGIN_MS;
+    this.queue = new WaitQueue(options.clock, this.agingMs);
+    this.choiceContext = { policy: this.policy, whenClusterDown: () => this.whenClusterDown() };
+    this.recheck = new RecheckTimer(options.clock, () => this.pass());
+    this.outlook = {
+      policy: this.policy,
+      machineLimit: () => this.options.machineLimit(),
+      projectedStart: (job, now) => this.projections.projectedLocalStart(job, now),
+      mayStartAheadOfQueue: (job, now) =>
+        mayStartAheadOfQueue(
+          job,
+          this.queue.head('local'),
+          (head) => this.queue.effectivePriority(head, now),
+          () => this.options.capacity().cpus - this.localCpusHeld(),
+          now,
+          this.running.localRuns(),
+        ),
+      fitsNow: (job) => this.fitsNow(job),
+    };
+    this.projections = new Projections({
+      machineProfile: (now) => this.baseProfile(now),
+      queuedForMachine: () => this.queue.ordered('local'),
+      effectivePriority: (job, now) => this.queue.effectivePriority(job, now),
+      capacityCpus: () => this.options.capacity().cpus,
+    });
   }
 
   /** Estimates from now on are at these prices. */
@@ -134,38 +120,73 @@ export class Scheduler {
 
   /** Local CPUs held by running workloads. */
   localCpusHeld(): number {
-    let cpus = 0;
-    for (const run of this.running.values()) if (run.tier === 'local') cpus += run.job.cpus;
-    return cpus;
+    return this.running.localHeld().cpus;
   }
 
   /** The decision for a workload if it were submitted now; changes nothing. */
   decide(job: SchedulerJob): Decision {
-    const now = this.options.clock.now();
-    const local = this.localOption(job, now);
-    const cluster = this.clusterOption(job, now);
-    return { ...this.choose(job, local, cluster, now), options: [local, cluster], decidedAt: now };
+    return this.decideWithRoom(job).decision;
   }
 
   /** Decides and acts: starts it, queues it, or refuses it. Returns the decision. */
   submit(job: SchedulerJob): Decision {
     if (this.isActive(job.id)) throw new Error(`workload ${job.id} is already queued or running`);
-    const decision = this.decide(job);
+    const { decision, displaced, turnedAway } = this.decideWithRoom(job);
+    const now = this.options.clock.now();
+    if (turnedAway) this.noteTurnedAway(job, now);
+    for (const placement of displaced) this.burstToMakeRoom(placement.entry, job, now);
     this.act(job, decision, this.seq++);
     return decision;
   }
 
+  /** The decision, and the queued workloads it bursts to make room for this one in time. */
+  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[]; turnedAway: boolean } {
+    const now = this.options.clock.now();
+    let local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    const deadline = job.submittedAt + job.maxWaitMs;
+    let displaced: readonly Placement[] = [];
+    const late = local.estimatedStart === undefined || local.estimatedStart > deadline;
+    const neurolakeChooses = this.policy === 'neurolake' && job.tier === undefined && local.possible && cluster.possible;
+    if (neurolakeChooses && late) {
+      const room = this.roomInProjection(job, now, deadline);
+      if (room !== undefined) {
+        displaced = room.displaced;
+        local = { ...local, estimatedStart: room.start };
+      }
+    }
+    if (neurolakeChooses && !late && displaced.length === 0) {
+      const reason = this.keepRoomFor(job, local, cluster, now);
+      if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false };
+    }
+    const chosen = choose(job, local, cluster, now, this.options.cluster(), this.choiceContext);
+    const reason = displaced.length === 0 ? chosen.reason : `${chosen.reason} ${explainMakingRoom(displaced.length)}`;
+    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster' };
+  }
+
+  // ---- what the machine's CPUs are worth ----------------------------------------------------
+
+  private noteTurnedAway(job: SchedulerJob, now: number): void {
+    this.cpuWorth.noteTurnedAway(job, this.localSaving(job), now);
+  }
+
+  /** Why a workload that could start here in time goes to the cluster instead; undefined when it stays. */
+  private keepRoomFor(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number): string | undefined {
+    const elsewhere = this.cpuWorth.worthMoreElsewhere(job, now, this.cpuWorthQuestions);
+    return elsewhere ? explainKeepingRoom(job, local, cluster) : undefined;
+  }
+
   /** Removes a queued workload; false when it is not queued (running ones are cancelled by the engine). */
   cancel(id: string): boolean {
-    const removed = this.dequeue(id);
-    if (removed) this.profileCache = undefined;
+    const removed = this.queue.dequeue(id);
+    if (removed) this.projections.invalidate();
     return removed;
   }
 
   /** A started workload ended (or never really started): its capacity is free again. */
   finished(id: string): void {
     if (this.running.delete(id)) {
-      this.profileCache = undefined;
+      this.projections.invalidate();
       this.pass();
     }
   }
@@ -173,15 +194,15 @@ export class Scheduler {
   /** Puts a workload whose start failed back at its old place in the queue, waiting for `tier`. */
   requeue(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
     this.running.delete(job.id);
-    this.enqueue({ job, seq: this.seq++, tier, decision });
-    this.profileCache = undefined;
+    this.queue.enqueue({ job, seq: this.seq++, tier, decision });
+    this.projections.invalidate();
     this.pass();
   }
 
   /** Re-attaches a workload started by an earlier process, so its capacity counts. */
   adoptRunning(job: SchedulerJob, tier: ComputeTier, startedAt: number): void {
     this.running.set(job.id, { job, tier, startedAt });
-    this.profileCache = undefined;
+    this.projections.invalidate();
   }
 
   /** Looks at the queue again: the machine or the cluster may have changed. */
@@ -194,8 +215,8 @@ export class Scheduler {
     try {
       do {
         this.passAgain = false;
-        this.startWhatFits();
-        if (this.policy === 'neurolake') this.burstWhatWouldBeLate();
+        if (this.policy === 'neurolake') this.planLocal();
+        else this.startWhatFits();
         this.startClusterWaiters();
       } while (this.passAgain);
     } finally {
@@ -206,65 +227,12 @@ export class Scheduler {
 
   /** Stops the re-check timer; the queue stays as it is. */
   dispose(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.recheck.dispose();
   }
 
   /** The queue in the order it is served: effective priority (with aging), then arrival. */
   ordered(tier?: ComputeTier): Queued[] {
-    const list = this.servedOrder();
-    return tier === undefined ? [...list] : list.filter((entry) => entry.tier === tier);
-  }
-
-  private servedOrder(): Queued[] {
-    const now = this.options.clock.now();
-    if (this.orderCache === undefined || this.orderCache.at !== now) {
-      const list = [...this.queue.values()];
-      const effective = new Map(list.map((entry) => [entry, this.effectivePriority(entry.job, now)]));
-      list.sort((a, b) => effective.get(b)! - effective.get(a)! || a.seq - b.seq);
-      this.orderCache = { at: now, list };
-    }
-    return this.orderCache.list;
-  }
-
-  /** The first in the served order waiting for `tier`, without copying the queue. */
-  private head(tier: ComputeTier): Queued | undefined {
-    if (this.queue.size === 0) return undefined;
-    return this.servedOrder().find((entry) => entry.tier === tier);
-  }
-
-  /** The served order, kept while the clock stands still; inserts and removals keep it current. */
-  private orderCache: { at: number; list: Queued[] } | undefined;
-
-  private enqueue(entry: Queued): void {
-    this.queue.set(entry.job.id, entry);
-    const cache = this.orderCache;
-    if (cache === undefined || cache.at !== this.options.clock.now()) return;
-    const now = cache.at;
-    const priority = this.effectivePriority(entry.job, now);
-    let low = 0;
-    let high = cache.list.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const other = cache.list[mid]!;
-      const otherPriority = this.effectivePriority(other.job, now);
-      if (otherPriority > priority || (otherPriority === priority && other.seq < entry.seq)) low = mid + 1;
-      else high = mid;
-    }
-    cache.list.splice(low, 0, entry);
-  }
-
-  private dequeue(id: string): boolean {
-    const entry = this.queue.get(id);
-    if (entry === undefined) return false;
-    this.queue.delete(id);
-    const index = this.orderCache?.list.indexOf(entry) ?? -1;
-    if (index >= 0) this.orderCache!.list.splice(index, 1);
-    return true;
-  }
-
-  private effectivePriority(job: SchedulerJob, now: number): number {
-    return job.priority + Math.floor(Math.max(0, now - job.submittedAt) / this.agingMs);
+    return this.queue.ordered(tier);
   }
 
   private act(job: SchedulerJob, decision: Decision, seq: number): void {
@@ -273,12 +241,14 @@ export class Scheduler {
       case 'cluster':
         this.begin(job, decision.verdict, decision);
         return;
-      case 'queue':
-        this.enqueue({ job, seq, tier: decision.tier ?? 'local', decision });
-        if (decision.tier === 'cluster') this.profileCache = undefined;
-        else this.queuedLast(job);
+      case 'queue': {
+        const entry: Queued = { job, seq, tier: decision.tier ?? 'local', decision };
+        const place = this.queue.enqueue(entry);
+        if (decision.tier === 'cluster') this.projections.invalidate();
+        else this.projections.queued(entry, this.options.clock.now(), this.queue.servedNow(), place, this.queue.waitingForCluster === 0);
         this.scheduleRecheck();
         return;
+      }
       case 'refuse':
         this.options.refuse?.(job, decision);
         return;
@@ -286,148 +256,43 @@ export class Scheduler {
   }
 
   private begin(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
-    this.dequeue(job.id);
+    const wasRunning = this.running.has(job.id);
+    const wasQueued = this.queue.dequeue(job.id);
     this.running.set(job.id, { job, tier, startedAt: this.options.clock.now() });
-    this.profileCache = undefined;
+    if (tier === 'local') this.cpuWorth.noteLocalRun(job, this.options.clock.now());
+    // A new workload that goes straight to the cluster changes neither the machine nor its queue.
+    if (tier === 'local' || wasQueued || wasRunning) this.projections.invalidate();
     this.options.start(job, tier, decision);
   }
 
   // ---- the decision -------------------------------------------------------------------------
 
   private localOption(job: SchedulerJob, now: number): DecisionOption {
-    const estimatedCostUsd = computeCost(this.prices, 'local', job.cpus, job.memoryGb, job.estimatedMs / 1000);
-    const limit = this.options.machineLimit();
-    if (job.cpus > limit.cpus || job.memoryGb > limit.memoryGb) {
-      return { tier: 'local', possible: false, why: tooBig(job, limit), estimatedCostUsd };
-    }
-    if (job.tier === 'local') return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
-    if (this.fitsNow(job) && this.mayStartAheadOfQueue(job, now)) return { tier: 'local', possible: true, estimatedStart: now, estimatedCostUsd };
-    const start = this.projectedLocalStart(job, now);
-    return start === undefined
-      ? { tier: 'local', possible: true, why: 'the machine is too busy to say when it would have room', estimatedCostUsd }
-      : { tier: 'local', possible: true, estimatedStart: start, estimatedCostUsd };
+    return localOption(job, now, this.prices, this.outlook);
   }
+
+  /** What the local option asks of the machine and the queue. */
+  private readonly outlook: LocalOutlook;
 
   private clusterOption(job: SchedulerJob, now: number): DecisionOption {
-    const estimatedCostUsd = computeCost(this.prices, 'cluster', job.cpus, job.memoryGb, job.estimatedMs / 1000);
-    const cluster = this.options.cluster();
-    if (!cluster.enabled) return { tier: 'cluster', possible: false, why: 'bursting to a cluster is turned off', estimatedCostUsd };
-    if (job.budgetUsd !== undefined && estimatedCostUsd > job.budgetUsd) {
-      return { tier: 'cluster', possible: false, why: `it would cost more than its budget of ${usd(job.budgetUsd)}`, estimatedCostUsd };
-    }
-    if (!cluster.available) return { tier: 'cluster', possible: false, why: cluster.reason ?? 'the cluster does not answer', estimatedCostUsd };
-    return { tier: 'cluster', possible: true, estimatedStart: now + cluster.startDelayMs, estimatedCostUsd };
-  }
-
-  private choose(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number): Omit<Decision, 'options' | 'decidedAt'> {
-    const deadline = job.submittedAt + job.maxWaitMs;
-    const localNow = local.possible && local.estimatedStart !== undefined && local.estimatedStart <= now;
-    const localInTime = local.possible && local.estimatedStart !== undefined && local.estimatedStart <= deadline;
-    const view = this.options.cluster();
-    const overBudget = job.budgetUsd !== undefined && cluster.estimatedCostUsd > job.budgetUsd;
-    // Down for now, not turned off or too dear: waiting for it to come back may help.
-    const waitForCluster = view.enabled && !view.available && !overBudget && this.whenClusterDown() === 'queue';
-    const explain = (verdict: Decision['verdict'], tier?: ComputeTier): Omit<Decision, 'options' | 'decidedAt'> => ({
-      verdict,
-      ...(tier === undefined ? {} : { tier }),
-      reason: explainDecision({ verdict, tier, job, local, cluster, now, deadline, policy: this.policy, forced: job.tier }),
-    });
-
-    if (job.tier === 'local' || this.policy === 'local-only') {
-      if (!local.possible) return explain('refuse');
-      return localNow ? explain('local') : explain('queue', 'local');
-    }
-    if (job.tier === 'cluster' || this.policy === 'cloud-only') {
-      if (cluster.possible) return explain('cluster');
-      return waitForCluster ? explain('queue', 'cluster') : explain('refuse');
-    }
-    if (localNow) return explain('local');
-    if (this.policy === 'naive-burst') {
-      if (cluster.possible) return explain('cluster');
-      return local.possible ? explain('queue', 'local') : waitForCluster ? explain('queue', 'cluster') : explain('refuse');
-    }
-    if (localInTime) return explain('queue', 'local');
-    if (cluster.possible) return explain('cluster');
-    if (local.possible) return explain('queue', 'local');
-    return waitForCluster ? explain('queue', 'cluster') : explain('refuse');
-  }
-
-  /** A new workload that fits now may start at once only as a backfill would: without delaying the queue's head. */
-  private mayStartAheadOfQueue(job: SchedulerJob, now: number): boolean {
-    const head = this.head('local');
-    if (head === undefined || job.priority > this.effectivePriority(head.job, now)) return true;
-    const shadow = this.shadowOf(head.job, this.options.capacity().cpus - this.localCpusHeld(), now);
-    return now + job.estimatedMs <= shadow.time || job.cpus <= shadow.extraCpus;
+    return clusterOption(job, now, this.prices, this.options.cluster());
   }
 
   private fitsNow(job: SchedulerJob): boolean {
     const capacity = this.options.capacity();
-    let cpus = 0;
-    let memoryGb = 0;
-    for (const run of this.running.values()) {
-      if (run.tier !== 'local') continue;
-      cpus += run.job.cpus;
-      memoryGb += run.job.memoryGb;
-    }
+    const { cpus, memoryGb } = this.running.localHeld();
     return job.cpus <= capacity.cpus - cpus && job.memoryGb <= capacity.memoryGb - memoryGb;
-  }
-
-  // ---- projection ---------------------------------------------------------------------------
-
-  /** Projections by priority, valid while nothing changes and the clock stands still. */
-  private profileCache: Map<number, Projection> | undefined;
-
-  /** When a new workload of this priority would start here: after the queued ones ahead of it. */
-  private projectedLocalStart(job: SchedulerJob, now: number): number | undefined {
-    const projection = this.projection(job.priority, now);
-    const slot = projection.profile.earliestStart(job.cpus, job.estimatedMs);
-    if (slot === undefined || projection.overflowCpuMs === 0) return slot;
-    // Past the planned ones, the rest of the queue ahead takes its total work on the whole machine.
-    const capacity = Math.max(1, this.options.capacity().cpus);
-    return Math.max(slot, projection.plannedUntil + projection.overflowCpuMs / capacity);
-  }
-
-  private projection(priority: number, now: number): Projection {
-    if (this.profileCache === undefined || this.profileCacheAt !== now) {
-      this.profileCache = new Map();
-      this.profileCacheAt = now;
-    }
-    let projection = this.profileCache.get(priority);
-    if (projection === undefined) {
-      projection = { profile: this.baseProfile(now), planned: 0, plannedUntil: now, overflowCpuMs: 0 };
-      for (const entry of this.ordered('local')) {
-        if (this.effectivePriority(entry.job, now) < priority) break;
-        addToProjection(projection, entry.job);
-      }
-      this.profileCache.set(priority, projection);
-    }
-    return projection;
-  }
-
-  private profileCacheAt = Number.NaN;
-
-  /** A workload was queued last among its priority: the projection of its own priority still holds with it added. */
-  private queuedLast(job: SchedulerJob): void {
-    const same = this.profileCache?.get(job.priority);
-    const aged = this.effectivePriority(job, this.options.clock.now()) !== job.priority;
-    this.profileCache = undefined;
-    if (same === undefined || aged) return;
-    addToProjection(same, job);
-    this.profileCache = new Map([[job.priority, same]]);
   }
 
   /** Free CPUs now and what running local workloads give back when they are expected to end. */
   private baseProfile(now: number): CpuProfile {
-    const capacity = this.options.capacity();
-    const releases: [number, number][] = [];
-    let held = 0;
-    for (const run of this.running.values()) {
-      if (run.tier !== 'local') continue;
-      held += run.job.cpus;
-      // One that overran its estimate is expected to end any moment now.
-      releases.push([Math.max(run.startedAt + run.job.estimatedMs, now + 1), run.job.cpus]);
-    }
-    return new CpuProfile(now, capacity.cpus - held, releases);
+    return machineProfile(now, this.options.capacity().cpus, this.running.localRuns());
+  }
+
+  private freeMemoryGb(): number {
+    let freeMemory = this.options.capacity().memoryGb;
+    for (const run of this.running.localRuns()) freeMemory -= run.job.memoryGb;
+    return freeMemory;
   }
 
   // ---- the passes ---------------------------------------------------------------------------
@@ -436,67 +301,72 @@ export class Scheduler {
   private startWhatFits(): void {
     const now = this.options.clock.now();
     const capacity = this.options.capacity();
-    let freeCpus = capacity.cpus - this.localCpusHeld();
-    let freeMemory = capacity.memoryGb;
-    for (const run of this.running.values()) if (run.tier === 'local') freeMemory -= run.job.memoryGb;
-    let shadow: { time: number; extraCpus: number } | undefined;
-    for (const entry of this.ordered('local')) {
-      const job = entry.job;
-      const fits = job.cpus <= freeCpus && job.memoryGb <= freeMemory;
-      if (shadow === undefined) {
-        if (fits || job.tier === 'local') {
-          this.begin(job, 'local', entry.decision);
-          freeCpus -= job.cpus;
-          freeMemory -= job.memoryGb;
-          continue;
-        }
-        shadow = this.shadowOf(job, freeCpus, now);
-        continue;
-      }
-      if (!fits) continue;
-      const endsBeforeShadow = now + job.estimatedMs <= shadow.time;
-      if (!endsBeforeShadow && job.cpus > shadow.extraCpus) continue;
-      if (!endsBeforeShadow) shadow.extraCpus -= job.cpus;
-      this.begin(job, 'local', entry.decision);
-      freeCpus -= job.cpus;
-      freeMemory -= job.memoryGb;
-    }
+    const freeCpus = capacity.cpus - this.localCpusHeld();
+    let freeMemoryGb = capacity.memoryGb;
+    for (const run of this.running.localRuns()) freeMemoryGb -= run.job.memoryGb;
+    startWhatFits(this.queue.ordered('local'), { now, freeCpus, freeMemoryGb, running: this.running }, (entry) => this.begin(entry.job, 'local', entry.decision));
   }
 
-  /** When the blocked head can start (running workloads ending in order), and the CPUs left over then. */
-  private shadowOf(head: SchedulerJob, freeCpus: number, now: number): { time: number; extraCpus: number } {
-    const ends = [...this.running.values()]
-      .filter((run) => run.tier === 'local')
-      .map((run) => ({ time: Math.max(run.startedAt + run.job.estimatedMs, now), cpus: run.job.cpus }))
-      .sort((a, b) => a.time - b.time);
-    let available = freeCpus;
-    for (const end of ends) {
-      available += end.cpus;
-      if (available >= head.cpus) return { time: end.time, extraCpus: available - head.cpus };
-    }
-    return { time: Number.POSITIVE_INFINITY, extraCpus: Math.max(0, available) };
-  }
-
-  /** Bursts each queued workload that the machine would start after its maximum wait. */
-  private burstWhatWouldBeLate(): void {
+  /** NeuroLake's pass: conservative backfill in the served order (conservativeBackfill.ts). */
+  private planLocal(): void {
     const now = this.options.clock.now();
     const cluster = this.options.cluster();
-    if (!cluster.enabled || !cluster.available) return;
+    const freeMemoryGb = this.freeMemoryGb();
     const profile = this.baseProfile(now);
-    for (const entry of this.ordered('local')) {
-      const job = entry.job;
-      if (job.tier === 'local') continue;
-      const mustStartBy = job.submittedAt + job.maxWaitMs - this.marginMs - cluster.startDelayMs;
-      const start = now >= mustStartBy ? undefined : profile.earliestStart(job.cpus, job.estimatedMs);
-      const late = start === undefined || start > job.submittedAt + job.maxWaitMs;
-      if (!late) {
-        profile.reserve(start, job.cpus, job.estimatedMs);
-        continue;
-      }
-      const decision = this.burstDecision(job, now);
-      if (decision !== undefined) this.begin(job, 'cluster', decision);
-      else profile.place(job.cpus, job.estimatedMs);
-    }
+    planLocal({
+      now,
+      canBurst: cluster.enabled && cluster.available,
+      startDelayMs: cluster.startDelayMs,
+      marginMs: this.marginMs,
+      freeMemoryGb,
+      profile,
+      queue: this.queue.ordered('local'),
+      isQueued: (id) => this.queue.has(id),
+      startHere: (entry) => this.begin(entry.job, 'local', entry.decision),
+      roomFor: (job, plan, placements, latest) => this.roomFor(job, plan, placements, latest, now),
+      moveForRoom: (moved, forJob) => this.burstToMakeRoom(moved, forJob, now),
+      burstLate: (job) => {
+        const decision = this.burstDecision(job, now);
+        if (decision === undefined) return false;
+        this.noteTurnedAway(job, now);
+        this.begin(job, 'cluster', decision);
+        return true;
+      },
+    });
+  }
+
+  /** What running `job` here saves against the cluster, in dollars at the current prices. */
+  private localSaving(job: SchedulerJob): number {
+    return localSaving(this.prices, job);
+  }
+
+  /** The planned workloads to burst so that `job` can start here by `latest` (makingRoom.ts). */
+  private roomFor(job: SchedulerJob, profile: CpuProfile, placements: readonly Placement[], latest: number, now: number): Room | undefined {
+    return roomFor(job, profile, placements, latest, {
+      saving: (candidate) => this.localSaving(candidate),
+      isQueued: (id) => this.queue.has(id),
+      clusterCanTake: (candidate) => this.clusterOption(candidate, now).possible,
+    });
+  }
+
+  /** Room for a new workload in the projection of the queue ahead of it, as `roomFor`. */
+  private roomInProjection(job: SchedulerJob, now: number, deadline: number): Room | undefined {
+    const projection = this.projections.projection(job.priority, now);
+    // Past the planned ones the queue ahead is only a sum: no slot to free.
+    if (projection.overflowCpuMs > 0) return undefined;
+    const room = this.roomFor(job, projection.profile, projection.placements, deadline, now);
+    // A slot free of CPUs now is no use while memory is short: it waits, as any other.
+    if (room !== undefined && room.start <= now && !this.fitsNow(job)) return undefined;
+    return room;
+  }
+
+  /** Bursts a queued workload so that `forJob`, which saves more here, runs here in time. */
+  private burstToMakeRoom(entry: Queued, forJob: SchedulerJob, now: number): void {
+    const job = entry.job;
+    const local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    const reason = explainMovedForRoom(forJob, local, cluster);
+    this.begin(job, 'cluster', { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now });
   }
 
   /** The decision to burst a workload that would start here too late; undefined when the cluster cannot take it. */
@@ -511,15 +381,15 @@ export class Scheduler {
 
   /** Workloads waiting for the cluster to come back start there once it does. */
   private startClusterWaiters(): void {
-    const waiting = this.ordered('cluster');
+    const waiting = this.queue.ordered('cluster');
     if (waiting.length === 0) return;
     const cluster = this.options.cluster();
     for (const entry of waiting) {
       if (cluster.enabled && cluster.available) {
         this.begin(entry.job, 'cluster', this.decide(entry.job));
       } else if (this.whenClusterDown() === 'refuse' || !cluster.enabled) {
-        this.dequeue(entry.job.id);
-        this.profileCache = undefined;
+        this.queue.dequeue(entry.job.id);
+        this.projections.invalidate();
         this.options.refuse?.(entry.job, this.decide(entry.job));
       }
     }
@@ -528,60 +398,11 @@ export class Scheduler {
   /** Wakes up when the next queued workload would have to burst, and as its priority ages. */
   private scheduleRecheck(): void {
     if (this.queue.size === 0) {
-      this.timer?.cancel();
-      this.timer = undefined;
-      this.timerDue = Number.POSITIVE_INFINITY;
+      this.recheck.stop();
       return;
     }
     const now = this.options.clock.now();
-    const delayCluster = this.options.cluster().startDelayMs;
-    let due = now + this.agingMs;
-    for (const entry of this.queue.values()) {
-      if (entry.tier !== 'local' || entry.job.tier === 'local') continue;
-      const mustStartBy = entry.job.submittedAt + entry.job.maxWaitMs - this.marginMs - delayCluster;
-      if (mustStartBy > now) due = Math.min(due, mustStartBy);
-    }
-    if (this.timer !== undefined && this.timerDue <= due && this.timerDue > now) return;
-    this.timer?.cancel();
-    this.timerDue = due;
-    this.timer = this.options.clock.setTimer(due - now, () => {
-      this.timer = undefined;
-      this.timerDue = Number.POSITIVE_INFINITY;
-      this.pass();
-    });
+    const due = nextRecheck(this.queue, now, this.agingMs, this.marginMs, this.options.cluster().startDelayMs);
+    this.recheck.wakeBy(due, now);
   }
-}
-
-/** Conservative-backfill plan of the queue ahead; past `PLANNED_AHEAD` workloads only their total work counts. */
-interface Projection {
-  readonly profile: CpuProfile;
-  planned: number;
-  plannedUntil: number;
-  overflowCpuMs: number;
-}
-
-/** Planning each queued workload costs a pass over the plan: past this many, a sum keeps decisions fast. */
-const PLANNED_AHEAD = 128;
-
-function addToProjection(projection: Projection, job: SchedulerJob): void {
-  if (projection.planned < PLANNED_AHEAD) {
-    const start = projection.profile.place(job.cpus, job.estimatedMs);
-    projection.planned++;
-    if (start !== undefined) projection.plannedUntil = Math.max(projection.plannedUntil, start + job.estimatedMs);
-    return;
-  }
-  projection.overflowCpuMs += job.cpus * job.estimatedMs;
-}
-
-function tooBig(job: SchedulerJob, limit: LocalCapacity): string {
-  if (job.cpus > limit.cpus) return `it needs ${job.cpus} CPUs and this machine gives NeuroLake at most ${round(limit.cpus)}`;
-  return `it needs ${job.memoryGb} GB of memory and this machine gives NeuroLake at most ${round(limit.memoryGb)} GB`;
-}
-
-function round(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
-export function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
 }

@@ -2,7 +2,7 @@
 // or miss), which the placement policy learns from and the cost engine replays. Bounded: the file
 // is rotated at `maxBytes` and only `keep` old files are kept. Lines are batched and appended
 // without fsync: losing the last few on a crash costs statistics, never an object.
-import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { TierName } from './types';
 
 export interface AccessEntry {
@@ -20,6 +20,8 @@ export class AccessLog {
   private pending: string[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** Whether the file's last byte was looked at: after our own appends it is always a newline. */
+  private tailChecked = false;
 
   constructor(
     readonly file: string,
@@ -61,11 +63,15 @@ export class AccessLog {
       }
       for (const line of text.split('\n')) {
         if (line === '') continue;
+        let entry: unknown;
         try {
-          result.push(JSON.parse(line) as AccessEntry);
+          entry = JSON.parse(line);
         } catch {
           // A torn last line of a crashed process: skip it.
+          continue;
         }
+        // A hand edit or another tool's line: statistics and the cost replay read only entries.
+        if (isEntry(entry)) result.push(entry);
       }
     }
     return result;
@@ -78,8 +84,20 @@ export class AccessLog {
     } catch {
       // Not there yet.
     }
-    if (size > this.maxBytes) await this.rotate();
-    await appendFile(this.file, `${lines.join('\n')}\n`);
+    if (size > this.maxBytes) {
+      await this.rotate();
+      size = 0;
+    }
+    // A process killed mid-append leaves a torn last line: start on a line of our own, not glued to it.
+    const torn = !this.tailChecked && size > 0 && !(await endsWithNewline(this.file, size));
+    this.tailChecked = true;
+    try {
+      await appendFile(this.file, `${torn ? '\n' : ''}${lines.join('\n')}\n`);
+    } catch (error) {
+      // A full disk may have taken part of the batch: look at the tail again before the next one.
+      this.tailChecked = false;
+      throw error;
+    }
   }
 
   private async rotate(): Promise<void> {
@@ -88,5 +106,30 @@ export class AccessLog {
       await rename(`${this.file}.${index}`, `${this.file}.${index + 1}`).catch(() => undefined);
     }
     await rename(this.file, `${this.file}.1`).catch(() => undefined);
+  }
+}
+
+function isEntry(value: unknown): value is AccessEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return (
+    typeof entry['at'] === 'string' &&
+    typeof entry['key'] === 'string' &&
+    typeof entry['bytes'] === 'number' &&
+    Number.isFinite(entry['bytes']) &&
+    (entry['op'] === 'read' || entry['op'] === 'write') &&
+    (entry['tier'] === 'local' || entry['tier'] === 'cloud' || entry['tier'] === 'archive') &&
+    typeof entry['hit'] === 'boolean'
+  );
+}
+
+async function endsWithNewline(file: string, size: number): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await handle.close();
   }
 }

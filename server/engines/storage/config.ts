@@ -4,7 +4,7 @@
 // extension from its SecretStorage. The standard AWS variables and NEUROLAKE_S3_BUCKET override
 // the file for one run.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { isStoragePreset, type StorageClassName, type StoragePresetName } from '../prices';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -152,6 +152,8 @@ export function normaliseConfig(raw: unknown, where: string): StorageConfig {
   const top = object(raw, 'the file');
   const local = object(top['local'], 'local');
   const localPath = text(local['path'], 'local.path');
+  // Relative to what? The CLI and the server run in different folders and would use different tiers.
+  if (localPath !== undefined && !isAbsolute(localPath)) bad('local.path', `must be an absolute path, not "${localPath}"`);
   const archive = object(top['archive'], 'archive');
   const storageClass = archive['storageClass'] ?? DEFAULT_CONFIG.archive.storageClass;
   if (!ARCHIVE_CLASSES.includes(storageClass as ArchiveClass)) bad('archive.storageClass', `must be one of ${ARCHIVE_CLASSES.join(', ')}`);
@@ -201,6 +203,12 @@ function normaliseCloud(
   let prefix = text(cloud['prefix'], 'cloud.prefix') ?? (cloud['prefix'] === '' ? '' : defaults.prefix);
   if (prefix !== '' && !prefix.endsWith('/')) prefix = `${prefix}/`;
   if (prefix.startsWith('/')) bad('cloud.prefix', 'must not start with /');
+  const segments = prefix.split('/').slice(0, -1);
+  // Object names are prefix + key: a ".." here would name objects outside the prefix on servers that map names to files.
+  if (segments.some((segment) => segment === '..' || segment === '.')) bad('cloud.prefix', `"${prefix}" must not contain a "." or ".." segment`);
+  if (segments.some((segment) => segment === '')) bad('cloud.prefix', `"${prefix}" must not contain an empty segment (//)`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(prefix)) bad('cloud.prefix', 'must not contain control characters or backslashes');
   const pathStyle = cloud['forcePathStyle'];
   if (pathStyle !== undefined && typeof pathStyle !== 'boolean') bad('cloud.forcePathStyle', 'must be true or false');
   const checksums = cloud['requestChecksumCalculation'];

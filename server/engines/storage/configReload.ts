@@ -58,7 +58,7 @@ export class ConfigReloader {
     if (JSON.stringify([next.cloud, next.archive]) !== JSON.stringify([before.cloud, before.archive])) {
       // A hand edit (or another tool) that moves the cloud or archive tier away from objects only
       // there is not applied: the place in force stays, told once, until the edit is undone or they are promoted.
-      const refusal = await adoptLocations(this.core.index, this.core.dataFolder, next);
+      const refusal = await adoptLocations(this.core.index, this.core.dataFolder, next, (message) => this.core.warn(message));
       if (refusal !== undefined && refusal !== this.core.locationProblem) this.core.warn(`${refusal} Until then the cloud tier stays ${this.core.cloudUri() || 'off'}.`);
       if (refusal !== undefined) next = keepPlaces(next, before);
       const wasRefused = this.core.locationProblem !== undefined;

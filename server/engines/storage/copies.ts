@@ -5,6 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { syncFolder } from '../common';
 import type { StorageCore } from './core';
+import { makeFolders } from './durable';
 import { StorageError, describeError } from './errors';
 import { confinedPath } from './keys';
 import { withHistory } from './records';
@@ -71,6 +72,7 @@ export async function evictForRoom(core: StorageCore, evicted: readonly string[]
 export async function commitLocalCopy(core: StorageCore, key: string, version: string, temp: string, event: 'promoted'): Promise<void> {
   const path = await confinedPath(core.localRoot, key);
   const staged = relative(core.localRoot, temp);
+  await makeFolders(dirname(path), `keeping a local copy of ${key}`);
   await core.index.transact((state) => {
     const current = state.objects.get(key);
     if (current === undefined || current.version !== version) throw new StorageError('not-found', `${key} changed while it was being copied; the copy was dropped.`);

@@ -4,7 +4,7 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
-import { BackgroundDigest, CancelledError, DiskError, syncFolder, writeFully } from '../common';
+import { BackgroundDigest, CancelledError, DiskError, ensureFolder, syncFolder, writeFully } from '../common';
 import { StorageError } from './errors';
 
 /** Turns a file-system failure into an error a person can act on. */
@@ -61,5 +61,16 @@ export async function streamToFile(
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw fileError(error, `writing ${temp}`);
+  }
+}
+
+/** Makes `folder` and the folders above it that are missing; a full disk is `no-space`, not ENOENT. */
+export async function makeFolders(folder: string, what: string): Promise<void> {
+  try {
+    await ensureFolder(folder);
+  } catch (error) {
+    const failed = fileError(error, what);
+    if (!(error instanceof DiskError) || !(failed instanceof StorageError)) throw failed;
+    throw new StorageError(failed.code, `${failed.message.replace(/\.$/, '')}; ${what} failed and nothing was saved.`);
   }
 }

@@ -11,10 +11,11 @@
 // Besides records the index holds *intents*: copies to delete once a change is committed (the
 // source of a move, the files of a deleted object). They are journaled with the change itself and
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { acquireLock, writeFileDurably } from '../common';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { acquireLock, syncFolder, writeFileDurably, writeFully } from '../common';
 import { fileError } from './durable';
+import { checkedSnapshot, opProblem } from './indexChecks';
 import { StorageError } from './errors';
 import type { ObjectRecord } from './types';
 
@@ -81,6 +82,8 @@ export class IndexStore {
   private localBytesTotal = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The snapshot was damaged and set aside: the engine adds the local tier's files back. */
+  private damaged = false;
 
   private constructor(
     readonly file: string,
@@ -92,6 +95,13 @@ export class IndexStore {
     const store = new IndexStore(file, options);
     await store.withLock(() => store.catchUp(true));
     return store;
+  }
+
+  /** True once when the snapshot was found damaged (and set aside) since the last call. */
+  takeDamaged(): boolean {
+    const damaged = this.damaged;
+    this.damaged = false;
+    return damaged;
   }
 
   get state(): IndexState {
@@ -267,17 +277,22 @@ export class IndexStore {
       } catch (error) {
         snapshot = await this.setAsideCorrupt(`it is not valid JSON (${(error as Error).message})`);
       }
-      if (snapshot !== undefined && (snapshot.format !== INDEX_FORMAT || !Array.isArray(snapshot.objects))) snapshot = await this.setAsideCorrupt('it is not a NeuroLake storage index');
+      if (snapshot !== undefined && (typeof snapshot !== 'object' || snapshot === null || snapshot.format !== INDEX_FORMAT || !Array.isArray(snapshot.objects) || !Number.isSafeInteger(snapshot.generation))) {
+        snapshot = await this.setAsideCorrupt('it is not a NeuroLake storage index');
+      }
       if (snapshot !== undefined && snapshot.formatVersion > INDEX_FORMAT_VERSION) {
         throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
       }
     }
-    this.objects = new Map((snapshot?.objects ?? []).map((record) => [record.key, record]));
+    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
+    this.objects = new Map(checked.objects.map((record) => [record.key, record]));
     this.localBytesTotal = 0;
     for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
-    this.intents = new Map((snapshot?.intents ?? []).map((intent) => [intent.id, intent]));
+    this.intents = new Map(checked.intents.map((intent) => [intent.id, intent]));
     this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
-    this.generation = snapshot?.generation ?? 0;
+    // Without a snapshot (damaged, or deleted by hand), the newest journal holds the latest changes;
+    // starting again at 0 would later read older journals left beside it as if they were new.
+    this.generation = snapshot?.generation ?? (await this.newestJournalGeneration());
     this.journalOffset = 0;
     this.sortedKeys = undefined;
     await this.readSignature();
@@ -288,8 +303,23 @@ export class IndexStore {
   private async setAsideCorrupt(why: string): Promise<undefined> {
     const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await rename(this.file, backup);
-    this.options.onWarning?.(`The storage index ${this.file} could not be read because ${why}. It was kept as ${backup}; a new index was started and the stored files were left in place.`);
+    this.damaged = true;
+    this.options.onWarning?.(
+      `The storage index ${this.file} could not be read because ${why}. It was kept as ${backup}; a new index was started from its journal and the files of the local tier. ` +
+        'Objects whose only copies are in the bucket are not in it: "neurolake storage verify" lists them as orphans.',
+    );
     return undefined;
+  }
+
+  /** The generation of the newest journal beside the index (0 when there is none). */
+  private async newestJournalGeneration(): Promise<number> {
+    const prefix = `${basename(this.file)}.`;
+    let newest = 0;
+    for (const name of await readdir(dirname(this.file)).catch(() => [] as string[])) {
+      const generation = Number(/^(\d+)\.journal$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1]);
+      if (Number.isSafeInteger(generation) && generation > newest) newest = generation;
+    }
+    return newest;
   }
 
   private async readJournal(locked: boolean): Promise<void> {
@@ -317,6 +347,11 @@ export class IndexStore {
           this.options.onWarning?.(`Skipped a damaged line in ${this.journalPath()}.`);
           continue;
         }
+        const problem = opProblem(op);
+        if (problem !== undefined) {
+          this.options.onWarning?.(`Skipped a line in ${this.journalPath()}: ${problem}`);
+          continue;
+        }
         this.apply(op);
         applied = true;
       }
@@ -340,11 +375,15 @@ export class IndexStore {
     let handle;
     try {
       handle = await open(this.journalPath(), 'a');
-      await handle.write(line);
+      // Every byte or an error: a disk that fills up mid-write stores part of the line and says nothing.
+      await writeFully(handle, line);
       if (durable) await handle.datasync();
+      // A journal this append created is only durable once its folder entry is.
+      if (durable && this.journalOffset === 0) await syncFolder(dirname(this.journalPath()));
     } catch (error) {
+      // Under the lock and caught up, the file ended at journalOffset: cut off what part of the line got in.
+      await handle?.truncate(this.journalOffset).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
-      // A partial line may be on disk; the next locked catch-up cuts it off.
       throw new StorageError(
         code === 'ENOSPC' ? 'no-space' : 'storage',
         code === 'ENOSPC'

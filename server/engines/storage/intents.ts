@@ -1,11 +1,16 @@
 // Journaled deletions of stale copies (intents), carried out after each commit and again on open,
 // and the reconcile that opening runs to finish what a crashed process left half done.
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { finishStaged } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
-import { StorageError } from './errors';
+import { StorageError, describeError } from './errors';
+import type { IndexOp } from './indexStore';
 import { INCOMING_FOLDER, confinedPath } from './keys';
+import { withHistory } from './records';
+import { hashFile, walkFiles } from './sources';
+import type { ObjectRecord } from './types';
 
 /** Carries out journaled deletions of stale copies, skipping any copy the current record claims again. */
 export async function runIntents(core: StorageCore): Promise<void> {
@@ -39,6 +44,7 @@ export async function runIntents(core: StorageCore): Promise<void> {
  * queue is the index.
  */
 export async function reconcile(core: StorageCore): Promise<void> {
+  if (core.index.takeDamaged()) await readoptLocalFiles(core);
   await core.index.transact(async () => {
     await finishStaged(core);
     const staged = new Set<string>();
@@ -55,6 +61,28 @@ export async function reconcile(core: StorageCore): Promise<void> {
   // Deletions in the bucket need the network: do them now only when cheap, else in the background.
   if (local || core.cloud === undefined) await runIntents(core);
   else void runIntents(core).catch(() => undefined);
+}
+
+/** After a damaged index was set aside: the local tier's files it no longer lists become objects again, hashed anew. */
+async function readoptLocalFiles(core: StorageCore): Promise<void> {
+  const keys = (await walkFiles(core.localRoot)).map((file) => file.split(sep).join('/')).filter((key) => !key.startsWith(`${INCOMING_FOLDER}/`));
+  const added = await core.index.transact(async (state) => {
+    const at = new Date().toISOString();
+    const ops: IndexOp[] = [];
+    for (const key of keys) {
+      if (state.objects.has(key)) continue;
+      try {
+        const path = await confinedPath(core.localRoot, key);
+        const { size } = await stat(path);
+        const record: ObjectRecord = { key, version: randomUUID(), size, sha256: await hashFile(path), created: at, lastAccess: at, accessCount: 0, hits: 0, copies: { local: {} }, history: [] };
+        ops.push({ t: 'put', r: withHistory(record, 'verified', 'local', at) });
+      } catch (error) {
+        core.warn(`The local file of ${key} was not added back to the storage index: ${describeError(error)}`);
+      }
+    }
+    return { ops, result: ops.length };
+  });
+  core.warn(`${added} object${added === 1 ? '' : 's'} of the local tier ${added === 1 ? 'was' : 'were'} added back to the storage index from ${added === 1 ? 'its file' : 'their files'}.`);
 }
 
 function processAlive(pid: number): boolean {

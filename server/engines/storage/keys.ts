@@ -6,6 +6,8 @@ import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { StorageError } from './errors';
 
 export const MAX_KEY_BYTES = 1024;
+/** A file or folder name: what ext4, XFS, APFS and NTFS allow (NAME_MAX). */
+export const MAX_SEGMENT_BYTES = 255;
 /** The local tier's own working folder; no key may live in it. */
 export const INCOMING_FOLDER = '.neurolake-incoming';
 
@@ -29,6 +31,8 @@ export function validateKey(key: string): string {
   if (segments.some((segment) => segment === '..')) refuse('it contains a ".." segment');
   if (segments.some((segment) => segment === '.')) refuse('it contains a "." segment');
   if (segments.some((segment) => segment === '')) refuse('it contains an empty segment (// or a trailing /)');
+  const long = segments.find((segment) => Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES);
+  if (long !== undefined) refuse(`its folder or file name "${long.slice(0, 40)}…" is ${Buffer.byteLength(long, 'utf8')} bytes; the local tier's file system allows at most ${MAX_SEGMENT_BYTES} between slashes`);
   if (segments[0] === INCOMING_FOLDER) refuse(`${INCOMING_FOLDER} is reserved for files being written`);
   return key;
 }

@@ -12,7 +12,7 @@
 //   engine opening on such a configuration starts no cloud tier (local copies stay readable).
 // - Otherwise the change is adopted: objects that also have a local copy forget their copies at
 //   the old place (left there untouched) and the write-back queue uploads them to the new one.
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileDurably } from '../common';
 import { storageFolder, type StorageConfig } from './config';
@@ -85,7 +85,7 @@ export function describeRefusedMove(pinned: TierLocations, next: TierLocations, 
   );
 }
 
-export async function readPinnedLocations(dataFolder: string): Promise<TierLocations | undefined> {
+export async function readPinnedLocations(dataFolder: string, onWarning?: (message: string) => void): Promise<TierLocations | undefined> {
   const file = locationsFile(dataFolder);
   let text: string;
   try {
@@ -100,8 +100,16 @@ export async function readPinnedLocations(dataFolder: string): Promise<TierLocat
       ...(typeof raw['cloud'] === 'string' ? { cloud: raw['cloud'] } : {}),
       ...(typeof raw['archive'] === 'string' ? { archive: raw['archive'] } : {}),
     };
-  } catch {
-    // Written durably, so only a hand edit breaks it: the configuration's places are adopted again.
+  } catch (error) {
+    // Written durably, so only a hand edit breaks it: it is kept for the user to look at, never
+    // written over, and the configuration's places are adopted again.
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      await rename(file, aside);
+    } catch (renameError) {
+      throw fileError(renameError, `keeping the damaged ${file} aside`);
+    }
+    onWarning?.(`The storage locations ${file} are not valid JSON (${(error as Error).message}); the file was kept as ${aside}, and the configured cloud and archive places are taken as where the recorded copies are.`);
     return undefined;
   }
 }
@@ -120,10 +128,10 @@ export async function writePinnedLocations(dataFolder: string, locations: TierLo
  * the refusal to tell the user, or undefined once the places are pinned (objects with a local copy
  * having forgotten their copies at the old place, to be uploaded again).
  */
-export function adoptLocations(index: IndexStore, dataFolder: string, config: StorageConfig): Promise<string | undefined> {
+export function adoptLocations(index: IndexStore, dataFolder: string, config: StorageConfig, onWarning?: (message: string) => void): Promise<string | undefined> {
   const next = locationsOf(config);
   return index.transact(async (state) => {
-    const pinned = await readPinnedLocations(dataFolder);
+    const pinned = await readPinnedLocations(dataFolder, onWarning);
     if (pinned === undefined) {
       // A new data folder, or one from before places were pinned: its copies were made where the configuration says.
       return { ops: [], result: undefined, ...(next.cloud === undefined ? {} : { afterCommit: () => writePinnedLocations(dataFolder, next) }) };

@@ -16,7 +16,6 @@
 // The engine is the public face; the work is done by collaborators that share a StorageCore
 // (core.ts): store.ts, retrieve.ts, moves.ts, uploader.ts, restores.ts, copies.ts, intents.ts,
 // verify.ts, plan.ts and configReload.ts.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CancelledError, type WorkOptions } from '../common';
@@ -28,7 +27,7 @@ import { ConfigReloader, cloudTierFor, withoutCloud } from './configReload';
 import { finishStaged } from './copies';
 import { StorageCore } from './core';
 import { computeStats } from './costs';
-import { fileError } from './durable';
+import { makeFolders } from './durable';
 import { IndexStore, type IndexState } from './indexStore';
 import { reconcile } from './intents';
 import { INCOMING_FOLDER, validateKey } from './keys';
@@ -87,14 +86,12 @@ export class StorageEngine {
 
   /** Opens the data folder's storage, reconciling what a crash may have left half done. */
   static async open(options: StorageOpenOptions): Promise<StorageEngine> {
-    const config = applyEnvironment(options.config ?? (await readStorageConfig(options.dataFolder)), options.env ?? process.env);
     const folder = storageFolder(options.dataFolder);
+    // First, so a data folder that is a file, or on a read-only disk, is said in those words.
+    await makeFolders(folder, 'opening storage');
+    const config = applyEnvironment(options.config ?? (await readStorageConfig(options.dataFolder)), options.env ?? process.env);
     const localRoot = config.local.path ?? join(folder, 'local');
-    try {
-      await mkdir(join(localRoot, INCOMING_FOLDER), { recursive: true });
-    } catch (error) {
-      throw fileError(error, `creating the local tier ${localRoot}`);
-    }
+    await makeFolders(join(localRoot, INCOMING_FOLDER), `creating the local tier ${localRoot}`);
     // The index calls back into the engine, which needs the index to exist first.
     const late: { engine?: StorageEngine; core?: StorageCore } = {};
     const index = await IndexStore.open(join(folder, 'index.json'), {
@@ -107,7 +104,7 @@ export class StorageEngine {
     const log = new AccessLog(join(folder, 'access.log'), undefined, undefined, options.onWarning);
     // A cloud tier at a place that does not hold the recorded copies would report them missing
     // and upload beside them: it is not started, and the local tier works on its own.
-    const refusal = await adoptLocations(index, options.dataFolder, config);
+    const refusal = await adoptLocations(index, options.dataFolder, config, options.onWarning);
     const inForce: StorageConfig = refusal === undefined ? config : withoutCloud(config);
     if (refusal !== undefined) options.onWarning?.(`${refusal} The cloud tier is not started until then; local copies stay readable.`);
     const cloud = cloudTierFor(inForce, options);

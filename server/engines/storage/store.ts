@@ -4,12 +4,12 @@
 // signed SHA-256, or the ETag) and still in place when its record is committed under the lock.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, streamToFile } from './durable';
+import { fileError, makeFolders, streamToFile } from './durable';
 import { StorageError } from './errors';
 import type { ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -77,6 +77,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   const at = new Date(now).toISOString();
   const staged = relative(core.localRoot, temp);
   try {
+    // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
+    await makeFolders(dirname(path), `storing ${key}`);
     await core.index.transact(async (state) => {
       const old = state.objects.get(key);
       const record = withHistory(

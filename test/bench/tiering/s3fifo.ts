@@ -1,6 +1,8 @@
-// S3-FIFO (Yang et al., SOSP'23): a small FIFO (10%) that quickly demotes one-hit wonders, a
-// main FIFO with a 2-bit reinsertion counter, and a ghost FIFO (as large as main) of keys
-// demoted from the small queue, whose return goes straight to main.
+// S3-FIFO (Yang et al., SOSP'23), as the paper's Algorithm 1 writes it: a small FIFO (10%) that
+// quickly demotes one-hit wonders, a main FIFO with a 2-bit reinsertion counter, and a ghost
+// FIFO (as large as main) of keys demoted from the small queue, whose return goes straight to
+// main. An object the small queue promotes keeps its count in main (so it survives that many
+// of main's sweeps), and a promotion into a full main evicts from main there and then.
 import type { SimCache } from './simCache';
 
 const SMALL_SHARE = 0.1;
@@ -47,21 +49,26 @@ export class S3FifoCache implements SimCache {
     return false;
   }
 
+  /** One eviction step; the caller repeats it until the newcomer fits. */
   private evict(): void {
-    if ((this.smallBytes >= SMALL_SHARE * this.capacity || this.main.size === 0) && this.evictSmall()) return;
-    this.evictMain();
+    if (this.small.size > 0 && (this.smallBytes >= SMALL_SHARE * this.capacity || this.main.size === 0)) this.evictSmall();
+    else this.evictMain();
   }
 
-  /** Demotes from the small queue until one object leaves the cache; false if none did. */
-  private evictSmall(): boolean {
+  /**
+   * Promotes the small queue's oldest objects seen more than once to main until one object is
+   * demoted to the ghost, or the small queue is empty (then only main's evictions, if any, made
+   * room).
+   */
+  private evictSmall(): void {
     while (this.small.size > 0) {
       const [key, entry] = this.small.entries().next().value as [string, Entry];
       this.small.delete(key);
       this.smallBytes -= entry.size;
       if (entry.frequency >= this.moveToMainThreshold) {
-        entry.frequency = 0;
         this.main.set(key, entry);
         this.mainBytes += entry.size;
+        if (this.mainBytes > this.capacity - SMALL_SHARE * this.capacity) this.evictMain();
         continue;
       }
       this.ghost.set(key, entry.size);
@@ -71,9 +78,8 @@ export class S3FifoCache implements SimCache {
         this.ghost.delete(oldKey);
         this.ghostBytes -= oldSize;
       }
-      return true;
+      return;
     }
-    return false;
   }
 
   private evictMain(): void {

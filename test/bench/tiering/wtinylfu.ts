@@ -2,6 +2,10 @@
 // (20% probation, 80% protected); a window evictee enters main only when the frequency sketch
 // says it is more popular than main's victim. Fixed 1% window, or Caffeine's hill climber that
 // moves the window/main split every sample by the sign of the last hit-rate change.
+// Sizes follow Caffeine's simulator: main is the capacity's 99% rounded down and the window the
+// rest (so 205 entries give a window of 3, not 2); the climber's window is a fraction that
+// accumulates steps smaller than one entry; a shrinking window hands its oldest entries to
+// probation's LRU end, where they are main's next victims.
 import { FrequencySketch, hashKey } from '../../../server/engines/storage';
 import type { SimCache } from './simCache';
 
@@ -36,13 +40,17 @@ export class WTinyLfuCache implements SimCache {
   private missesInSample = 0;
   private previousHitRate = 0;
   private stepSize: number;
+  /** The climber's window size, fractional: maxWindow is its whole part. */
+  private windowSize: number;
   private full = false;
 
   constructor(private readonly capacity: number, private readonly options: WTinyLfuOptions) {
     this.name = options.adaptive ? 'wtinylfu-adaptive' : 'wtinylfu';
     this.sketch = new FrequencySketch(options.expectedEntries, 10 * options.expectedEntries);
-    this.maxWindow = Math.max(1, Math.floor(capacity * options.windowShare));
+    const maxMain = Math.floor(capacity * (1 - options.windowShare));
+    this.maxWindow = Math.max(1, capacity - maxMain);
     this.maxProtected = Math.floor((capacity - this.maxWindow) * PROTECTED_SHARE);
+    this.windowSize = this.maxWindow;
     this.samplePeriod = 10 * options.expectedEntries;
     this.stepSize = STEP_SHARE * capacity;
   }
@@ -164,9 +172,17 @@ export class WTinyLfuCache implements SimCache {
     this.previousHitRate = hitRate;
     this.hitsInSample = 0;
     this.missesInSample = 0;
-    const adjustment = Math.trunc(amount);
-    if (adjustment > 0) this.growWindow(adjustment);
-    else if (adjustment < 0) this.shrinkWindow(-adjustment);
+    if (amount > 0 && this.maxProtected > 0) {
+      const quota = Math.min(amount, this.maxProtected);
+      const steps = Math.floor(this.windowSize + quota) - Math.floor(this.windowSize);
+      this.windowSize += quota;
+      if (steps > 0) this.growWindow(steps);
+    } else if (amount < 0 && this.maxWindow > 1) {
+      const quota = Math.min(-amount, this.maxWindow - 1);
+      const steps = Math.floor(this.windowSize) - Math.floor(this.windowSize - quota);
+      this.windowSize -= quota;
+      if (steps > 0) this.shrinkWindow(steps);
+    }
   }
 
   private growWindow(amount: number): void {
@@ -195,13 +211,22 @@ export class WTinyLfuCache implements SimCache {
     if (quota <= 0) return;
     this.maxWindow -= quota;
     this.maxProtected += quota;
+    const demoted: [string, number][] = [];
     while (this.windowBytes > this.maxWindow) {
       const [key, size] = first(this.window);
       this.window.delete(key);
       this.windowBytes -= size;
-      this.probation.set(key, size);
+      demoted.push([key, size]);
       this.probationBytes += size;
     }
+    if (demoted.length === 0) return;
+    // Each demoted entry goes to probation's LRU end in turn, as Caffeine's simulator does, so
+    // the last one (the newest of them) is main's next victim. A Map only appends, so probation
+    // is rebuilt: once a sample period (ten capacities of accesses) at most.
+    const rest = [...this.probation];
+    this.probation.clear();
+    for (const [key, size] of demoted.reverse()) this.probation.set(key, size);
+    for (const [key, size] of rest) this.probation.set(key, size);
   }
 }
 

@@ -8,14 +8,14 @@ import { computePrices } from '../../../server/engines/prices';
 
 const MIN = 60_000;
 
-function setup(options: { cpus?: number; cluster?: Partial<ClusterView>; policy?: SchedulingPolicy; whenClusterDown?: 'queue' | 'refuse' } = {}) {
+function setup(options: { cpus?: number; cluster?: Partial<ClusterView>; policy?: SchedulingPolicy; whenClusterDown?: 'queue' | 'refuse'; prices?: 'seed' | 'aws' } = {}) {
   const clock = new SimulatedClock(0);
   const started: { id: string; tier: ComputeTier; at: number }[] = [];
   const refused: string[] = [];
   let cluster: ClusterView = { enabled: true, available: true, startDelayMs: 0, ...options.cluster };
   const scheduler = new Scheduler({
     clock,
-    prices: computePrices('seed'),
+    prices: computePrices(options.prices ?? 'seed'),
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.whenClusterDown === undefined ? {} : { whenClusterDown: options.whenClusterDown }),
     capacity: () => ({ cpus: options.cpus ?? 4, memoryGb: 64 }),
@@ -147,5 +147,102 @@ describe('compute scheduler', () => {
     const local = setup({ cpus: 2, policy: 'local-only' });
     local.scheduler.submit(local.job('a', { cpus: 2 }));
     assert.equal(local.scheduler.submit(local.job('b', { cpus: 1, maxWaitMs: 0 })).verdict, 'queue');
+  });
+
+  describe('NeuroLake plans the machine so that queued workloads start within their maximum wait', () => {
+    // 4 CPUs; `r1` holds 3 until 30 min. Queued: `head` (2 CPUs, 30 min) has its slot at 30 min
+    // and `wide` (4 CPUs) at 60 min, when `head` ends; `wide` may wait 65 min.
+    function busyMachine(options: { cluster?: Partial<ClusterView>; wideMinutes?: number } = {}) {
+      const s = setup({ cpus: 4, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) });
+      s.scheduler.submit(s.job('r1', { cpus: 3, estimatedMs: 30 * MIN }));
+      s.scheduler.submit(s.job('head', { cpus: 2, estimatedMs: 30 * MIN, maxWaitMs: 40 * MIN }));
+      s.scheduler.submit(s.job('wide', { cpus: 4, estimatedMs: (options.wideMinutes ?? 10) * MIN, maxWaitMs: 65 * MIN }));
+      return s;
+    }
+
+    it('a later arrival that fits now does not take a slot a queued workload needs to start in time', () => {
+      const { scheduler, job, clock, finish, started, tierOf } = busyMachine({ cluster: { enabled: false } });
+      // One CPU is free now, but holding it for 70 min would push `wide` to 70 min, past its maximum wait.
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 600 * MIN }));
+      assert.equal(decision.verdict, 'queue');
+      assert.equal(tierOf('later'), undefined);
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      assert.equal(tierOf('head'), 'local');
+      assert.equal(tierOf('later'), undefined, 'it still would hold a CPU wide needs at 60 min');
+      clock.advanceTo(60 * MIN);
+      finish('head');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['local', 60 * MIN], 'wide started here within its maximum wait');
+    });
+
+    it('a workload that would miss its maximum wait stays here when bursting a queued one that saves less here costs less', () => {
+      const { scheduler, job, started, tierOf } = busyMachine();
+      // `later` would start here only after `wide`, at 70 min, past its maximum wait of 60 min.
+      // Bursting `wide` (10 min) costs less than bursting `later` (70 min), and gives `later` its CPU now.
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 60 * MIN }));
+      assert.equal(decision.verdict, 'local');
+      assert.match(decision.reason, /To make room in time, one queued workload that saves less here runs on the cluster instead/);
+      assert.equal(tierOf('later'), 'local');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['cluster', 0], 'the one moved to the cluster starts there at once');
+      assert.equal(tierOf('head'), undefined, 'the head keeps its slot at 30 min');
+    });
+
+    it('when making room would cost more than bursting, the late workload bursts and the queue keeps its slots', () => {
+      const { scheduler, job, tierOf, clock, finish, started } = busyMachine({ wideMinutes: 120 });
+      const decision = scheduler.submit(job('later', { cpus: 1, estimatedMs: 70 * MIN, maxWaitMs: 60 * MIN }));
+      assert.equal(decision.verdict, 'cluster');
+      assert.match(decision.reason, /later than its maximum wait/);
+      assert.equal(tierOf('later'), 'cluster');
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      clock.advanceTo(60 * MIN);
+      finish('head');
+      const wide = started.find((s) => s.id === 'wide')!;
+      assert.deepEqual([wide.tier, wide.at], ['local', 60 * MIN]);
+    });
+
+    it('a queued workload whose slot is within its maximum wait is never burst by the re-checks, and starts here in its slot', () => {
+      const { scheduler, clock, finish, started } = busyMachine();
+      for (let minute = 1; minute < 30; minute++) {
+        clock.advanceTo(minute * MIN);
+        scheduler.pass();
+      }
+      assert.equal(started.filter((s) => s.tier === 'cluster').length, 0);
+      clock.advanceTo(30 * MIN);
+      finish('r1');
+      assert.deepEqual(started.find((s) => s.id === 'head'), { id: 'head', tier: 'local', at: 30 * MIN });
+    });
+  });
+
+  describe('NeuroLake keeps the machine for work that saves more here', () => {
+    // aws prices: the cluster bills per CPU, this machine per running workload, so a 4-CPU job saves
+    // about 82% of its cluster price here and a 1-CPU job about 29%.
+    function afterTurningWorkAway(turnAway: boolean) {
+      const s = setup({ cpus: 4, prices: 'aws' });
+      s.scheduler.submit(s.job('r1', { cpus: 4, estimatedMs: 120 * MIN }));
+      // Wide work that could not start within its maximum wait while r1 ran.
+      if (turnAway) assert.equal(s.scheduler.submit(s.job('wide', { cpus: 4, estimatedMs: 60 * MIN, maxWaitMs: 30 * MIN })).verdict, 'cluster');
+      s.clock.advanceTo(120 * MIN);
+      s.finish('r1');
+      return s;
+    }
+
+    it('a long narrow workload goes to the cluster while this machine has been turning away work that saves more here', () => {
+      const { scheduler, job, tierOf } = afterTurningWorkAway(true);
+      const decision = scheduler.submit(job('narrow-long', { cpus: 1, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN }));
+      assert.equal(decision.verdict, 'cluster');
+      assert.match(decision.reason, /would hold 1 CPUs here for 3 h, longer than its maximum wait of 30 min, while this machine has been sending work that saves more here/);
+      assert.equal(tierOf('narrow-long'), 'cluster');
+    });
+
+    it('it stays here when nothing was turned away, when it is short, or when it saves as much here as what was', () => {
+      const quiet = afterTurningWorkAway(false);
+      assert.equal(quiet.scheduler.submit(quiet.job('narrow-long', { cpus: 1, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
+      const busy = afterTurningWorkAway(true);
+      assert.equal(busy.scheduler.submit(busy.job('narrow-short', { cpus: 1, estimatedMs: 20 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
+      assert.equal(busy.scheduler.submit(busy.job('wide-long', { cpus: 3, estimatedMs: 180 * MIN, maxWaitMs: 30 * MIN })).verdict, 'local');
+    });
   });
 });

@@ -11,7 +11,7 @@ const refused = (key: string, pattern: RegExp) => (error: unknown) => error inst
 
 describe('object keys', () => {
   it('accepts ordinary keys', () => {
-    for (const key of ['datasets/sales_2024.parquet', 'a', 'ünïcode/データ.csv', 'with space/and.dots..txt', 'x'.repeat(1024)]) assert.equal(validateKey(key), key);
+    for (const key of ['datasets/sales_2024.parquet', 'a', 'ünïcode/データ.csv', 'with space/and.dots..txt', `${'x'.repeat(255)}/`.repeat(3) + 'y'.repeat(255)]) assert.equal(validateKey(key), key);
   });
 
   it('refuses each kind of hostile key, naming the problem', () => {
@@ -27,6 +27,7 @@ describe('object keys', () => {
     assert.throws(() => validateKey('a//b'), refused('', /empty segment/));
     assert.throws(() => validateKey('a\\..\\b'), refused('', /backslash/));
     assert.throws(() => validateKey('.neurolake-incoming/x'), refused('', /reserved/));
+    assert.throws(() => validateKey(`a/${'n'.repeat(256)}`), refused('', /256 bytes; the local tier's file system allows at most 255 between slashes/), 'a name no file system can hold');
   });
 
   it('the engine refuses them too, and a symlink in the tier cannot lead a write outside it', async () => {
@@ -34,7 +35,7 @@ describe('object keys', () => {
     const outside = await mkdtemp(join(tmpdir(), 'nl-outside-'));
     const engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
     try {
-      for (const key of ['../escape', '/abs', 'nul\u0000', 'k'.repeat(2000)]) {
+      for (const key of ['../escape', '/abs', 'nul\u0000', 'k'.repeat(2000), `long/${'n'.repeat(300)}`]) {
         await assert.rejects(engine.store(key, Buffer.from('x')), (error: unknown) => error instanceof StorageError && error.code === 'invalid-key');
       }
       mkdirSync(join(engine.localRoot, 'inside'), { recursive: true });

@@ -21,9 +21,10 @@ function run(args: readonly string[]): string | undefined {
   return result.status === 0 ? undefined : `${args.join(' ')} failed: ${result.stderr.trim() || `exit ${result.status}`}`;
 }
 
-export function mountTmpfs(bytes: number): Tmpfs {
+/** `inodes` caps the files and folders it holds, for a disk that runs out of those before bytes. */
+export function mountTmpfs(bytes: number, inodes?: number): Tmpfs {
   const folder = mkdtempSync(join(tmpdir(), 'nl-tmpfs-'));
-  const failure = run(['mount', '-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', folder]);
+  const failure = run(['mount', '-t', 'tmpfs', '-o', `size=${bytes}${inodes === undefined ? '' : `,nr_inodes=${inodes}`}`, 'tmpfs', folder]);
   if (failure !== undefined) {
     rmSync(folder, { recursive: true, force: true });
     throw new Error(failure);

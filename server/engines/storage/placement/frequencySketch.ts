@@ -22,6 +22,8 @@ export function hashKey(key: string): number {
 
 export class FrequencySketch {
   private readonly counters: Uint8Array;
+  /** The same counters as 32-bit words (the width is a power of two of at least 16). */
+  private readonly words: Uint32Array;
   private readonly mask: number;
   private additions = 0;
 
@@ -34,6 +36,7 @@ export class FrequencySketch {
     let width = 16;
     while (width < expectedKeys * 4 && width < MAX_WIDTH) width *= 2;
     this.counters = new Uint8Array(width * ROWS);
+    this.words = new Uint32Array(this.counters.buffer);
     this.mask = width - 1;
   }
 
@@ -75,9 +78,11 @@ export class FrequencySketch {
     if (added && ++this.additions >= this.samplePeriod) this.halve();
   }
 
+  /** Halves every counter, four at a time: each byte shifts right and loses the bit from its neighbour. */
   private halve(): void {
-    for (let index = 0; index < this.counters.length; index += 1) {
-      this.counters[index] = (this.counters[index] as number) >>> 1;
+    const words = this.words;
+    for (let index = 0; index < words.length; index += 1) {
+      words[index] = ((words[index] as number) >>> 1) & 0x7f7f7f7f;
     }
     this.additions = Math.floor(this.additions / 2);
   }

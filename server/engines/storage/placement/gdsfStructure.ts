@@ -1,26 +1,28 @@
 // GreedyDual-Size-Frequency (Cherkasova, 1998) as a local-tier structure: each object's
 // priority is the inflation clock plus its frequency per byte; the lowest goes first and the
 // clock rises to it, so objects not requested for long age out. It favours many small popular
-// objects over a few large ones, which is what wins hits on traces of mixed sizes. The heap
-// keeps each node's position in the node itself. A hit only raises the node's priority (the
-// clock never falls), so the heap keeps the node where it was, under its old, lower key, and
-// the node sinks to its place only if it reaches the top while the tier makes room: a hit is
-// O(1), and the victim is still the lowest priority of all.
+// objects over a few large ones, which is what wins hits on traces of mixed sizes. A hit only
+// raises the node's priority (the clock never falls), so the heap keeps the node where it was,
+// under its old, lower key, and the node sinks to its place only if it reaches the top while
+// the tier makes room: a hit is O(1), and the victim is still the lowest priority of all.
+//
+// The heap is four-ary (half the levels of a binary one to sift through) and kept in typed
+// arrays, not in the nodes: each heap position holds a slot number
+// and the priority and stamp the heap is ordered by, so sifting compares numbers side by side
+// in memory instead of following a pointer to a node at every step; a slot's current priority,
+// stamp, size and heap position live in arrays indexed by the slot, which a freed node returns
+// to a free list for the next one.
 import type { ResidentNode, TierStructure } from './tierStructure';
 
+const INITIAL_SLOTS = 64;
+
 class GdsfNode implements ResidentNode {
-  /** Position in the heap, or -1 while pinned (pinned objects are not candidates). */
-  position = -1;
-  priority = 0;
-  /** Tie-break: the object touched longer ago goes first. */
-  stamp = 0;
-  /** The priority and stamp the heap is ordered by: at most the current ones. */
-  heapPriority = 0;
-  heapStamp = 0;
   constructor(
     readonly key: string,
     readonly hash: number,
     readonly size: number,
+    /** Index into the structure's per-slot arrays while resident. */
+    readonly slot: number,
     public frequency: number,
     public isPinned: boolean,
   ) {}
@@ -28,7 +30,19 @@ class GdsfNode implements ResidentNode {
 
 export class GreedyDualSizeFrequency implements TierStructure {
   private readonly index = new Map<string, GdsfNode>();
-  private readonly heap: GdsfNode[] = [];
+  /** Per slot: the node, its current priority and stamp (tie-break: touched longer ago goes first), its size, its heap position (-1 while pinned). */
+  private nodes: (GdsfNode | undefined)[] = [];
+  private priorities = new Float64Array(INITIAL_SLOTS);
+  private stampsOf = new Float64Array(INITIAL_SLOTS);
+  private sizes = new Float64Array(INITIAL_SLOTS);
+  private positions = new Int32Array(INITIAL_SLOTS);
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
+  /** Per heap position: the slot, and the priority and stamp the heap is ordered by (at most the slot's current ones). */
+  private heapSlots = new Int32Array(INITIAL_SLOTS);
+  private heapPriorities = new Float64Array(INITIAL_SLOTS);
+  private heapStamps = new Float64Array(INITIAL_SLOTS);
+  private heapLength = 0;
   private clock = 0;
   private stamps = 0;
   private used = 0;
@@ -63,7 +77,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
   touch(resident: ResidentNode): void {
     const node = resident as GdsfNode;
     node.frequency += 1;
-    if (node.position >= 0) this.reprioritise(node);
+    if (!node.isPinned) this.reprioritise(node.slot, node.frequency);
   }
 
   access(key: string, hash: number, size: number): boolean {
@@ -77,12 +91,12 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   insert(key: string, hash: number, size: number, pinned: boolean): void {
-    this.add(new GdsfNode(key, hash, size, 1, pinned));
+    this.add(key, hash, size, pinned);
     this.fit();
   }
 
   adopt(resident: ResidentNode): void {
-    this.add(new GdsfNode(resident.key, resident.hash, resident.size, 1, resident.isPinned));
+    this.add(resident.key, resident.hash, resident.size, resident.isPinned);
   }
 
   settle(): void {
@@ -93,9 +107,10 @@ export class GreedyDualSizeFrequency implements TierStructure {
     const node = this.index.get(key);
     if (node === undefined) return undefined;
     this.index.delete(key);
-    if (node.position >= 0) this.takeOut(node);
+    if (!node.isPinned) this.takeOut(node.slot);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
+    this.freeSlot(node.slot);
     return node;
   }
 
@@ -104,11 +119,11 @@ export class GreedyDualSizeFrequency implements TierStructure {
     if (node === undefined || node.isPinned === pinned) return;
     node.isPinned = pinned;
     if (pinned) {
-      this.takeOut(node);
+      this.takeOut(node.slot);
       this.pinned += node.size;
     } else {
       this.pinned -= node.size;
-      this.push(node);
+      this.push(node.slot, node.frequency);
       this.fit();
     }
   }
@@ -120,98 +135,155 @@ export class GreedyDualSizeFrequency implements TierStructure {
 
   coldestFirst(): ResidentNode[] {
     const nodes = [...this.index.values()];
-    nodes.sort((a, b) => (a.isPinned ? Infinity : a.priority) - (b.isPinned ? Infinity : b.priority));
+    const priorities = this.priorities;
+    nodes.sort((a, b) => (a.isPinned ? Infinity : (priorities[a.slot] as number)) - (b.isPinned ? Infinity : (priorities[b.slot] as number)));
     return nodes;
   }
 
-  private add(node: GdsfNode): void {
-    this.index.set(node.key, node);
-    this.used += node.size;
-    if (node.isPinned) this.pinned += node.size;
-    else this.push(node);
+  private add(key: string, hash: number, size: number, pinned: boolean): void {
+    const slot = this.allocateSlot();
+    const node = new GdsfNode(key, hash, size, slot, 1, pinned);
+    this.nodes[slot] = node;
+    this.sizes[slot] = size;
+    this.positions[slot] = -1;
+    this.index.set(key, node);
+    this.used += size;
+    if (pinned) this.pinned += size;
+    else this.push(slot, 1);
   }
 
-  private reprioritise(node: GdsfNode): void {
-    node.priority = this.clock + node.frequency / Math.max(1, node.size);
-    node.stamp = this.stamps++;
+  private allocateSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slotCount++;
+    if (slot === this.priorities.length) {
+      const length = slot * 2;
+      this.priorities = grown(this.priorities, length);
+      this.stampsOf = grown(this.stampsOf, length);
+      this.sizes = grown(this.sizes, length);
+      this.positions = grownInt(this.positions, length);
+      this.heapSlots = grownInt(this.heapSlots, length);
+      this.heapPriorities = grown(this.heapPriorities, length);
+      this.heapStamps = grown(this.heapStamps, length);
+    }
+    return slot;
   }
 
-  private push(node: GdsfNode): void {
-    this.reprioritise(node);
-    node.heapPriority = node.priority;
-    node.heapStamp = node.stamp;
-    node.position = this.heap.length;
-    this.heap.push(node);
-    this.up(node.position);
+  private freeSlot(slot: number): void {
+    this.nodes[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
-  private takeOut(node: GdsfNode): void {
-    const at = node.position;
-    const last = this.heap.pop() as GdsfNode;
-    node.position = -1;
-    if (last === node) return;
-    this.heap[at] = last;
-    last.position = at;
+  private reprioritise(slot: number, frequency: number): void {
+    this.priorities[slot] = this.clock + frequency / Math.max(1, this.sizes[slot] as number);
+    this.stampsOf[slot] = this.stamps++;
+  }
+
+  private push(slot: number, frequency: number): void {
+    this.reprioritise(slot, frequency);
+    const at = this.heapLength++;
+    this.heapSlots[at] = slot;
+    this.heapPriorities[at] = this.priorities[slot] as number;
+    this.heapStamps[at] = this.stampsOf[slot] as number;
+    this.positions[slot] = at;
+    this.up(at);
+  }
+
+  private takeOut(slot: number): void {
+    const at = this.positions[slot] as number;
+    const last = --this.heapLength;
+    this.positions[slot] = -1;
+    if (at === last) return;
+    this.place(at, this.heapSlots[last] as number, this.heapPriorities[last] as number, this.heapStamps[last] as number);
     this.down(this.up(at));
   }
 
   private fit(): void {
-    while (this.used > this.capacityValue && this.heap.length > 0) {
-      const victim = this.heap[0] as GdsfNode;
-      if (victim.heapStamp !== victim.stamp) {
+    const heapStamps = this.heapStamps;
+    while (this.used > this.capacityValue && this.heapLength > 0) {
+      const slot = this.heapSlots[0] as number;
+      if (heapStamps[0] !== this.stampsOf[slot]) {
         // Hit since it was placed: it sinks under its current priority, and the top is looked at again.
-        victim.heapPriority = victim.priority;
-        victim.heapStamp = victim.stamp;
+        this.heapPriorities[0] = this.priorities[slot] as number;
+        heapStamps[0] = this.stampsOf[slot] as number;
         this.down(0);
         continue;
       }
-      this.clock = victim.priority;
-      this.takeOut(victim);
+      this.clock = this.priorities[slot] as number;
+      this.takeOut(slot);
+      const victim = this.nodes[slot] as GdsfNode;
       this.index.delete(victim.key);
       this.used -= victim.size;
+      this.freeSlot(slot);
       this.evicted?.push(victim.key);
     }
   }
 
-  private less(a: GdsfNode, b: GdsfNode): boolean {
-    return a.heapPriority < b.heapPriority || (a.heapPriority === b.heapPriority && a.heapStamp < b.heapStamp);
+  private place(at: number, slot: number, priority: number, stamp: number): void {
+    this.heapSlots[at] = slot;
+    this.heapPriorities[at] = priority;
+    this.heapStamps[at] = stamp;
+    this.positions[slot] = at;
   }
 
   private up(start: number): number {
-    const heap = this.heap;
-    const node = heap[start] as GdsfNode;
+    const heapPriorities = this.heapPriorities;
+    const heapStamps = this.heapStamps;
+    const slot = this.heapSlots[start] as number;
+    const priority = heapPriorities[start] as number;
+    const stamp = heapStamps[start] as number;
     let at = start;
     while (at > 0) {
-      const parentAt = (at - 1) >> 1;
-      const parent = heap[parentAt] as GdsfNode;
-      if (!this.less(node, parent)) break;
-      heap[at] = parent;
-      parent.position = at;
+      const parentAt = (at - 1) >> 2;
+      const parentPriority = heapPriorities[parentAt] as number;
+      if (!(priority < parentPriority || (priority === parentPriority && stamp < (heapStamps[parentAt] as number)))) break;
+      this.place(at, this.heapSlots[parentAt] as number, parentPriority, heapStamps[parentAt] as number);
       at = parentAt;
     }
-    heap[at] = node;
-    node.position = at;
+    this.place(at, slot, priority, stamp);
     return at;
   }
 
   private down(start: number): number {
-    const heap = this.heap;
-    const node = heap[start] as GdsfNode;
+    const heapPriorities = this.heapPriorities;
+    const heapStamps = this.heapStamps;
+    const length = this.heapLength;
+    const slot = this.heapSlots[start] as number;
+    const priority = heapPriorities[start] as number;
+    const stamp = heapStamps[start] as number;
     let at = start;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      let child = left;
-      if (right < heap.length && this.less(heap[right] as GdsfNode, heap[left] as GdsfNode)) child = right;
-      const childNode = heap[child] as GdsfNode;
-      if (!this.less(childNode, node)) break;
-      heap[at] = childNode;
-      childNode.position = at;
+      const first = 4 * at + 1;
+      if (first >= length) break;
+      let child = first;
+      let childPriority = heapPriorities[first] as number;
+      let childStamp = heapStamps[first] as number;
+      const last = Math.min(first + 4, length);
+      for (let other = first + 1; other < last; other += 1) {
+        const otherPriority = heapPriorities[other] as number;
+        if (otherPriority < childPriority || (otherPriority === childPriority && (heapStamps[other] as number) < childStamp)) {
+          child = other;
+          childPriority = otherPriority;
+          childStamp = heapStamps[other] as number;
+        }
+      }
+      if (!(childPriority < priority || (childPriority === priority && childStamp < stamp))) break;
+      this.place(at, this.heapSlots[child] as number, childPriority, childStamp);
       at = child;
     }
-    heap[at] = node;
-    node.position = at;
+    this.place(at, slot, priority, stamp);
     return at;
   }
+}
+
+function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(length);
+  next.set(array);
+  return next;
+}
+
+function grownInt(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(length);
+  next.set(array);
+  return next;
 }

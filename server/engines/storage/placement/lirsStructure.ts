@@ -7,14 +7,31 @@
 // place. This is what keeps multi-pattern traffic (loops beside hot sets) near the optimum, where
 // W-TinyLFU's frequency filter, which forgets slowly, lags behind.
 //
-// Memory: one node per resident (key, hash, size, state, two pairs of links) and per ghost;
-// ghosts are at most twice as many as residents (the oldest go first).
+// LIRS trusts one short reuse distance: a returning ghost displaces the coldest LIR object at
+// once. Traffic that sweeps back over what it just read (a zigzag) defeats that: each returning
+// ghost demotes a LIR object the sweep is about to reach, so the structure keeps neither half
+// and misses nearly everything. So the structure watches its promotions: a run of returning
+// ghosts, each from the newer half of the ghost list (the newest evicted come back first), with
+// no hit or newcomer between them, as long as a sixteenth of its residents, is LIRS's premise
+// failing; from then on a returning ghost comes back as a resident HIR object and becomes LIR
+// only on its next return (or a hit while it is in the HIR queue). The run is short enough to
+// spare most of the LIR set of the sweep that shows it; loops bring back the oldest ghosts and
+// multi-pattern and recency-heavy traffic has hits between, so they keep the paper's rule.
+//
+// Memory: one node per resident (key, hash, size, state, two flags, two pairs of links) and per
+// ghost; ghosts are at most twice as many as residents (the oldest go first).
 import type { ResidentNode, TierStructure } from './tierStructure';
 
 /** Share of the capacity for resident HIR objects (the paper's 1%). */
 const HIR_SHARE = 0.01;
 /** Ghosts kept per resident. */
 const GHOSTS_PER_RESIDENT = 2;
+/**
+ * A run of returning ghosts with no hit between them, this long in residents (and at least
+ * MIN_FAILED_RUN), makes returning ghosts wait for a second return before they become LIR.
+ */
+const FAILED_RUN_SHARE = 1 / 16;
+const MIN_FAILED_RUN = 8;
 
 const State = { Lir: 0, Hir: 1, Ghost: 2, Pinned: 3 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -24,6 +41,10 @@ class LirsNode implements ResidentNode {
   stackOlder: LirsNode | undefined = undefined;
   stackNewer: LirsNode | undefined = undefined;
   inStack = false;
+  /** Came back as a ghost once and was kept HIR (cautious rule): its next return makes it LIR. */
+  returnedOnce = false;
+  /** When it last became a ghost, counted in ghosts made. */
+  ghostSeq = 0;
   /** Links in the one FIFO the node is on: resident HIR queue, ghosts, or pinned. */
   fifoOlder: LirsNode | undefined = undefined;
   fifoNewer: LirsNode | undefined = undefined;
@@ -107,6 +128,12 @@ export class LowInterReferenceRecency implements TierStructure {
   private readonly pinned = new Fifo();
   private lirBytes = 0;
   private maxLir = 0;
+  /** Returning ghosts from the newer half in a row (a hit, a newcomer or an older ghost ends it). */
+  private ghostRun = 0;
+  /** Ghosts made so far: a ghost's age is the ghosts made since it was. */
+  private ghostings = 0;
+  /** The paper's rule (a returning ghost becomes LIR at once) until a failed run is seen. */
+  private trustsOneReturn = true;
 
   /** @param evicted receives the keys dropped, when the owner must act on them; a shadow passes none. */
   constructor(
@@ -152,8 +179,14 @@ export class LowInterReferenceRecency implements TierStructure {
     return false;
   }
 
+  /** False once a failed run of promotions has made returning ghosts wait for a second return. */
+  get promotesOnFirstReturn(): boolean {
+    return this.trustsOneReturn;
+  }
+
   touch(resident: ResidentNode): void {
     const node = resident as LirsNode;
+    this.ghostRun = 0;
     if (node.state === State.Lir) {
       const wasBottom = this.stack.bottom === node;
       this.stack.moveToTop(node);
@@ -179,10 +212,12 @@ export class LowInterReferenceRecency implements TierStructure {
     if (ghost !== undefined) this.forgetGhost(ghost);
     const node = new LirsNode(key, hash, size, State.Hir);
     this.index.set(key, node);
+    const promote = ghost !== undefined && this.promotesReturning(ghost, node);
+    if (ghost === undefined) this.ghostRun = 0;
     if (pinned) {
       node.state = State.Pinned;
       this.pinned.append(node);
-    } else if (ghost !== undefined || this.lirBytes + size <= this.maxLir) {
+    } else if (promote || this.lirBytes + size <= this.maxLir) {
       // A returning ghost, or room left among the LIR objects while the tier fills.
       node.state = State.Lir;
       this.lirBytes += size;
@@ -193,6 +228,19 @@ export class LowInterReferenceRecency implements TierStructure {
       this.hirQueue.append(node);
     }
     this.fit(node);
+  }
+
+  /** Whether a ghost requested again becomes LIR (see the file's comment); counts the run. */
+  private promotesReturning(ghost: LirsNode, node: LirsNode): boolean {
+    // Only ghosts from the newer half of the ghost list count: a loop brings back the oldest
+    // ghosts, which LIRS handles well; a sweep back over what was just read brings back the
+    // newest first.
+    const recent = 2 * (this.ghostings - ghost.ghostSeq) < this.ghosts.length;
+    this.ghostRun = recent ? this.ghostRun + 1 : 0;
+    if (this.trustsOneReturn && this.ghostRun >= Math.max(MIN_FAILED_RUN, FAILED_RUN_SHARE * this.residents)) this.trustsOneReturn = false;
+    if (this.trustsOneReturn || ghost.returnedOnce) return true;
+    node.returnedOnce = true;
+    return false;
   }
 
   adopt(resident: ResidentNode): void {
@@ -291,6 +339,7 @@ export class LowInterReferenceRecency implements TierStructure {
       this.evicted?.push(victim.key);
       if (victim.inStack) {
         victim.state = State.Ghost;
+        victim.ghostSeq = ++this.ghostings;
         this.ghosts.append(victim);
       } else {
         this.index.delete(victim.key);

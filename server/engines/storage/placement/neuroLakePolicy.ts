@@ -8,8 +8,8 @@
 // ATC'17) of each candidate: W-TinyLFU at window shares of 1%, 20% and 100% (the last is LRU),
 // GDSF and LIRS, fed a fixed hash-sampled ninth of the keys at a ninth of the capacity. Every
 // period the real cache (which starts on LIRS) moves to the candidate whose miniature has been
-// hitting most, when it leads by more than chance. One frequency sketch serves all: a sampled key's count is the same
-// for every cache.
+// hitting most, when it leads by more than chance and led at the decision before too. One
+// frequency sketch serves all: a sampled key's count is the same for every cache.
 //
 // A read of a resident object is a hit whatever size it names (a changed object comes through
 // store, which replaces it); the trace replays rely on that, as every simulator does.
@@ -78,7 +78,6 @@ const INITIAL_SKETCH_KEYS = 1 << 16;
 const NOTHING: readonly string[] = [];
 const HIT: AccessOutcome = Object.freeze({ hit: true, admitted: false, evicted: NOTHING });
 const MISS_ADMITTED: AccessOutcome = Object.freeze({ hit: false, admitted: true, evicted: NOTHING });
-const MISS_REJECTED: AccessOutcome = Object.freeze({ hit: false, admitted: false, evicted: NOTHING });
 
 export class NeuroLakePolicy implements LocalTierPolicy {
   readonly name = 'neurolake';
@@ -93,6 +92,8 @@ export class NeuroLakePolicy implements LocalTierPolicy {
   private sketch: FrequencySketch;
   private readonly pinnedKeys = new Set<string>();
   private chosen = INITIAL_CANDIDATE;
+  /** The candidate with the best score at the last decision. */
+  private leader = INITIAL_CANDIDATE;
   private restlessness = 0;
   private sampledInPeriod = 0;
   private sizedSketch = false;
@@ -181,10 +182,12 @@ export class NeuroLakePolicy implements LocalTierPolicy {
 
   private admit(key: string, hash: number, size: number): AccessOutcome {
     if (size > this.cache.capacity - this.cache.pinnedBytes) return { hit: false, admitted: false, evicted: NOTHING };
-    this.cache.insert(key, hash, size, this.pinnedKeys.has(key));
-    const admitted = this.cache.lookup(key) !== undefined;
+    this.cache.insert(key, hash, size, this.pinnedKeys.size !== 0 && this.pinnedKeys.has(key));
+    // The key was not resident before (a switch of structure can evict, but only residents),
+    // so the newcomer was kept unless it is among the keys just evicted: no second lookup.
+    if (this.evicted.length === 0) return MISS_ADMITTED;
     const evicted = this.drainEvicted();
-    if (evicted.length === 0) return admitted ? MISS_ADMITTED : MISS_REJECTED;
+    const admitted = !evicted.includes(key);
     return { hit: false, admitted, evicted: admitted ? evicted : evicted.filter((gone) => gone !== key) };
   }
 
@@ -241,7 +244,13 @@ export class NeuroLakePolicy implements LocalTierPolicy {
     }
     this.periodDiscordant.fill(0);
     this.sampledInPeriod = 0;
-    if (best === this.chosen) return;
+    const ledBefore = this.leader === best;
+    this.leader = best;
+    // A lead of one period alone may be the first half of a pattern whose second half favours
+    // the structure running (a sweep back over what was just read: LRU hits its first half,
+    // LIRS its second), and moving in between loses both halves: the candidate must lead at
+    // two decisions running.
+    if (best === this.chosen || !ledBefore) return;
     // Moving costs hits while the cache reshapes, so a candidate must beat the current one by
     // more than chance would (a standard deviation of a count of hits).
     const current = this.scores[this.chosen] as number;

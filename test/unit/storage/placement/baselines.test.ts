@@ -63,6 +63,37 @@ describe('baseline cache policies, worked by hand', () => {
     assert.deepEqual(hits(new LruCache(2), 'abcaabca'), [M, M, M, M, H, M, M, M]);
   });
 
+  it('S3-FIFO keeps the count of an object the small queue promotes', () => {
+    // Capacity 2 (small queue 0.2, main and ghost 1.8: one entry). a is seen three times (count
+    // 2), then b; c promotes a to main with its count and ghosts b; b returns to main, ghosting
+    // c; e sweeps main: a spends one count and stays, b (count 0) goes; a still hits. Were the
+    // count reset on promotion, e would have evicted a.
+    assert.deepEqual(hits(new S3FifoCache(2), 'aaabcbea'), [M, H, H, M, M, M, M, H]);
+  });
+
+  it('S3-FIFO evicts from main there and then when a promotion fills it', () => {
+    // Capacity 100 bytes (small queue 10, main 90). m (80) and a (15) are seen three times each
+    // (count 2), then b (5) fills the tier. c: the small queue promotes m (main 80), then a
+    // (main 95, over 90): main sweeps at once, spending both counts, and m, first in line,
+    // goes; then b goes to the ghost. So m misses (a later rule that waited for the next
+    // eviction would have kept it) and a, still in main, hits.
+    const sizes = { m: 80, a: 15, b: 5, c: 5 };
+    assert.deepEqual(hits(new S3FifoCache(100), 'mmmaaabcma', sizes), [M, H, H, M, H, H, M, M, M, H]);
+  });
+
+  it('W-TinyLFU sizes its window as Caffeine does: the capacity less 99% of it rounded down', () => {
+    // Capacity 101: main 99, window 2 (1% rounded down would give 1). h0..h98, each seen twice
+    // in a row (the second a window hit), fill main; f1 and f2 fill the tier. x then pushes f1
+    // out of the window, where it loses to main's victim (seen twice); y does the same to f2.
+    // x is still in the two-entry window: a hit. With a one-entry window y would have pushed x
+    // to the filter, which rejects it (seen once), and x would miss.
+    const hot = Array.from({ length: 99 }, (_, index) => [`h${index}`, `h${index}`]).flat();
+    const cache = new WTinyLfuCache(101, { windowShare: 0.01, adaptive: false, expectedEntries: 101 });
+    for (const key of [...hot, 'f1', 'f2']) cache.access(key, 1);
+    assert.deepEqual(['x', 'y', 'x'].map((key) => cache.access(key, 1)), [M, M, H]);
+    assert.deepEqual(['h0', 'h50', 'h98'].map((key) => cache.access(key, 1)), [H, H, H]);
+  });
+
   it('GDSF evicts the lowest frequency per byte and ages by the evicted priority', () => {
     // Capacity 3 bytes, b is 2 bytes. a (H 1), b (H 0.5), a hit (H 2); c evicts b (L 0.5, H 1.5);
     // d fits (H 1.5); b needs 2 bytes: c then d go (L 1.5); a is still resident.

@@ -22,6 +22,32 @@ describe('LIRS local-tier structure', () => {
     assert.ok(lirs.usedBytes <= 3);
   });
 
+  it('stops promoting returning ghosts after a run of them, keeping its LIR set through a sweep back', () => {
+    // Capacity 100: 99 LIR places, one HIR. The sweep up fills LIR with 0..98; 99..198 pass
+    // through the HIR place and stay as ghosts; 199 is the resident HIR object. Sweeping down:
+    // 199 hits and becomes LIR (0 goes); 198..192 come back from their ghosts as LIR, each
+    // displacing the coldest LIR object (1..7); 191 is the eighth newest ghost in a row with
+    // no hit between (the run of max(8, 100 / 16)), so from there a returning ghost stays HIR
+    // and the LIR objects 8..98 wait for the sweep: 1 + 91 hits. The paper's rule would have
+    // let every returning ghost displace one and hit only 199.
+    const lirs = new LowInterReferenceRecency(100);
+    for (let id = 0; id < 200; id += 1) access(lirs, `z${id}`);
+    assert.equal(lirs.promotesOnFirstReturn, true);
+    const down = [...Array(200).keys()].reverse().map((id) => access(lirs, `z${id}`));
+    assert.equal(lirs.promotesOnFirstReturn, false);
+    assert.equal(down.filter(Boolean).length, 92);
+    assert.deepEqual(
+      [199, 198, 192, 191, 98, 8, 7, 0].map((id) => down[199 - id]),
+      [true, false, false, false, true, true, false, false],
+    );
+  });
+
+  it('keeps the paper\'s rule on a loop, whose ghosts come back oldest first', () => {
+    const lirs = new LowInterReferenceRecency(100);
+    for (let pass = 0; pass < 10; pass += 1) for (let id = 0; id < 150; id += 1) access(lirs, `loop${id}`);
+    assert.equal(lirs.promotesOnFirstReturn, true);
+  });
+
   it('admits a newcomer larger than the HIR share, in place of the coldest objects', () => {
     const evicted: string[] = [];
     const lirs = new LowInterReferenceRecency(1000, evicted);

@@ -1,0 +1,185 @@
+// The least any scheduler could pay for a trace, knowing the whole trace in advance, while starting
+// all but a share of the jobs within the maximum wait: the "floor" the compute benchmark prints
+// beside its columns, so a reader sees when a target such as 0.3x cloud-only cannot be met at all.
+//
+// Every job costs its cluster price unless it runs on the local machine, which saves
+// `cluster - local` dollars. Running locally, a job of p cores and r seconds must start within
+// [submit, submit + maxWait], so its p*r core-seconds lie inside [submit, submit + maxWait + r].
+// Relaxing everything else (a job may be split, paused and spread over any number of cores), the
+// machine is a resource of `cores` core-seconds per second and the most it can save is a
+// transportation problem: put core-seconds of jobs into their windows to maximise the dollars
+// saved. That relaxation only widens what a real schedule may do, so its saving bounds every real
+// schedule's from above and `cloud - saving` bounds the cost from below.
+//
+// The work servable from any set of jobs is a polymatroid (a bipartite flow from jobs to time),
+// so the greedy that takes jobs by dollars saved per core-second, highest first, is optimal:
+// saving = sum over the distinct rates w_k of w_k * (f(S_k) - f(S_(k-1))), where S_k holds the jobs
+// whose rate is at least w_k and f(S) is the most core-seconds of S the machine can serve inside
+// their windows. f comes from earliest-deadline-first over the fluid machine (Glover's rule for
+// interval windows), which is exact for it. That is the proper form of "capacity x (window + max
+// wait) over every window of arrivals": Hall's condition over every interval at once.
+//
+// Jobs allowed to miss the maximum wait (1% for a 99% target) may wait for ever, so they could run
+// locally whenever the machine is idle, even after the trace ends: the bound lets the scheduler
+// pick them as the ones that would save most, and adds their whole saving. Jobs larger than the
+// machine save nothing: they go to the cluster whatever the schedule.
+import { computeCost, type ComputePrices } from '../../server/engines/prices';
+
+export interface FloorJob {
+  /** Seconds from the trace's start. */
+  readonly submit: number;
+  readonly runSeconds: number;
+  readonly processors: number;
+}
+
+export interface FloorOptions {
+  readonly cores: number;
+  readonly maxWaitSeconds: number;
+  /** The share of jobs that must start within the maximum wait, 0..1; the rest may wait for ever. */
+  readonly withinMaxWait: number;
+  readonly prices: ComputePrices;
+}
+
+export interface Floor {
+  /** The least total dollars (local plus cluster) any schedule meeting the share could cost. */
+  readonly costUsd: number;
+  /** Every job on the cluster. */
+  readonly cloudUsd: number;
+  /** Core-seconds that cannot run locally within the maximum wait whatever the schedule (no job excused). */
+  readonly mustBurstCpuSeconds: number;
+  readonly totalCpuSeconds: number;
+  /** How many jobs the bound let wait past the maximum wait. */
+  readonly excused: number;
+}
+
+const RATE_STEP = 1e-6;
+
+interface Windowed {
+  readonly release: number;
+  readonly deadline: number;
+  readonly work: number;
+}
+
+export function costFloor(jobs: readonly FloorJob[], options: FloorOptions): Floor {
+  const { cores, maxWaitSeconds, prices } = options;
+  let cloudUsd = 0;
+  let totalCpuSeconds = 0;
+  let oversizeCpuSeconds = 0;
+  let cheapestUsd = 0;
+  const candidates: { window: Windowed; rate: number; saving: number }[] = [];
+  for (const job of jobs) {
+    const work = job.processors * job.runSeconds;
+    const cluster = computeCost(prices, 'cluster', job.processors, 0, job.runSeconds);
+    const local = computeCost(prices, 'local', job.processors, 0, job.runSeconds);
+    cloudUsd += cluster;
+    totalCpuSeconds += work;
+    cheapestUsd += job.processors > cores ? cluster : Math.min(cluster, local);
+    if (job.processors > cores) {
+      oversizeCpuSeconds += work;
+      continue;
+    }
+    const saving = cluster - local;
+    if (work <= 0) continue;
+    const window = { release: job.submit, deadline: job.submit + maxWaitSeconds + job.runSeconds, work };
+    // A job that costs more here than there still counts towards what the machine cannot serve.
+    candidates.push({ window, rate: Math.max(0, saving) / work, saving: Math.max(0, saving) });
+  }
+
+  candidates.sort((a, b) => b.rate - a.rate);
+  let savingUsd = 0;
+  let servedBefore = 0;
+  for (let end = 0; end < candidates.length; ) {
+    // Rates within a millionth of each other are one step, at the highest of them: rounding a
+    // saving up keeps the bound a bound, and keeps the steps few when costs differ by rounding.
+    const rate = candidates[end]!.rate;
+    while (end < candidates.length && candidates[end]!.rate >= rate * (1 - RATE_STEP)) end++;
+    const served = maxFluidWork(candidates.slice(0, end).map((candidate) => candidate.window), cores);
+    savingUsd += rate * (served - servedBefore);
+    servedBefore = served;
+  }
+  const fittingCpuSeconds = totalCpuSeconds - oversizeCpuSeconds;
+  const mustBurstCpuSeconds = oversizeCpuSeconds + Math.max(0, fittingCpuSeconds - servedBefore);
+
+  const excused = Math.floor(jobs.length * (1 - options.withinMaxWait) + 1e-9);
+  const largestSavings = candidates.map((candidate) => candidate.saving).sort((a, b) => b - a).slice(0, excused);
+  for (const saving of largestSavings) savingUsd += saving;
+
+  // The excused jobs' savings may already be in the fluid part: never below each job at its cheaper price.
+  const costUsd = Math.max(cheapestUsd, cloudUsd - savingUsd);
+  return { costUsd, cloudUsd, mustBurstCpuSeconds, totalCpuSeconds, excused };
+}
+
+/**
+ * The most core-seconds a machine of `cores` core-seconds per second can serve, each job's work
+ * only inside [release, deadline], work splittable at will: earliest deadline first, dropping
+ * what is left of a job when its deadline passes.
+ */
+export function maxFluidWork(windows: readonly Windowed[], cores: number): number {
+  const byRelease = [...windows].sort((a, b) => a.release - b.release);
+  const pending = new DeadlineHeap();
+  let served = 0;
+  let time = byRelease[0]?.release ?? 0;
+  let next = 0;
+  while (next < byRelease.length || pending.size > 0) {
+    if (pending.size === 0) time = Math.max(time, byRelease[next]!.release);
+    while (next < byRelease.length && byRelease[next]!.release <= time) {
+      const window = byRelease[next++]!;
+      pending.push(window.deadline, window.work);
+    }
+    const nextRelease = next < byRelease.length ? byRelease[next]!.release : Number.POSITIVE_INFINITY;
+    // Serve the earliest deadline until it is done, its deadline passes or a new job arrives.
+    while (pending.size > 0 && time < nextRelease) {
+      const top = pending.peek()!;
+      if (top.deadline <= time) {
+        pending.pop();
+        continue;
+      }
+      const until = Math.min(nextRelease, top.deadline, time + top.remaining / cores);
+      const done = (until - time) * cores;
+      served += Math.min(done, top.remaining);
+      top.remaining -= done;
+      time = until;
+      if (top.remaining <= 1e-9 || top.deadline <= time) pending.pop();
+    }
+  }
+  return served;
+}
+
+/** Pending work by deadline, earliest first. */
+class DeadlineHeap {
+  private readonly items: { deadline: number; remaining: number }[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): { deadline: number; remaining: number } | undefined {
+    return this.items[0];
+  }
+  push(deadline: number, remaining: number): void {
+    const items = this.items;
+    items.push({ deadline, remaining });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.deadline <= items[i]!.deadline) break;
+      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      i = parent;
+    }
+  }
+  pop(): void {
+    const items = this.items;
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && items[left]!.deadline < items[smallest]!.deadline) smallest = left;
+      if (right < items.length && items[right]!.deadline < items[smallest]!.deadline) smallest = right;
+      if (smallest === i) break;
+      [items[smallest], items[i]] = [items[i]!, items[smallest]!];
+      i = smallest;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// The local tier on a real disk that fills up (a tmpfs), with a real cloud tier (s3rver): a
+// promote or a read that would keep a local copy fails or falls back cleanly, the index says the
+// object is where it was, no partial file is left, and the next try after room is freed works.
+import assert from 'node:assert/strict';
+import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { StorageError } from '../../server/engines/storage';
+import { mountTmpfs, tmpfsUnavailable } from '../unit/support/tmpfs';
+import { createBucket, s3Server } from './support/services';
+import { cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
+
+function fill(folder: string): void {
+  const fd = openSync(join(folder, 'ballast'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('a full local disk under promote and reads from the cloud', { skip: tmpfsUnavailable }, () => {
+  it('promote fails with no-space and changes nothing; a read still answers from the cloud; after room is freed, promote works', async () => {
+    const server = await s3Server('s3rver');
+    const bucket = await createBucket(server);
+    const disk = mountTmpfs(2 * 1024 * 1024);
+    const base = cloudConfig(server.endpoint, bucket);
+    const config = { ...base, local: { ...base.local, path: disk.folder } };
+    const engine = await openEngine(server, { dataFolder: tempFolder(), config });
+    try {
+      const content = randomContent(700 * 1024);
+      await engine.store('big/object.bin', content);
+      await engine.demote('big/object.bin');
+      assert.deepEqual(engine.stat('big/object.bin').tiers, ['cloud']);
+      fill(disk.folder);
+      await assert.rejects(engine.promote('big/object.bin'), (error: unknown) => {
+        assert.ok(error instanceof StorageError, String(error));
+        assert.equal(error.code, 'no-space', error.message);
+        assert.match(error.message, /full/);
+        return true;
+      });
+      assert.deepEqual(engine.stat('big/object.bin').tiers, ['cloud'], 'the index still says cloud only');
+      assert.deepEqual(readdirSync(join(disk.folder, '.neurolake-incoming')), [], 'no partial copy is left');
+      assert.equal(sha256(await readAll(engine, 'big/object.bin')), sha256(content), 'a read is answered from the cloud though no local copy fits');
+      assert.deepEqual(engine.stat('big/object.bin').tiers, ['cloud']);
+      assert.deepEqual(readdirSync(join(disk.folder, '.neurolake-incoming')), []);
+      rmSync(join(disk.folder, 'ballast'));
+      await engine.promote('big/object.bin');
+      assert.deepEqual(engine.stat('big/object.bin').tiers, ['local', 'cloud']);
+      assert.deepEqual((await engine.verify()).problems, []);
+    } finally {
+      await engine.close();
+      disk.unmount();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+// The benchmark's cost floor on traces small enough to work out by hand: a job too big for the
+// machine pays the cluster, an idle machine runs everything at the local price, work beyond what
+// the machine can start within the maximum wait pays the cluster, the local machine goes to the
+// jobs it saves most on, and the jobs excused from the maximum wait may run here whenever.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computePrices } from '../../../server/engines/prices';
+import { costFloor, maxFluidWork, type FloorJob } from '../../bench/computeFloor';
+
+const PRICES = computePrices('aws');
+const H = 3600;
+const VCPU_HOUR = PRICES.clusterSmall.perVcpuHour;
+const LOCAL_HOUR = PRICES.local.perHour;
+
+function floor(jobs: FloorJob[], cores: number, maxWaitSeconds: number, withinMaxWait = 1) {
+  return costFloor(jobs, { cores, maxWaitSeconds, withinMaxWait, prices: PRICES });
+}
+
+describe('compute cost floor', () => {
+  it('a job larger than the machine pays the cluster whatever the schedule', () => {
+    const result = floor([{ submit: 0, runSeconds: H, processors: 64 }], 32, H);
+    assert.ok(Math.abs(result.costUsd - 64 * VCPU_HOUR) < 1e-9);
+    assert.equal(result.costUsd, result.cloudUsd);
+    assert.equal(result.mustBurstCpuSeconds, 64 * H);
+  });
+
+  it('on a machine with room for everything, every job costs the local price', () => {
+    const jobs = [
+      { submit: 0, runSeconds: H, processors: 16 },
+      { submit: 0, runSeconds: H, processors: 16 },
+    ];
+    const result = floor(jobs, 32, 0);
+    assert.ok(Math.abs(result.costUsd - 2 * LOCAL_HOUR) < 1e-9);
+    assert.equal(result.mustBurstCpuSeconds, 0);
+  });
+
+  it('work the machine cannot start within the maximum wait pays the cluster', () => {
+    // Three 4-core jobs of 2 h at once on 4 cores, 1 h of wait: all of them must lie within the
+    // first 3 h, which hold 12 of their 24 core-hours. (A real schedule does worse: the second
+    // could start only at 2 h, so two burst.)
+    const jobs = [0, 1, 2].map(() => ({ submit: 0, runSeconds: 2 * H, processors: 4 }));
+    const result = floor(jobs, 4, H);
+    assert.equal(result.mustBurstCpuSeconds, 12 * H);
+    const savedPerCoreHour = (4 * VCPU_HOUR - LOCAL_HOUR) / 4;
+    const expected = 24 * VCPU_HOUR - 12 * savedPerCoreHour;
+    assert.ok(Math.abs(result.costUsd - expected) < 1e-9, `${result.costUsd} vs ${expected}`);
+    const bestRealSchedule = LOCAL_HOUR * 2 + 2 * 8 * VCPU_HOUR;
+    assert.ok(result.costUsd <= bestRealSchedule);
+  });
+
+  it('gives the machine to the job it saves most on: one wide job rather than as many core-hours of narrow ones', () => {
+    // Local power is priced per running job, so a 4-core job saves far more per core-hour here than a 1-core one.
+    const jobs = [{ submit: 0, runSeconds: H, processors: 4 }, ...[0, 1, 2, 3].map(() => ({ submit: 0, runSeconds: H, processors: 1 }))];
+    const result = floor(jobs, 4, 0);
+    const wideHere = LOCAL_HOUR + 4 * VCPU_HOUR;
+    const narrowHere = 4 * LOCAL_HOUR + 4 * VCPU_HOUR;
+    assert.ok(wideHere < narrowHere);
+    assert.ok(Math.abs(result.costUsd - wideHere) < 1e-9, `${result.costUsd} vs ${wideHere}`);
+  });
+
+  it('the 1% excused from the maximum wait may run here later, so a job that could not start in time costs the local price', () => {
+    // Two 4-core jobs of 2 h at once with no wait allowed on 4 cores: one must burst. With 101
+    // jobs and 99% to start in time, one may wait, and then both run here.
+    const tiny = Array.from({ length: 99 }, (_, i) => ({ submit: (i + 1) * 24 * H, runSeconds: 60, processors: 1 }));
+    const jobs = [{ submit: 0, runSeconds: 2 * H, processors: 4 }, { submit: 0, runSeconds: 2 * H, processors: 4 }, ...tiny];
+    const tinyHere = 99 * LOCAL_HOUR * (60 / H);
+    const strict = floor(jobs, 4, 0, 1);
+    assert.equal(strict.excused, 0);
+    assert.ok(Math.abs(strict.costUsd - (tinyHere + 2 * LOCAL_HOUR + 8 * VCPU_HOUR)) < 1e-9);
+    const lenient = floor(jobs, 4, 0, 0.99);
+    assert.equal(lenient.excused, 1);
+    assert.ok(Math.abs(lenient.costUsd - (tinyHere + 4 * LOCAL_HOUR)) < 1e-9, `${lenient.costUsd}`);
+  });
+});
+
+describe('fluid machine', () => {
+  it('serves earliest deadline first, so a short urgent job does not cost a patient one its work', () => {
+    // 1 core: the patient job [0, 10] with 5 s of work, the urgent one [1, 2] with 1 s: all 6 s fit.
+    assert.equal(maxFluidWork([{ release: 0, deadline: 10, work: 5 }, { release: 1, deadline: 2, work: 1 }], 1), 6);
+  });
+
+  it('serves no more than the machine holds between the windows', () => {
+    assert.equal(maxFluidWork([{ release: 0, deadline: 2, work: 2 }, { release: 1, deadline: 3, work: 2 }], 1), 3);
+    assert.equal(maxFluidWork([{ release: 0, deadline: 10, work: 10 }, { release: 0, deadline: 5, work: 5 }], 1), 10);
+    assert.equal(maxFluidWork([{ release: 0, deadline: 1, work: 8 }, { release: 5, deadline: 6, work: 8 }], 4), 8);
+  });
+});
