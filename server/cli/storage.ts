@@ -235,7 +235,11 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
       withStorage(ctx, async (engine) => {
         const result = await withCliProgress(ctx.io, (work) => engine.flushUploads(work));
         print(ctx.io, options, result, () => `uploaded ${result.uploaded}${result.failed ? `, ${result.failed} failed` : ''}`);
-        if (result.failed > 0) throw new CliError(`${result.failed} uploads failed; they stay queued`, EXIT.general);
+        if (result.failed > 0) {
+          const reasons = result.failures.slice(0, 3).map((failure) => `${failure.key}: ${failure.reason}`);
+          const more = result.failures.length > reasons.length ? `; and ${result.failures.length - reasons.length} more` : '';
+          throw new CliError(`${result.failed} ${result.failed === 1 ? 'upload' : 'uploads'} failed and stay queued (${reasons.join('; ')}${more})`, EXIT.general);
+        }
       }),
     );
 

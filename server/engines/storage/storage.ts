@@ -55,7 +55,7 @@ import type {
   TierStates,
   VerifyReport,
 } from './types';
-import { Uploader } from './uploader';
+import { Uploader, type FlushResult } from './uploader';
 import { verify } from './verify';
 
 export type { RestoreOutcome, StorageChange, StorageOpenOptions, StoreOptions, StoreSource } from './options';
@@ -308,7 +308,7 @@ export class StorageEngine {
   }
 
   /** Uploads every queued object now, in this process (a CLI `sync`, write-through, an apply). */
-  flushUploads(work: WorkOptions = {}): Promise<{ uploaded: number; failed: number }> {
+  flushUploads(work: WorkOptions = {}): Promise<FlushResult> {
     return this.uploads.flushUploads(work);
   }
 

@@ -19,6 +19,17 @@ import type { ObjectRecord } from './types';
  */
 type Overwrite = 'requeued' | 'archive-remains' | 'lost';
 
+
+
+/** Tries at an upload whose copy in the bucket could not be verified, before it stays queued. */
+const UNVERIFIED_ATTEMPTS = 3;
+/** What a flush of the write-back queue did; each failed key keeps its reason, as it stays queued. */
+export interface FlushResult {
+  readonly uploaded: number;
+  readonly failed: number;
+  readonly failures: readonly { readonly key: string; readonly reason: string }[];
+}
+
 export class Uploader {
   private uploaderWake: (() => void) | undefined;
   private uploaderDone: Promise<void> = Promise.resolve();
@@ -56,12 +67,13 @@ export class Uploader {
   }
 
   /** Uploads every queued object now, in this process (a CLI `sync`, write-through, an apply). */
-  async flushUploads(work: WorkOptions = {}): Promise<{ uploaded: number; failed: number }> {
-    if (this.core.cloud === undefined) return { uploaded: 0, failed: 0 };
+  async flushUploads(work: WorkOptions = {}): Promise<FlushResult> {
+    if (this.core.cloud === undefined) return { uploaded: 0, failed: 0, failures: [] };
     await this.core.index.refresh();
     const keys = this.core.pendingUploads();
     let uploaded = 0;
     let failed = 0;
+    const failures: { key: string; reason: string }[] = [];
     for (const [index, key] of keys.entries()) {
       throwIfCancelled(work.signal, 'Uploading');
       work.progress?.report({ message: `Uploading ${key}`, done: index, total: keys.length, unit: 'items' });
@@ -71,10 +83,11 @@ export class Uploader {
       } catch (error) {
         if (error instanceof CancelledError) throw error;
         failed += 1;
+        failures.push({ key, reason: error instanceof Error ? error.message : String(error) });
         if (error instanceof StorageError && error.code === 'cloud-unavailable') throw error;
       }
     }
-    return { uploaded, failed };
+    return { uploaded, failed, failures };
   }
 
   /**
@@ -101,10 +114,22 @@ export class Uploader {
 
   /** Uploads the local copy of `key`, then records the cloud copy once verified under the lock. */
   uploadOne(key: string, work: WorkOptions = {}): Promise<void> {
-    return this.inCloudWriteOrder(key, () => this.uploadLocalCopy(key, work));
+    return this.inCloudWriteOrder(key, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const unverified = await this.uploadLocalCopy(key, work);
+        if (unverified === undefined) return;
+        if (attempt === UNVERIFIED_ATTEMPTS) throw unverified;
+      }
+    });
   }
 
-  private async uploadLocalCopy(key: string, work: WorkOptions): Promise<void> {
+  /**
+   * One upload of the local copy and its commit. Answers the error when the copy in the bucket
+   * could not be verified under the lock: another process writing the same name at that moment (its
+   * own upload of this version, or a newer one) can show a half-written answer on servers whose
+   * writes are not atomic, and the next attempt first reads whether that process recorded it.
+   */
+  private async uploadLocalCopy(key: string, work: WorkOptions): Promise<StorageError | undefined> {
     const cloud = this.core.requireCloud();
     // Another process may have stored a newer version since the queue picked this key.
     await this.core.index.refresh();
@@ -135,15 +160,24 @@ export class Uploader {
       throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, not the content's; the upload will be retried.`);
     }
     const at = new Date().toISOString();
+    let unverified: StorageError | undefined;
     const overwritten = await this.core.index.transact<Overwrite | undefined>(async (state) => {
       const current = state.objects.get(key);
       // Deleted or stored anew meanwhile: this upload is of a version nobody needs, unless it landed on the newer one's copy.
       if (current === undefined || current.version !== record.version) return this.overwrittenBy(record.version, current);
       if (current.copies.cloud) return { ops: [], result: undefined };
-      const etag = await this.core.verifyRemote('cloud', key, record.version, digests.etags, record.size);
+      let etag: string;
+      try {
+        etag = await this.core.verifyRemote('cloud', key, record.version, digests.etags, record.size);
+      } catch (error) {
+        if (!(error instanceof StorageError) || error.code !== 'checksum-mismatch') throw error;
+        unverified = error;
+        return { ops: [], result: undefined };
+      }
       const next = withHistory({ ...current, md5: digests.md5, copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
       return { ops: [{ t: 'put', r: next }], result: undefined };
     });
+    if (unverified !== undefined) return unverified;
     this.failedUploads.delete(key);
     if (overwritten === 'lost') {
       throw new StorageError('checksum-mismatch', `An upload of an older version of ${key} landed on top of the newer version another process had stored only in the cloud; the bucket holds the older bytes, so store ${key} again.`);
