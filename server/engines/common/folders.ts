@@ -3,11 +3,13 @@
 // where a folder should be shows up as ENOTDIR deep inside the first write.
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DiskError, diskError } from './durableFile';
+import { DiskError, diskError, syncFolder } from './durableFile';
 
 /**
- * Makes `folder` and any missing folders above it, one at a time. Throws a DiskError that says
- * which folder refused and why (read-only, full, no permission), or which file is in the way.
+ * Makes `folder` and any missing folders above it, one at a time, and makes their names durable
+ * (a new folder survives a power cut only once the folder holding it is synced, as a new file's name
+ * does). Throws a DiskError that says which folder refused and why (read-only, full, no
+ * permission), or which file is in the way.
  */
 export async function ensureFolder(folder: string): Promise<void> {
   const missing: string[] = [];
@@ -39,11 +41,14 @@ export async function ensureFolder(folder: string): Promise<void> {
     if (!isFolder) throw new DiskError('io', `Cannot use ${folder}: ${at} is a file, not a folder.`, dirname(at), 'ENOTDIR');
     break;
   }
+  const made: string[] = [];
   for (const at of missing) {
     try {
       await mkdir(at);
+      made.push(at);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw refused(error, at);
     }
   }
+  await Promise.all(made.map((at) => syncFolder(dirname(at))));
 }
