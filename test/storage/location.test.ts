@@ -30,7 +30,7 @@ describe('moving the cloud tier under existing copies', () => {
       await engine.store('cold/only-cloud.csv', Buffer.from('only in the cloud\n'));
       await engine.demote('cold/only-cloud.csv');
       await engine.store('warm/both.csv', Buffer.from('local and cloud\n'));
-      assert.deepEqual(await engine.flushUploads(), { uploaded: 1, failed: 0 });
+      assert.deepEqual(await engine.flushUploads(), { uploaded: 1, failed: 0, failures: [] });
       assert.deepEqual(engine.stat('cold/only-cloud.csv').tiers, ['cloud']);
       assert.match(await readFile(locationsFile(dataFolder), 'utf8'), new RegExp(`s3://${oldBucket}/neurolake/objects/`));
 
@@ -71,7 +71,7 @@ describe('moving the cloud tier under existing copies', () => {
       assert.equal(engine.config.cloud?.bucket, newBucket);
       assert.match(await readFile(locationsFile(dataFolder), 'utf8'), new RegExp(`s3://${newBucket}/neurolake/objects/`));
       for (const key of ['cold/only-cloud.csv', 'warm/both.csv']) assert.equal(engine.stat(key).uploadPending, true, `${key} waits for its upload to the new bucket`);
-      assert.deepEqual(await engine.flushUploads(), { uploaded: 2, failed: 0 });
+      assert.deepEqual(await engine.flushUploads(), { uploaded: 2, failed: 0, failures: [] });
       const report = await engine.verify();
       assert.deepEqual(report.problems, []);
       await engine.demote('cold/only-cloud.csv');
