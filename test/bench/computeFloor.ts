@@ -24,6 +24,7 @@
 // pick them as the ones that would save most, and adds their whole saving. Jobs larger than the
 // machine save nothing: they go to the cluster whatever the schedule.
 import { computeCost, type ComputePrices } from '../../server/engines/prices';
+import { MinHeap } from './minHeap';
 
 export interface FloorJob {
   /** Seconds from the trace's start. */
@@ -116,7 +117,8 @@ export function costFloor(jobs: readonly FloorJob[], options: FloorOptions): Flo
  */
 export function maxFluidWork(windows: readonly Windowed[], cores: number): number {
   const byRelease = [...windows].sort((a, b) => a.release - b.release);
-  const pending = new DeadlineHeap();
+  // Pending work by deadline, earliest first.
+  const pending = new MinHeap<{ readonly deadline: number; remaining: number }>();
   let served = 0;
   let time = byRelease[0]?.release ?? 0;
   let next = 0;
@@ -124,7 +126,7 @@ export function maxFluidWork(windows: readonly Windowed[], cores: number): numbe
     if (pending.size === 0) time = Math.max(time, byRelease[next]!.release);
     while (next < byRelease.length && byRelease[next]!.release <= time) {
       const window = byRelease[next++]!;
-      pending.push(window.deadline, window.work);
+      pending.push(window.deadline, { deadline: window.deadline, remaining: window.work });
     }
     const nextRelease = next < byRelease.length ? byRelease[next]!.release : Number.POSITIVE_INFINITY;
     // Serve the earliest deadline until it is done, its deadline passes or a new job arrives.
@@ -143,43 +145,4 @@ export function maxFluidWork(windows: readonly Windowed[], cores: number): numbe
     }
   }
   return served;
-}
-
-/** Pending work by deadline, earliest first. */
-class DeadlineHeap {
-  private readonly items: { deadline: number; remaining: number }[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): { deadline: number; remaining: number } | undefined {
-    return this.items[0];
-  }
-  push(deadline: number, remaining: number): void {
-    const items = this.items;
-    items.push({ deadline, remaining });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (items[parent]!.deadline <= items[i]!.deadline) break;
-      [items[parent], items[i]] = [items[i]!, items[parent]!];
-      i = parent;
-    }
-  }
-  pop(): void {
-    const items = this.items;
-    const last = items.pop();
-    if (items.length === 0 || last === undefined) return;
-    items[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < items.length && items[left]!.deadline < items[smallest]!.deadline) smallest = left;
-      if (right < items.length && items[right]!.deadline < items[smallest]!.deadline) smallest = right;
-      if (smallest === i) break;
-      [items[smallest], items[i]] = [items[i]!, items[smallest]!];
-      i = smallest;
-    }
-  }
 }

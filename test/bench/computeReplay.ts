@@ -1,10 +1,10 @@
 // Replays a batch trace through the real compute scheduler on a simulated clock: the jobs arrive
 // at their traced submit times, local ones end after their traced run times, burst ones cost the
 // cluster's price; the benchmark's columns are made of these outcomes.
-import { SimulatedClock } from '../../server/engines/compute/clock';
-import { Scheduler, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute/scheduler';
+import { Scheduler, SimulatedClock, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute';
 import { computeCost, type ComputePrices, type ComputeTier } from '../../server/engines/prices';
 import type { TraceJob } from './computeTrace';
+import { MinHeap } from './minHeap';
 
 export interface Outcome {
   readonly waits: number[];
@@ -16,47 +16,6 @@ export interface Outcome {
   readonly burstCpuSeconds: number;
   readonly cpuSeconds: number;
   readonly jobs: number;
-}
-
-class MinHeap<T> {
-  private readonly items: { key: number; value: T }[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peekKey(): number | undefined {
-    return this.items[0]?.key;
-  }
-  push(key: number, value: T): void {
-    const items = this.items;
-    items.push({ key, value });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (items[parent]!.key <= items[i]!.key) break;
-      [items[parent], items[i]] = [items[i]!, items[parent]!];
-      i = parent;
-    }
-  }
-  pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && items[left]!.key < items[smallest]!.key) smallest = left;
-        if (right < items.length && items[right]!.key < items[smallest]!.key) smallest = right;
-        if (smallest === i) break;
-        [items[smallest], items[i]] = [items[i]!, items[smallest]!];
-        i = smallest;
-      }
-    }
-    return top?.value;
-  }
 }
 
 export interface ReplayOptions {

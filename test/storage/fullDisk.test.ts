@@ -2,25 +2,13 @@
 // promote or a read that would keep a local copy fails or falls back cleanly, the index says the
 // object is where it was, no partial file is left, and the next try after room is freed works.
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../../server/engines/storage';
-import { mountTmpfs, tmpfsUnavailable } from '../unit/support/tmpfs';
+import { fillDisk, mountTmpfs, tmpfsUnavailable } from '../unit/support/tmpfs';
 import { createBucket, s3Server } from './support/services';
 import { cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
-
-function fill(folder: string): void {
-  const fd = openSync(join(folder, 'ballast'), 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe('a full local disk under promote and reads from the cloud', { skip: tmpfsUnavailable }, () => {
   it('promote fails with no-space and changes nothing; a read still answers from the cloud; after room is freed, promote works', async () => {
@@ -35,7 +23,7 @@ describe('a full local disk under promote and reads from the cloud', { skip: tmp
       await engine.store('big/object.bin', content);
       await engine.demote('big/object.bin');
       assert.deepEqual(engine.stat('big/object.bin').tiers, ['cloud']);
-      fill(disk.folder);
+      fillDisk(disk.folder);
       await assert.rejects(engine.promote('big/object.bin'), (error: unknown) => {
         assert.ok(error instanceof StorageError, String(error));
         assert.equal(error.code, 'no-space', error.message);

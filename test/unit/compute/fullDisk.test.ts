@@ -2,24 +2,12 @@
 // resolved is in the history after a reopen, and every submit that could not be recorded fails
 // with a clear error.
 import assert from 'node:assert/strict';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { ComputeEngine, ComputeError, type WorkloadSpec } from '../../../server/engines/compute';
-import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs';
+import { fillDisk, mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs';
 import { until } from './support/wait';
-
-function fill(folder: string): void {
-  const fd = openSync(join(folder, 'ballast'), 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 let disk: Tmpfs | undefined;
 let engines: ComputeEngine[] = [];
@@ -50,7 +38,7 @@ describe('compute on a full disk', { skip: tmpfsUnavailable }, () => {
     const spec: WorkloadSpec = { name: 'ends-on-full-disk', type: 'query', run: { kind: 'shell', command: `: ${'p'.repeat(6000)}; while [ ! -f ${join(disk.folder, 'gate')} ]; do sleep 0.05; done; exit 0` }, tier: 'local', cpus: 1, memoryGb: 0.1 };
     const submitted = await engine.submit(spec);
     await until('the run to be running', () => engine.get(submitted.id).state === 'running');
-    fill(disk.folder);
+    fillDisk(disk.folder);
     closeSync(openSync(join(disk.folder, 'gate'), 'w'));
     await assert.rejects(engine.waitFor(submitted.id), (error: unknown) => {
       assert.ok(error instanceof ComputeError, String(error));
@@ -74,7 +62,7 @@ describe('compute on a full disk', { skip: tmpfsUnavailable }, () => {
     const dataFolder = join(disk.folder, 'data');
     let engine = await open(dataFolder);
     await engine.submit(clusterOnly(0));
-    fill(disk.folder);
+    fillDisk(disk.folder);
     const acknowledged: string[] = [];
     let refusals = 0;
     for (let n = 1; n < 12; n++) {

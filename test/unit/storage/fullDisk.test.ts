@@ -2,13 +2,13 @@
 // acknowledged reads back after a reopen, every one that was not fails with `no-space`, and the
 // engine opens fine once there is room again.
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_CONFIG, StorageEngine, StorageError, type StorageConfig } from '../../../server/engines/storage';
-import { mountTmpfs, tmpfsUnavailable } from '../support/tmpfs';
+import { fillDisk, mountTmpfs, tmpfsUnavailable } from '../support/tmpfs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nl-fulldisk-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -17,19 +17,6 @@ async function read(engine: StorageEngine, key: string): Promise<string> {
   const chunks: Buffer[] = [];
   await engine.retrieve(key, new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) }));
   return Buffer.concat(chunks).toString();
-}
-
-/** Writes a file in `folder` until the disk refuses more: what is left is the tail of pages already taken. */
-function fill(folder: string): void {
-  const fd = openSync(join(folder, 'ballast'), 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Makes empty files in `folder` until the disk has no inode left, then frees `spare` of them. */
@@ -89,7 +76,7 @@ describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
         await engine.store(key, Buffer.from('read often'));
         await engine.store('after', Buffer.from('read later'));
         await engine.accessHistory();
-        fill(disk.folder);
+        fillDisk(disk.folder);
         // Many reads of a long key: one batch of a few KB, of which only the first part fits.
         for (let n = 0; n < 30; n++) await read(engine, key);
         await engine.accessHistory();
@@ -114,7 +101,7 @@ describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
       const config: StorageConfig = { ...DEFAULT_CONFIG, local: { ...DEFAULT_CONFIG.local, path: mkdtempSync(join(scratch, 'tier-')) } };
       let engine = await StorageEngine.open({ dataFolder, config, env: {} });
       await engine.store('warm', Buffer.from('warm'));
-      fill(disk.folder);
+      fillDisk(disk.folder);
       const acknowledged: string[] = [];
       let refusals = 0;
       // Long keys make index lines of a few KB: some fit in the last page of the journal, one fits only in part.

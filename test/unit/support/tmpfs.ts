@@ -2,7 +2,7 @@
 // test can fill up, grow, or make read-only. Mounting needs root (CI containers run as root);
 // where it is impossible, `tmpfsUnavailable` says why so the tests skip with that reason.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,3 +55,16 @@ export const tmpfsUnavailable: string | undefined = (() => {
     return `cannot mount a tmpfs here: ${(error as Error).message}`;
   }
 })();
+
+/** Writes a file in `folder` until the disk refuses more: what is left is the tail of pages already taken. */
+export function fillDisk(folder: string): void {
+  const fd = openSync(join(folder, 'ballast'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
