@@ -57,7 +57,7 @@ describe('storage under faults', () => {
   it('retries 500s with back-off, and gives up after a bounded number of attempts without committing', async () => {
     const { engine } = await open();
     try {
-      // The first upload also asks the server, once, whether it checks signed payload hashes; the 500s come after it.
+      // A first upload on a working connection, so the 500s below meet uploads alone.
       await engine.store('flaky/first', randomContent(2000));
       assert.equal((await engine.flushUploads()).uploaded, 1);
       await engine.store('flaky/a', randomContent(2000));

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BackgroundDigest, CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
@@ -77,7 +77,6 @@ export class CloudTier {
   readonly client: S3Client;
   private readonly partSize: number;
   private readonly multipartCopyAbove: number;
-  private payloadHashChecked: Promise<boolean> | undefined;
 
   constructor(
     readonly config: CloudConfig,
@@ -174,56 +173,26 @@ export class CloudTier {
    * A content of one part, read into memory and sent as one PutObject. Its SHA-256, which the
    * record needs anyway, is the request's signed payload hash: the SDK would otherwise hash the
    * body again for it, and a server that checks signatures (AWS, Ceph, MinIO) refuses a body
-   * whose SHA-256 is not that one, so what it stores is exactly the bytes the record describes.
-   * Where the server does not check (s3rver), the MD5 of the body is computed on the worker while
-   * the request is on its way, and the answered ETag compared with it.
+   * whose SHA-256 is not that one. Not every server checks (s3rver does not), so the MD5 of the
+   * body is computed on the worker while the request is on its way, and the answered ETag compared
+   * with it. (Asking a server once whether it checks, with a probe PUT signed wrongly, was tried:
+   * on s3rver, probes of several processes deleted one another's folder mid-write, which crashed it.)
    */
   private async putWhole(place: Place, key: string, body: Readable | Uint8Array, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
     const bytes = await readSmall(body, size, key, options.signal);
-    const serverChecks = await this.checksPayloadHash(options.signal);
-    const md5 = serverChecks ? undefined : new BackgroundDigest({ partSize: this.partSize });
+    const md5 = new BackgroundDigest({ partSize: this.partSize });
     try {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await md5?.update(bytes);
+      await md5.update(bytes);
       options.onBytes?.(size);
       const output = await this.send((sendOptions) => this.client.send(withPayloadHash(new PutObjectCommand({ ...this.putParams(place, key, options), Body: bytes, ContentLength: size }), sha256), sendOptions), `uploading ${key} to ${this.uri(place, key)}`, options.signal);
       const etag = unquote(output.ETag);
-      if (md5 === undefined) return { digests: { size, sha256, etags: etag === '' ? [] : [etag] }, etag };
       const { partMd5s = [] } = await md5.digest();
       return { digests: { size, sha256, ...etagsOf(partMd5s) }, etag };
     } catch (error) {
-      md5?.abort();
+      md5.abort();
       throw error;
     }
-  }
-
-  /**
-   * Whether the server refuses a body whose SHA-256 is not the signed one: asked once, with a
-   * one-byte PUT signed with the wrong hash (refused by a server that checks; deleted again where
-   * it was stored). Undefined (asked again next time) while the server cannot be reached.
-   */
-  private checksPayloadHash(signal?: AbortSignal): Promise<boolean> {
-    this.payloadHashChecked ??= this.probePayloadHash(signal).catch((error: unknown) => {
-      this.payloadHashChecked = undefined;
-      throw error;
-    });
-    return this.payloadHashChecked;
-  }
-
-  private async probePayloadHash(signal?: AbortSignal): Promise<boolean> {
-    const probe = { Bucket: this.config.bucket, Key: `${this.config.prefix}.neurolake-probe/${randomUUID()}` };
-    const wrong = createHash('sha256').update('not the body').digest('hex');
-    try {
-      await this.client.send(withPayloadHash(new PutObjectCommand({ ...probe, Body: Buffer.from('x'), ContentLength: 1 }), wrong), signal ? { abortSignal: signal } : {});
-    } catch (error) {
-      if ((error as { name?: string }).name === 'XAmzContentSHA256Mismatch') return true;
-      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-      // Refused for another reason of its own: this server is not known to check, so the ETag is.
-      if (status !== undefined && status >= 400 && status < 500 && status !== 403) return false;
-      throw toStorageError(error, `checking how ${this.config.endpoint ?? 'the server'} verifies uploads`);
-    }
-    await this.client.send(new DeleteObjectCommand(probe)).catch(() => undefined);
-    return false;
   }
 
   private putParams(place: Place, key: string, options: UploadOptions): PutObjectCommandInput & { Bucket: string; Key: string } {
