@@ -3,7 +3,6 @@
 // saving an entry's document versions it, entries are deprecated, deleted and restored, bundles
 // are exported and imported, and a write by another process reaches this window.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import type { CatalogEntry, CatalogSearchResult, ImportReport, SearchQuery } fro
 import { waitFor } from './waitFor';
 import { SCD2_PARTS, SCD2_VALUES } from './scd2Expectations';
 import { closeEverything, indentWithTwoSpaces, run, sqlEditor } from './workbench';
+import { runCli } from './cli';
 
 const EXTENSION_ID = 'neurolake.neurolake';
 const SCD2 = 'builtin.scd2.timestamp';
@@ -109,25 +109,7 @@ function tempFile(name: string): vscode.Uri {
 }
 
 /** Runs the NeuroLake CLI of this build as another process would; rejects with its stderr on failure. */
-function cli(args: readonly string[]): Promise<string> {
-  const script = path.join(extensionPath, 'dist', 'cli.js');
-  assert.ok(fs.existsSync(script), `${script} is missing: the harness builds it (node esbuild.mjs)`);
-  return new Promise((resolve, reject) => {
-    // The extension host's executable is Node here, Electron on desktop VS Code: make it act as Node.
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`neurolake ${args.join(' ')} exited with ${code ?? signal}: ${err.trim() || out.trim()}`));
-    });
-  });
-}
+const cli = (args: readonly string[]): Promise<string> => runCli(extensionPath, args);
 
 suite('Catalog in VS Code', () => {
   suiteSetup(async () => {

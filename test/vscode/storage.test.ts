@@ -4,7 +4,6 @@
 // clipboard, a presigned URL that a plain HTTP GET reads, Archive and Restore, Delete's confirmation
 // naming the copies, statistics, verify, and a large folder opening a page at a time.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +15,7 @@ import type { StorageRowSnapshot } from '../../src/views/storageView';
 import type { StorageVerifyReport } from '../../server/protocol';
 import { waitFor } from './waitFor';
 import { closeEverything, run } from './workbench';
+import { runCli } from './cli';
 
 const EXTENSION_ID = 'neurolake.neurolake';
 /** A key of its own, so the rows this suite looks for are not confused with other suites' objects. */
@@ -27,24 +27,7 @@ let api: NeuroLakeApi;
 let extensionPath: string;
 
 /** Runs the NeuroLake CLI of this build as another process would; rejects with its stderr on failure. */
-function cli(args: readonly string[]): Promise<string> {
-  const script = path.join(extensionPath, 'dist', 'cli.js');
-  return new Promise((resolve, reject) => {
-    // The extension host's executable is Node here, Electron on desktop VS Code: make it act as Node.
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`neurolake ${args.join(' ')} exited with ${code ?? signal}: ${err.trim() || out.trim()}`));
-    });
-  });
-}
+const cli = (args: readonly string[]): Promise<string> => runCli(extensionPath, args);
 
 /** Stores `file` as `key` from another process, as a script would; resolves once this window heard of it. */
 async function storeWithCli(file: string, key: string): Promise<void> {

@@ -4,7 +4,6 @@
 // change the configuration refuses, saying why in words, and leaves the data folder (the storage
 // index and objects, the compute history) byte for byte as it was.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,6 +13,7 @@ import type { NeuroLakeApi } from '../../../src/api';
 import type { StorageRowSnapshot } from '../../../src/views/storageView';
 import { waitFor } from '../waitFor';
 import { closeEverything, run } from '../workbench';
+import { runCli } from '../cli';
 
 const KEY = 'restricted/readings.csv';
 /** The refusal every changing command gives: what was not done and how to allow it. */
@@ -24,24 +24,8 @@ let extensionPath: string;
 let workspace: string;
 const dataFolder = process.env.NEUROLAKE_HOME ?? '';
 
-/** The NeuroLake CLI of this build in its own process, as a script outside VS Code would run it. */
-function cli(args: readonly string[]): Promise<string> {
-  const script = path.join(extensionPath, 'dist', 'cli.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`neurolake ${args.join(' ')} exited with ${code ?? signal}: ${err.trim() || out.trim()}`));
-    });
-  });
-}
+/** Runs the NeuroLake CLI of this build as another process would; rejects with its stderr on failure. */
+const cli = (args: readonly string[]): Promise<string> => runCli(extensionPath, args);
 
 /** Every file under the data folder's storage and compute folders, by path, with its SHA-256. */
 function fingerprint(): Record<string, string> {
