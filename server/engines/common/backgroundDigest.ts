@@ -5,12 +5,9 @@
 // overlap: the digest is ready about when the disk flush or the last byte is.
 //
 // Bytes are copied into batches (the caller may reuse or still be writing its buffer) and each
-// full batch is handed over without a copy; the worker hands it back once hashed, so the same few
-// batches are reused rather than fresh memory faulted in for every 256 KB. At most a few batches
-// are in flight: `update` waits for the worker beyond that, so memory stays bounded whatever the
-// size. Small contents never leave this thread: handing bytes to a worker and back costs more
-// than hashing a few hundred kilobytes (a megabyte, when the size is known up front and the bytes
-// can be hashed as they arrive, with no copy).
+// full batch is handed over without a copy. At most a few batches are in flight: `update` waits
+// for the worker beyond that, so memory stays bounded whatever the size. Small contents never
+// leave this thread: starting a worker costs more than hashing a few hundred kilobytes.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -35,10 +32,6 @@ const BATCH_BYTES = 256 * 1024;
 const BATCHES_IN_FLIGHT = 16;
 /** Contents up to this size are hashed here, at the end. */
 const INLINE_BYTES = 256 * 1024;
-/** Contents known to be at most this size are hashed here as they arrive. */
-const INLINE_KNOWN_BYTES = 1024 * 1024;
-/** Hashed batches kept for reuse: enough for every batch in flight. */
-const SPARE_BATCHES = BATCHES_IN_FLIGHT * 2;
 
 /**
  * The hashing shared by the worker and the inline path: one function, so both give the same
@@ -47,12 +40,12 @@ const SPARE_BATCHES = BATCHES_IN_FLIGHT * 2;
  */
 function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes: Uint8Array): void; finish(): Digests } {
   const sha = options.sha256 ? hash('sha256') : undefined;
-  const md5 = options.md5 ? hash('md5') : undefined;
+  const md5 = options.md5 || options.partSize ? hash('md5') : undefined;
   const partSize = options.partSize;
   const parts: Buffer[] = [];
-  // With the whole MD5 asked for too, the first part's MD5 is that hash up to the first boundary:
-  // a copy of it, not a second pass over the same bytes.
-  let part: Hash | undefined = md5 ? undefined : hash('md5');
+  // The first part's MD5 is the whole content's MD5 up to the first boundary: a copy of that hash,
+  // not a second pass over the same bytes (a single-part object is hashed with MD5 once).
+  let part: Hash | undefined;
   let partBytes = 0;
   let size = 0;
   return {
@@ -65,7 +58,7 @@ function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes
         while (offset < bytes.length) {
           const take = Math.min(bytes.length - offset, partSize - partBytes);
           const slice = bytes.subarray(offset, offset + take);
-          md5?.update(slice);
+          md5!.update(slice);
           part?.update(slice);
           partBytes += take;
           offset += take;
@@ -83,7 +76,7 @@ function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes
       return {
         size,
         ...(sha ? { sha256: sha.digest('hex') } : {}),
-        ...(md5 ? { md5: md5.digest('hex') } : {}),
+        ...(md5 && (options.md5 || partSize) ? { md5: md5.digest('hex') } : {}),
         ...(partSize !== undefined ? { partMd5s: parts } : {}),
       };
     },
@@ -100,7 +93,7 @@ parentPort.on('message', (message) => {
   if (message.t === 'open') jobs.set(message.id, digester(message.options, createHash));
   else if (message.t === 'data') {
     jobs.get(message.id)?.feed(new Uint8Array(message.buffer, 0, message.length));
-    parentPort.postMessage({ t: 'ack', id: message.id, buffer: message.buffer }, [message.buffer]);
+    parentPort.postMessage({ t: 'ack', id: message.id });
   } else if (message.t === 'end') {
     const job = jobs.get(message.id);
     jobs.delete(message.id);
@@ -123,8 +116,6 @@ class DigestWorker {
   private readonly jobs = new Map<number, Pending>();
   private nextId = 1;
   private waiters = 0;
-  /** Batches the worker has hashed and handed back, for the next bytes to be copied into. */
-  private readonly spare: ArrayBuffer[] = [];
 
   static get(): DigestWorker {
     DigestWorker.current ??= new DigestWorker();
@@ -133,8 +124,7 @@ class DigestWorker {
 
   private constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.worker.on('message', (message: { t: 'ack' | 'done'; id: number; result?: Digests; buffer?: ArrayBuffer }) => {
-      if (message.buffer !== undefined && this.spare.length < SPARE_BATCHES) this.spare.push(message.buffer);
+    this.worker.on('message', (message: { t: 'ack' | 'done'; id: number; result?: Digests }) => {
       const job = this.jobs.get(message.id);
       if (job === undefined) return;
       if (message.t === 'ack') job.acked();
@@ -161,12 +151,6 @@ class DigestWorker {
     this.jobs.set(id, pending);
     this.worker.postMessage({ t: 'open', id, options });
     return id;
-  }
-
-  /** An empty batch: a hashed one handed back, else a new one. */
-  batch(): Buffer {
-    const spare = this.spare.pop();
-    return spare === undefined ? Buffer.allocUnsafeSlow(BATCH_BYTES) : Buffer.from(spare);
   }
 
   send(id: number, batch: Buffer): void {
@@ -217,30 +201,15 @@ export class BackgroundDigest {
   private settle: { done: (result: Digests) => void; failed: (error: Error) => void } | undefined;
   /** The first bytes, kept here until the content proves too large to hash inline at the end. */
   private readonly held: Buffer[] = [];
-  /** Hashing on this thread as the bytes arrive: a content known to be small. */
-  private inline: ReturnType<typeof digester> | undefined;
-  /** A content known to be large goes to the worker from its first bytes. */
-  private readonly large: boolean;
 
-  /** `expectedSize`, when known, picks where to hash from the start instead of after the first bytes. */
-  constructor(
-    private readonly options: DigestOptions,
-    expectedSize?: number,
-  ) {
-    if (expectedSize !== undefined && expectedSize <= INLINE_KNOWN_BYTES) this.inline = digester(options, createHash);
-    this.large = expectedSize !== undefined && expectedSize > INLINE_KNOWN_BYTES;
-  }
+  constructor(private readonly options: DigestOptions) {}
 
-  /** Takes a copy of `bytes` (or hashes them at once); resolves once there is room for more (the worker keeps up). */
+  /** Takes a copy of `bytes`; resolves once there is room for more (the worker keeps up). */
   update(bytes: Uint8Array): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.inline) {
-      this.inline.feed(bytes);
-      return undefined;
-    }
     if (this.jobId === undefined) {
       this.heldBytes += bytes.length;
-      if (!this.large && this.heldBytes <= INLINE_BYTES) {
+      if (this.heldBytes <= INLINE_BYTES) {
         this.held.push(Buffer.from(bytes));
         return undefined;
       }
@@ -253,11 +222,6 @@ export class BackgroundDigest {
   /** The digests of everything fed; the worker may still be hashing when this is called. */
   digest(): Promise<Digests> {
     if (this.result) return this.result;
-    if (this.inline) {
-      this.result = Promise.resolve(this.inline.finish());
-      this.inline = undefined;
-      return this.result;
-    }
     if (this.jobId === undefined) {
       const inline = digester(this.options, createHash);
       for (const bytes of this.held) inline.feed(bytes);
@@ -279,7 +243,6 @@ export class BackgroundDigest {
     if (this.jobId !== undefined && this.settle === undefined) this.worker!.drop(this.jobId);
     this.held.length = 0;
     this.batch = undefined;
-    this.inline = undefined;
   }
 
   private start(): void {
@@ -318,7 +281,7 @@ export class BackgroundDigest {
   private copyIn(bytes: Uint8Array): void {
     let offset = 0;
     while (offset < bytes.length) {
-      this.batch ??= this.worker!.batch();
+      this.batch ??= Buffer.allocUnsafeSlow(BATCH_BYTES);
       const take = Math.min(bytes.length - offset, BATCH_BYTES - this.filled);
       this.batch.set(bytes.subarray(offset, offset + take), this.filled);
       this.filled += take;
@@ -349,10 +312,9 @@ export class DigestingStream extends Transform {
   constructor(
     options: DigestOptions,
     private readonly onBytes?: (done: number) => void,
-    expectedSize?: number,
   ) {
     super();
-    this.digest = new BackgroundDigest(options, expectedSize);
+    this.digest = new BackgroundDigest(options);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -14,7 +14,6 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   RestoreObjectCommand,
   S3Client,
   S3ServiceException,
@@ -25,14 +24,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { BackgroundDigest, CancelledError } from '../common';
+import { CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
 import type { ArchiveConfig, CloudConfig } from './config';
-import { DigestStream, PART_SIZE, etagsOf, unquote, type ContentDigests } from './etags';
+import { DigestStream, PART_SIZE, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
-import { readSmall } from './sources';
 
 // The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
 // bundled at a fixed version, so the warning is not something a NeuroLake user can act on.
@@ -140,9 +137,8 @@ export class CloudTier {
    */
   async upload(place: Place, key: string, content: Readable | Uint8Array, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
     const size = content instanceof Uint8Array ? content.length : options.size;
-    if (size !== undefined && size <= this.partSize) return this.putWhole(place, key, content, size, options);
     const body = content instanceof Uint8Array ? Readable.from([content]) : content;
-    const digest = new DigestStream(this.partSize, options.onBytes, size);
+    const digest = new DigestStream(this.partSize, options.onBytes);
     body.on('error', (error) => digest.destroy(error));
     const upload = new Upload({
       client: this.client,
@@ -166,32 +162,6 @@ export class CloudTier {
       throw toStorageError(error, `uploading ${key} to ${this.uri(place, key)}`);
     } finally {
       options.signal?.removeEventListener('abort', abort);
-    }
-  }
-
-  /**
-   * A content of one part, read into memory and sent as one PutObject. Its SHA-256, which the
-   * record needs anyway, is the request's signed payload hash: the SDK would otherwise hash the
-   * body again for it, and a server that checks signatures (AWS, Ceph, MinIO) refuses a body
-   * whose SHA-256 is not that one. Not every server checks (s3rver does not), so the MD5 of the
-   * body is computed on the worker while the request is on its way, and the answered ETag compared
-   * with it. (Asking a server once whether it checks, with a probe PUT signed wrongly, was tried:
-   * on s3rver, probes of several processes deleted one another's folder mid-write, which crashed it.)
-   */
-  private async putWhole(place: Place, key: string, body: Readable | Uint8Array, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
-    const bytes = await readSmall(body, size, key, options.signal);
-    const md5 = new BackgroundDigest({ partSize: this.partSize });
-    try {
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await md5.update(bytes);
-      options.onBytes?.(size);
-      const output = await this.send((sendOptions) => this.client.send(withPayloadHash(new PutObjectCommand({ ...this.putParams(place, key, options), Body: bytes, ContentLength: size }), sha256), sendOptions), `uploading ${key} to ${this.uri(place, key)}`, options.signal);
-      const etag = unquote(output.ETag);
-      const { partMd5s = [] } = await md5.digest();
-      return { digests: { size, sha256, ...etagsOf(partMd5s) }, etag };
-    } catch (error) {
-      md5.abort();
-      throw error;
     }
   }
 
@@ -314,18 +284,6 @@ export class CloudTier {
       throw toStorageError(error, what);
     }
   }
-}
-
-/** The command, signed with `sha256` as its payload hash instead of one the SDK computes. */
-function withPayloadHash<C extends PutObjectCommand>(command: C, sha256: string): C {
-  command.middlewareStack.add(
-    (next) => (args) => {
-      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
-      return next(args);
-    },
-    { step: 'build', name: 'neurolakePayloadHash' },
-  );
-  return command;
 }
 
 function parseRestore(header: string): { ongoing: boolean; expiry?: string } {

@@ -79,7 +79,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   }
   const temp = keepLocal ? core.incomingPath() : undefined;
   // Hashed on a worker while this thread receives the next bytes.
-  const tee = new DigestingStream({ sha256: true }, report, record.size);
+  const tee = new DigestingStream({ sha256: true }, report);
   const copy = temp === undefined ? undefined : new PassThrough();
   // A failed local copy (disk full) is dropped; the read itself goes on.
   copy?.on('error', () => undefined);
