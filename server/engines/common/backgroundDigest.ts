@@ -7,7 +7,11 @@
 // Bytes are copied into batches (the caller may reuse or still be writing its buffer) and each
 // full batch is handed over without a copy. At most a few batches are in flight: `update` waits
 // for the worker beyond that, so memory stays bounded whatever the size. Small contents never
-// leave this thread: starting a worker costs more than hashing a few hundred kilobytes.
+// leave this thread: handing a few hundred kilobytes to the worker and back costs more than
+// hashing them (up to a megabyte when the size is known up front: hashed as the bytes arrive).
+//
+// The SHA-256 of each part of an upload can be asked for while the content still streams in
+// (`partSha256`): it is the signed payload hash of that part's request, which the server checks.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -15,8 +19,10 @@ import { Worker } from 'node:worker_threads';
 export interface DigestOptions {
   readonly sha256?: boolean;
   readonly md5?: boolean;
-  /** Also the MD5 of every part of this many bytes (the last part may be shorter). */
+  /** Also a digest of every part of this many bytes (the last part may be shorter). */
   readonly partSize?: number;
+  /** The digest of each part: MD5 (what S3 builds a multipart ETag from; the default) or SHA-256. */
+  readonly partHash?: 'md5' | 'sha256';
 }
 
 export interface Digests {
@@ -25,6 +31,8 @@ export interface Digests {
   readonly md5?: string;
   /** Raw 16-byte MD5 of each part, in order; empty for empty content. */
   readonly partMd5s?: readonly Buffer[];
+  /** Hex SHA-256 of each part, in order (with `partHash: 'sha256'`); one, of no bytes, for empty content. */
+  readonly partSha256s?: readonly string[];
 }
 
 /** Small enough that the worker starts on the first bytes early and finishes soon after the last. */
@@ -32,39 +40,54 @@ const BATCH_BYTES = 256 * 1024;
 const BATCHES_IN_FLIGHT = 16;
 /** Contents up to this size are hashed here, at the end. */
 const INLINE_BYTES = 256 * 1024;
+/** Contents known up front to be at most this size are hashed here as they arrive. */
+const INLINE_KNOWN_BYTES = 1024 * 1024;
 
 /**
  * The hashing shared by the worker and the inline path: one function, so both give the same
  * digests. Its source is sent to the worker as it is, so it uses nothing from outside but its
- * parameters (`hash` is node:crypto's createHash).
+ * parameters (`hash` is node:crypto's createHash). `onPart` hears each part's SHA-256 as soon as
+ * the part's last byte is in (with `partHash: 'sha256'`).
  */
-function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes: Uint8Array): void; finish(): Digests } {
-  const sha = options.sha256 ? hash('sha256') : undefined;
-  const md5 = options.md5 || options.partSize ? hash('md5') : undefined;
+function digester(options: DigestOptions, hash: typeof createHash, onPart?: (number: number, sha256: string) => void): { feed(bytes: Uint8Array): void; finish(): Digests } {
   const partSize = options.partSize;
+  const partsBySha = partSize !== undefined && options.partHash === 'sha256';
+  const sha = options.sha256 || partsBySha ? hash('sha256') : undefined;
+  const md5 = options.md5 || (partSize !== undefined && !partsBySha) ? hash('md5') : undefined;
+  // The first part's digest is the whole content's hash up to the first boundary: a copy of that
+  // hash, not a second pass over the same bytes (a content of one part is hashed once).
+  const whole = partsBySha ? sha : md5;
   const parts: Buffer[] = [];
-  // The first part's MD5 is the whole content's MD5 up to the first boundary: a copy of that hash,
-  // not a second pass over the same bytes (a single-part object is hashed with MD5 once).
   let part: Hash | undefined;
   let partBytes = 0;
   let size = 0;
+  // A method, not a named function: the bundler wraps those in a helper the worker does not have.
+  const boundary = {
+    endPart(): void {
+      const digest = part === undefined ? whole!.copy().digest() : part.digest();
+      parts.push(digest);
+      if (partsBySha) onPart?.(parts.length, digest.toString('hex'));
+    },
+  };
   return {
     feed(bytes) {
-      sha?.update(bytes);
-      if (partSize === undefined) md5?.update(bytes);
-      else {
-        // The whole MD5 is fed part by part, so that it stands exactly at each boundary.
+      if (partSize === undefined) {
+        sha?.update(bytes);
+        md5?.update(bytes);
+      } else {
+        // The whole hashes are fed part by part, so that they stand exactly at each boundary.
         let offset = 0;
         while (offset < bytes.length) {
           const take = Math.min(bytes.length - offset, partSize - partBytes);
           const slice = bytes.subarray(offset, offset + take);
-          md5!.update(slice);
+          sha?.update(slice);
+          md5?.update(slice);
           part?.update(slice);
           partBytes += take;
           offset += take;
           if (partBytes === partSize) {
-            parts.push(part === undefined ? md5!.copy().digest() : part.digest());
-            part = hash('md5');
+            boundary.endPart();
+            part = hash(partsBySha ? 'sha256' : 'md5');
             partBytes = 0;
           }
         }
@@ -72,12 +95,14 @@ function digester(options: DigestOptions, hash: typeof createHash): { feed(bytes
       size += bytes.length;
     },
     finish() {
-      if (partSize !== undefined && partBytes > 0) parts.push(part === undefined ? md5!.copy().digest() : part.digest());
+      // An empty content is still one request, whose payload is empty: its part is the empty hash.
+      if (partSize !== undefined && (partBytes > 0 || (partsBySha && parts.length === 0))) boundary.endPart();
       return {
         size,
-        ...(sha ? { sha256: sha.digest('hex') } : {}),
-        ...(md5 && (options.md5 || partSize) ? { md5: md5.digest('hex') } : {}),
-        ...(partSize !== undefined ? { partMd5s: parts } : {}),
+        ...(sha && options.sha256 ? { sha256: sha.digest('hex') } : {}),
+        ...(md5 ? { md5: md5.digest('hex') } : {}),
+        ...(partSize !== undefined && !partsBySha ? { partMd5s: parts } : {}),
+        ...(partsBySha ? { partSha256s: parts.map((digest) => digest.toString('hex')) } : {}),
       };
     },
   };
@@ -90,7 +115,10 @@ const { createHash } = require('node:crypto');
 const digester = ${digester.toString()};
 const jobs = new Map();
 parentPort.on('message', (message) => {
-  if (message.t === 'open') jobs.set(message.id, digester(message.options, createHash));
+  if (message.t === 'open') {
+    const id = message.id;
+    jobs.set(id, digester(message.options, createHash, (number, sha256) => parentPort.postMessage({ t: 'part', id, number, sha256 })));
+  }
   else if (message.t === 'data') {
     jobs.get(message.id)?.feed(new Uint8Array(message.buffer, 0, message.length));
     parentPort.postMessage({ t: 'ack', id: message.id });
@@ -105,9 +133,12 @@ parentPort.on('message', (message) => {
 
 interface Pending {
   acked: () => void;
+  part: (number: number, sha256: string) => void;
   done: (result: Digests) => void;
   failed: (error: Error) => void;
 }
+
+type WorkerMessage = { t: 'ack'; id: number } | { t: 'part'; id: number; number: number; sha256: string } | { t: 'done'; id: number; result?: Digests };
 
 /** The one worker of this process, started on first use; it does not keep the process alive when idle. */
 class DigestWorker {
@@ -124,10 +155,11 @@ class DigestWorker {
 
   private constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.worker.on('message', (message: { t: 'ack' | 'done'; id: number; result?: Digests }) => {
+    this.worker.on('message', (message: WorkerMessage) => {
       const job = this.jobs.get(message.id);
       if (job === undefined) return;
       if (message.t === 'ack') job.acked();
+      else if (message.t === 'part') job.part(message.number, message.sha256);
       else {
         this.release(message.id);
         if (message.result === undefined) job.failed(new Error('the digest worker lost this job'));
@@ -190,6 +222,8 @@ class DigestWorker {
 export class BackgroundDigest {
   private batch: Buffer | undefined;
   private filled = 0;
+  /** Bytes copied into batches so far: where the next part boundary falls in them. */
+  private copied = 0;
   private heldBytes = 0;
   private jobId: number | undefined;
   /** The worker this content's job runs on, once it has one. */
@@ -201,12 +235,34 @@ export class BackgroundDigest {
   private settle: { done: (result: Digests) => void; failed: (error: Error) => void } | undefined;
   /** The first bytes, kept here until the content proves too large to hash inline at the end. */
   private readonly held: Buffer[] = [];
+  /** Hashing on this thread as the bytes arrive: a content known to be small. */
+  private inline: ReturnType<typeof digester> | undefined;
+  /** Each finished part's SHA-256 (hex), by part number - 1, and whoever waits for one not finished yet. */
+  private readonly partSha256s: string[] = [];
+  private readonly partWaiters = new Map<number, { resolve: (sha256: string) => void; reject: (error: Error) => void }[]>();
+  /** Set once every part is known: a part asked for beyond them does not exist. */
+  private noMoreParts: Error | undefined;
 
-  constructor(private readonly options: DigestOptions) {}
+  /**
+   * `where.expectedSize`, when known and small, or `where.here`, has the bytes hashed on this
+   * thread as they arrive, with no copy: for a transfer whose other end runs on this machine's
+   * few cores (a server on loopback), copying the bytes for the worker costs about as much as
+   * hashing them, and the worker takes a core from that server.
+   */
+  constructor(
+    private readonly options: DigestOptions,
+    where: { readonly expectedSize?: number; readonly here?: boolean } = {},
+  ) {
+    if (where.here === true || (where.expectedSize !== undefined && where.expectedSize <= INLINE_KNOWN_BYTES)) this.inline = digester(options, createHash, (number, sha256) => this.partDone(number, sha256));
+  }
 
-  /** Takes a copy of `bytes`; resolves once there is room for more (the worker keeps up). */
+  /** Takes a copy of `bytes` (or hashes them at once); resolves once there is room for more (the worker keeps up). */
   update(bytes: Uint8Array): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.inline) {
+      this.inline.feed(bytes);
+      return undefined;
+    }
     if (this.jobId === undefined) {
       this.heldBytes += bytes.length;
       if (this.heldBytes <= INLINE_BYTES) {
@@ -219,14 +275,38 @@ export class BackgroundDigest {
     return this.inFlight < BATCHES_IN_FLIGHT ? undefined : this.room();
   }
 
+  /**
+   * The SHA-256 (hex) of part `number` (from 1), with `partSize` and `partHash: 'sha256'`: resolves
+   * once the part's last byte has been fed and hashed, or once the content ended (a last, short part).
+   */
+  partSha256(number: number): Promise<string> {
+    const known = this.partSha256s[number - 1];
+    if (known !== undefined) return Promise.resolve(known);
+    const ended = this.failure ?? this.noMoreParts;
+    if (ended) return Promise.reject(ended);
+    const worker = this.worker;
+    worker?.hold();
+    return new Promise<string>((resolve, reject) => {
+      const waiters = this.partWaiters.get(number) ?? [];
+      waiters.push({ resolve, reject });
+      this.partWaiters.set(number, waiters);
+    }).finally(() => worker?.unhold());
+  }
+
   /** The digests of everything fed; the worker may still be hashing when this is called. */
   digest(): Promise<Digests> {
     if (this.result) return this.result;
-    if (this.jobId === undefined) {
-      const inline = digester(this.options, createHash);
-      for (const bytes of this.held) inline.feed(bytes);
-      this.held.length = 0;
-      this.result = Promise.resolve(inline.finish());
+    if (this.inline || this.jobId === undefined) {
+      let inline = this.inline;
+      if (inline === undefined) {
+        inline = digester(this.options, createHash, (number, sha256) => this.partDone(number, sha256));
+        for (const bytes of this.held) inline.feed(bytes);
+        this.held.length = 0;
+      }
+      this.inline = undefined;
+      const result = inline.finish();
+      this.allPartsDone(result);
+      this.result = Promise.resolve(result);
       return this.result;
     }
     if (this.failure) return (this.result = Promise.reject(this.failure));
@@ -243,6 +323,8 @@ export class BackgroundDigest {
     if (this.jobId !== undefined && this.settle === undefined) this.worker!.drop(this.jobId);
     this.held.length = 0;
     this.batch = undefined;
+    this.inline = undefined;
+    this.failed(new Error('the content was not hashed to the end (the transfer stopped)'));
   }
 
   private start(): void {
@@ -254,9 +336,13 @@ export class BackgroundDigest {
         this.waiting = undefined;
         waiting?.();
       },
-      done: (result) => this.settle?.done(result),
+      part: (number, sha256) => this.partDone(number, sha256),
+      done: (result) => {
+        this.allPartsDone(result);
+        this.settle?.done(result);
+      },
       failed: (error) => {
-        this.failure = error;
+        this.failed(error);
         this.settle?.failed(error);
         const waiting = this.waiting;
         this.waiting = undefined;
@@ -265,6 +351,31 @@ export class BackgroundDigest {
     });
     // What was held back while the content still looked small goes first, in order.
     for (const bytes of this.held.splice(0)) this.copyIn(bytes);
+  }
+
+  private partDone(number: number, sha256: string): void {
+    this.partSha256s[number - 1] = sha256;
+    const waiters = this.partWaiters.get(number);
+    this.partWaiters.delete(number);
+    for (const waiter of waiters ?? []) waiter.resolve(sha256);
+  }
+
+  private allPartsDone(result: Digests): void {
+    for (const [index, sha256] of (result.partSha256s ?? []).entries()) if (this.partSha256s[index] === undefined) this.partDone(index + 1, sha256);
+    // Asked for a part the content never reached: it has fewer parts.
+    this.noMoreParts = new Error(`the content has only ${result.partSha256s?.length ?? 0} parts`);
+    this.rejectPartWaiters(this.noMoreParts);
+  }
+
+  private failed(error: Error): void {
+    this.failure ??= error;
+    this.rejectPartWaiters(error);
+  }
+
+  private rejectPartWaiters(error: Error): void {
+    const waiters = [...this.partWaiters.values()].flat();
+    this.partWaiters.clear();
+    for (const waiter of waiters) waiter.reject(error);
   }
 
   private async room(): Promise<void> {
@@ -279,14 +390,18 @@ export class BackgroundDigest {
   }
 
   private copyIn(bytes: Uint8Array): void {
+    const partSize = this.options.partSize;
     let offset = 0;
     while (offset < bytes.length) {
       this.batch ??= Buffer.allocUnsafeSlow(BATCH_BYTES);
-      const take = Math.min(bytes.length - offset, BATCH_BYTES - this.filled);
+      // A batch also ends at a part boundary, so a part's last bytes reach the worker with it, not with the next part's.
+      const toBoundary = partSize === undefined ? Infinity : partSize - (this.copied % partSize);
+      const take = Math.min(bytes.length - offset, BATCH_BYTES - this.filled, toBoundary);
       this.batch.set(bytes.subarray(offset, offset + take), this.filled);
       this.filled += take;
+      this.copied += take;
       offset += take;
-      if (this.filled === BATCH_BYTES) this.flush();
+      if (this.filled === BATCH_BYTES || take === toBoundary) this.flush();
     }
   }
 
@@ -300,9 +415,9 @@ export class BackgroundDigest {
 }
 
 /**
- * A pass-through stream that computes `Digests` of what flows through it, on the worker. It ends
- * without waiting for the worker, so whoever reads it (an upload) goes on while the last bytes are
- * hashed; `digests()` waits for them.
+ * A pass-through stream that computes `Digests` of what flows through it, on the worker (or here,
+ * for a content known to be small). It ends without waiting for the worker, so whoever reads it
+ * (an upload) goes on while the last bytes are hashed; `digests()` waits for them.
  */
 export class DigestingStream extends Transform {
   private readonly digest: BackgroundDigest;
@@ -312,9 +427,10 @@ export class DigestingStream extends Transform {
   constructor(
     options: DigestOptions,
     private readonly onBytes?: (done: number) => void,
+    where: { readonly expectedSize?: number; readonly here?: boolean } = {},
   ) {
     super();
-    this.digest = new BackgroundDigest(options);
+    this.digest = new BackgroundDigest(options, where);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -336,6 +452,11 @@ export class DigestingStream extends Transform {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.result === undefined) this.digest.abort();
     callback(error);
+  }
+
+  /** The SHA-256 of part `number` of what flows through (see BackgroundDigest.partSha256). */
+  partSha256(number: number): Promise<string> {
+    return this.digest.partSha256(number);
   }
 
   /** The digests of everything that flowed through; call once the stream has ended. */

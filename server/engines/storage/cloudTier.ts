@@ -3,6 +3,10 @@
 // the archive bucket, each tagged with the version of the record it belongs to, so a stale copy is
 // never mistaken for the current one. Retries with back-off are the SDK's (bounded attempts);
 // what still fails becomes `cloud-unavailable` with the server's reason.
+//
+// Every request that carries content is signed with a SHA-256 computed here from the very bytes
+// that are hashed for the record (the SDK uses a present x-amz-content-sha256 instead of hashing
+// the body again): a server that checks it (checksSignedPayload) refuses a body that differs.
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -14,6 +18,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   RestoreObjectCommand,
   S3Client,
   S3ServiceException,
@@ -27,9 +32,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { CancelledError } from '../common';
 import type { StorageClassName } from '../prices';
-import type { ArchiveConfig, CloudConfig } from './config';
-import { DigestStream, PART_SIZE, unquote, type ContentDigests } from './etags';
+import { checksSignedPayload, type ArchiveConfig, type CloudConfig } from './config';
+import { DigestStream, PART_SIZE, digestsOf, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
+import { readSmall } from './sources';
 
 // The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
 // bundled at a fixed version, so the warning is not something a NeuroLake user can act on.
@@ -74,6 +80,13 @@ export class CloudTier {
   readonly client: S3Client;
   private readonly partSize: number;
   private readonly multipartCopyAbove: number;
+  private readonly checksPayload: boolean;
+  /**
+   * The SHA-256 of each part of an upload in flight, by the upload's Metadata object: lib-storage
+   * passes that object on to every request of the upload (PutObject, or each UploadPart), which is
+   * how the signing step below finds the hash of the part it signs.
+   */
+  private readonly payloadHashes = new WeakMap<object, (partNumber: number) => Promise<string>>();
 
   constructor(
     readonly config: CloudConfig,
@@ -93,6 +106,17 @@ export class CloudTier {
       // A request past its timeout is a failed attempt (retried), not just a warning.
       requestHandler: { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
     });
+    this.checksPayload = checksSignedPayload(config);
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Metadata?: object; PartNumber?: number };
+        const carriesContent = context.commandName === 'PutObjectCommand' || context.commandName === 'UploadPartCommand';
+        const partHash = carriesContent && input.Metadata !== undefined ? this.payloadHashes.get(input.Metadata) : undefined;
+        if (partHash !== undefined) (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = await partHash(input.PartNumber ?? 1);
+        return next(args);
+      },
+      { step: 'build', name: 'neurolakeSignedPayloadHash' },
+    );
   }
 
   bucketOf(place: Place): string {
@@ -132,21 +156,55 @@ export class CloudTier {
   }
 
   /**
-   * Uploads a stream (multipart above one part), tagging it with `version`; resolves with the
-   * digests of what was sent and the server's ETag, or throws before anything is committed.
+   * Uploads a content (multipart above one part), tagging it with `version`; resolves with the
+   * digests of what was sent and the server's ETag, or throws before anything is committed. Where
+   * the server checks signed payloads, it has then checked every byte against the digests, and
+   * `digests.etags` holds just the ETag it answered (none when it gave none); elsewhere it is
+   * for the caller to compare the ETag with `digests.etags`.
    */
   async upload(place: Place, key: string, content: Readable | Uint8Array, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
     const size = content instanceof Uint8Array ? content.length : options.size;
+    const { digests, etag } = size !== undefined && size <= this.partSize ? await this.putWhole(place, key, content, size, options) : await this.putParts(place, key, content, size, options);
+    if (!this.checksPayload) return { digests, etag };
+    const { etags: _unused, ...checked } = digests;
+    return { digests: etag === '' ? checked : { ...checked, etags: [etag] }, etag };
+  }
+
+  /**
+   * A content of one part, read into memory, hashed here and sent as one PutObject signed with
+   * its SHA-256: the hash the record needs is the one the server checks, and nothing is hashed
+   * twice. Reading it first also means the bytes hashed are the bytes sent, whatever the source
+   * does with its buffers afterwards.
+   */
+  private async putWhole(place: Place, key: string, content: Readable | Uint8Array, size: number, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
+    const bytes = await readSmall(content, size, key, options.signal);
+    const digests = digestsOf(bytes, this.checksPayload);
+    const params = this.putParams(place, key, options);
+    this.payloadHashes.set(params.Metadata, () => Promise.resolve(digests.sha256));
+    options.onBytes?.(size);
+    const output = await this.send((sendOptions) => this.client.send(new PutObjectCommand({ ...params, Body: bytes, ContentLength: size }), sendOptions), `uploading ${key} to ${this.uri(place, key)}`, options.signal);
+    return { digests, etag: unquote(output.ETag) };
+  }
+
+  /**
+   * A content of several parts (or of unknown size), streamed through lib-storage's multipart
+   * upload and hashed on the worker on its way: each part's request is signed with that part's
+   * SHA-256 from the same bytes (a server that checks refuses a part that differs), or, where the
+   * server does not check, the part MD5s are computed for the ETag instead.
+   */
+  private async putParts(place: Place, key: string, content: Readable | Uint8Array, size: number | undefined, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
     const body = content instanceof Uint8Array ? Readable.from([content]) : content;
-    const digest = new DigestStream(this.partSize, options.onBytes);
+    const digest = new DigestStream(this.partSize, this.checksPayload, options.onBytes);
     body.on('error', (error) => digest.destroy(error));
+    const params = this.putParams(place, key, options);
+    this.payloadHashes.set(params.Metadata, (partNumber) => digest.partSha256(partNumber));
     const upload = new Upload({
       client: this.client,
       partSize: this.partSize,
       queueSize: 4,
       leavePartsOnError: false,
       params: {
-        ...this.putParams(place, key, options),
+        ...params,
         Body: body.pipe(digest),
         ...(size !== undefined ? { ContentLength: size } : {}),
       },
@@ -165,7 +223,8 @@ export class CloudTier {
     }
   }
 
-  private putParams(place: Place, key: string, options: UploadOptions): PutObjectCommandInput & { Bucket: string; Key: string } {
+  /** A new Metadata object each time: it names the upload to the signing step. */
+  private putParams(place: Place, key: string, options: UploadOptions): PutObjectCommandInput & { Bucket: string; Key: string; Metadata: Record<string, string> } {
     return {
       Bucket: this.bucketOf(place),
       Key: this.nameOf(place, key),

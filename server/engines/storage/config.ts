@@ -30,6 +30,18 @@ export interface CloudConfig {
    * framing and all as the object.
    */
   readonly requestChecksumCalculation: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /**
+   * Whether the server refuses a request whose body does not match the SHA-256 signed with it
+   * (x-amz-content-sha256), as AWS S3, Ceph RGW and MinIO do and s3rver does not. Then that
+   * check proves an upload, and no MD5 is computed to compare with its ETag. Unset: true for AWS
+   * itself, false for a custom endpoint (see `checksSignedPayload`).
+   */
+  readonly checksSignedPayload?: boolean;
+}
+
+/** Whether uploads to this cloud tier are proven by the server's check of their signed SHA-256 (else by their MD5 ETag). */
+export function checksSignedPayload(config: CloudConfig): boolean {
+  return config.checksSignedPayload ?? (config.endpoint === undefined || config.endpoint === '');
 }
 
 export interface ArchiveConfig {
@@ -108,8 +120,12 @@ export function applyEnvironment(config: StorageConfig, env: Readonly<Record<str
   if (!endpoint && !region && !bucket) return config;
   const base = config.cloud ?? (bucket ? defaultCloud(bucket, endpoint) : undefined);
   if (base === undefined) return config;
+  // What the file says of its server's checks is not said of another server.
+  const { checksSignedPayload: fileChecks, ...rest } = base;
+  const sameServer = !endpoint || endpoint === base.endpoint;
   const cloud: CloudConfig = {
-    ...base,
+    ...rest,
+    ...(sameServer && fileChecks !== undefined ? { checksSignedPayload: fileChecks } : {}),
     ...(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
     ...(region ? { region } : {}),
     ...(bucket ? { bucket } : {}),
@@ -213,6 +229,8 @@ function normaliseCloud(
   if (pathStyle !== undefined && typeof pathStyle !== 'boolean') bad('cloud.forcePathStyle', 'must be true or false');
   const checksums = cloud['requestChecksumCalculation'];
   if (checksums !== undefined && checksums !== 'WHEN_SUPPORTED' && checksums !== 'WHEN_REQUIRED') bad('cloud.requestChecksumCalculation', 'must be WHEN_SUPPORTED or WHEN_REQUIRED');
+  const signedPayload = cloud['checksSignedPayload'];
+  if (signedPayload !== undefined && typeof signedPayload !== 'boolean') bad('cloud.checksSignedPayload', 'must be true or false');
   return {
     ...(endpoint ? { endpoint } : {}),
     region: text(cloud['region'], 'cloud.region') ?? defaults.region,
@@ -220,5 +238,6 @@ function normaliseCloud(
     prefix,
     forcePathStyle: (pathStyle as boolean | undefined) ?? defaults.forcePathStyle,
     requestChecksumCalculation: (checksums as CloudConfig['requestChecksumCalculation'] | undefined) ?? defaults.requestChecksumCalculation,
+    ...(signedPayload !== undefined ? { checksSignedPayload: signedPayload as boolean } : {}),
   };
 }

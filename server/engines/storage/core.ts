@@ -115,10 +115,14 @@ export class StorageCore {
     return pending.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0)).map((record) => record.key);
   }
 
-  /** Checks, with a bounded HEAD, that the bucket holds this version with one of the expected ETags. */
-  async verifyRemote(place: Place, key: string, version: string, etags: readonly string[], size: number): Promise<string> {
+  /**
+   * Checks, with a bounded HEAD, that the bucket holds this version, of this size, with one of the
+   * expected ETags (any, when undefined: an upload the server checked against its signed SHA-256
+   * without naming an ETag).
+   */
+  async verifyRemote(place: Place, key: string, version: string, etags: readonly string[] | undefined, size: number): Promise<string> {
     const head = await this.requireCloud().head(place, key, AbortSignal.timeout(LOCKED_CALL_MS));
-    if (head === undefined || head.version !== version || !etags.includes(head.etag) || head.size !== size) {
+    if (head === undefined || head.version !== version || (etags !== undefined && !etags.includes(head.etag)) || head.size !== size) {
       throw new StorageError('checksum-mismatch', `The ${place} copy of ${key} could not be verified (${head === undefined ? 'missing' : head.version !== version ? 'another version is there' : `ETag ${head.etag}, ${head.size} bytes`}); nothing was removed.`);
     }
     return head.etag;

@@ -78,8 +78,8 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
     throw error;
   }
   const temp = keepLocal ? core.incomingPath() : undefined;
-  // Hashed on a worker while this thread receives the next bytes.
-  const tee = new DigestingStream({ sha256: true }, report);
+  // Hashed as the bytes arrive, on this thread: copying them for the worker costs as much, and the worker would take a core from a server on this machine.
+  const tee = new DigestingStream({ sha256: true }, report, { here: true });
   const copy = temp === undefined ? undefined : new PassThrough();
   // A failed local copy (disk full) is dropped; the read itself goes on.
   copy?.on('error', () => undefined);

@@ -1,7 +1,8 @@
 // Storing an object: on the local tier while the policy admits it and it fits (then queued for
 // upload), else straight to the cloud (the overflow). Acknowledged only once durable: fsync'ed
 // and journaled locally, or a cloud copy verified against what was sent (the server's check of the
-// signed SHA-256, or the ETag) and still in place when its record is committed under the lock.
+// signed SHA-256 where it checks, else the ETag) and still in place when its record is committed
+// under the lock.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
@@ -11,7 +12,7 @@ import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
 import { fileError, makeFolders, streamToFile } from './durable';
 import { StorageError } from './errors';
-import type { ContentDigests } from './etags';
+import { etagMatches, type ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
 import { runIntents } from './intents';
 import { confinedPath, validateKey } from './keys';
@@ -202,7 +203,7 @@ async function send(core: StorageCore, key: string, version: string, content: Re
     throw error;
   }
   // Some servers (Ceph) leave the ETag of a completed multipart upload empty: the HEAD under the lock is the check.
-  if (uploaded.etag !== '' && !uploaded.digests.etags.includes(uploaded.etag)) {
+  if (uploaded.etag !== '' && !etagMatches(uploaded.digests, uploaded.etag)) {
     throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, which does not match what was sent; the object was not stored.`);
   }
   return uploaded;

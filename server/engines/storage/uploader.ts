@@ -7,6 +7,7 @@ import { CancelledError, NO_PROGRESS, throwIfCancelled, type WorkOptions } from 
 import { evictForRoom } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
 import { StorageError, describeError } from './errors';
+import { etagMatches } from './etags';
 import type { IndexOp } from './indexStore';
 import { confinedPath } from './keys';
 import { withHistory } from './records';
@@ -156,7 +157,7 @@ export class Uploader {
     if (digests.sha256 !== record.sha256) {
       throw new StorageError('checksum-mismatch', `The local copy of ${key} no longer matches its checksum; it was not uploaded. Run "neurolake storage verify".`);
     }
-    if (uploaded.etag !== '' && !digests.etags.includes(uploaded.etag)) {
+    if (uploaded.etag !== '' && !etagMatches(digests, uploaded.etag)) {
       throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, not the content's; the upload will be retried.`);
     }
     const at = new Date().toISOString();
@@ -174,7 +175,8 @@ export class Uploader {
         unverified = error;
         return { ops: [], result: undefined };
       }
-      const next = withHistory({ ...current, md5: digests.md5, copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
+      const { md5: _earlier, ...rest } = current;
+      const next = withHistory({ ...rest, ...(digests.md5 !== undefined ? { md5: digests.md5 } : {}), copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
       return { ops: [{ t: 'put', r: next }], result: undefined };
     });
     if (unverified !== undefined) return unverified;

@@ -1,5 +1,5 @@
 // Checksums computed on the worker thread (and inline, for small contents) are exactly node's own
-// SHA-256, MD5 and per-part MD5s, however the bytes are cut into chunks and wherever the part
+// SHA-256, MD5 and per-part MD5s or SHA-256s, however the bytes are cut into chunks and wherever the part
 // boundaries fall; a stream that hashes what flows through it passes every byte on unchanged.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,51 @@ describe('background digests', () => {
       assert.deepEqual(result.partMd5s?.map((part) => part.toString('hex')), want.parts);
     });
   }
+
+  // Part SHA-256s (each part's signed payload hash) are known part by part while bytes still come.
+  for (const [size, expectedSize] of [[0, undefined], [5, 5], [PART, undefined], [3 * PART + 17, undefined], [3 * PART + 17, 3 * PART + 17], [5 * 1024 * 1024 + 3, undefined]] as const) {
+    it(`gives each part's SHA-256 of ${size} bytes${expectedSize === undefined ? '' : ', size known up front'} as soon as the part is in`, async () => {
+      const data = randomBytes(size);
+      const want: string[] = [];
+      for (let offset = 0; offset < data.length || want.length === 0; offset += PART) want.push(createHash('sha256').update(data.subarray(offset, offset + PART)).digest('hex'));
+      const digest = new BackgroundDigest({ sha256: true, partSize: PART, partHash: 'sha256' }, { ...(expectedSize !== undefined ? { expectedSize } : {}) });
+      const early: string[] = [];
+      let offset = 0;
+      for (let step = 1; offset < size; step += 1) {
+        const length = Math.min(size - offset, (step * 77_777) % 400_000 || 1);
+        await digest.update(data.subarray(offset, offset + length));
+        offset += length;
+        // Every part whose last byte is in resolves before the content ends.
+        const complete = Math.floor(offset / PART);
+        if (complete > early.length) early.push(...(await Promise.all(Array.from({ length: complete - early.length }, (_, index) => digest.partSha256(early.length + index + 1)))));
+      }
+      const result = await digest.digest();
+      assert.deepEqual(early, want.slice(0, early.length));
+      assert.equal(early.length, Math.floor(size / PART));
+      assert.deepEqual(result.partSha256s, want);
+      assert.deepEqual(await Promise.all(want.map((_, index) => digest.partSha256(index + 1))), want);
+      assert.equal(result.sha256, createHash('sha256').update(data).digest('hex'));
+      assert.equal(result.md5, undefined, 'no MD5 when the parts are signed with their SHA-256');
+      await assert.rejects(digest.partSha256(want.length + 1), /only \d+ parts/);
+    });
+  }
+
+  it('hashes on this thread when asked to, with the same digests', async () => {
+    const data = randomBytes(3 * PART + 5);
+    const digest = new BackgroundDigest({ sha256: true, partSize: PART, partHash: 'sha256' }, { here: true });
+    for (let offset = 0; offset < data.length; offset += 100_000) assert.equal(digest.update(data.subarray(offset, offset + 100_000)), undefined, 'never waits for a worker');
+    const result = await digest.digest();
+    assert.equal(result.sha256, createHash('sha256').update(data).digest('hex'));
+    assert.equal(result.partSha256s?.[3], createHash('sha256').update(data.subarray(3 * PART)).digest('hex'));
+  });
+
+  it('refuses a part SHA-256 still awaited when the transfer stops', async () => {
+    const digest = new BackgroundDigest({ sha256: true, partSize: PART, partHash: 'sha256' });
+    await digest.update(randomBytes(PART - 1));
+    const waiting = digest.partSha256(1);
+    digest.abort();
+    await assert.rejects(waiting, /not hashed to the end/);
+  });
 
   it('hashes what it was given even if the caller reuses its buffer right after', async () => {
     const data = randomBytes(2 * 1024 * 1024);
