@@ -87,8 +87,9 @@ async function cloudTier(endpoint: string, credentials: { accessKeyId: string; s
   const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   const bucket = `bench-${randomUUID().slice(0, 8)}`;
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  // No local tier: every store goes to the cloud and every read comes from it.
-  const config: StorageConfig = { ...DEFAULT_CONFIG, local: { capacityGb: 0, watermark: 1 }, cloud: defaultCloud(bucket, endpoint) };
+  // No local tier: every store goes to the cloud and every read comes from it. The RADOS Gateway
+  // refuses a body that does not match its signed SHA-256, and is configured as such; s3rver does not.
+  const config: StorageConfig = { ...DEFAULT_CONFIG, local: { capacityGb: 0, watermark: 1 }, cloud: { ...defaultCloud(bucket, endpoint), checksSignedPayload: kind === 'radosgw' } };
   const engine = await StorageEngine.open({ dataFolder: join(root, `cloud-${kind}`), config, credentials, env: {} });
   for (const size of [MB, 64 * MB]) {
     const source = join(root, `source-${size}`);
@@ -179,10 +180,11 @@ const BASELINES = [
   'raw fs put: write the file in 64 KB chunks and fsync it, what any durable write needs at least. The engine on top: SHA-256 of the bytes, fsync of the folder',
   '  entries (incoming file, then its final name), and the index entry appended to the journal and fsynced, under the cross-process lock.',
   'raw fs get: read the file. The engine on top: the index look-up and the access count.',
-  'raw SDK put: lib-storage Upload (8 MB parts, 4 at once), no checks. The engine on top: the SHA-256 of the bytes; one part (up to 8 MB) is sent',
-  '  signed with it, which the server checks (where it does not, the MD5 ETag is compared); several parts: their MD5s and the multipart ETag compared.',
-  '  Then the journaled index entry under the index lock, with a HEAD of the copy under the lock (its version, size and ETag), or, up to 1 MB,',
-  '  the PUT itself sent and answered under the lock (which makes the HEAD redundant).',
+  'raw SDK put: lib-storage Upload (8 MB parts, 4 at once; the SDK signs each part with its SHA-256), nothing compared. The engine on top: the',
+  '  SHA-256 of the whole content for the index, computed from the bytes sent; each request signed with a SHA-256 the engine computed from the',
+  '  same bytes (one part up to 8 MB: one PutObject, hashed once; several: each part\'s own), which radosgw checks (cloud.checksSignedPayload;',
+  '  on s3rver, which does not check, the MD5s and ETag are compared instead). Then the journaled index entry under the index lock, with a HEAD',
+  '  of the copy under the lock (its version, size and ETag), or, up to 1 MB, the PUT itself sent and answered under the lock (the HEAD redundant).',
   'raw SDK get: GetObject read to the end. The engine on top: the SHA-256 of what arrived checked against the index, the index look-up and access count.',
 ];
 

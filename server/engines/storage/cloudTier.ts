@@ -197,7 +197,7 @@ export class CloudTier {
     const digest = new DigestStream(this.partSize, this.checksPayload, options.onBytes);
     body.on('error', (error) => digest.destroy(error));
     const params = this.putParams(place, key, options);
-    this.payloadHashes.set(params.Metadata, (partNumber) => digest.partSha256(partNumber));
+    if (this.checksPayload) this.payloadHashes.set(params.Metadata, (partNumber) => digest.partSha256(partNumber));
     const upload = new Upload({
       client: this.client,
       partSize: this.partSize,

@@ -22,6 +22,10 @@ export interface FaultProxy {
   archive(pathSuffix: string): void;
   /** Finish the restore of an archived object: HEAD says ongoing-request="false" and reads pass. */
   completeRestore(pathSuffix: string): void;
+  /** Flip one bit in the middle of every upload body (PUT with a body) on its way to the server, or stop (false). */
+  corruptUploads(on: boolean): void;
+  /** Flip one bit in the middle of every object read (GET of an object) on its way back, or stop (false). */
+  corruptReads(on: boolean): void;
   /** Holds back the next upload (PUT with a body) whose path ends in `pathSuffix` until released: a request that lands late. */
   holdNextUpload(pathSuffix: string): HeldUpload;
   close(): Promise<void>;
@@ -46,6 +50,20 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let failures = 0;
   let delayMs = 0;
   let cutAfter: number | undefined;
+  let corruptingUploads = false;
+  let corruptingReads = false;
+  /** Passes bytes on with the bit flipped at `at` bytes in (the middle of the body). */
+  const flipAt = (at: number, write: (chunk: Buffer) => void): ((chunk: Buffer) => void) => {
+    let seen = 0;
+    return (chunk) => {
+      if (seen <= at && at < seen + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[at - seen] = chunk[at - seen]! ^ 0x01;
+      }
+      seen += chunk.length;
+      write(chunk);
+    };
+  };
   const holds: { suffix: string; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
 
   const findArchived = (path: string): [string, ArchiveState] | undefined => {
@@ -103,6 +121,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const forward = (req: IncomingMessage, res: ServerResponse, extraHeaders: Record<string, string> = {}): void => {
     const upstreamRequest = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upstreamResponse) => {
       res.writeHead(upstreamResponse.statusCode ?? 502, { ...upstreamResponse.headers, ...extraHeaders });
+      const length = Number(upstreamResponse.headers['content-length'] ?? 0);
+      const [objectPath = '', query = ''] = (req.url ?? '').split('?');
+      const objectRead = req.method === 'GET' && objectPath.split('/').length > 2 && !/(^|&)(uploads|uploadId|list-type|tagging|acl)(=|&|$)/.test(query);
+      if (corruptingReads && objectRead && upstreamResponse.statusCode === 200 && length > 0) {
+        upstreamResponse.on('data', flipAt(Math.floor(length / 2), (chunk) => res.write(chunk)));
+        upstreamResponse.on('end', () => res.end());
+        return;
+      }
       upstreamResponse.pipe(res);
     });
     upstreamRequest.on('error', () => res.destroy());
@@ -120,6 +146,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           upstreamRequest.write(chunk);
         }
       });
+      req.on('end', () => upstreamRequest.end());
+      return;
+    }
+    if (uploading && corruptingUploads) {
+      req.on('data', flipAt(Math.floor(Number(req.headers['content-length']) / 2), (chunk) => upstreamRequest.write(chunk)));
       req.on('end', () => upstreamRequest.end());
       return;
     }
@@ -174,6 +205,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     completeRestore: (suffix) => {
       archived.set(suffix, 'restored');
+    },
+    corruptUploads: (on) => {
+      corruptingUploads = on;
+    },
+    corruptReads: (on) => {
+      corruptingReads = on;
     },
     holdNextUpload: (suffix) => {
       let arrive = (): void => undefined;
