@@ -6,6 +6,7 @@ export {
   ARCHIVE_CLASSES,
   DEFAULT_CONFIG,
   applyEnvironment,
+  checksSignedPayload,
   configFile,
   defaultCloud,
   normaliseConfig,

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_CONFIG, StorageError, applyEnvironment, configFile, normaliseConfig, readStorageConfig, writeStorageConfig } from '../../../server/engines/storage';
+import { DEFAULT_CONFIG, StorageError, applyEnvironment, checksSignedPayload, configFile, normaliseConfig, readStorageConfig, writeStorageConfig } from '../../../server/engines/storage';
 
 describe('storage configuration', () => {
   it('fills defaults, and WHEN_REQUIRED checksums and path-style for a custom endpoint', () => {
@@ -42,6 +42,16 @@ describe('storage configuration', () => {
     assert.equal(run.cloud?.requestChecksumCalculation, 'WHEN_REQUIRED');
     assert.equal(applyEnvironment(DEFAULT_CONFIG, { NEUROLAKE_S3_BUCKET: 'adhoc' }).cloud?.bucket, 'adhoc', 'a bucket alone turns the cloud tier on');
     assert.equal(applyEnvironment(DEFAULT_CONFIG, {}).cloud, undefined);
+  });
+
+  it('says whether uploads are proven by the server\'s check of their signed SHA-256: AWS yes, a custom endpoint only when set, and not for another endpoint given for one run', () => {
+    assert.equal(checksSignedPayload(normaliseConfig({ cloud: { bucket: 'lake' } }, 'test').cloud!), true);
+    assert.equal(checksSignedPayload(normaliseConfig({ cloud: { bucket: 'lake', endpoint: 'http://127.0.0.1:9000' } }, 'test').cloud!), false);
+    const ceph = normaliseConfig({ cloud: { bucket: 'lake', endpoint: 'http://127.0.0.1:7480', checksSignedPayload: true } }, 'test');
+    assert.equal(checksSignedPayload(ceph.cloud!), true);
+    assert.equal(checksSignedPayload(applyEnvironment(ceph, { AWS_REGION: 'eu-west-1' }).cloud!), true, 'the same server');
+    assert.equal(checksSignedPayload(applyEnvironment(ceph, { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000' }).cloud!), false, 'another server is not taken to check');
+    assert.throws(() => normaliseConfig({ cloud: { bucket: 'lake', checksSignedPayload: 'yes' } }, 'config.json'), (error: unknown) => error instanceof StorageError && /cloud\.checksSignedPayload must be true or false/.test(error.message));
   });
 
   it('is written to the data folder without any credential', async () => {
