@@ -14,8 +14,11 @@
 //
 // A lease's owner is a process: its pid and host and, on Linux, the boot and start time from /proc,
 // so a pid reused by an unrelated process is not taken for the owner. A dead owner's lease is
-// dropped: the kernel cut its connections, and S3 commits no request whose body was cut short.
-// Lease lines are not fsync'ed: a machine that stops stops its uploads too.
+// dropped: the kernel cut its connections, and S3 commits no request whose body was cut short (nor
+// a multipart upload never completed). What the kernel had already sent of a last request may
+// still reach the server, so a writer waiting on a lease drops it only once its owner has been
+// seen dead for a moment (DEAD_LEASE_GRACE_MS). Lease lines are not fsync'ed: a machine that stops
+// stops its uploads too.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -38,6 +41,8 @@ export interface CloudLease {
 
 /** How long a lease of a process on another machine is honoured: its liveness cannot be checked from here. */
 export const FOREIGN_LEASE_MS = 60 * 60_000;
+/** How long a waiting writer still honours a lease after first seeing its owner dead: the server commits what the owner's kernel had sent. */
+export const DEAD_LEASE_GRACE_MS = 2000;
 /** Polling for a lease to go: the first look soon (most writes are short), then less often. */
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 1000;
@@ -90,6 +95,8 @@ const ownStart = processStart(process.pid);
 const heldHere = new Set<string>();
 /** Leases whose release could not be journaled (a full disk): released with the next lease change. */
 const unreleased = new Set<string>();
+/** When this process first saw each dead owner's lease dead (see DEAD_LEASE_GRACE_MS). */
+const seenDead = new Map<string, number>();
 /** Waiters in this process, woken when a lease of this process ends (other processes' ends are polled for). */
 const wakers = new Set<() => void>();
 
@@ -108,18 +115,31 @@ export function leaseAlive(lease: CloudLease, world: LeaseWorld = thisWorld()): 
   return start === undefined || start === lease.start;
 }
 
-/** The leases on `key`'s name in `place`: those whose writer may still be at it, and those of owners that are gone. */
+/**
+ * The leases on `key`'s name in `place`: those a writer must wait for (a live owner's, or one seen
+ * dead for less than DEAD_LEASE_GRACE_MS), and those of owners gone long enough to be dropped.
+ */
 export function leasesOn(state: IndexState, place: Place, key: string, world: LeaseWorld = thisWorld()): { live: CloudLease[]; dead: CloudLease[] } {
   const live: CloudLease[] = [];
   const dead: CloudLease[] = [];
   for (const lease of state.leases.values()) {
     if (lease.key !== key || lease.place !== place) continue;
-    (leaseAlive(lease, world) ? live : dead).push(lease);
+    if (leaseAlive(lease, world)) {
+      live.push(lease);
+      continue;
+    }
+    const since = seenDead.get(lease.id) ?? world.now;
+    seenDead.set(lease.id, since);
+    (world.now - since >= DEAD_LEASE_GRACE_MS ? dead : live).push(lease);
   }
   return { live, dead };
 }
 
-/** Releases of every lease whose owner is gone, for reconcile on open (a process killed mid-upload left it). */
+/**
+ * Releases of every lease whose owner is gone, for reconcile on open (a process killed mid-upload
+ * left it). No grace here: opening takes longer than a killed process's kernel needs to send what
+ * it had buffered.
+ */
 export function deadLeaseReleases(state: IndexState, world: LeaseWorld = thisWorld()): IndexOp[] {
   const ops: IndexOp[] = [];
   for (const lease of state.leases.values()) if (!leaseAlive(lease, world)) ops.push(releaseOp(lease.id));
@@ -267,6 +287,7 @@ function ended(lease: CloudLease): void {
 }
 
 function releaseOp(id: string): IndexOp {
+  seenDead.delete(id);
   return { t: 'release', id };
 }
 
