@@ -135,6 +135,11 @@ export function leasesOn(state: IndexState, place: Place, key: string, world: Le
   return { live, dead };
 }
 
+/** Whether a writer of `key`'s name in `place` would wait now. */
+export function leasedNow(state: IndexState, place: Place, key: string): boolean {
+  return leasesOn(state, place, key).live.length > 0;
+}
+
 /**
  * Releases of every lease whose owner is gone, for reconcile on open (a process killed mid-upload
  * left it). No grace here: opening takes longer than a killed process's kernel needs to send what

@@ -5,7 +5,7 @@
 // across processes, each upload holds a lease on the name while it writes (cloudLeases.ts).
 import { createReadStream } from 'node:fs';
 import { CancelledError, NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
-import { commitLeased, leftoverOf, releaseLease, takeLease } from './cloudLeases';
+import { commitLeased, leasedNow, leftoverOf, releaseLease, takeLease } from './cloudLeases';
 import { evictForRoom } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
 import { StorageError, describeError } from './errors';
@@ -248,9 +248,11 @@ export class Uploader {
     const retry = this.core.options.uploadRetryMs ?? { min: 1000, max: 60_000 };
     let backoff = retry.min;
     while (!this.core.closed) {
-      const next = this.core.pendingUploads().find((key) => (this.failedUploads.get(key) ?? 0) <= Date.now());
+      const due = this.core.pendingUploads().filter((key) => (this.failedUploads.get(key) ?? 0) <= Date.now());
+      // A key another process is uploading is left to it: two uploaders on one folder share the queue.
+      const next = due.find((key) => !leasedNow(this.core.index.state, 'cloud', key));
       if (next === undefined) {
-        await this.sleepUntilWoken(this.failedUploads.size > 0 ? retry.max : undefined);
+        await this.sleepUntilWoken(this.failedUploads.size > 0 || due.length > 0 ? retry.max : undefined);
         continue;
       }
       try {
