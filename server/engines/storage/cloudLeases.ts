@@ -122,6 +122,7 @@ export function leaseAlive(lease: CloudLease, world: LeaseWorld = thisWorld()): 
 export function leasesOn(state: IndexState, place: Place, key: string, world: LeaseWorld = thisWorld()): { live: CloudLease[]; dead: CloudLease[] } {
   const live: CloudLease[] = [];
   const dead: CloudLease[] = [];
+  if (state.leases.size === 0) return { live, dead };
   for (const lease of state.leases.values()) {
     if (lease.key !== key || lease.place !== place) continue;
     if (leaseAlive(lease, world)) {
