@@ -16,11 +16,12 @@ import type { ResidentNode, TierStructure } from './tierStructure';
 
 const INITIAL_SLOTS = 64;
 
+/** A slot's node: an evicted object's node is reused by the next object given its slot, so a miss allocates nothing. */
 class GdsfNode implements ResidentNode {
   constructor(
-    readonly key: string,
-    readonly hash: number,
-    readonly size: number,
+    public key: string,
+    public hash: number,
+    public size: number,
     /** Index into the structure's per-slot arrays while resident. */
     readonly slot: number,
     public frequency: number,
@@ -114,8 +115,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
       return;
     }
     const slot = this.allocateSlot();
-    const node = new GdsfNode(key, hash, size, slot, 1, false);
-    this.nodes[slot] = node;
+    const node = this.occupy(slot, key, hash, size, false);
     this.sizes[slot] = size;
     this.priorities[slot] = priority;
     this.stampsOf[slot] = stamp;
@@ -144,6 +144,8 @@ export class GreedyDualSizeFrequency implements TierStructure {
     if (!node.isPinned) this.takeOut(node.slot);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
+    // The caller gets the node: the slot takes a new one, so the next object cannot change it.
+    this.nodes[node.slot] = undefined;
     this.freeSlot(node.slot);
     return node;
   }
@@ -176,8 +178,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
 
   private add(key: string, hash: number, size: number, pinned: boolean): void {
     const slot = this.allocateSlot();
-    const node = new GdsfNode(key, hash, size, slot, 1, pinned);
-    this.nodes[slot] = node;
+    const node = this.occupy(slot, key, hash, size, pinned);
     this.sizes[slot] = size;
     this.positions[slot] = -1;
     this.index.set(key, node);
@@ -203,8 +204,19 @@ export class GreedyDualSizeFrequency implements TierStructure {
     return slot;
   }
 
+  private occupy(slot: number, key: string, hash: number, size: number, pinned: boolean): GdsfNode {
+    const node = this.nodes[slot];
+    if (node === undefined) return (this.nodes[slot] = new GdsfNode(key, hash, size, slot, 1, pinned));
+    node.key = key;
+    node.hash = hash;
+    node.size = size;
+    node.frequency = 1;
+    node.isPinned = pinned;
+    return node;
+  }
+
+  /** The slot's node stays for the next object given the slot (an evicted node is referenced nowhere else). */
   private freeSlot(slot: number): void {
-    this.nodes[slot] = undefined;
     this.freeSlots.push(slot);
   }
 
