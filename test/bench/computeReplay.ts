@@ -21,6 +21,8 @@ export interface Outcome {
 export interface ReplayOptions {
   readonly prices: ComputePrices;
   readonly maxWaitSeconds: number;
+  /** The scheduler's on-time target (0..1); absent: every maximum wait is a deadline. */
+  readonly onTimeTarget?: number;
   /** Told of each start, for looking into a replay. */
   readonly observe?: (job: TraceJob, tier: ComputeTier, waitSeconds: number) => void;
 }
@@ -40,6 +42,7 @@ export function replay(trace: readonly TraceJob[], cores: number, policy: Schedu
     clock,
     prices: PRICES,
     policy,
+    ...(options.onTimeTarget === undefined ? {} : { onTimeTarget: options.onTimeTarget }),
     capacity: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
     machineLimit: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
     cluster: () => ({ enabled: true, available: true, startDelayMs: 0 }),
