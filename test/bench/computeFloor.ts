@@ -20,9 +20,16 @@
 // wait) over every window of arrivals": Hall's condition over every interval at once.
 //
 // Jobs allowed to miss the maximum wait (1% for a 99% target) may wait for ever, so they could run
-// locally whenever the machine is idle, even after the trace ends: the bound lets the scheduler
-// pick them as the ones that would save most, and adds their whole saving. Jobs larger than the
-// machine save nothing: they go to the cluster whatever the schedule.
+// locally whenever the machine is idle, even after the trace ends: each saves its whole saving,
+// and takes none of the room the others need in time. With an excused set S, the most the rest
+// can save is F(all \ S), where F is the fluid saving above; F is a positive sum of polymatroid
+// ranks of nested sets (one per rate step), so it is submodular, and removing S loses at least
+// the sum of what removing each job alone loses: F(all \ S) <= F(all) - sum over S of m_j, with
+// m_j = F(all) - F(all \ {j}). So the whole saving is at most F(all) plus the largest k values of
+// saving_j - m_j, k the number excused: a job whose room the others would fill anyway (m_j near
+// its saving) gains little by being excused. Only jobs whose saving could still beat the k-th
+// value so far are looked at, costliest first. Jobs larger than the machine save nothing: they
+// go to the cluster whatever the schedule.
 import { computeCost, type ComputePrices } from '../../server/engines/prices';
 import { MinHeap } from './minHeap';
 
@@ -87,27 +94,77 @@ export function costFloor(jobs: readonly FloorJob[], options: FloorOptions): Flo
   }
 
   candidates.sort((a, b) => b.rate - a.rate);
-  let savingUsd = 0;
-  let servedBefore = 0;
+  const steps = rateSteps(candidates);
+  const all = fluidSaving(candidates, steps, cores);
+  let savingUsd = all.savingUsd;
+  const fittingCpuSeconds = totalCpuSeconds - oversizeCpuSeconds;
+  const mustBurstCpuSeconds = oversizeCpuSeconds + Math.max(0, fittingCpuSeconds - all.servedCpuSeconds);
+
+  const excused = Math.floor(jobs.length * (1 - options.withinMaxWait) + 1e-9);
+  // When every job that fits can run here in time, excusing some changes nothing.
+  if (mustBurstCpuSeconds > oversizeCpuSeconds) for (const gain of excusedGains(candidates, steps, cores, all.savingUsd, excused)) savingUsd += gain;
+
+  // The excused jobs' savings may already be in the fluid part: never below each job at its cheaper price.
+  const costUsd = Math.max(cheapestUsd, cloudUsd - savingUsd);
+  return { costUsd, cloudUsd, mustBurstCpuSeconds, totalCpuSeconds, excused };
+}
+
+/** Where each rate step ends in `candidates` (sorted by rate, highest first), and its rate. */
+function rateSteps(candidates: readonly { readonly rate: number }[]): { readonly end: number; readonly rate: number }[] {
+  const steps: { end: number; rate: number }[] = [];
   for (let end = 0; end < candidates.length; ) {
     // Rates within a millionth of each other are one step, at the highest of them: rounding a
     // saving up keeps the bound a bound, and keeps the steps few when costs differ by rounding.
     const rate = candidates[end]!.rate;
     while (end < candidates.length && candidates[end]!.rate >= rate * (1 - RATE_STEP)) end++;
-    const served = maxFluidWork(candidates.slice(0, end).map((candidate) => candidate.window), cores);
+    steps.push({ end, rate });
+  }
+  return steps;
+}
+
+/** F: the most the fluid machine saves on the candidates (but `without`), greedy by rate step. */
+function fluidSaving(candidates: readonly { readonly window: Windowed }[], steps: readonly { readonly end: number; readonly rate: number }[], cores: number, without = -1): { savingUsd: number; servedCpuSeconds: number } {
+  let savingUsd = 0;
+  let servedBefore = 0;
+  for (const { end, rate } of steps) {
+    const windows: Windowed[] = [];
+    for (let i = 0; i < end; i++) if (i !== without) windows.push(candidates[i]!.window);
+    const served = maxFluidWork(windows, cores);
     savingUsd += rate * (served - servedBefore);
     servedBefore = served;
   }
-  const fittingCpuSeconds = totalCpuSeconds - oversizeCpuSeconds;
-  const mustBurstCpuSeconds = oversizeCpuSeconds + Math.max(0, fittingCpuSeconds - servedBefore);
+  return { savingUsd, servedCpuSeconds: servedBefore };
+}
 
-  const excused = Math.floor(jobs.length * (1 - options.withinMaxWait) + 1e-9);
-  const largestSavings = candidates.map((candidate) => candidate.saving).sort((a, b) => b - a).slice(0, excused);
-  for (const saving of largestSavings) savingUsd += saving;
+/**
+ * The largest `count` values of saving_j - m_j (see the header): what excusing each of the best
+ * `count` jobs can add to F(all). Jobs are looked at by saving, highest first, until no later one
+ * can beat the smallest value kept (a value is never above its saving).
+ */
+function excusedGains(candidates: readonly { readonly window: Windowed; readonly saving: number }[], steps: readonly { readonly end: number; readonly rate: number }[], cores: number, all: number, count: number): number[] {
+  if (count <= 0) return [];
+  const bySaving = candidates.map((candidate, index) => ({ index, saving: candidate.saving })).sort((a, b) => b.saving - a.saving);
+  const kept: number[] = [];
+  for (const { index, saving } of bySaving) {
+    if (kept.length >= count && saving <= kept[kept.length - 1]!) break;
+    const marginal = Math.max(0, all - fluidSaving(candidates, steps, cores, index).savingUsd);
+    const gain = Math.max(0, saving - marginal);
+    kept.splice(firstBelow(kept, gain), 0, gain);
+    if (kept.length > count) kept.pop();
+  }
+  return kept;
+}
 
-  // The excused jobs' savings may already be in the fluid part: never below each job at its cheaper price.
-  const costUsd = Math.max(cheapestUsd, cloudUsd - savingUsd);
-  return { costUsd, cloudUsd, mustBurstCpuSeconds, totalCpuSeconds, excused };
+/** The index of the first value < `value` in a descending list. */
+function firstBelow(list: readonly number[], value: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid]! >= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**

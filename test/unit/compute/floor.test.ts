@@ -1,7 +1,8 @@
 // The benchmark's cost floor on traces small enough to work out by hand: a job too big for the
 // machine pays the cluster, an idle machine runs everything at the local price, work beyond what
 // the machine can start within the maximum wait pays the cluster, the local machine goes to the
-// jobs it saves most on, and the jobs excused from the maximum wait may run here whenever.
+// jobs it saves most on, and the jobs excused from the maximum wait may run here whenever, adding
+// only what the machine could not have saved in time without excusing them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computePrices } from '../../../server/engines/prices';
@@ -70,6 +71,17 @@ describe('compute cost floor', () => {
     const lenient = floor(jobs, 4, 0, 0.99);
     assert.equal(lenient.excused, 1);
     assert.ok(Math.abs(lenient.costUsd - (tinyHere + 4 * LOCAL_HOUR)) < 1e-9, `${lenient.costUsd}`);
+  });
+
+  it('an excused job adds only what the machine could not have saved without excusing it', () => {
+    // 2 cores, no wait: A (2 cores, 2 h) alone at 0; B..E (2 cores, 1 h each) all at 10 h, so
+    // one of them runs here in time. One of five may be late. Excusing A frees room nobody needs
+    // in time; excusing one of B..E lets it run here later. Best: A, B and C here, D and E burst.
+    const jobs = [{ submit: 0, runSeconds: 2 * H, processors: 2 }, ...[0, 1, 2, 3].map(() => ({ submit: 10 * H, runSeconds: H, processors: 2 }))];
+    const result = floor(jobs, 2, 0, 0.8);
+    assert.equal(result.excused, 1);
+    const best = 4 * LOCAL_HOUR + 2 * 2 * VCPU_HOUR;
+    assert.ok(Math.abs(result.costUsd - best) < 1e-9, `${result.costUsd} vs ${best}`);
   });
 });
 
