@@ -55,6 +55,12 @@ export class OnTimeBudget {
     if (late && !pending.late) this.late++;
   }
 
+  /** A started one is queued again (its start failed); `countedLate` when its start counted as late. */
+  noteRequeued(job: SchedulerJob, extraCostUsd: number, countedLate: boolean): void {
+    if (this.strict || this.pending.has(job.id)) return;
+    this.pending.set(job.id, { extraCostUsd, late: countedLate });
+  }
+
   noteGone(id: string): void {
     this.pending.delete(id);
   }

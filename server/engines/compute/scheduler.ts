@@ -205,6 +205,8 @@ export class Scheduler {
 
   /** Puts a workload whose start failed back at its old place in the queue, waiting for `tier`. */
   requeue(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
+    const run = this.running.get(job.id);
+    this.onTime.noteRequeued(job, this.localSaving(job), run !== undefined && run.startedAt > job.submittedAt + job.maxWaitMs);
     this.running.delete(job.id);
     this.queue.enqueue({ job, seq: this.seq++, tier, decision });
     this.projections.invalidate();
