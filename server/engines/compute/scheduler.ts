@@ -11,7 +11,10 @@
 // that: the ones moved to the cluster start there at once. And a workload that would hold CPUs
 // here for longer than its maximum wait goes to the cluster when it saves less here per CPU-hour
 // than those CPUs are worth: the saving rate of the work the machine turned away for want of room
-// over the past as long as its run, times how busy the machine was then.
+// over the past as long as its run, times how busy the machine was then. With an on-time target
+// below 1 (onTimeBudget.ts), a workload that would be late here waits for the machine instead of
+// bursting when it is among the costliest to burst and the share started in time stays at the
+// target; it is planned after every workload still within its maximum wait.
 //
 // It knows nothing of processes or Slurm: it reserves capacity and calls `start`; the engine turns
 // that into an executor run and calls `finished` when it ends. Time comes from an injected clock,
