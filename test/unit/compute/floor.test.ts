@@ -3,7 +3,8 @@
 // the machine can start within the maximum wait pays the cluster, the local machine goes to the
 // jobs it saves most on, and the jobs excused from the maximum wait may run here whenever, adding
 // only what the machine could not have saved in time without excusing them. Beside it, a real
-// schedule made with hindsight, which never costs less than the floor.
+// schedule made with hindsight, which never costs less than the floor; and a job that holds its
+// cores, never more, so it cannot be spread over the whole machine.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computePrices } from '../../../server/engines/prices';
@@ -84,6 +85,17 @@ describe('compute cost floor', () => {
     assert.equal(result.excused, 1);
     const best = 4 * LOCAL_HOUR + 2 * 2 * VCPU_HOUR;
     assert.ok(Math.abs(result.costUsd - best) < 1e-9, `${result.costUsd} vs ${best}`);
+  });
+
+  it('a job never runs on more cores than it has: a 1-core job of 2 h cannot be squeezed into half an hour', () => {
+    // 4 cores, no wait: A (1 core, 2 h) at 0 holds a core until 2 h, so B (4 cores, 1 h) at 1 h
+    // cannot run here beside it. Spread over the whole machine, A would be done by 30 min and
+    // both would seem to fit. A core-hour of A must lie in B's hour: at best B here, and A's first
+    // hour counted as saved, which is still below the best real schedule (B here, A burst).
+    const jobs = [{ submit: 0, runSeconds: 2 * H, processors: 1 }, { submit: H, runSeconds: H, processors: 4 }];
+    const result = floor(jobs, 4, 0);
+    assert.ok(Math.abs(result.costUsd - (VCPU_HOUR + 2 * LOCAL_HOUR)) < 1e-9, `${result.costUsd}`);
+    assert.ok(result.costUsd <= LOCAL_HOUR + 2 * VCPU_HOUR);
   });
 });
 
