@@ -1,6 +1,7 @@
 // Objects streamed to disk: whatever the size, a few chunks in memory, every byte written (a short
 // write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
 // disk becomes a `no-space` error that says nothing was saved.
+import { createHash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
@@ -23,45 +24,97 @@ export interface StreamedFile {
   readonly sha256: string;
 }
 
+/** How streamToFile hashes: on a worker beside the writes (the default), or on this thread one chunk behind them. */
+export type HashPlace = 'worker' | 'inline';
+
 /**
- * Streams `source` into `temp` (created, never replaced), hashing as it goes, and fsyncs it.
- * Memory stays at a few chunks whatever the size. On failure or abort the temp file is removed.
+ * Streams `source` into `temp` (created, never replaced), hashing as it goes, and fsyncs the file
+ * and its folder entry. Memory stays at a few chunks whatever the size. On failure or abort the
+ * temp file is removed.
+ *
+ * `hash: 'inline'` is for sources that cost this thread nothing to read (a local file, bytes in
+ * memory): a chunk is hashed here while the next is written on libuv's thread pool, and the last
+ * while the disk flushes, with no copy of the bytes and no hand-off to a worker, which cost more
+ * than they save when this thread would otherwise wait on the disk. A source that keeps this
+ * thread busy (an HTTP body being parsed) keeps the worker. A chunk a stream has handed over is
+ * the reader's, so holding it one step to hash it is safe.
  */
 export async function streamToFile(
   source: AsyncIterable<Uint8Array> | Readable,
   temp: string,
-  options: { signal?: AbortSignal; onBytes?: (done: number) => void } = {},
+  options: { signal?: AbortSignal; onBytes?: (done: number) => void; hash?: HashPlace } = {},
 ): Promise<StreamedFile> {
-  const digest = new BackgroundDigest({ sha256: true });
+  const hasher = options.hash === 'inline' ? inlineHasher() : workerHasher();
   let size = 0;
+  // Created while the source's first bytes are read; a failure is seen where it is awaited.
+  const opening = open(temp, 'wx');
+  opening.catch(() => undefined);
   let handle: FileHandle | undefined;
   try {
-    handle = await open(temp, 'wx');
     for await (const chunk of source as AsyncIterable<Uint8Array>) {
       if (options.signal?.aborted) throw new CancelledError('The store');
+      handle ??= await opening;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      // The write runs on libuv's thread pool while a worker hashes a copy of the same chunk.
       const written = writeFully(handle, bytes);
-      await digest.update(bytes);
+      await hasher.beside(bytes);
       await written;
       size += bytes.length;
       options.onBytes?.(size);
     }
-    // Three waits at once: the file's bytes, the file's name (the index will point at it before it
-    // is renamed into place), and the hash finishing. Each must be done before the index is told.
-    // The flushes are started first: a small file is hashed on this thread while they run.
+    handle ??= await opening;
+    // The file's bytes, its name (the index will point at it before it is renamed into place) and
+    // the hash, all before the index is told. The flushes are started first: the last chunk is
+    // hashed while they run.
     const flushed = Promise.all([handle.sync(), syncFolder(dirname(temp))]);
-    const [{ sha256 }] = await Promise.all([digest.digest(), flushed]);
-    const file = handle;
-    await file.close();
+    const [sha256] = await Promise.all([hasher.finish(), flushed]);
+    // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
+    void handle.close().catch(() => undefined);
     handle = undefined;
-    return { size, sha256: sha256! };
+    return { size, sha256 };
   } catch (error) {
-    digest.abort();
+    hasher.abort();
+    handle ??= await opening.catch(() => undefined);
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw fileError(error, `writing ${temp}`);
   }
+}
+
+interface Hasher {
+  /** Hashes `bytes` (or the chunk before them) while they are being written. */
+  beside(bytes: Uint8Array): Promise<void>;
+  finish(): Promise<string>;
+  abort(): void;
+}
+
+function workerHasher(): Hasher {
+  const digest = new BackgroundDigest({ sha256: true });
+  return {
+    beside: async (bytes) => digest.update(bytes),
+    finish: async () => (await digest.digest()).sha256!,
+    abort: () => digest.abort(),
+  };
+}
+
+function inlineHasher(): Hasher {
+  const sha = createHash('sha256');
+  /** Being written, not yet hashed. */
+  let pending: Uint8Array | undefined;
+  return {
+    beside(bytes) {
+      if (pending !== undefined) sha.update(pending);
+      pending = bytes;
+      return Promise.resolve();
+    },
+    finish() {
+      if (pending !== undefined) sha.update(pending);
+      pending = undefined;
+      return Promise.resolve(sha.digest('hex'));
+    },
+    abort() {
+      pending = undefined;
+    },
+  };
 }
 
 /** Makes `folder` and the folders above it that are missing; a full disk is `no-space`, not ENOENT. */

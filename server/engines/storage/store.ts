@@ -47,7 +47,7 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     return storeToCloud(core, uploads, key, source, size, work, report);
   }
   const temp = core.incomingPath();
-  const written = await streamToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report });
+  const written = await streamToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report, hash: 'inline' });
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
       return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
