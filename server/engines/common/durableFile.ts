@@ -141,6 +141,7 @@ export async function syncFolder(folder: string): Promise<void> {
   } catch {
     // Windows cannot fsync a directory handle.
   } finally {
-    await handle?.close().catch(() => undefined);
+    // The flush is what was wanted: the caller need not also wait for the close.
+    void handle?.close().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
 // write is retried), hashed on the way and fsync'ed before anyone is told it is stored. A full
 // disk becomes a `no-space` error that says nothing was saved.
 import { createHash } from 'node:crypto';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
 import { BackgroundDigest, CancelledError, DiskError, ensureFolder, syncFolder, writeFully } from '../common';
@@ -126,4 +126,20 @@ export async function makeFolders(folder: string, what: string): Promise<void> {
     if (!(error instanceof DiskError) || !(failed instanceof StorageError)) throw failed;
     throw new StorageError(failed.code, `${failed.message.replace(/\.$/, '')}; ${what} failed and nothing was saved.`);
   }
+}
+
+/**
+ * Renames `temp` to `path` and makes the new name durable. The folder is made by the caller
+ * before the commit; it is made here again only if it vanished meanwhile.
+ */
+export async function moveIntoPlace(temp: string, path: string): Promise<void> {
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // The folder is gone (or `temp` is, which the second rename reports).
+    await makeFolders(dirname(path), `moving ${path} into place`);
+    await rename(temp, path);
+  }
+  await syncFolder(dirname(path));
 }

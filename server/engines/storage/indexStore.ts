@@ -71,6 +71,19 @@ export interface IndexStoreOptions {
   readonly beforeCompact?: () => Promise<void>;
 }
 
+/** What a transaction's work decides: the ops to journal, its result, and the file steps around the commit. */
+export interface Change<T> {
+  readonly ops: readonly IndexOp[];
+  readonly result: T;
+  /**
+   * A file step run beside the journal append, for one that may happen without the change being
+   * committed (a new object's file put in place: at worst a file no record names). It resolves to
+   * how to undo it, which runs, still under the lock, when the append fails; it does not reject.
+   */
+  readonly alongsideCommit?: () => Promise<(() => Promise<void>) | undefined>;
+  /** File steps that must follow the commit and not interleave with another process's (a rename over an older file, an unlink). */
+  readonly afterCommit?: () => Promise<void>;
+}
 
 export class IndexStore {
   private objects = new Map<string, ObjectRecord>();
@@ -135,18 +148,26 @@ export class IndexStore {
 
   /**
    * Runs `work` under the lock on the caught-up state. It returns the ops to journal (durably,
-   * before this resolves) and a result; `afterCommit` runs still under the lock, for file steps
-   * that must not interleave with another process's commit (a rename, an unlink).
+   * before this resolves), a result, and file steps to run under the lock beside the append or
+   * after it (see `Change`).
    */
-  transact<T>(work: (state: IndexState) => Promise<{ ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }> | { ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }, durable = true): Promise<T> {
+  transact<T>(work: (state: IndexState) => Promise<Change<T>> | Change<T>, durable = true): Promise<T> {
     return this.serialise(() =>
       this.withLock(async () => {
         this.assertOpen();
         await this.catchUp(true);
-        const { ops, result, afterCommit } = await work(this.state);
+        const { ops, result, alongsideCommit, afterCommit } = await work(this.state);
         if (ops.length > 0) {
           const op: IndexOp = ops.length === 1 ? ops[0]! : { t: 'batch', ops };
-          await this.append(op, durable);
+          const alongside = alongsideCommit?.().catch(() => undefined);
+          try {
+            await this.append(op, durable);
+          } catch (error) {
+            const undo = await alongside;
+            await undo?.().catch(() => undefined);
+            throw error;
+          }
+          await alongside;
           this.apply(op);
         }
         await afterCommit?.();

@@ -3,13 +3,13 @@
 // and journaled locally, or a cloud copy verified against what was sent (the server's check of the
 // signed SHA-256, or the ETag) and still in place when its record is committed under the lock.
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, makeFolders, streamToFile } from './durable';
+import { fileError, makeFolders, moveIntoPlace, streamToFile } from './durable';
 import { StorageError } from './errors';
 import type { ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -29,11 +29,14 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   core.assertOpen();
   validateKey(key);
   throwIfCancelled(work.signal, `Storing ${key}`);
-  const path = await confinedPath(core.localRoot, key);
-  let size = work.size;
-  if (size === undefined && isPathSource(source)) size = await fileSize(source.path);
+  // Three independent looks at the disk, at once.
+  const [path, sourceSize] = await Promise.all([
+    confinedPath(core.localRoot, key),
+    work.size === undefined && isPathSource(source) ? fileSize(source.path) : undefined,
+    core.index.refresh(),
+  ]);
+  let size = work.size ?? sourceSize;
   if (source instanceof Uint8Array) size = source.length;
-  await core.index.refresh();
   core.syncPolicy();
   const now = Date.now();
   const progress = work.progress ?? NO_PROGRESS;
@@ -101,12 +104,27 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
       const ops: IndexOp[] = [{ t: 'put', r: record }];
       const stale = old && (old.copies.cloud || old.copies.archive) ? core.intent(key, { cloud: old.copies.cloud !== undefined, archive: old.copies.archive !== undefined }) : undefined;
       if (stale) ops.push({ t: 'intent', intent: stale });
+      // With no local copy to replace, the file goes into place while its record is journaled: one
+      // wait on the disk, not two. A crash between the two leaves the file with no record, which
+      // verify reports as an orphan, as a crash after an upload leaves one in the bucket.
+      let placed = false;
+      const alongsideCommit = async (): Promise<(() => Promise<void>) | undefined> => {
+        try {
+          await moveIntoPlace(temp, path);
+        } catch {
+          return undefined;
+        }
+        placed = true;
+        return () => rename(path, temp);
+      };
       return {
         ops,
         result: record,
+        ...(old?.copies.local === undefined ? { alongsideCommit } : {}),
         // Under the lock, so no other process sees the record before its file is in place.
         afterCommit: async () => {
-          await publishStaged(core, record, temp, path);
+          if (placed) core.index.patchInMemory({ ...record, copies: { ...record.copies, local: {} } });
+          else await publishStaged(core, record, temp, path);
         },
       };
     });
