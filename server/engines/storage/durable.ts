@@ -31,25 +31,54 @@ export type HashPlace = 'worker' | 'inline';
  * Streams `source` into `temp` (created, never replaced), hashing as it goes, and fsyncs the file
  * and its folder entry. Memory stays at a few chunks whatever the size. On failure or abort the
  * temp file is removed.
- *
- * `hash: 'inline'` is for sources that cost this thread nothing to read (a local file, bytes in
- * memory): a chunk is hashed here while the next is written on libuv's thread pool, and the last
- * while the disk flushes, with no copy of the bytes and no hand-off to a worker, which cost more
- * than they save when this thread would otherwise wait on the disk. A source that keeps this
- * thread busy (an HTTP body being parsed) keeps the worker. A chunk a stream has handed over is
- * the reader's, so holding it one step to hash it is safe.
  */
-export async function streamToFile(
-  source: AsyncIterable<Uint8Array> | Readable,
-  temp: string,
-  options: { signal?: AbortSignal; onBytes?: (done: number) => void; hash?: HashPlace } = {},
-): Promise<StreamedFile> {
+export async function streamToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<StreamedFile> {
+  const { flushed, ...written } = await writeToFile(source, temp, options);
+  await flushed;
+  return written;
+}
+
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+  readonly onBytes?: (done: number) => void;
+  /**
+   * 'inline' is for sources that cost this thread nothing to read (a local file, bytes in
+   * memory): a chunk is hashed here while the next is written on libuv's thread pool, and the last
+   * while the disk flushes, with no copy of the bytes and no hand-off to a worker, which cost more
+   * than they save when this thread would otherwise wait on the disk. A source that keeps this
+   * thread busy (an HTTP body being parsed) keeps the worker (the default). A chunk a stream has
+   * handed over is the reader's, so holding it one step to hash it is safe.
+   */
+  readonly hash?: HashPlace;
+}
+
+/** A file written in full and hashed, whose flush to disk may still be under way. */
+export interface WrittenFile extends StreamedFile {
+  /**
+   * Resolves once the file's bytes and its name are on disk; rejects (the temp file removed) if
+   * they cannot be. Nothing may point at the file before it resolves.
+   */
+  readonly flushed: Promise<void>;
+}
+
+/**
+ * Streams `source` into `temp` like streamToFile, and returns once every byte is written and
+ * hashed, with the flush started: the caller prepares its commit while the disk works.
+ */
+export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<WrittenFile> {
   const hasher = options.hash === 'inline' ? inlineHasher() : workerHasher();
   let size = 0;
   // Created while the source's first bytes are read; a failure is seen where it is awaited.
   const opening = open(temp, 'wx');
   opening.catch(() => undefined);
   let handle: FileHandle | undefined;
+  const failed = async (error: unknown): Promise<never> => {
+    hasher.abort();
+    handle ??= await opening.catch(() => undefined);
+    await handle?.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw fileError(error, `writing ${temp}`);
+  };
   try {
     for await (const chunk of source as AsyncIterable<Uint8Array>) {
       if (options.signal?.aborted) throw new CancelledError('The store');
@@ -62,22 +91,27 @@ export async function streamToFile(
       options.onBytes?.(size);
     }
     handle ??= await opening;
-    // The file's bytes, its name (the index will point at it before it is renamed into place) and
-    // the hash, all before the index is told. The flushes are started first: the last chunk is
-    // hashed while they run.
-    const flushed = Promise.all([handle.sync(), syncFolder(dirname(temp))]);
-    const [sha256] = await Promise.all([hasher.finish(), flushed]);
-    // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
-    void handle.close().catch(() => undefined);
-    handle = undefined;
-    return { size, sha256 };
   } catch (error) {
-    hasher.abort();
-    handle ??= await opening.catch(() => undefined);
-    await handle?.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw fileError(error, `writing ${temp}`);
+    return failed(error);
   }
+  // The file's bytes and its name (the index will point at it before it is renamed into place).
+  // The flushes are started first: the last chunk is hashed while they run.
+  const file = handle;
+  const flushed = Promise.all([file.sync(), syncFolder(dirname(temp))]).then(
+    // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
+    () => void file.close().catch(() => undefined),
+    failed,
+  );
+  // Seen where it is awaited; a caller that gave up on the file removes it itself.
+  flushed.catch(() => undefined);
+  let sha256: string;
+  try {
+    sha256 = await hasher.finish();
+  } catch (error) {
+    await flushed.catch(() => undefined);
+    return failed(error);
+  }
+  return { size, sha256, flushed };
 }
 
 interface Hasher {

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, makeFolders, moveIntoPlace, streamToFile } from './durable';
+import { fileError, makeFolders, moveIntoPlace, writeToFile } from './durable';
 import { StorageError } from './errors';
 import type { ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -50,9 +50,11 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     return storeToCloud(core, uploads, key, source, size, work, report);
   }
   const temp = core.incomingPath();
-  const written = await streamToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report, hash: 'inline' });
+  // Written and hashed; its flush to disk runs while the commit is prepared, and the commit waits for it.
+  const written = await writeToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report, hash: 'inline' });
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
+      await written.flushed;
       return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
     } finally {
       await rm(temp, { force: true });
@@ -66,6 +68,7 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     core.policy.remove(key);
     if (core.cloud !== undefined && core.cloudState.kind !== 'unreachable') {
       try {
+        await written.flushed;
         return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
       } finally {
         await rm(temp, { force: true });
@@ -82,7 +85,11 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   try {
     // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
     await makeFolders(dirname(path), `storing ${key}`);
+    // A small file's flush is short: the lock is taken and the index caught up while it runs. A
+    // large one's is not, and other processes waiting for the lock should not wait for it too.
+    if (written.size > FLUSH_UNDER_LOCK_BYTES) await written.flushed;
     await core.index.transact(async (state) => {
+      await written.flushed;
       const old = state.objects.get(key);
       const record = withHistory(
         {
@@ -142,6 +149,9 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   }
   return core.stat(key);
 }
+
+/** Files up to this size finish their flush to disk under the index lock (a few milliseconds at most). */
+const FLUSH_UNDER_LOCK_BYTES = 4 * 1024 * 1024;
 
 function storeToCloud(core: StorageCore, uploads: Uploader, key: string, source: StoreSource, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectInfo> {
   const waiting = (): void => work.progress?.report({ message: `Storing ${key}: waiting for an earlier upload of it to finish`, done: 0, total: size, unit: 'bytes' });
