@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { Readable } from 'node:stream';
-import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
+import { NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, makeFolders, moveIntoPlace, writeToFile } from './durable';
+import { fileError, makeFolders, writeToFile } from './durable';
 import { StorageError } from './errors';
 import type { ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -89,8 +89,22 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     // large one's is not, and other processes waiting for the lock should not wait for it too.
     if (written.size > FLUSH_UNDER_LOCK_BYTES) await written.flushed;
     await core.index.transact(async (state) => {
-      await written.flushed;
       const old = state.objects.get(key);
+      // With no local copy to replace, the file goes into place (under the lock, while its flush
+      // may still run) before its record is journaled, and the folder's flush runs beside the
+      // journal's. A crash before the commit leaves a file no record names, which verify reports as
+      // an orphan (as a crash after an upload leaves one in the bucket). A file that replaces a
+      // local copy waits in the incoming folder until its record is committed: the old one stays
+      // readable until then.
+      const placing = old?.copies.local === undefined ? placeBeforeCommit(temp, path) : Promise.resolve(false);
+      try {
+        await written.flushed;
+      } catch (error) {
+        // The flush removed the incoming file; one already renamed is removed here.
+        if (await placing) await rm(path, { force: true });
+        throw error;
+      }
+      const placed = await placing;
       const record = withHistory(
         {
           key,
@@ -101,7 +115,7 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
           lastAccess: at,
           accessCount: 0,
           hits: 0,
-          copies: { local: { staged } },
+          copies: { local: placed ? {} : { staged } },
           history: old?.history ?? [],
         },
         'stored',
@@ -111,27 +125,23 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
       const ops: IndexOp[] = [{ t: 'put', r: record }];
       const stale = old && (old.copies.cloud || old.copies.archive) ? core.intent(key, { cloud: old.copies.cloud !== undefined, archive: old.copies.archive !== undefined }) : undefined;
       if (stale) ops.push({ t: 'intent', intent: stale });
-      // With no local copy to replace, the file goes into place while its record is journaled: one
-      // wait on the disk, not two. A crash between the two leaves the file with no record, which
-      // verify reports as an orphan, as a crash after an upload leaves one in the bucket.
-      let placed = false;
-      const alongsideCommit = async (): Promise<(() => Promise<void>) | undefined> => {
-        try {
-          await moveIntoPlace(temp, path);
-        } catch {
-          return undefined;
-        }
-        placed = true;
-        return () => rename(path, temp);
-      };
+      if (placed) {
+        return {
+          ops,
+          result: record,
+          alongsideCommit: async () => {
+            await syncFolder(dirname(path));
+            // The append failed: the file goes back to the incoming folder, which the caller empties.
+            return () => rename(path, temp);
+          },
+        };
+      }
       return {
         ops,
         result: record,
-        ...(old?.copies.local === undefined ? { alongsideCommit } : {}),
         // Under the lock, so no other process sees the record before its file is in place.
         afterCommit: async () => {
-          if (placed) core.index.patchInMemory({ ...record, copies: { ...record.copies, local: {} } });
-          else await publishStaged(core, record, temp, path);
+          await publishStaged(core, record, temp, path);
         },
       };
     });
@@ -148,6 +158,16 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     uploads.wake();
   }
   return core.stat(key);
+}
+
+/** Renames a new object's file to its name; false when that failed (it is then renamed after the commit, which reports why). */
+async function placeBeforeCommit(temp: string, path: string): Promise<boolean> {
+  try {
+    await rename(temp, path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Files up to this size finish their flush to disk under the index lock (a few milliseconds at most). */
