@@ -24,7 +24,7 @@ export interface StreamedFile {
   readonly sha256: string;
 }
 
-/** How streamToFile hashes: on a worker beside the writes (the default), or on this thread one chunk behind them. */
+/** How streamToFile hashes: on a worker beside the writes (the default), or on this thread between them. */
 export type HashPlace = 'worker' | 'inline';
 
 /**
@@ -43,11 +43,12 @@ export interface StreamOptions {
   readonly onBytes?: (done: number) => void;
   /**
    * 'inline' is for sources that cost this thread nothing to read (a local file, bytes in
-   * memory): a chunk is hashed here while the next is written on libuv's thread pool, and the last
-   * while the disk flushes, with no copy of the bytes and no hand-off to a worker, which cost more
-   * than they save when this thread would otherwise wait on the disk. A source that keeps this
-   * thread busy (an HTTP body being parsed) keeps the worker (the default). A chunk a stream has
-   * handed over is the reader's, so holding it one step to hash it is safe.
+   * memory): chunks are hashed here, a slice at a time, while libuv's thread pool writes them and
+   * reads the next, and the last while the disk flushes, with no copy of the bytes and no hand-off
+   * to a worker, which cost more than they save when this thread would otherwise wait on the disk.
+   * A source that keeps this thread busy (an HTTP body being parsed) keeps the worker (the
+   * default). A chunk a stream has handed over is the reader's, so hashing it while it is written
+   * (both only read it) and holding it until then is safe.
    */
   readonly hash?: HashPlace;
 }
@@ -79,6 +80,12 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
     await rm(temp, { force: true });
     throw fileError(error, `writing ${temp}`);
   };
+  // The kernel writes dirty pages back only when memory runs short or after half a minute, so the
+  // flush at the end would write all of a large file while everything else waits. Early flushes
+  // write it back while the rest is still being written and hashed; at most one runs at a time.
+  let earlyFlush: Promise<void> | undefined;
+  let earlyFailure: { error: unknown } | undefined;
+  let unflushed = 0;
   try {
     for await (const chunk of source as AsyncIterable<Uint8Array>) {
       if (options.signal?.aborted) throw new CancelledError('The store');
@@ -88,20 +95,32 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
       await hasher.beside(bytes);
       await written;
       size += bytes.length;
+      unflushed += bytes.length;
+      if (unflushed >= EARLY_FLUSH_BYTES && earlyFlush === undefined) {
+        unflushed = 0;
+        earlyFlush = handle.datasync().then(
+          () => void (earlyFlush = undefined),
+          // Kept for the end: an fsync reports a failed write-back once, to the first that asks.
+          (error: unknown) => void (earlyFailure ??= { error }),
+        );
+      }
       options.onBytes?.(size);
     }
     handle ??= await opening;
   } catch (error) {
+    await earlyFlush;
     return failed(error);
   }
   // The file's bytes and its name (the index will point at it before it is renamed into place).
   // The flushes are started first: the last chunk is hashed while they run.
   const file = handle;
-  const flushed = Promise.all([file.sync(), syncFolder(dirname(temp))]).then(
-    // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
-    () => void file.close().catch(() => undefined),
-    failed,
-  );
+  const flushed = Promise.all([earlyFlush, file.sync(), syncFolder(dirname(temp))]).then(
+    () => {
+      if (earlyFailure !== undefined) throw earlyFailure.error;
+      // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
+      void file.close().catch(() => undefined);
+    },
+  ).catch(failed);
   // Seen where it is awaited; a caller that gave up on the file removes it itself.
   flushed.catch(() => undefined);
   let sha256: string;
@@ -130,23 +149,39 @@ function workerHasher(): Hasher {
   };
 }
 
+/** Bytes written between early flushes of a large file. */
+const EARLY_FLUSH_BYTES = 8 * 1024 * 1024;
+
+/** A slice hashed between two turns of the event loop: about a quarter of a millisecond. */
+const HASH_SLICE = 256 * 1024;
+
+/**
+ * Hashes each chunk on this thread a slice at a time, letting the event loop run between slices,
+ * so the hash runs while the chunk is written, the next one is read and, for the last, while the
+ * disk flushes. `beside` waits for the chunk before, so at most two chunks are held.
+ */
 function inlineHasher(): Hasher {
   const sha = createHash('sha256');
-  /** Being written, not yet hashed. */
-  let pending: Uint8Array | undefined;
+  let aborted = false;
+  let previous: Promise<void> = Promise.resolve();
+  const hashInSlices = async (bytes: Uint8Array): Promise<void> => {
+    for (let offset = 0; offset < bytes.length && !aborted; offset += HASH_SLICE) {
+      if (offset > 0) await new Promise((resolve) => setImmediate(resolve));
+      sha.update(bytes.subarray(offset, offset + HASH_SLICE));
+    }
+  };
   return {
-    beside(bytes) {
-      if (pending !== undefined) sha.update(pending);
-      pending = bytes;
-      return Promise.resolve();
+    async beside(bytes) {
+      const before = previous;
+      previous = before.then(() => hashInSlices(bytes));
+      await before;
     },
-    finish() {
-      if (pending !== undefined) sha.update(pending);
-      pending = undefined;
-      return Promise.resolve(sha.digest('hex'));
+    async finish() {
+      await previous;
+      return sha.digest('hex');
     },
     abort() {
-      pending = undefined;
+      aborted = true;
     },
   };
 }
