@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, makeFolders, writeToFile } from './durable';
+import { fileError, makeFolders, writeToFile, type WrittenFile } from './durable';
 import { StorageError } from './errors';
 import type { ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -29,29 +29,53 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   core.assertOpen();
   validateKey(key);
   throwIfCancelled(work.signal, `Storing ${key}`);
-  // Three independent looks at the disk, at once.
-  const [path, sourceSize] = await Promise.all([
-    confinedPath(core.localRoot, key),
-    work.size === undefined && isPathSource(source) ? fileSize(source.path) : undefined,
-    core.index.refresh(),
-  ]);
-  let size = work.size ?? sourceSize;
-  if (source instanceof Uint8Array) size = source.length;
+  const progress = work.progress ?? NO_PROGRESS;
+  // Known once the looks below are done (a file's size), or given.
+  let total: number | undefined = source instanceof Uint8Array ? source.length : work.size;
+  const report = (done: number): void => progress.report({ message: `Storing ${key}`, done, ...(total !== undefined ? { total } : {}), unit: 'bytes' });
+  const temp = core.incomingPath();
+  const stopEarly = new AbortController();
+  const write = (): Promise<WrittenFile> =>
+    // Written and hashed; its flush to disk runs while the commit is prepared, and the commit waits for it.
+    writeToFile(openSource(source), temp, { signal: work.signal ? AbortSignal.any([work.signal, stopEarly.signal]) : stopEarly.signal, onBytes: report, hash: 'inline' });
+  // The writing starts beside the first looks at the disk whenever it can be undone: when the looks
+  // send the object to the cloud, a content that can be read again (bytes, a file) is, and without
+  // a cloud tier nothing is sent anywhere else.
+  const early = source instanceof Uint8Array || isPathSource(source) || core.cloud === undefined ? write() : undefined;
+  early?.catch(() => undefined);
+  const discardEarly = async (): Promise<void> => {
+    if (early === undefined) return;
+    stopEarly.abort();
+    await early.then((written) => written.flushed).catch(() => undefined);
+    await rm(temp, { force: true });
+  };
+  let path: string;
+  let size: number | undefined;
+  try {
+    // Three independent looks at the disk, at once.
+    const [confined, sourceSize] = await Promise.all([
+      confinedPath(core.localRoot, key),
+      work.size === undefined && isPathSource(source) ? fileSize(source.path) : undefined,
+      core.index.refresh(),
+    ]);
+    path = confined;
+    size = source instanceof Uint8Array ? source.length : (work.size ?? sourceSize);
+  } catch (error) {
+    await discardEarly();
+    throw error;
+  }
+  total = size;
   core.syncPolicy();
   const now = Date.now();
-  const progress = work.progress ?? NO_PROGRESS;
-  const total = size;
-  const report = (done: number): void => progress.report({ message: `Storing ${key}`, done, ...(total !== undefined ? { total } : {}), unit: 'bytes' });
 
   // Known size that the local tier will not take: stream straight to the cloud, unless the cloud
   // is known to be down and the object fits the local tier anyway (it is then queued for upload).
   const cloudDown = core.cloudState.kind === 'unreachable' && size !== undefined && core.index.localBytes + size <= core.capacityBytes();
   if (size !== undefined && core.cloud !== undefined && !cloudDown && !core.localWouldTake(key, size)) {
+    await discardEarly();
     return storeToCloud(core, uploads, key, source, size, work, report);
   }
-  const temp = core.incomingPath();
-  // Written and hashed; its flush to disk runs while the commit is prepared, and the commit waits for it.
-  const written = await writeToFile(openSource(source), temp, { ...(work.signal ? { signal: work.signal } : {}), onBytes: report, hash: 'inline' });
+  const written = await (early ?? write());
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
       await written.flushed;
