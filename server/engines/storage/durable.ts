@@ -33,9 +33,9 @@ export type HashPlace = 'worker' | 'inline';
  * temp file is removed.
  */
 export async function streamToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<StreamedFile> {
-  const { flushed, ...written } = await writeToFile(source, temp, options);
-  await flushed;
-  return written;
+  const { size, sha256, flushed } = await writeToFile(source, temp, options);
+  const [digest] = await Promise.all([sha256, flushed]);
+  return { size, sha256: digest };
 }
 
 export interface StreamOptions {
@@ -53,8 +53,11 @@ export interface StreamOptions {
   readonly hash?: HashPlace;
 }
 
-/** A file written in full and hashed, whose flush to disk may still be under way. */
-export interface WrittenFile extends StreamedFile {
+/** A file written in full, whose hash and flush to disk may still be under way. */
+export interface WrittenFile {
+  readonly size: number;
+  /** The SHA-256 of every byte; rejects (the temp file removed) if it cannot be computed. */
+  readonly sha256: Promise<string>;
   /**
    * Resolves once the file's bytes and its name are on disk; rejects (the temp file removed) if
    * they cannot be. Nothing may point at the file before it resolves.
@@ -63,8 +66,8 @@ export interface WrittenFile extends StreamedFile {
 }
 
 /**
- * Streams `source` into `temp` like streamToFile, and returns once every byte is written and
- * hashed, with the flush started: the caller prepares its commit while the disk works.
+ * Streams `source` into `temp` like streamToFile, and returns once every byte is written, with the
+ * flush started and the last chunk still being hashed: the caller prepares its commit meanwhile.
  */
 export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<WrittenFile> {
   const hasher = options.hash === 'inline' ? inlineHasher() : workerHasher();
@@ -123,13 +126,11 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
   ).catch(failed);
   // Seen where it is awaited; a caller that gave up on the file removes it itself.
   flushed.catch(() => undefined);
-  let sha256: string;
-  try {
-    sha256 = await hasher.finish();
-  } catch (error) {
+  const sha256 = hasher.finish().catch(async (error: unknown) => {
     await flushed.catch(() => undefined);
     return failed(error);
-  }
+  });
+  sha256.catch(() => undefined);
   return { size, sha256, flushed };
 }
 

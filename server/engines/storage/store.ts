@@ -78,8 +78,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   const written = await (early ?? write());
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
-      await written.flushed;
-      return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
+      const [sha256] = await Promise.all([written.sha256, written.flushed]);
+      return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, sha256);
     } finally {
       await rm(temp, { force: true });
     }
@@ -92,8 +92,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     core.policy.remove(key);
     if (core.cloud !== undefined && core.cloudState.kind !== 'unreachable') {
       try {
-        await written.flushed;
-        return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, written.sha256);
+        const [sha256] = await Promise.all([written.sha256, written.flushed]);
+        return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, sha256);
       } finally {
         await rm(temp, { force: true });
       }
@@ -107,12 +107,16 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   const at = new Date(now).toISOString();
   const staged = relative(core.localRoot, temp);
   try {
-    // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave a record of a file that never arrived.
-    await makeFolders(dirname(path), `storing ${key}`);
-    // A small file's flush is short: the lock is taken and the index caught up while it runs. A
-    // large one's is not, and other processes waiting for the lock should not wait for it too.
-    if (written.size > FLUSH_UNDER_LOCK_BYTES) await written.flushed;
+    // Before the commit: a folder that cannot be made (a full disk) must fail the store, not leave
+    // a record of a file that never arrived. Made while the lock is taken.
+    const folders = makeFolders(dirname(path), `storing ${key}`);
+    folders.catch(() => undefined);
+    // A small file's flush is short: the lock is taken and the index caught up while it runs (and
+    // the hash finishes). A large one's is not, and other processes waiting for the lock should not
+    // wait for it too.
+    if (written.size > FLUSH_UNDER_LOCK_BYTES) await Promise.all([written.flushed, folders]);
     await core.index.transact(async (state) => {
+      await folders;
       const old = state.objects.get(key);
       // With no local copy to replace, the file goes into place (under the lock, while its flush
       // may still run) before its record is journaled, and the folder's flush runs beside the
@@ -121,8 +125,9 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
       // local copy waits in the incoming folder until its record is committed: the old one stays
       // readable until then.
       const placing = old?.copies.local === undefined ? placeBeforeCommit(temp, path) : Promise.resolve(false);
+      let sha256: string;
       try {
-        await written.flushed;
+        [sha256] = await Promise.all([written.sha256, written.flushed]);
       } catch (error) {
         // The flush removed the incoming file; one already renamed is removed here.
         if (await placing) await rm(path, { force: true });
@@ -134,7 +139,7 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
           key,
           version: randomUUID(),
           size: written.size,
-          sha256: written.sha256,
+          sha256,
           created: at,
           lastAccess: at,
           accessCount: 0,
