@@ -118,10 +118,10 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     await core.index.transact(async (state) => {
       await folders;
       const old = state.objects.get(key);
-      // With no local copy to replace, the file goes into place (under the lock, while its flush
-      // may still run) before its record is journaled, and the folder's flush runs beside the
-      // journal's. A crash before the commit leaves a file no record names, which verify reports as
-      // an orphan (as a crash after an upload leaves one in the bucket). A file that replaces a
+      // With no local copy to replace, the file goes into place and its folder is flushed (under the
+      // lock, while the file's own flush may still run: the disk does both at once) before its record
+      // is journaled. A crash before the commit leaves a file no record names, which verify reports
+      // as an orphan (as a crash after an upload leaves one in the bucket). A file that replaces a
       // local copy waits in the incoming folder until its record is committed: the old one stays
       // readable until then.
       const placing = old?.copies.local === undefined ? placeBeforeCommit(temp, path) : Promise.resolve(false);
@@ -158,11 +158,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
         return {
           ops,
           result: record,
-          alongsideCommit: async () => {
-            await syncFolder(dirname(path));
-            // The append failed: the file goes back to the incoming folder, which the caller empties.
-            return () => rename(path, temp);
-          },
+          // The append failed: the file goes back to the incoming folder, which the caller empties.
+          alongsideCommit: () => Promise.resolve(() => rename(path, temp)),
         };
       }
       return {
@@ -189,14 +186,18 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   return core.stat(key);
 }
 
-/** Renames a new object's file to its name; false when that failed (it is then renamed after the commit, which reports why). */
+/**
+ * Renames a new object's file to its name and makes the name durable; false when the rename failed
+ * (it is then tried again after the commit, which reports why).
+ */
 async function placeBeforeCommit(temp: string, path: string): Promise<boolean> {
   try {
     await rename(temp, path);
-    return true;
   } catch {
     return false;
   }
+  await syncFolder(dirname(path));
+  return true;
 }
 
 /** Files up to this size finish their flush to disk under the index lock (a few milliseconds at most). */
