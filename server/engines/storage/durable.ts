@@ -117,13 +117,13 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
   // The file's bytes and its name (the index will point at it before it is renamed into place).
   // The flushes are started first: the last chunk is hashed while they run.
   const file = handle;
-  const flushed = Promise.all([earlyFlush, file.sync(), syncFolder(dirname(temp))]).then(
-    () => {
+  const flushed = Promise.all([earlyFlush, file.sync(), syncFolder(dirname(temp))])
+    .then(() => {
       if (earlyFailure !== undefined) throw earlyFailure.error;
       // Once flushed, the close has nothing left to report: the caller goes on meanwhile.
       void file.close().catch(() => undefined);
-    },
-  ).catch(failed);
+    })
+    .catch(failed);
   // Seen where it is awaited; a caller that gave up on the file removes it itself.
   flushed.catch(() => undefined);
   const sha256 = hasher.finish().catch(async (error: unknown) => {
@@ -135,7 +135,7 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
 }
 
 interface Hasher {
-  /** Hashes `bytes` (or the chunk before them) while they are being written. */
+  /** Takes `bytes` to hash while they are being written; waits when it is too far behind. */
   beside(bytes: Uint8Array): Promise<void>;
   finish(): Promise<string>;
   abort(): void;
