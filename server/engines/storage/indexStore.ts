@@ -12,10 +12,12 @@
 // Besides records the index holds *intents*: copies to delete once a change is committed (the
 // source of a move, the files of a deleted object). They are journaled with the change itself and
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
+// And it holds *leases*: which process is writing an object's name in the bucket (cloudLeases.ts).
 import type { Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { acquireLock, writeFileDurably } from '../common';
+import type { CloudLease } from './cloudLeases';
 import { fileError } from './durable';
 import { checkedSnapshot, opProblem } from './indexChecks';
 import { StorageError } from './errors';
@@ -40,6 +42,8 @@ export type IndexOp =
   | { readonly t: 'touch'; readonly key: string; readonly at: string; readonly hit: boolean }
   | { readonly t: 'intent'; readonly intent: Intent }
   | { readonly t: 'done'; readonly id: string }
+  | { readonly t: 'lease'; readonly lease: CloudLease }
+  | { readonly t: 'release'; readonly id: string }
   | { readonly t: 'batch'; readonly ops: readonly IndexOp[] };
 
 interface Snapshot {
@@ -48,6 +52,7 @@ interface Snapshot {
   generation: number;
   objects: ObjectRecord[];
   intents: Intent[];
+  leases?: CloudLease[];
   counters: Counters;
 }
 
@@ -59,6 +64,7 @@ export interface Counters {
 export interface IndexState {
   readonly objects: ReadonlyMap<string, ObjectRecord>;
   readonly intents: ReadonlyMap<string, Intent>;
+  readonly leases: ReadonlyMap<string, CloudLease>;
   readonly counters: Readonly<Counters>;
 }
 
@@ -88,6 +94,7 @@ export interface Change<T> {
 export class IndexStore {
   private objects = new Map<string, ObjectRecord>();
   private intents = new Map<string, Intent>();
+  private leases = new Map<string, CloudLease>();
   private counters: Counters = { hits: 0, misses: 0 };
   private generation = 0;
   private journalOffset = 0;
@@ -126,7 +133,7 @@ export class IndexStore {
   }
 
   get state(): IndexState {
-    return { objects: this.objects, intents: this.intents, counters: this.counters };
+    return { objects: this.objects, intents: this.intents, leases: this.leases, counters: this.counters };
   }
 
   /** Bytes of all local copies: what the local tier holds. */
@@ -202,6 +209,7 @@ export class IndexStore {
           generation: this.generation + 1,
           objects: [...this.objects.values()],
           intents: [...this.intents.values()],
+          leases: [...this.leases.values()],
           counters: this.counters,
         };
         try {
@@ -325,11 +333,12 @@ export class IndexStore {
         throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
       }
     }
-    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
+    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, snapshot?.leases, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
     this.objects = new Map(checked.objects.map((record) => [record.key, record]));
     this.localBytesTotal = 0;
     for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
     this.intents = new Map(checked.intents.map((intent) => [intent.id, intent]));
+    this.leases = new Map(checked.leases.map((lease) => [lease.id, lease]));
     this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
     // Without a snapshot (damaged, or deleted by hand), the newest journal holds the latest changes;
     // starting again at 0 would later read older journals left beside it as if they were new.
@@ -386,7 +395,8 @@ export class IndexStore {
         continue;
       }
       this.apply(op);
-      applied = true;
+      // A lease alone changes nothing anyone sees.
+      applied ||= op.t !== 'lease' && op.t !== 'release';
     }
     this.journalOffset += complete;
     // Nobody else writes while we hold the lock: the tail is a crashed, unacknowledged append.
@@ -443,6 +453,12 @@ export class IndexStore {
         return;
       case 'done':
         this.intents.delete(op.id);
+        return;
+      case 'lease':
+        this.leases.set(op.lease.id, op.lease);
+        return;
+      case 'release':
+        this.leases.delete(op.id);
         return;
       case 'batch':
         for (const inner of op.ops) this.apply(inner);

@@ -7,6 +7,7 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../common';
+import { commitLeased, releaseLease, takeLease, whenUnleased, type LeaseWait } from './cloudLeases';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
 import { fileError, makeFolders, writeToFile, type WrittenFile } from './durable';
@@ -125,12 +126,14 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
       // local copy waits in the incoming folder until its record is committed: the old one stays
       // readable until then.
       const placing = old?.copies.local === undefined ? placeBeforeCommit(temp, path) : Promise.resolve(false);
+      // Seen below; not an unhandled rejection while the flush is awaited.
+      placing.catch(() => undefined);
       let sha256: string;
       try {
         [sha256] = await Promise.all([written.sha256, written.flushed]);
       } catch (error) {
         // The flush removed the incoming file; one already renamed is removed here.
-        if (await placing) await rm(path, { force: true });
+        if (await placing.catch(() => false)) await rm(path, { force: true });
         throw error;
       }
       const placed = await placing;
@@ -188,7 +191,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
 
 /**
  * Renames a new object's file to its name and makes the name durable; false when the rename failed
- * (it is then tried again after the commit, which reports why).
+ * (it is then tried again after the commit, which reports why). When the name cannot be made
+ * durable, the file goes back to `temp` and the error is thrown.
  */
 async function placeBeforeCommit(temp: string, path: string): Promise<boolean> {
   try {
@@ -196,7 +200,12 @@ async function placeBeforeCommit(temp: string, path: string): Promise<boolean> {
   } catch {
     return false;
   }
-  await syncFolder(dirname(path));
+  try {
+    await syncFolder(dirname(path));
+  } catch (error) {
+    await rename(path, temp).catch(() => rm(path, { force: true }));
+    throw error;
+  }
   return true;
 }
 
@@ -231,13 +240,20 @@ async function uploadAndRecord(core: StorageCore, key: string, source: StoreSour
 }
 
 /**
- * The upload runs outside the lock; under it, a HEAD then checks that the bucket still holds this
- * version with the ETag sent (another process's late upload of an older version, or a stale-copy
- * deletion, may have landed on it meanwhile) before the record is committed.
+ * The upload runs outside the lock, under a lease on the name that other processes' writers wait
+ * for; under the lock, a HEAD then checks that the bucket holds this version with the ETag sent
+ * (a writer that takes no leases may have landed on it) before the record is committed.
  */
 async function sendThenCheck(core: StorageCore, key: string, version: string, content: Readable | Uint8Array, size: number, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectRecord> {
-  const { digests } = await send(core, key, version, content, size, work, report, knownSha);
-  return core.index.transact(async (state) => {
+  const lease = (await takeLease(core, 'cloud', key, () => true, leaseWait(key, size, work)))!;
+  let digests: ContentDigests;
+  try {
+    ({ digests } = await send(core, key, version, content, size, work, report, knownSha));
+  } catch (error) {
+    await releaseLease(core, lease);
+    throw error;
+  }
+  return commitLeased(core, lease, async (state) => {
     const etag = await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
     return cloudRecord(core, state, key, version, digests, etag);
   });
@@ -245,27 +261,43 @@ async function sendThenCheck(core: StorageCore, key: string, version: string, co
 
 /**
  * A small content is sent and answered while this process holds the index lock, and committed
- * before the lock is let go. Every other writer of the object's cloud name checks what it wrote,
- * or deletes a stale copy, only under the lock: a write that lands after this PUT started is
- * found by its writer's own check after this commit (the uploader's overwrittenBy), and one that
- * landed before it was overwritten by it. So the PUT's answer is as good as a HEAD after it, and
- * the HEAD's round trip is saved. Undefined when the PUT did not finish within the bound on
- * network steps under the lock: the content is then sent again the ordinary way.
+ * before the lock is let go, once no other process holds a lease on the name (one that does is
+ * waited for, outside the lock). Every other writer of the object's cloud name writes it only
+ * under a lease taken under the lock, or under the lock itself, so nothing can land on this PUT
+ * between its answer and its commit: the answer is as good as a HEAD after it, and the HEAD's
+ * round trip is saved. Undefined when the PUT did not finish within the bound on network steps
+ * under the lock: the content is then sent again the ordinary way.
  */
 async function sendUnderLock(core: StorageCore, key: string, version: string, bytes: Uint8Array, work: WorkOptions, report: (done: number) => void, knownSha?: string): Promise<ObjectRecord | undefined> {
-  const bound = AbortSignal.timeout(LOCKED_CALL_MS);
-  const signal = work.signal ? AbortSignal.any([work.signal, bound]) : bound;
+  // The bound starts once the lock is held (and no lease is waited for), not before.
+  let bound: AbortSignal | undefined;
   try {
-    return await core.index.transact(async (state) => {
-      const { digests, etag } = await send(core, key, version, bytes, bytes.length, { ...work, signal }, report, knownSha);
-      // A server that gave no ETag is asked for it, still under the lock.
-      const checked = etag !== '' ? etag : await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
-      return cloudRecord(core, state, key, version, digests, checked);
-    });
+    return await whenUnleased(
+      core,
+      'cloud',
+      key,
+      async (state) => {
+        bound = AbortSignal.timeout(LOCKED_CALL_MS);
+        const signal = work.signal ? AbortSignal.any([work.signal, bound]) : bound;
+        const { digests, etag } = await send(core, key, version, bytes, bytes.length, { ...work, signal }, report, knownSha);
+        // A server that gave no ETag is asked for it, still under the lock.
+        const checked = etag !== '' ? etag : await core.verifyRemote('cloud', key, version, digests.etags, digests.size);
+        return cloudRecord(core, state, key, version, digests, checked);
+      },
+      leaseWait(key, bytes.length, work),
+    );
   } catch (error) {
-    if (bound.aborted && !work.signal?.aborted) return undefined;
+    if (bound?.aborted === true && !work.signal?.aborted) return undefined;
     throw error;
   }
+}
+
+/** Waiting for another process's write of the same name, said the way a wait for this process's own earlier upload is. */
+function leaseWait(key: string, size: number, work: WorkOptions): LeaseWait {
+  return {
+    ...(work.signal ? { signal: work.signal } : {}),
+    onWait: () => work.progress?.report({ message: `Storing ${key}: waiting for another process's write of it to finish`, done: 0, total: size, unit: 'bytes' }),
+  };
 }
 
 /** Uploads the content and compares the server's ETag with the one computed from what was sent. */
