@@ -208,10 +208,11 @@ async function folderStore(): Promise<void> {
 
 /** What each baseline does, printed first: a ratio means little without it. */
 const BASELINES = [
-  'raw fs put: write a new file in 64 KB chunks and fsync it (the goal is against this one). The engine on top: the SHA-256 of the bytes, on the same',
-  '  thread between the writes and during the flush; an fsync of the incoming file\'s folder beside the file\'s; then, under the cross-process lock (for',
-  '  a file of up to 4 MB taken while its flush still runs), the file renamed to its final name and the index entry appended to the journal (O_DSYNC)',
-  '  while that folder is fsynced: all of it on disk before the store returns. A store that replaces a local copy renames after the journal append.',
+  'raw fs put: write a new file in 64 KB chunks and fsync it (the goal is against this one). The engine on top: the key\'s confinement, the source\'s',
+  '  size and the index catch-up (looked at while the writing starts); the SHA-256 of the bytes, on the same thread between the writes and during the',
+  '  flush (a file over 8 MB is also flushed every 8 MB as it is written); an fsync of the incoming file\'s folder beside the file\'s; under the',
+  '  cross-process lock (for a file of up to 4 MB taken while its flush still runs), the file renamed to its final name and that folder fsynced, then',
+  '  the index entry appended to the journal (O_DSYNC): all of it on disk before the store returns. (A store over a local copy renames after the append.)',
   'raw fs put with the folder fsync: the same plus an fsync of the folder, since POSIX makes a new file\'s name durable only then: the least a durable',
   '  create of a new file costs. Shown beside the first, not instead of it. The three puts take turns (60 runs of 1 MB, 6 of 64 MB); the ratios are of the',
   '  best run of each, the medians follow.',
