@@ -144,7 +144,8 @@ export async function syncFolder(folder: string): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DiskError('io', `Could not make the new names in ${folder} durable (${reason}); the change is not saved.`, folder, errno, { cause: error });
   } finally {
-    await handle?.close().catch(() => undefined);
+    // The flush is what was wanted: the caller need not also wait for the close.
+    void handle?.close().catch(() => undefined);
   }
 }
 
