@@ -37,6 +37,12 @@ export interface ComputeSettings {
   readonly noRetryExitCodes: readonly number[];
   /** How long a workload may wait before it must start somewhere; null: its type's default. */
   readonly defaultMaxWaitMinutes: number | null;
+  /**
+   * Share of workloads (50–100 percent) that must start within their maximum wait. 100: every
+   * maximum wait is a deadline. Below, a workload that would start here late and would cost the
+   * most to burst may wait for this machine instead, while the on-time share stays at the target.
+   */
+  readonly onTimeTargetPct: number;
   readonly slurm: SlurmSettings;
 }
 
@@ -95,6 +101,7 @@ export const SETTING_DEFAULTS = {
   'neurolake.compute.whenClusterDown': 'queue',
   'neurolake.compute.noRetryExitCodes': [],
   'neurolake.compute.defaultMaxWaitMinutes': null,
+  'neurolake.compute.onTimeTargetPct': 100,
   'neurolake.compute.slurm.url': '',
   'neurolake.compute.slurm.apiVersion': 'v0.0.38',
   'neurolake.compute.slurm.partition': '',
@@ -183,6 +190,11 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
     (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 7 * 24 * 60,
     'a number of minutes from 0 to 10080 (a week), or null for each type\'s default',
   );
+  const onTimeTargetPct = pick(
+    'neurolake.compute.onTimeTargetPct',
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 50 && v <= 100,
+    'a percentage from 50 to 100 (100: every maximum wait is a deadline)',
+  );
   const text = (key: SettingKey, expected: string, valid: (v: string) => boolean = () => true): string =>
     String(pick(key, (v): v is string => typeof v === 'string' && valid(v.trim()), expected)).trim();
   const slurm: SlurmSettings = {
@@ -202,7 +214,7 @@ export function normaliseSettings(read: (key: SettingKey) => unknown): Normalise
       server: { maxRestarts },
       trace: { server: traceServer },
       cost: { preset, overrides, hardwareUsd, hardwareLifeMonths, powerWatts },
-      compute: { localCpuLimitPct, localMemoryLimitPct, burst, whenClusterDown, noRetryExitCodes, defaultMaxWaitMinutes, slurm },
+      compute: { localCpuLimitPct, localMemoryLimitPct, burst, whenClusterDown, noRetryExitCodes, defaultMaxWaitMinutes, onTimeTargetPct, slurm },
     },
     problems,
   };

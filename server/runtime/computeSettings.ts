@@ -18,6 +18,7 @@ export function engineComputeSettings(wire: ComputeSettingsWire, env: NodeJS.Pro
     burst: wire.burst,
     whenClusterDown: wire.whenClusterDown,
     noRetryExitCodes: wire.noRetryExitCodes,
+    onTimeTargetPct: wire.onTimeTargetPct,
     ...(wire.defaultMaxWaitMinutes === null ? {} : { defaultMaxWaitMinutes: wire.defaultMaxWaitMinutes }),
   };
   const slurm = wire.slurm;

@@ -1,7 +1,7 @@
 // Replays a batch trace through the real compute scheduler on a simulated clock: the jobs arrive
 // at their traced submit times, local ones end after their traced run times, burst ones cost the
 // cluster's price; the benchmark's columns are made of these outcomes.
-import { Scheduler, SimulatedClock, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute';
+import { Scheduler, SimulatedClock, type Decision, type SchedulerJob, type SchedulingPolicy } from '../../server/engines/compute';
 import { computeCost, type ComputePrices, type ComputeTier } from '../../server/engines/prices';
 import type { TraceJob } from './computeTrace';
 import { MinHeap } from './minHeap';
@@ -21,8 +21,10 @@ export interface Outcome {
 export interface ReplayOptions {
   readonly prices: ComputePrices;
   readonly maxWaitSeconds: number;
+  /** The scheduler's on-time target (0..1); absent: every maximum wait is a deadline. */
+  readonly onTimeTarget?: number;
   /** Told of each start, for looking into a replay. */
-  readonly observe?: (job: TraceJob, tier: ComputeTier, waitSeconds: number) => void;
+  readonly observe?: (job: TraceJob, tier: ComputeTier, waitSeconds: number, reason: string) => void;
 }
 
 export function replay(trace: readonly TraceJob[], cores: number, policy: SchedulingPolicy, options: ReplayOptions): Outcome {
@@ -40,14 +42,15 @@ export function replay(trace: readonly TraceJob[], cores: number, policy: Schedu
     clock,
     prices: PRICES,
     policy,
+    ...(options.onTimeTarget === undefined ? {} : { onTimeTarget: options.onTimeTarget }),
     capacity: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
     machineLimit: () => ({ cpus: cores, memoryGb: Number.POSITIVE_INFINITY }),
     cluster: () => ({ enabled: true, available: true, startDelayMs: 0 }),
-    start: (job: SchedulerJob, tier: ComputeTier) => {
+    start: (job: SchedulerJob, tier: ComputeTier, decision: Decision) => {
       const traced = byId.get(job.id)!;
       const now = clock.now();
       waits.push((now - job.submittedAt) / 1000);
-      options.observe?.(traced, tier, (now - job.submittedAt) / 1000);
+      options.observe?.(traced, tier, (now - job.submittedAt) / 1000, decision.reason);
       const cost = computeCost(PRICES, tier, job.cpus, 0, traced.runSeconds);
       if (tier === 'cluster') {
         clusterCost += cost;

@@ -19,7 +19,7 @@ const tracesFolder = resolve(repoRoot, '../shared/traces');
 interface RowResult {
   readonly row: ReferenceRow;
   readonly policies: Record<PolicyName, PolicyResult>;
-  /** NeuroLake's time per access over LRU's (both as LocalTierPolicy), best of three runs each. */
+  /** NeuroLake's time per access over LRU's (both as LocalTierPolicy): the median of interleaved pairs of runs. */
   readonly costVsLru: number;
 }
 
@@ -28,18 +28,27 @@ function unsized(trace: Trace): Trace {
 }
 
 /**
- * Times NeuroLake and LRU through the same engine interface, alternating so both see the same
- * load on a shared machine; the best of several rounds of each is what the code costs.
+ * Times NeuroLake and LRU through the same engine interface and the same replay loop. One
+ * untimed run of each first, so both are timed compiled by the optimising JIT; then pairs of
+ * runs back to back, the order swapped every pair so neither always inherits the other's
+ * garbage or a burst of load, and the median of the pairs' ratios is what the code costs: a
+ * ratio of two runs a moment apart sees the same load on a shared machine.
  */
 function costRatio(trace: Trace, capacity: number): number {
-  let best = { neurolake: Infinity, lru: Infinity };
-  const rounds = Math.max(3, Math.min(9, Math.ceil(400_000 / trace.keys.length)));
-  for (let round = 0; round < rounds; round += 1) {
-    const lru = replay(new LocalTierAdapter('lru', createLruPolicy(capacity)), trace).nanosPerAccess;
-    const neurolake = replay(new LocalTierAdapter('neurolake', createNeuroLakePolicy(capacity)), trace).nanosPerAccess;
-    best = { neurolake: Math.min(best.neurolake, neurolake), lru: Math.min(best.lru, lru) };
+  const time = (name: 'lru' | 'neurolake'): number =>
+    replay(new LocalTierAdapter(name, name === 'lru' ? createLruPolicy(capacity) : createNeuroLakePolicy(capacity)), trace).nanosPerAccess;
+  time('lru');
+  time('neurolake');
+  const pairs = Math.min(15, Math.max(5, Math.ceil(1_000_000 / trace.keys.length))) | 1;
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair += 1) {
+    const lruFirst = pair % 2 === 0;
+    const first = time(lruFirst ? 'lru' : 'neurolake');
+    const second = time(lruFirst ? 'neurolake' : 'lru');
+    ratios.push(lruFirst ? second / first : first / second);
   }
-  return best.neurolake / best.lru;
+  ratios.sort((a, b) => a - b);
+  return ratios[pairs >> 1] as number;
 }
 
 async function runRow(row: ReferenceRow, format: TraceFormat, names: readonly PolicyName[]): Promise<RowResult> {
@@ -93,6 +102,7 @@ function printTable(results: readonly RowResult[]): void {
   const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
   for (const line of lines) console.log(`| ${line.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`);
   console.log('Each cell: hit % (byte hit % on byte rows), the published figure in brackets.');
+  console.log("cost ×LRU: CPU time per access of NeuroLake over LRU's, both behind the engine's interface in the same replay loop, after one untimed run each; the median of 5–15 back-to-back pairs, alternating which goes first.");
 }
 
 function printGoals(results: readonly RowResult[]): void {

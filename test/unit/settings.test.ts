@@ -115,4 +115,13 @@ describe('compute settings', () => {
     assert.equal(settings.compute.slurm.sharedFolder, '/shared/nl');
     assert.equal(settings.compute.burst, false);
   });
+
+  it('the on-time target is a percentage from 50 to 100; anything else keeps every maximum wait a deadline and says why', () => {
+    assert.equal(normaliseSettings(() => undefined).settings.compute.onTimeTargetPct, 100);
+    assert.equal(normaliseSettings((key) => (key === 'neurolake.compute.onTimeTargetPct' ? 99 : undefined)).settings.compute.onTimeTargetPct, 99);
+    const { settings, problems } = normaliseSettings((key) => (key === 'neurolake.compute.onTimeTargetPct' ? 0.99 : undefined));
+    assert.equal(settings.compute.onTimeTargetPct, 100);
+    assert.deepEqual(problems.map((p) => p.key), ['neurolake.compute.onTimeTargetPct']);
+    assert.match(problems[0]!.message, /from 50 to 100/);
+  });
 });

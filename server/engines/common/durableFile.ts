@@ -138,9 +138,25 @@ export async function syncFolder(folder: string): Promise<void> {
   try {
     handle = await open(folder, 'r');
     await handle.sync();
-  } catch {
-    // Windows cannot fsync a directory handle.
+  } catch (error) {
+    if (cannotSyncFolders(error)) return;
+    const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DiskError('io', `Could not make the new names in ${folder} durable (${reason}); the change is not saved.`, folder, errno, { cause: error });
   } finally {
-    await handle?.close().catch(() => undefined);
+    // The flush is what was wanted: the caller need not also wait for the close.
+    void handle?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Errors that mean this platform or file system has no fsync for a folder, where a rename is as
+ * durable as it gets: Windows cannot open one for it, some network and FUSE file systems answer
+ * EINVAL or ENOTSUP, and a folder we may not read cannot be opened. Anything else (EIO above all,
+ * or a folder that is gone) means the new name may not be on disk, so the write must fail.
+ */
+function cannotSyncFolders(error: unknown): boolean {
+  if (process.platform === 'win32') return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EINVAL' || code === 'EACCES' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EISDIR' || code === 'EBADF';
 }

@@ -203,10 +203,14 @@ function holding(path: string, target: string, token: string): HeldLock {
       if (released) return;
       released = true;
       clearInterval(heartbeat);
-      ownTokens.delete(token);
       // Remove only our own lock: if it was taken over (we looked dead), it is no longer ours to remove.
-      const found = await inspect(path).catch(() => undefined);
-      if (found?.kind === 'held' && found.target === target) await unlink(path).catch(() => undefined);
+      // The token stays ours until the link is gone, so no taker in this process thinks it stale meanwhile.
+      try {
+        const found = await inspect(path).catch(() => undefined);
+        if (found?.kind === 'held' && found.target === target) await unlink(path).catch(() => undefined);
+      } finally {
+        ownTokens.delete(token);
+      }
     },
   };
 }

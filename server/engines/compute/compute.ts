@@ -74,6 +74,8 @@ export interface ComputeSettings {
   readonly cluster?: ClusterSettings;
   readonly noRetryExitCodes?: readonly number[];
   readonly defaultMaxWaitMinutes?: number;
+  /** Share of workloads (percent) that must start within their maximum wait; absent: 100, every maximum wait a deadline. */
+  readonly onTimeTargetPct?: number;
 }
 
 export interface ComputeChange {
@@ -145,6 +147,7 @@ export class ComputeEngine {
         startDelayMs: (this.options.cluster?.expectedStartSeconds ?? 60) * 1000,
       }),
       whenClusterDown: () => this.options.whenClusterDown ?? 'queue',
+      onTimeTarget: () => (this.options.onTimeTargetPct ?? 100) / 100,
       start: (job, tier, decision) => void this.launch(job.id, tier, decision),
       refuse: (job, decision) => void this.refuseQueued(job.id, decision).catch((error: unknown) => this.unrecorded(job.id, error)),
     });

@@ -1,6 +1,8 @@
 // NeuroLake's pass over the queue: conservative backfill in the served order. Each queued workload
 // holds the earliest slot that leaves every one ahead of it its own, so a later arrival never
-// pushes a queued one past its maximum wait.
+// pushes a queued one past its maximum wait. Workloads allowed to start after their maximum wait
+// (the on-time target's budget, onTimeBudget.ts) come after all the others: they take only the
+// room no workload still within its maximum wait needs, and hold none against later arrivals.
 import type { Room } from './makingRoom';
 import type { CpuProfile } from './profile';
 import type { Placement, Queued, SchedulerJob } from './schedulerTypes';
@@ -24,6 +26,8 @@ export interface ConservativePass {
   moveForRoom(moved: Queued, forJob: SchedulerJob): void;
   /** Bursts a workload that would start here too late; false when the cluster cannot take it. */
   burstLate(job: SchedulerJob): boolean;
+  /** Lets a workload that would start here too late wait past its maximum wait instead (marks it `late`); false when it may not. */
+  mayWaitLate(entry: Queued): boolean;
 }
 
 /**
@@ -49,6 +53,7 @@ export function planLocal(pass: ConservativePass): void {
   };
   for (const entry of pass.queue) {
     if (!pass.isQueued(entry.job.id)) continue; // burst earlier in this pass to make room
+    if (entry.late === true) continue;
     const job = entry.job;
     const start = profile.earliestStart(job.cpus, job.estimatedMs);
     if (job.tier === 'local') {
@@ -74,8 +79,15 @@ export function planLocal(pass: ConservativePass): void {
       place(entry, room.start);
       continue;
     }
+    if (pass.canBurst && start !== undefined && pass.mayWaitLate(entry)) continue;
     if (pass.canBurst && pass.burstLate(job)) continue;
     if (start !== undefined) place(entry, start);
     else blocked = true;
+  }
+  // Those past their maximum wait, in the served order, in the room the others leave.
+  for (const entry of pass.queue) {
+    if (entry.late !== true || !pass.isQueued(entry.job.id)) continue;
+    const start = profile.earliestStart(entry.job.cpus, entry.job.estimatedMs);
+    if (start !== undefined) place(entry, start);
   }
 }

@@ -59,6 +59,20 @@ export function explainKeepingRoom(job: SchedulerJob, local: DecisionOption, clu
   );
 }
 
+/** Why a workload waits for this machine past its maximum wait: the on-time target leaves room for it. */
+export function explainWaitingPastMaxWait(job: SchedulerJob, local: DecisionOption, cluster: DecisionOption, now: number, target: number): string {
+  const when = local.estimatedStart === undefined ? 'when it has room' : `in about ${duration(Math.max(0, local.estimatedStart - now))}`;
+  return (
+    `Waits for this machine past its maximum wait of ${duration(job.maxWaitMs)}: the cluster would cost ${usd(cluster.estimatedCostUsd)} against ${usd(local.estimatedCostUsd)} here, ` +
+    `more than nearly every recent workload, and the on-time target of ${percent(target)} leaves room for a late start. This machine should start it ${when}, after the workloads still within their maximum wait.`
+  );
+}
+
+function percent(share: number): string {
+  const value = share * 100;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
 /** Why a queued workload bursts: `forJob` needs its room here. */
 export function explainMovedForRoom(forJob: SchedulerJob, local: DecisionOption, cluster: DecisionOption): string {
   return `Runs on the cluster: it makes room on this machine for ${forJob.id}, which would otherwise miss its maximum wait and saves more by running here (about ${usd(cluster.estimatedCostUsd)}; here it would cost ${usd(local.estimatedCostUsd)}).`;

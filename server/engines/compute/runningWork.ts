@@ -27,6 +27,10 @@ export class RunningWork {
     }
   }
 
+  get(id: string): Running | undefined {
+    return this.all.get(id);
+  }
+
   delete(id: string): boolean {
     this.local.delete(id);
     return this.all.delete(id);

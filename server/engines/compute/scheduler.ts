@@ -11,7 +11,10 @@
 // that: the ones moved to the cluster start there at once. And a workload that would hold CPUs
 // here for longer than its maximum wait goes to the cluster when it saves less here per CPU-hour
 // than those CPUs are worth: the saving rate of the work the machine turned away for want of room
-// over the past as long as its run, times how busy the machine was then.
+// over the past as long as its run, times how busy the machine was then. With an on-time target
+// below 1 (onTimeBudget.ts), a workload that would be late here waits for the machine instead of
+// bursting when it is among the costliest to burst and the share started in time stays at the
+// target; it is planned after every workload still within its maximum wait.
 //
 // It knows nothing of processes or Slurm: it reserves capacity and calls `start`; the engine turns
 // that into an executor run and calls `finished` when it ends. Time comes from an injected clock,
@@ -30,7 +33,8 @@ import { mayStartAheadOfQueue, startWhatFits } from './easyBackfill';
 import { roomFor, type Room } from './makingRoom';
 import { machineProfile, type CpuProfile } from './profile';
 import { Projections } from './projection';
-import { explainDecision, explainKeepingRoom, explainMakingRoom, explainMovedForRoom } from './reasons';
+import { explainDecision, explainKeepingRoom, explainMakingRoom, explainMovedForRoom, explainWaitingPastMaxWait } from './reasons';
+import { OnTimeBudget } from './onTimeBudget';
 import { nextRecheck, RecheckTimer } from './recheck';
 import { RunningWork } from './runningWork';
 import type { Placement, Queued, SchedulerJob, SchedulerOptions, SchedulingPolicy } from './schedulerTypes';
@@ -60,6 +64,7 @@ export class Scheduler {
   };
   private readonly choiceContext: ChoiceContext;
   private readonly projections: Projections;
+  private readonly onTime: OnTimeBudget;
 
   private whenClusterDown(): 'queue' | 'refuse' {
     const setting = this.options.whenClusterDown ?? 'queue';
@@ -75,6 +80,9 @@ export class Scheduler {
     this.agingMs = options.agingMsPerLevel ?? DEFAULT_AGING_MS;
     this.marginMs = options.burstMarginMs ?? DEFAULT_MARGIN_MS;
     this.queue = new WaitQueue(options.clock, this.agingMs);
+    const target = options.onTimeTarget ?? 1;
+    // Only NeuroLake's own policy lets a workload wait past its maximum wait on purpose.
+    this.onTime = new OnTimeBudget(() => (this.policy !== 'neurolake' ? 1 : typeof target === 'function' ? target() : target));
     this.choiceContext = { policy: this.policy, whenClusterDown: () => this.whenClusterDown() };
     this.recheck = new RecheckTimer(options.clock, () => this.pass());
     this.outlook = {
@@ -94,7 +102,8 @@ export class Scheduler {
     };
     this.projections = new Projections({
       machineProfile: (now) => this.baseProfile(now),
-      queuedForMachine: () => this.queue.ordered('local'),
+      // Those allowed past their maximum wait are planned after every other: never ahead of a new one.
+      queuedForMachine: () => this.queue.ordered('local').filter((entry) => entry.late !== true),
       effectivePriority: (job, now) => this.queue.effectivePriority(job, now),
       capacityCpus: () => this.options.capacity().cpus,
     });
@@ -131,16 +140,17 @@ export class Scheduler {
   /** Decides and acts: starts it, queues it, or refuses it. Returns the decision. */
   submit(job: SchedulerJob): Decision {
     if (this.isActive(job.id)) throw new Error(`workload ${job.id} is already queued or running`);
-    const { decision, displaced, turnedAway } = this.decideWithRoom(job);
+    this.onTime.noteSubmitted(job, this.localSaving(job));
+    const { decision, displaced, turnedAway, late } = this.decideWithRoom(job);
     const now = this.options.clock.now();
     if (turnedAway) this.noteTurnedAway(job, now);
     for (const placement of displaced) this.burstToMakeRoom(placement.entry, job, now);
-    this.act(job, decision, this.seq++);
+    this.act(job, decision, this.seq++, late);
     return decision;
   }
 
   /** The decision, and the queued workloads it bursts to make room for this one in time. */
-  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[]; turnedAway: boolean } {
+  private decideWithRoom(job: SchedulerJob): { decision: Decision; displaced: readonly Placement[]; turnedAway: boolean; late: boolean } {
     const now = this.options.clock.now();
     let local = this.localOption(job, now);
     const cluster = this.clusterOption(job, now);
@@ -157,11 +167,15 @@ export class Scheduler {
     }
     if (neurolakeChooses && !late && displaced.length === 0) {
       const reason = this.keepRoomFor(job, local, cluster, now);
-      if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false };
+      if (reason !== undefined) return { decision: { verdict: 'cluster', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false, late: false };
+    }
+    if (neurolakeChooses && late && displaced.length === 0 && local.estimatedStart !== undefined && this.onTime.mayWaitPastMaxWait(job.id, this.localSaving(job))) {
+      const reason = explainWaitingPastMaxWait(job, local, cluster, now, this.onTime.target());
+      return { decision: { verdict: 'queue', tier: 'local', reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: false, late: true };
     }
     const chosen = choose(job, local, cluster, now, this.options.cluster(), this.choiceContext);
     const reason = displaced.length === 0 ? chosen.reason : `${chosen.reason} ${explainMakingRoom(displaced.length)}`;
-    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster' };
+    return { decision: { ...chosen, reason, options: [local, cluster], decidedAt: now }, displaced, turnedAway: neurolakeChooses && chosen.verdict === 'cluster', late: false };
   }
 
   // ---- what the machine's CPUs are worth ----------------------------------------------------
@@ -180,6 +194,7 @@ export class Scheduler {
   cancel(id: string): boolean {
     const removed = this.queue.dequeue(id);
     if (removed) this.projections.invalidate();
+    this.onTime.noteGone(id);
     return removed;
   }
 
@@ -193,6 +208,8 @@ export class Scheduler {
 
   /** Puts a workload whose start failed back at its old place in the queue, waiting for `tier`. */
   requeue(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
+    const run = this.running.get(job.id);
+    this.onTime.noteRequeued(job, this.localSaving(job), run !== undefined && run.startedAt > job.submittedAt + job.maxWaitMs);
     this.running.delete(job.id);
     this.queue.enqueue({ job, seq: this.seq++, tier, decision });
     this.projections.invalidate();
@@ -235,21 +252,23 @@ export class Scheduler {
     return this.queue.ordered(tier);
   }
 
-  private act(job: SchedulerJob, decision: Decision, seq: number): void {
+  private act(job: SchedulerJob, decision: Decision, seq: number, late = false): void {
     switch (decision.verdict) {
       case 'local':
       case 'cluster':
         this.begin(job, decision.verdict, decision);
         return;
       case 'queue': {
-        const entry: Queued = { job, seq, tier: decision.tier ?? 'local', decision };
+        const entry: Queued = { job, seq, tier: decision.tier ?? 'local', decision, ...(late ? { late } : {}) };
         const place = this.queue.enqueue(entry);
-        if (decision.tier === 'cluster') this.projections.invalidate();
+        if (late) this.onTime.noteWaitingLate(job.id);
+        if (decision.tier === 'cluster' || late) this.projections.invalidate();
         else this.projections.queued(entry, this.options.clock.now(), this.queue.servedNow(), place, this.queue.waitingForCluster === 0);
         this.scheduleRecheck();
         return;
       }
       case 'refuse':
+        this.onTime.noteGone(job.id);
         this.options.refuse?.(job, decision);
         return;
     }
@@ -258,8 +277,10 @@ export class Scheduler {
   private begin(job: SchedulerJob, tier: ComputeTier, decision: Decision): void {
     const wasRunning = this.running.has(job.id);
     const wasQueued = this.queue.dequeue(job.id);
-    this.running.set(job.id, { job, tier, startedAt: this.options.clock.now() });
-    if (tier === 'local') this.cpuWorth.noteLocalRun(job, this.options.clock.now());
+    const now = this.options.clock.now();
+    this.running.set(job.id, { job, tier, startedAt: now });
+    this.onTime.noteStarted(job.id, now > job.submittedAt + job.maxWaitMs);
+    if (tier === 'local') this.cpuWorth.noteLocalRun(job, now);
     // A new workload that goes straight to the cluster changes neither the machine nor its queue.
     if (tier === 'local' || wasQueued || wasRunning) this.projections.invalidate();
     this.options.start(job, tier, decision);
@@ -325,6 +346,7 @@ export class Scheduler {
       startHere: (entry) => this.begin(entry.job, 'local', entry.decision),
       roomFor: (job, plan, placements, latest) => this.roomFor(job, plan, placements, latest, now),
       moveForRoom: (moved, forJob) => this.burstToMakeRoom(moved, forJob, now),
+      mayWaitLate: (entry) => this.letWaitPastMaxWait(entry, now),
       burstLate: (job) => {
         const decision = this.burstDecision(job, now);
         if (decision === undefined) return false;
@@ -333,6 +355,20 @@ export class Scheduler {
         return true;
       },
     });
+  }
+
+  /** A queued workload that would start here too late waits past its maximum wait when the on-time target allows. */
+  private letWaitPastMaxWait(entry: Queued, now: number): boolean {
+    const job = entry.job;
+    if (job.tier !== undefined || !this.onTime.mayWaitPastMaxWait(job.id, this.localSaving(job))) return false;
+    const local = this.localOption(job, now);
+    const cluster = this.clusterOption(job, now);
+    if (!cluster.possible) return false;
+    entry.late = true;
+    entry.decision = { verdict: 'queue', tier: 'local', reason: explainWaitingPastMaxWait(job, local, cluster, now, this.onTime.target()), options: [local, cluster], decidedAt: now };
+    this.onTime.noteWaitingLate(job.id);
+    this.projections.invalidate();
+    return true;
   }
 
   /** What running `job` here saves against the cluster, in dollars at the current prices. */
@@ -390,6 +426,7 @@ export class Scheduler {
       } else if (this.whenClusterDown() === 'refuse' || !cluster.enabled) {
         this.queue.dequeue(entry.job.id);
         this.projections.invalidate();
+        this.onTime.noteGone(entry.job.id);
         this.options.refuse?.(entry.job, this.decide(entry.job));
       }
     }

@@ -58,6 +58,12 @@ export interface SchedulerOptions {
   readonly agingMsPerLevel?: number;
   /** Burst this long before the maximum wait runs out, so the cluster start still makes it. */
   readonly burstMarginMs?: number;
+  /**
+   * The share of workloads that must start within their maximum wait (0..1, default 1: every
+   * maximum wait is a deadline). Below 1, NeuroLake's policy lets the workloads costliest to burst
+   * wait past it while the recent on-time share stays at the target (onTimeBudget.ts).
+   */
+  readonly onTimeTarget?: number | (() => number);
   /** Called when a workload should start; its capacity is already held. */
   start(job: SchedulerJob, tier: ComputeTier, decision: Decision): void;
   /** Called when a queued workload can run nowhere any more (the cluster went away, refuse is set). */
@@ -70,6 +76,8 @@ export interface Queued {
   /** `cluster` while it waits for the cluster to come back; `local` waits for the machine. */
   tier: ComputeTier;
   decision: Decision;
+  /** Allowed to start after its maximum wait (the on-time target): planned after all the others. */
+  late?: boolean;
 }
 
 /** A queued workload's slot in the plan of the machine. */

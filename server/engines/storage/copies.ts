@@ -1,11 +1,10 @@
 // The local tier's copies as the index records them: dropping one only once the cloud copy is
 // verified again under the lock (evictLocal, evictForRoom), and putting one in place through a
 // journaled staging file renamed under the lock (commitLocalCopy, publishStaged, finishStaged).
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { syncFolder } from '../common';
 import type { StorageCore } from './core';
-import { makeFolders } from './durable';
+import { makeFolders, moveIntoPlace } from './durable';
 import { StorageError, describeError } from './errors';
 import { confinedPath } from './keys';
 import { withHistory } from './records';
@@ -85,9 +84,7 @@ export async function commitLocalCopy(core: StorageCore, key: string, version: s
 
 /** Renames a staged file into place (under the lock) and forgets the staging in memory. */
 export async function publishStaged(core: StorageCore, record: ObjectRecord, temp: string, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await rename(temp, path);
-  await syncFolder(dirname(path));
+  await moveIntoPlace(temp, path);
   core.index.patchInMemory({ ...record, copies: { ...record.copies, local: {} } });
 }
 

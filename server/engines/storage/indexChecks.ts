@@ -3,6 +3,7 @@
 // one, a record without copies, a key with `..`, a staged file outside the incoming folder. Each
 // is refused here with the reason, so one bad line costs that line, not the whole index, and no
 // key read from disk can make the engine rename or delete a file outside the local tier.
+import type { CloudLease } from './cloudLeases';
 import type { Intent } from './indexStore';
 import { INCOMING_FOLDER, validateKey } from './keys';
 import type { ObjectRecord } from './types';
@@ -57,6 +58,21 @@ export function intentProblem(value: unknown): string | undefined {
   return keyProblem(value['key']);
 }
 
+/** Why `value` is not a lease on a cloud or archive name (cloudLeases.ts), or undefined when it is one. */
+export function leaseProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'a lease must be an object';
+  if (typeof value['id'] !== 'string' || value['id'] === '') return 'a lease has no id';
+  const key = keyProblem(value['key']);
+  if (key !== undefined) return key;
+  if (value['place'] !== 'cloud' && value['place'] !== 'archive') return `the lease of ${JSON.stringify(value['key'])} is on ${JSON.stringify(value['place'])}, not the cloud or archive tier`;
+  const pid = value['pid'];
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return `the lease of ${JSON.stringify(value['key'])} has no process id`;
+  if (typeof value['host'] !== 'string') return `the lease of ${JSON.stringify(value['key'])} has no host`;
+  if (value['start'] !== undefined && typeof value['start'] !== 'string') return `the lease of ${JSON.stringify(value['key'])} has a start time that is not text`;
+  if (typeof value['at'] !== 'string' || Number.isNaN(Date.parse(value['at']))) return `the lease of ${JSON.stringify(value['key'])} has no time`;
+  return undefined;
+}
+
 /** Why `value` is not a change the journal can hold, or undefined when it is one. */
 export function opProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'it is not a change';
@@ -71,6 +87,10 @@ export function opProblem(value: unknown): string | undefined {
       return intentProblem(value['intent']);
     case 'done':
       return typeof value['id'] === 'string' ? undefined : 'a finished intent has no id';
+    case 'lease':
+      return leaseProblem(value['lease']);
+    case 'release':
+      return typeof value['id'] === 'string' ? undefined : 'a released lease has no id';
     case 'batch': {
       if (!Array.isArray(value['ops'])) return 'a batch has no changes';
       // A batch is one commit: all of it or none.
@@ -85,8 +105,8 @@ export function opProblem(value: unknown): string | undefined {
   }
 }
 
-/** The snapshot's records and intents that pass the checks; each one left out is told to `warn`. */
-export function checkedSnapshot(objects: unknown, intents: unknown, warn: (problem: string) => void): { objects: ObjectRecord[]; intents: Intent[] } {
+/** The snapshot's records, intents and leases that pass the checks; each one left out is told to `warn`. */
+export function checkedSnapshot(objects: unknown, intents: unknown, leases: unknown, warn: (problem: string) => void): { objects: ObjectRecord[]; intents: Intent[]; leases: CloudLease[] } {
   const keep = <T>(list: unknown, problem: (value: unknown) => string | undefined): T[] => {
     if (!Array.isArray(list)) return [];
     return list.filter((value) => {
@@ -95,5 +115,5 @@ export function checkedSnapshot(objects: unknown, intents: unknown, warn: (probl
       return why === undefined;
     }) as T[];
   };
-  return { objects: keep<ObjectRecord>(objects, recordProblem), intents: keep<Intent>(intents, intentProblem) };
+  return { objects: keep<ObjectRecord>(objects, recordProblem), intents: keep<Intent>(intents, intentProblem), leases: keep<CloudLease>(leases, leaseProblem) };
 }

@@ -6,17 +6,22 @@
 // the snapshot is rewritten (compacted) once the journal is large or on close. Every change is
 // made under a cross-process lock after catching up with the journal, so processes never
 // overwrite each other's records. A torn last line (a writer killed mid-append, never
-// acknowledged) is cut off by the next writer.
+// acknowledged) is cut off by the next writer. The journal's file handles stay open (journal.ts),
+// and the lock is let go while the caller already goes on: the next change waits for it.
 //
 // Besides records the index holds *intents*: copies to delete once a change is committed (the
 // source of a move, the files of a deleted object). They are journaled with the change itself and
 // carried out afterwards, so a crash between the two leaves a note that reconcile finishes.
+// And it holds *leases*: which process is writing an object's name in the bucket (cloudLeases.ts).
+import type { Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { acquireLock, syncFolder, writeFileDurably, writeFully } from '../common';
+import { acquireLock, writeFileDurably } from '../common';
+import type { CloudLease } from './cloudLeases';
 import { fileError } from './durable';
 import { checkedSnapshot, opProblem } from './indexChecks';
 import { StorageError } from './errors';
+import { JournalFile, type JournalProbe } from './journal';
 import type { ObjectRecord } from './types';
 
 export const INDEX_FORMAT = 'neurolake-storage-index';
@@ -37,6 +42,8 @@ export type IndexOp =
   | { readonly t: 'touch'; readonly key: string; readonly at: string; readonly hit: boolean }
   | { readonly t: 'intent'; readonly intent: Intent }
   | { readonly t: 'done'; readonly id: string }
+  | { readonly t: 'lease'; readonly lease: CloudLease }
+  | { readonly t: 'release'; readonly id: string }
   | { readonly t: 'batch'; readonly ops: readonly IndexOp[] };
 
 interface Snapshot {
@@ -45,6 +52,7 @@ interface Snapshot {
   generation: number;
   objects: ObjectRecord[];
   intents: Intent[];
+  leases?: CloudLease[];
   counters: Counters;
 }
 
@@ -56,6 +64,7 @@ export interface Counters {
 export interface IndexState {
   readonly objects: ReadonlyMap<string, ObjectRecord>;
   readonly intents: ReadonlyMap<string, Intent>;
+  readonly leases: ReadonlyMap<string, CloudLease>;
   readonly counters: Readonly<Counters>;
 }
 
@@ -68,10 +77,24 @@ export interface IndexStoreOptions {
   readonly beforeCompact?: () => Promise<void>;
 }
 
+/** What a transaction's work decides: the ops to journal, its result, and the file steps around the commit. */
+export interface Change<T> {
+  readonly ops: readonly IndexOp[];
+  readonly result: T;
+  /**
+   * A file step run beside the journal append, for one that may happen without the change being
+   * committed (a new object's file put in place: at worst a file no record names). It resolves to
+   * how to undo it, which runs, still under the lock, when the append fails; it does not reject.
+   */
+  readonly alongsideCommit?: () => Promise<(() => Promise<void>) | undefined>;
+  /** File steps that must follow the commit and not interleave with another process's (a rename over an older file, an unlink). */
+  readonly afterCommit?: () => Promise<void>;
+}
 
 export class IndexStore {
   private objects = new Map<string, ObjectRecord>();
   private intents = new Map<string, Intent>();
+  private leases = new Map<string, CloudLease>();
   private counters: Counters = { hits: 0, misses: 0 };
   private generation = 0;
   private journalOffset = 0;
@@ -81,6 +104,9 @@ export class IndexStore {
   private sortedKeys: string[] | undefined;
   private localBytesTotal = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last lock's release, still under way: the next lock is taken after it. */
+  private releasing: Promise<void> = Promise.resolve();
+  private journal: JournalFile;
   private closed = false;
   /** The snapshot was damaged and set aside: the engine adds the local tier's files back. */
   private damaged = false;
@@ -88,7 +114,9 @@ export class IndexStore {
   private constructor(
     readonly file: string,
     private readonly options: IndexStoreOptions,
-  ) {}
+  ) {
+    this.journal = new JournalFile(this.journalPath());
+  }
 
   static async open(file: string, options: IndexStoreOptions = {}): Promise<IndexStore> {
     await mkdir(dirname(file), { recursive: true });
@@ -105,7 +133,7 @@ export class IndexStore {
   }
 
   get state(): IndexState {
-    return { objects: this.objects, intents: this.intents, counters: this.counters };
+    return { objects: this.objects, intents: this.intents, leases: this.leases, counters: this.counters };
   }
 
   /** Bytes of all local copies: what the local tier holds. */
@@ -127,18 +155,26 @@ export class IndexStore {
 
   /**
    * Runs `work` under the lock on the caught-up state. It returns the ops to journal (durably,
-   * before this resolves) and a result; `afterCommit` runs still under the lock, for file steps
-   * that must not interleave with another process's commit (a rename, an unlink).
+   * before this resolves), a result, and file steps to run under the lock beside the append or
+   * after it (see `Change`).
    */
-  transact<T>(work: (state: IndexState) => Promise<{ ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }> | { ops: readonly IndexOp[]; result: T; afterCommit?: () => Promise<void> }, durable = true): Promise<T> {
+  transact<T>(work: (state: IndexState) => Promise<Change<T>> | Change<T>, durable = true): Promise<T> {
     return this.serialise(() =>
       this.withLock(async () => {
         this.assertOpen();
         await this.catchUp(true);
-        const { ops, result, afterCommit } = await work(this.state);
+        const { ops, result, alongsideCommit, afterCommit } = await work(this.state);
         if (ops.length > 0) {
           const op: IndexOp = ops.length === 1 ? ops[0]! : { t: 'batch', ops };
-          await this.append(op, durable);
+          const alongside = alongsideCommit?.().catch(() => undefined);
+          try {
+            await this.append(op, durable);
+          } catch (error) {
+            const undo = await alongside;
+            await undo?.().catch(() => undefined);
+            throw error;
+          }
+          await alongside;
           this.apply(op);
         }
         await afterCommit?.();
@@ -173,6 +209,7 @@ export class IndexStore {
           generation: this.generation + 1,
           objects: [...this.objects.values()],
           intents: [...this.intents.values()],
+          leases: [...this.leases.values()],
           counters: this.counters,
         };
         try {
@@ -183,6 +220,7 @@ export class IndexStore {
         this.generation += 1;
         this.journalOffset = 0;
         await this.readSignature();
+        await this.useJournal(this.journalPath());
         // Only now is every journal line inside the durable snapshot.
         await rm(oldJournal, { force: true });
       }),
@@ -195,13 +233,11 @@ export class IndexStore {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.journalOffset > 0 && this.journalOffset < Math.max(256 * 1024, this.snapshotBytes / 16)) {
-      await this.queue;
-      this.closed = true;
-      return;
-    }
-    await this.compact().catch((error: unknown) => this.options.onWarning?.(`Compacting the storage index failed: ${String(error)}`));
+    if (this.journalOffset > 0 && this.journalOffset < Math.max(256 * 1024, this.snapshotBytes / 16)) await this.queue;
+    else await this.compact().catch((error: unknown) => this.options.onWarning?.(`Compacting the storage index failed: ${String(error)}`));
     this.closed = true;
+    await this.releasing;
+    await this.journal.close();
   }
 
   journalPath(generation = this.generation): string {
@@ -219,6 +255,7 @@ export class IndexStore {
   }
 
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    await this.releasing;
     let lock;
     try {
       // A holder killed on this machine is taken over at once, so a crashed CLI never stalls the next one.
@@ -229,42 +266,54 @@ export class IndexStore {
     try {
       return await work();
     } finally {
-      await lock.release().catch(() => undefined);
+      // Everything this change needed the lock for is done: the caller goes on while it is removed.
+      this.releasing = lock.release().catch(() => undefined);
     }
   }
 
+  /**
+   * Both looks at once: the snapshot's signature (another process compacted) and the journal's
+   * size (another process appended). Under the lock both are stable; without it, a compaction
+   * seen half-way (new snapshot, old journal still there) only shows up at the next look, and
+   * nothing is missed, since the new snapshot holds all of the old journal.
+   */
   private async catchUp(locked: boolean): Promise<void> {
-    let current: { mtimeMs: number; ino: number; size: number } | undefined;
-    try {
-      current = await stat(this.file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const [current, found] = await Promise.all([statIfExists(this.file), this.journal.probe()]);
+    let journal = found;
+    if ((current?.mtimeMs ?? -1) !== this.snapshotMtime || (current?.ino ?? -1) !== this.snapshotIno || journal?.removed) {
+      await this.loadSnapshot();
+      journal = await this.journal.probe();
     }
-    if ((current?.mtimeMs ?? -1) !== this.snapshotMtime || (current?.ino ?? -1) !== this.snapshotIno) await this.loadSnapshot();
-    await this.readJournal(locked);
+    await this.readJournal(journal, locked);
   }
 
   private async readSignature(): Promise<void> {
-    try {
-      const { mtimeMs, ino, size } = await stat(this.file);
-      this.snapshotMtime = mtimeMs;
-      this.snapshotIno = ino;
-      this.snapshotBytes = size;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.snapshotMtime = -1;
-      this.snapshotIno = -1;
-      this.snapshotBytes = 0;
-    }
+    this.setSignature(await statIfExists(this.file));
+  }
+
+  private setSignature(current: Stats | undefined): void {
+    this.snapshotMtime = current?.mtimeMs ?? -1;
+    this.snapshotIno = current?.ino ?? -1;
+    this.snapshotBytes = current?.size ?? 0;
+  }
+
+  /** Reads and appends go to `path` from now on (a new generation). */
+  private async useJournal(path: string): Promise<void> {
+    if (this.journal.path === path) return;
+    await this.journal.close();
+    this.journal = new JournalFile(path);
   }
 
   private async loadSnapshot(): Promise<void> {
     let snapshot: Snapshot | undefined;
     let text: string | undefined;
+    let read: Stats | undefined;
     try {
       const handle = await open(this.file, 'r');
       try {
         text = await handle.readFile('utf8');
+        // The signature of the very file read: a compaction that replaces it right after is seen next time.
+        read = await handle.stat();
       } finally {
         await handle.close();
       }
@@ -284,19 +333,22 @@ export class IndexStore {
         throw new StorageError('storage', `The storage index ${this.file} was written by a newer NeuroLake (format ${snapshot.formatVersion}); update NeuroLake. The file was left untouched.`);
       }
     }
-    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
+    const checked = checkedSnapshot(snapshot?.objects, snapshot?.intents, snapshot?.leases, (problem) => this.options.onWarning?.(`Skipped an entry of the storage index ${this.file}: ${problem}`));
     this.objects = new Map(checked.objects.map((record) => [record.key, record]));
     this.localBytesTotal = 0;
     for (const record of this.objects.values()) if (record.copies.local) this.localBytesTotal += record.size;
     this.intents = new Map(checked.intents.map((intent) => [intent.id, intent]));
+    this.leases = new Map(checked.leases.map((lease) => [lease.id, lease]));
     this.counters = { ...(snapshot?.counters ?? { hits: 0, misses: 0 }) };
     // Without a snapshot (damaged, or deleted by hand), the newest journal holds the latest changes;
     // starting again at 0 would later read older journals left beside it as if they were new.
     this.generation = snapshot?.generation ?? (await this.newestJournalGeneration());
     this.journalOffset = 0;
     this.sortedKeys = undefined;
-    await this.readSignature();
-    if (snapshot === undefined) this.snapshotMtime = -1;
+    this.setSignature(snapshot === undefined ? undefined : read);
+    // A journal reopened by name, even of the same generation: the one held may be gone.
+    await this.journal.close();
+    this.journal = new JournalFile(this.journalPath());
   }
 
   /** A damaged index is never replaced silently: it is kept beside the new one, and reconcile reports the objects as orphans. */
@@ -322,67 +374,42 @@ export class IndexStore {
     return newest;
   }
 
-  private async readJournal(locked: boolean): Promise<void> {
-    let handle;
-    try {
-      handle = await open(this.journalPath(), 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
+  private async readJournal(journal: JournalProbe | undefined, locked: boolean): Promise<void> {
+    if (journal === undefined || journal.size <= this.journalOffset) return;
+    const buffer = await this.journal.read(this.journalOffset, journal.size);
+    const lastNewline = buffer.lastIndexOf(0x0a);
+    const complete = lastNewline === -1 ? 0 : lastNewline + 1;
     let applied = false;
-    try {
-      const { size } = await handle.stat();
-      if (size <= this.journalOffset) return;
-      const buffer = Buffer.alloc(size - this.journalOffset);
-      await handle.read(buffer, 0, buffer.length, this.journalOffset);
-      const lastNewline = buffer.lastIndexOf(0x0a);
-      const complete = lastNewline === -1 ? 0 : lastNewline + 1;
-      for (const line of buffer.subarray(0, complete).toString('utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        let op: IndexOp;
-        try {
-          op = JSON.parse(line) as IndexOp;
-        } catch {
-          this.options.onWarning?.(`Skipped a damaged line in ${this.journalPath()}.`);
-          continue;
-        }
-        const problem = opProblem(op);
-        if (problem !== undefined) {
-          this.options.onWarning?.(`Skipped a line in ${this.journalPath()}: ${problem}`);
-          continue;
-        }
-        this.apply(op);
-        applied = true;
+    for (const line of buffer.subarray(0, complete).toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      let op: IndexOp;
+      try {
+        op = JSON.parse(line) as IndexOp;
+      } catch {
+        this.options.onWarning?.(`Skipped a damaged line in ${this.journalPath()}.`);
+        continue;
       }
-      this.journalOffset += complete;
-      if (locked && complete < buffer.length) {
-        // Nobody else writes while we hold the lock: the tail is a crashed, unacknowledged append.
-        await handle.close();
-        handle = undefined;
-        const writable = await open(this.journalPath(), 'r+');
-        await writable.truncate(this.journalOffset);
-        await writable.close();
+      const problem = opProblem(op);
+      if (problem !== undefined) {
+        this.options.onWarning?.(`Skipped a line in ${this.journalPath()}: ${problem}`);
+        continue;
       }
-    } finally {
-      await handle?.close();
+      this.apply(op);
+      // A lease alone changes nothing anyone sees.
+      applied ||= op.t !== 'lease' && op.t !== 'release';
     }
+    this.journalOffset += complete;
+    // Nobody else writes while we hold the lock: the tail is a crashed, unacknowledged append.
+    if (locked && complete < buffer.length) await this.journal.truncate(this.journalOffset);
     if (applied && !locked) this.options.onExternalChange?.();
   }
 
   private async append(op: IndexOp, durable: boolean): Promise<void> {
     const line = Buffer.from(`${JSON.stringify(op)}\n`, 'utf8');
-    let handle;
     try {
-      handle = await open(this.journalPath(), 'a');
-      // Every byte or an error: a disk that fills up mid-write stores part of the line and says nothing.
-      await writeFully(handle, line);
-      if (durable) await handle.datasync();
-      // A journal this append created is only durable once its folder entry is.
-      if (durable && this.journalOffset === 0) await syncFolder(dirname(this.journalPath()));
+      // Under the lock and caught up, the file ends at journalOffset: a failed append is cut back to it.
+      await this.journal.append(line, this.journalOffset, durable);
     } catch (error) {
-      // Under the lock and caught up, the file ended at journalOffset: cut off what part of the line got in.
-      await handle?.truncate(this.journalOffset).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
       throw new StorageError(
         code === 'ENOSPC' ? 'no-space' : 'storage',
@@ -390,8 +417,6 @@ export class IndexStore {
           ? `The disk holding the storage index ${this.file} is full; the change was not saved and no object was lost.`
           : `Could not save the change to ${this.journalPath()}: ${(error as Error).message}`,
       );
-    } finally {
-      await handle?.close();
     }
     this.journalOffset += line.length;
     if (this.journalOffset > Math.max(this.options.compactAfterBytes ?? 4 * 1024 * 1024, this.snapshotBytes / 2)) {
@@ -429,6 +454,12 @@ export class IndexStore {
       case 'done':
         this.intents.delete(op.id);
         return;
+      case 'lease':
+        this.leases.set(op.lease.id, op.lease);
+        return;
+      case 'release':
+        this.leases.delete(op.id);
+        return;
       case 'batch':
         for (const inner of op.ops) this.apply(inner);
         return;
@@ -440,5 +471,14 @@ export class IndexStore {
     if (old?.copies.local) this.localBytesTotal -= old.size;
     if (record.copies.local) this.localBytesTotal += record.size;
     this.objects.set(record.key, record);
+  }
+}
+
+async function statIfExists(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { deadLeaseReleases, intentLeased, waitUntilFree, type CloudLease } from './cloudLeases';
 import { finishStaged } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
 import { StorageError, describeError } from './errors';
@@ -12,12 +13,21 @@ import { withHistory } from './records';
 import { hashFile, walkFiles } from './sources';
 import type { ObjectRecord } from './types';
 
-/** Carries out journaled deletions of stale copies, skipping any copy the current record claims again. */
+/**
+ * Carries out journaled deletions of stale copies, skipping any copy the current record claims
+ * again. A deletion of a name another writer holds a lease on waits for that write, in the
+ * background: the write may be the one a later record claims.
+ */
 export async function runIntents(core: StorageCore): Promise<void> {
   for (const intent of [...core.index.state.intents.values()]) {
     if (core.closed) return;
     await core.index.transact(async (state) => {
       if (!state.intents.has(intent.id)) return { ops: [], result: undefined };
+      const leased = intentLeased(state, intent);
+      if (leased !== undefined) {
+        runAfterLease(core, leased);
+        return { ops: [], result: undefined };
+      }
       const record = state.objects.get(intent.key);
       if (intent.local && !record?.copies.local) await rm(await confinedPath(core.localRoot, intent.key), { force: true });
       for (const place of ['cloud', 'archive'] as const) {
@@ -38,6 +48,18 @@ export async function runIntents(core: StorageCore): Promise<void> {
   }
 }
 
+/** Leases whose end a runIntents waits for, so many deletions of one name share one waiter. */
+const awaitedLeases = new Set<string>();
+
+function runAfterLease(core: StorageCore, lease: CloudLease): void {
+  if (awaitedLeases.has(lease.id)) return;
+  awaitedLeases.add(lease.id);
+  void waitUntilFree(core, lease.place, lease.key, core.closing.signal)
+    .then(() => runIntents(core))
+    .catch(() => undefined)
+    .finally(() => awaitedLeases.delete(lease.id));
+}
+
 /**
  * After a crash: finishes journaled renames, removes temp files of writers that are gone
  * (never acknowledged), and carries out pending deletions. Uploads need no re-queueing: the
@@ -45,7 +67,7 @@ export async function runIntents(core: StorageCore): Promise<void> {
  */
 export async function reconcile(core: StorageCore): Promise<void> {
   if (core.index.takeDamaged()) await readoptLocalFiles(core);
-  await core.index.transact(async () => {
+  await core.index.transact(async (state) => {
     await finishStaged(core);
     const staged = new Set<string>();
     for (const record of core.index.state.objects.values()) if (record.copies.local?.staged) staged.add(record.copies.local.staged);
@@ -55,8 +77,9 @@ export async function reconcile(core: StorageCore): Promise<void> {
       if (staged.has(join(INCOMING_FOLDER, name)) || (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) || pid === process.pid) continue;
       await rm(join(incoming, name), { force: true });
     }
-    return { ops: [], result: undefined };
-  });
+    // Leases of processes that are gone (killed mid-upload): their writes were cut off with them.
+    return { ops: deadLeaseReleases(state), result: undefined };
+  }, false);
   const local = core.index.state.intents.size > 0 && [...core.index.state.intents.values()].every((intent) => !intent.cloud && !intent.archive);
   // Deletions in the bucket need the network: do them now only when cheap, else in the background.
   if (local || core.cloud === undefined) await runIntents(core);

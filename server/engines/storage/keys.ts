@@ -1,6 +1,7 @@
 // Object keys: checked once, where they enter the engine, so no key can name a file outside the
 // local tier or a surprising object in the bucket. The rules are S3's (at most 1024 bytes of
 // UTF-8) plus the ones a file system needs (no `..`, no absolute path, no control characters).
+import type { Stats } from 'node:fs';
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { StorageError } from './errors';
@@ -44,32 +45,41 @@ export function validateKey(key: string): string {
  */
 export async function confinedPath(root: string, key: string): Promise<string> {
   validateKey(key);
-  const realRoot = await realpath(root);
-  const target = join(realRoot, ...key.split('/'));
-  let folder = dirname(target);
-  // Find the deepest existing ancestor and resolve it.
-  for (;;) {
-    try {
-      const resolved = await realpath(folder);
-      const rel = relative(realRoot, resolved);
-      if (rel !== '' && (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))) {
-        throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: a symbolic link in its folders leads outside the local tier (${resolved}).`);
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      if (folder === realRoot) break;
-      folder = dirname(folder);
-    }
+  const target = join(root, ...key.split('/'));
+  // The three looks at once: the root and the file's folder resolved, and the file itself.
+  const [realRoot, realFolder, file] = await Promise.all([realpath(root), realpathIfExists(dirname(target)), lstatIfExists(target)]);
+  let folder = realFolder;
+  // A folder not made yet: its deepest existing ancestor is what a link could redirect.
+  for (let at = dirname(dirname(target)); folder === undefined; at = dirname(at)) {
+    folder = await realpathIfExists(at);
+    if (folder === undefined && dirname(at) === at) folder = realRoot;
+  }
+  const rel = relative(realRoot, folder);
+  if (rel !== '' && (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))) {
+    throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: a symbolic link in its folders leads outside the local tier (${folder}).`);
   }
   // The file itself: a symlink there would be followed when read; refuse any, dangling or not.
+  if (file?.isSymbolicLink()) {
+    const leadsTo = await readlink(target).catch(() => '?');
+    throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: its file in the local tier is a symbolic link (to ${leadsTo}), which could lead outside it.`);
+  }
+  return join(realRoot, relative(root, target));
+}
+
+async function realpathIfExists(path: string): Promise<string | undefined> {
   try {
-    if ((await lstat(target)).isSymbolicLink()) {
-      const leadsTo = await readlink(target).catch(() => '?');
-      throw new StorageError('invalid-key', `The key ${JSON.stringify(key)} was refused: its file in the local tier is a symbolic link (to ${leadsTo}), which could lead outside it.`);
-    }
+    return await realpath(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
   }
-  return target;
+}
+
+async function lstatIfExists(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
 import type { Place } from './cloudTier';
+import { commitLeased, leftoverOf, releaseLease, takeLease, type LeaseWait } from './cloudLeases';
 import { commitLocalCopy, evictForRoom, evictLocal } from './copies';
 import { human, type StorageCore } from './core';
 import { streamToFile } from './durable';
@@ -111,26 +112,40 @@ export async function archive(core: StorageCore, uploads: Uploader, key: string,
   const storageClass = core.config.archive.storageClass;
   if (!record.copies.archive) {
     if (!record.copies.cloud) throw new StorageError('cloud-unavailable', `${key} could not be copied to the cloud tier, so it was not archived.`);
+    const cloudCopy = record.copies.cloud;
+    // The archive name is this copy's alone until its commit: another process's archive copy of the key waits.
+    const lease = await takeLease(core, 'archive', key, (state) => state.objects.get(key)?.version === record.version && !state.objects.get(key)?.copies.archive, leaseWait(`Archiving ${key}`, work));
+    if (lease === undefined) {
+      // Archived by another process meanwhile, or changed.
+      if (core.index.state.objects.get(key)?.version === record.version) return core.stat(key);
+      throw changedWhile(key, 'archived');
+    }
     let etag: string;
     try {
-      etag = await cloud.copy('cloud', 'archive', key, record.version, storageClass, record.size, record.copies.cloud.etag, work.signal);
+      etag = await cloud.copy('cloud', 'archive', key, record.version, storageClass, record.size, cloudCopy.etag, work.signal);
       core.setCloudState({ kind: 'connected' });
+      throwIfCancelled(work.signal, `Archiving ${key}`);
     } catch (error) {
       core.noteCloudFailure(error);
+      await releaseLease(core, lease);
       throw error;
     }
-    throwIfCancelled(work.signal, `Archiving ${key}`);
-    const accepted = [...(record.md5 ? [record.md5] : []), record.copies.cloud.etag];
-    // An empty ETag (Ceph, after a part-by-part copy) is checked by the HEAD below instead.
-    if (etag !== '' && !accepted.includes(etag)) throw new StorageError('checksum-mismatch', `The archive copy of ${key} has ETag ${etag}, not the content's; ${key} was not archived.`);
+    const accepted = [...(record.md5 ? [record.md5] : []), cloudCopy.etag];
     const at = new Date().toISOString();
-    await core.index.transact(async (state) => {
+    const changed = await commitLeased(core, lease, async (state) => {
       const current = state.objects.get(key);
-      if (current?.version !== record.version) throw new StorageError('not-found', `${key} changed while it was being archived; nothing was removed.`);
+      // Stored anew or deleted meanwhile: the archive name holds this copy, which no record needs.
+      if (current?.version !== record.version) return { ops: current?.copies.archive ? [] : [leftoverOf(core, lease)], result: true };
+      // An empty ETag (Ceph, after a part-by-part copy) is checked by the HEAD below instead.
+      if (etag !== '' && !accepted.includes(etag)) throw new StorageError('checksum-mismatch', `The archive copy of ${key} has ETag ${etag}, not the content's; ${key} was not archived.`);
       etag = await core.verifyRemote('archive', key, record.version, accepted, record.size);
       const next = withHistory({ ...current, copies: { archive: { etag, verifiedAt: at, storageClass } } }, 'archived', 'archive', at);
-      return { ops: [{ t: 'put', r: next }, { t: 'intent', intent: core.intent(key, { local: current.copies.local !== undefined, cloud: true }) }], result: undefined };
+      return { ops: [{ t: 'put', r: next }, { t: 'intent', intent: core.intent(key, { local: current.copies.local !== undefined, cloud: true }) }], result: false };
     });
+    if (changed) {
+      await runIntents(core);
+      throw changedWhile(key, 'archived');
+    }
   }
   core.policy.remove(key);
   core.emit({ keys: [key] });
@@ -154,27 +169,50 @@ export async function restore(core: StorageCore, restores: Restores, key: string
     if (now.restoring !== undefined) return { key, state: 'restoring', expectedAt: now.restoring.expectedAt };
     if (now.copies.cloud) return { key, state: 'restored' };
   }
+  // The cloud name is this copy's alone until its commit: a store of a newer version meanwhile waits for it.
+  const lease = await takeLease(core, 'cloud', key, (state) => state.objects.get(key)?.version === record.version && !state.objects.get(key)?.copies.cloud, leaseWait(`Restoring ${key}`, work));
+  if (lease === undefined) {
+    if (core.index.state.objects.get(key)?.version === record.version) return { key, state: 'restored' };
+    throw changedWhile(key, 'restored');
+  }
   let etag: string;
   try {
     etag = await cloud.copy('archive', 'cloud', key, record.version, 'STANDARD', record.size, record.copies.archive.etag, work.signal);
     core.setCloudState({ kind: 'connected' });
   } catch (error) {
+    await releaseLease(core, lease);
     if (error instanceof StorageError && error.code === 'restoring') return { key, state: 'restoring', expectedAt: await restores.startRestore(key, true) };
     core.noteCloudFailure(error);
     throw error;
   }
   const accepted = [...(record.md5 ? [record.md5] : []), record.copies.archive.etag];
-  if (etag !== '' && !accepted.includes(etag)) throw new StorageError('checksum-mismatch', `The restored copy of ${key} has ETag ${etag}, not the content's; the archive copy was kept.`);
   const at = new Date().toISOString();
-  await core.index.transact(async (state) => {
+  const changed = await commitLeased(core, lease, async (state) => {
     const current = state.objects.get(key);
-    if (current?.version !== record.version) throw new StorageError('not-found', `${key} changed while it was being restored; nothing was removed.`);
+    // Stored anew or deleted meanwhile: the cloud name holds this copy, which no record needs.
+    if (current?.version !== record.version) return { ops: current?.copies.cloud ? [] : [leftoverOf(core, lease)], result: true };
+    if (etag !== '' && !accepted.includes(etag)) throw new StorageError('checksum-mismatch', `The restored copy of ${key} has ETag ${etag}, not the content's; the archive copy was kept.`);
     etag = await core.verifyRemote('cloud', key, record.version, accepted, record.size);
     const { restoring: _restoring, ...rest } = current;
     const next = withHistory({ ...rest, copies: { ...(current.copies.local ? { local: current.copies.local } : {}), cloud: { etag, verifiedAt: at } } }, 'restored', 'cloud', at);
-    return { ops: [{ t: 'put', r: next }, { t: 'intent', intent: core.intent(key, { archive: true }) }], result: undefined };
+    return { ops: [{ t: 'put', r: next }, { t: 'intent', intent: core.intent(key, { archive: true }) }], result: false };
   });
+  if (changed) {
+    await runIntents(core);
+    throw changedWhile(key, 'restored');
+  }
   core.emit({ keys: [key] });
   await runIntents(core);
   return { key, state: 'restored' };
+}
+
+function changedWhile(key: string, moved: 'archived' | 'restored'): StorageError {
+  return new StorageError('not-found', `${key} changed while it was being ${moved}; nothing was removed.`);
+}
+
+function leaseWait(what: string, work: WorkOptions): LeaseWait {
+  return {
+    ...(work.signal ? { signal: work.signal } : {}),
+    onWait: () => work.progress?.report({ message: `${what}: waiting for another process's write of it to finish` }),
+  };
 }

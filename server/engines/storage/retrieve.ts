@@ -84,6 +84,8 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   // A failed local copy (disk full) is dropped; the read itself goes on.
   copy?.on('error', () => undefined);
   const local = copy && temp ? streamToFile(copy, temp) : undefined;
+  // Awaited once the read is done; a copy that fails before then (disk full) is not an unhandled rejection.
+  local?.catch(() => undefined);
   // Keep the local copy in step with what reaches the caller; its failure (disk full) only drops the copy.
   if (copy) tee.on('data', (chunk: Buffer) => copy.write(chunk));
   try {

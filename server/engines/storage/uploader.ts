@@ -1,24 +1,33 @@
 // The write-back uploader: the queue is the index itself (records with a local copy and no cloud
 // copy), so it survives restarts by construction. A background loop drains it, backing off while
 // the cloud fails; flushUploads drains it in the caller's process. Uploads of one key to its cloud
-// name run in the order they started (inCloudWriteOrder), so an old version cannot land last.
+// name run in the order they started (inCloudWriteOrder), so an old version cannot land last;
+// across processes, each upload holds a lease on the name while it writes (cloudLeases.ts).
 import { createReadStream } from 'node:fs';
 import { CancelledError, NO_PROGRESS, throwIfCancelled, type WorkOptions } from '../common';
+import { commitLeased, leasedNow, leftoverOf, releaseLease, takeLease } from './cloudLeases';
 import { evictForRoom } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
 import { StorageError, describeError } from './errors';
 import { etagMatches } from './etags';
 import type { IndexOp } from './indexStore';
+import { runIntents } from './intents';
 import { confinedPath } from './keys';
 import { withHistory } from './records';
 import { FILE_CHUNK } from './sources';
 import type { ObjectRecord } from './types';
 
 /**
- * What an upload superseded by a newer version found when it had landed on the newer version's
- * cloud copy: that copy is then uploaded again from the local one, left to the archive copy, or lost.
+ * What an upload found whose version was superseded or deleted meanwhile: its copy is deleted
+ * ('removed'); or, when a writer that takes no leases recorded a newer cloud copy meanwhile and the
+ * upload landed on it, that copy is uploaded again from the local one, left to the archive copy, or lost.
  */
-type Overwrite = 'requeued' | 'archive-remains' | 'lost';
+type Overwrite = 'removed' | 'requeued' | 'archive-remains' | 'lost';
+
+/** Whether `record` is still version `version` waiting for its cloud copy. */
+function stillQueued(record: ObjectRecord | undefined, version: string): boolean {
+  return record?.version === version && record.copies.local !== undefined && record.copies.cloud === undefined;
+}
 
 
 
@@ -139,6 +148,17 @@ export class Uploader {
     if (record.copies.cloud || !record.copies.local) return;
     const path = await confinedPath(this.core.localRoot, key);
     const progress = work.progress ?? NO_PROGRESS;
+    // Another process's write of this name is waited for; the lease then keeps the name this upload's until its commit.
+    const lease = await takeLease(this.core, 'cloud', key, (state) => stillQueued(state.objects.get(key), record.version), {
+      ...(work.signal ? { signal: work.signal } : {}),
+      onWait: () => progress.report({ message: `Uploading ${key}: waiting for another process's write of it to finish`, done: 0, total: record.size, unit: 'bytes' }),
+    });
+    if (lease === undefined) return;
+    // Whatever ends this upload before its commit ends its lease too.
+    const failed = async <E>(error: E): Promise<E> => {
+      await releaseLease(this.core, lease);
+      return error;
+    };
     let uploaded;
     try {
       uploaded = await cloud.upload('cloud', key, createReadStream(path, { highWaterMark: FILE_CHUNK }), {
@@ -151,21 +171,26 @@ export class Uploader {
       this.core.setCloudState({ kind: 'connected' });
     } catch (error) {
       this.core.noteCloudFailure(error);
-      throw error;
+      throw await failed(error);
     }
     const { digests } = uploaded;
     if (digests.sha256 !== record.sha256) {
-      throw new StorageError('checksum-mismatch', `The local copy of ${key} no longer matches its checksum; it was not uploaded. Run "neurolake storage verify".`);
+      throw await failed(new StorageError('checksum-mismatch', `The local copy of ${key} no longer matches its checksum; it was not uploaded. Run "neurolake storage verify".`));
     }
     if (uploaded.etag !== '' && !etagMatches(digests, uploaded.etag)) {
-      throw new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, not the content's; the upload will be retried.`);
+      throw await failed(new StorageError('checksum-mismatch', `The cloud tier answered ETag ${uploaded.etag} for ${key}, not the content's; the upload will be retried.`));
     }
     const at = new Date().toISOString();
     let unverified: StorageError | undefined;
-    const overwritten = await this.core.index.transact<Overwrite | undefined>(async (state) => {
+    const overwritten = await commitLeased<Overwrite | undefined>(this.core, lease, async (state) => {
       const current = state.objects.get(key);
-      // Deleted or stored anew meanwhile: this upload is of a version nobody needs, unless it landed on the newer one's copy.
-      if (current === undefined || current.version !== record.version) return this.overwrittenBy(record.version, current);
+      if (current === undefined || current.version !== record.version) {
+        // Deleted or stored anew meanwhile. No one else wrote this name while the lease was held, so
+        // the bucket holds this upload's bytes, which no record needs: they are deleted.
+        if (current?.copies.cloud === undefined) return { ops: [leftoverOf(this.core, lease)], result: 'removed' };
+        // A cloud copy recorded meanwhile was written by a process that takes no leases (an older NeuroLake).
+        return this.overwrittenBy(record.version, current);
+      }
       if (current.copies.cloud) return { ops: [], result: undefined };
       let etag: string;
       try {
@@ -181,6 +206,13 @@ export class Uploader {
     });
     if (unverified !== undefined) return unverified;
     this.failedUploads.delete(key);
+    if (overwritten === 'removed') {
+      await runIntents(this.core);
+      const left = [...this.core.index.state.intents.values()].some((intent) => intent.key === key && intent.cloud === true);
+      this.core.warn(`An upload of ${key} finished after ${key} was deleted or stored anew; the copy it made in the bucket ${left ? 'is deleted once the cloud tier allows' : 'was deleted'}.`);
+      this.core.emit({ keys: [key] });
+      return;
+    }
     if (overwritten === 'lost') {
       throw new StorageError('checksum-mismatch', `An upload of an older version of ${key} landed on top of the newer version another process had stored only in the cloud; the bucket holds the older bytes, so store ${key} again.`);
     }
@@ -218,9 +250,11 @@ export class Uploader {
     const retry = this.core.options.uploadRetryMs ?? { min: 1000, max: 60_000 };
     let backoff = retry.min;
     while (!this.core.closed) {
-      const next = this.core.pendingUploads().find((key) => (this.failedUploads.get(key) ?? 0) <= Date.now());
+      const due = this.core.pendingUploads().filter((key) => (this.failedUploads.get(key) ?? 0) <= Date.now());
+      // A key another process is uploading is left to it: two uploaders on one folder share the queue.
+      const next = due.find((key) => !leasedNow(this.core.index.state, 'cloud', key));
       if (next === undefined) {
-        await this.sleepUntilWoken(this.failedUploads.size > 0 ? retry.max : undefined);
+        await this.sleepUntilWoken(this.failedUploads.size > 0 || due.length > 0 ? retry.max : undefined);
         continue;
       }
       try {

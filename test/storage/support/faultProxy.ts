@@ -26,8 +26,10 @@ export interface FaultProxy {
   corruptUploads(on: boolean): void;
   /** Flip one bit in the middle of every object read (GET of an object) on its way back, or stop (false). */
   corruptReads(on: boolean): void;
-  /** Holds back the next upload (PUT with a body) whose path ends in `pathSuffix` until released: a request that lands late. */
-  holdNextUpload(pathSuffix: string): HeldUpload;
+  /** Holds back the next upload (PUT with a body) whose path ends in `pathSuffix` (or matches it) until released: a request that lands late. */
+  holdNextUpload(pathSuffix: string | RegExp): HeldUpload;
+  /** The same for the next server-side copy (PUT with x-amz-copy-source) to a path ending in `pathSuffix` (or matching it). */
+  holdNextCopy(pathSuffix: string | RegExp): HeldUpload;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       write(chunk);
     };
   };
-  const holds: { suffix: string; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
+  const holds: { suffix: string | RegExp; copy: boolean; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
 
   const findArchived = (path: string): [string, ArchiveState] | undefined => {
     for (const [suffix, state] of archived) if (path.endsWith(suffix)) return [suffix, state];
@@ -75,7 +77,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const held = req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0 ? holds.findIndex((hold) => decodeURIComponent(url.split('?')[0] ?? '').endsWith(hold.suffix)) : -1;
+    const copying = req.headers['x-amz-copy-source'] !== undefined;
+    const writing = req.method === 'PUT' && (copying || Number(req.headers['content-length'] ?? 0) > 0);
+    const held = writing ? holds.findIndex((hold) => hold.copy === copying && matches(decodeURIComponent(url.split('?')[0] ?? ''), hold.suffix)) : -1;
     if (held >= 0) {
       const [hold] = holds.splice(held, 1);
       hold!.arrive();
@@ -157,6 +161,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.pipe(upstreamRequest);
   };
 
+  const hold = (suffix: string | RegExp, copy: boolean): HeldUpload => {
+    let arrive = (): void => undefined;
+    let release = (): void => undefined;
+    let answer = (): void => undefined;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    holds.push({ suffix, copy, arrive, released, answer });
+    return { arrived, release, answered };
+  };
+
   let server: Server = createServer((req, res) => void handle(req, res));
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
@@ -212,16 +227,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     corruptReads: (on) => {
       corruptingReads = on;
     },
-    holdNextUpload: (suffix) => {
-      let arrive = (): void => undefined;
-      let release = (): void => undefined;
-      let answer = (): void => undefined;
-      const arrived = new Promise<void>((resolve) => (arrive = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const answered = new Promise<void>((resolve) => (answer = resolve));
-      holds.push({ suffix, arrive, released, answer });
-      return { arrived, release, answered };
-    },
+    holdNextUpload: (suffix) => hold(suffix, false),
+    holdNextCopy: (suffix) => hold(suffix, true),
     async close() {
       if (isDown) return;
       await new Promise<void>((resolve) => {
@@ -230,4 +237,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
     },
   };
+}
+
+/** A path ending with `suffix`, or one `suffix` (a RegExp) matches: `/^\/bucket\//` holds the next write to a bucket, whatever its name. */
+function matches(path: string, suffix: string | RegExp): boolean {
+  return typeof suffix === 'string' ? path.endsWith(suffix) : suffix.test(path);
 }

@@ -1,10 +1,11 @@
 // Durable writes on a real disk that fills up or turns read-only: every write that returned is
 // there in full, every one that failed threw one clear error and left the file as it was.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { appendDurably, DiskError, diskError, isReadOnlyError, temporaryFilesOf, writeFileDurably } from '../../../server/engines/common';
+import { appendDurably, DiskError, diskError, isReadOnlyError, syncFolder, temporaryFilesOf, writeFileDurably } from '../../../server/engines/common';
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs';
 
 const RECORD_BYTES = 60_000;
@@ -88,5 +89,24 @@ describe('diskError', () => {
     assert.match(other.message, /^Could not write \/data\/nl\/catalog\.json \(EIO: write\)/);
     assert.equal((other.cause as Error).message, 'EIO: write');
     assert.equal(diskError(other, '/elsewhere'), other, 'an error already explained is passed on as it is');
+  });
+});
+
+describe('syncFolder', () => {
+  it('fails with a DiskError naming the folder when its names cannot be made durable, instead of passing silently', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nl-syncfolder-'));
+    try {
+      await syncFolder(root);
+      const gone = join(root, 'removed-meanwhile');
+      await assert.rejects(syncFolder(gone), (error: unknown) => {
+        assert.ok(error instanceof DiskError);
+        assert.equal(error.errno, 'ENOENT');
+        assert.equal(error.folder, gone);
+        assert.match(error.message, /new names in .*removed-meanwhile durable/);
+        return true;
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

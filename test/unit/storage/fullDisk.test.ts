@@ -2,7 +2,7 @@
 // acknowledged reads back after a reopen, every one that was not fails with `no-space`, and the
 // engine opens fine once there is room again.
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, rmSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -127,6 +127,46 @@ describe('storage on a full disk', { skip: tmpfsUnavailable }, () => {
         for (const [n, key] of acknowledged.entries()) assert.equal(await read(engine, key), `value ${Number(key.slice(1, key.indexOf('/')))}`, `store ${n} reads back`);
         await engine.store('after', Buffer.from('room again'));
         assert.equal(await read(engine, 'after'), 'room again');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      disk.unmount();
+    }
+  });
+  it('a new object whose index line does not fit leaves no file under its key and no staged copy (its file is moved into place while the line is written)', async () => {
+    const disk = mountTmpfs(512 * 1024);
+    try {
+      const dataFolder = join(disk.folder, 'data');
+      const tier = mkdtempSync(join(scratch, 'tier-'));
+      const config: StorageConfig = { ...DEFAULT_CONFIG, local: { ...DEFAULT_CONFIG.local, path: tier } };
+      const engine = await StorageEngine.open({ dataFolder, config, env: {} });
+      try {
+        await engine.store('warm', Buffer.from('warm'));
+        fillDisk(disk.folder);
+        // Long keys make index lines of a few KB: the last page of the journal takes a few, then one does not fit.
+        let refused: string | undefined;
+        const stored = ['warm'];
+        for (let n = 0; n < 12 && refused === undefined; n++) {
+          const key = `new${n}/${['x', 'y', 'z', 'w'].map((letter) => letter.repeat(220)).join('/')}`;
+          try {
+            await engine.store(key, Buffer.from(`value ${n}`));
+            stored.push(key);
+          } catch (error) {
+            assert.ok(error instanceof StorageError, String(error));
+            assert.equal(error.code, 'no-space', error.message);
+            assert.match(error.message, /storage index/);
+            refused = key;
+          }
+        }
+        assert.ok(refused !== undefined, 'the disk is full: a store was refused');
+        const key = refused;
+        assert.deepEqual(engine.list({ limit: 100 }).objects.map((object) => object.key).sort(), stored.sort(), 'no record of it');
+        assert.equal(existsSync(join(tier, ...key.split('/'))), false, 'no file under the key');
+        assert.deepEqual(readdirSync(join(tier, '.neurolake-incoming')), [], 'no staged copy');
+        rmSync(join(disk.folder, 'ballast'));
+        await engine.store(key, Buffer.from('stored'));
+        assert.equal(await read(engine, key), 'stored');
       } finally {
         await engine.close();
       }

@@ -1,7 +1,8 @@
 // The local tier on its own (no cloud configured): stores are durable and survive a reopen, the
 // index journal survives a torn last line, and a full disk is a clear error that changes nothing.
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,32 @@ describe('local tier', () => {
       assert.equal(engine.status().state, 'ready');
       assert.match(engine.status().detail ?? '', /no cloud tier configured/);
       await assert.rejects(engine.demote('a/one.txt'), (error: unknown) => error instanceof StorageError && error.code === 'not-configured');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('records the SHA-256 of every byte of a large object, whether from a file or a stream of uneven chunks, and over its local copy again', async () => {
+    const dataFolder = await mkdtemp(join(tmpdir(), 'nl-large-'));
+    // Past the size at which the file is flushed early, in chunks that do not fall on any boundary.
+    const content = randomBytes(9 * 1024 * 1024 + 12_345);
+    const expected = createHash('sha256').update(content).digest('hex');
+    const source = join(dataFolder, 'source.bin');
+    writeFileSync(source, content);
+    const uneven = (function* () {
+      for (let offset = 0, step = 1; offset < content.length; offset += step, step = (step * 7 + 100_003) % 3_000_000) yield content.subarray(offset, offset + step);
+    })();
+    const engine = await StorageEngine.open({ dataFolder, config: DEFAULT_CONFIG, env: {} });
+    try {
+      await engine.store('large/from-file.bin', { path: source });
+      await engine.store('large/from-stream.bin', Readable.from(uneven));
+      // Stored again over a local copy: the replacing file waits in the incoming folder for its commit.
+      await engine.store('large/from-file.bin', { path: source });
+      for (const key of ['large/from-file.bin', 'large/from-stream.bin']) {
+        assert.equal(engine.stat(key).sha256, expected, key);
+        assert.equal(engine.stat(key).size, content.length, key);
+      }
+      assert.deepEqual((await engine.verify()).problems, []);
     } finally {
       await engine.close();
     }

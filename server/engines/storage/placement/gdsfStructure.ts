@@ -16,11 +16,12 @@ import type { ResidentNode, TierStructure } from './tierStructure';
 
 const INITIAL_SLOTS = 64;
 
+/** A slot's node: an evicted object's node is reused by the next object given its slot, so a miss allocates nothing. */
 class GdsfNode implements ResidentNode {
   constructor(
-    readonly key: string,
-    readonly hash: number,
-    readonly size: number,
+    public key: string,
+    public hash: number,
+    public size: number,
     /** Index into the structure's per-slot arrays while resident. */
     readonly slot: number,
     public frequency: number,
@@ -91,7 +92,40 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   insert(key: string, hash: number, size: number, pinned: boolean): void {
-    this.add(key, hash, size, pinned);
+    if (pinned || this.used + size <= this.capacityValue || this.heapLength === 0) {
+      this.add(key, hash, size, pinned);
+      this.fit();
+      return;
+    }
+    // The newcomer will push the tier over, so the lowest priority goes: pushing the newcomer
+    // and then popping the top would sift twice through the heap, so the newcomer is compared
+    // with the top instead and either goes at once (never entering the index) or takes the
+    // top's place and sinks from there. The victims are the same: each is the unique least
+    // (priority, stamp) of all, whatever the heap's shape.
+    this.refreshTop();
+    const priority = this.clock + 1 / Math.max(1, size);
+    const stamp = this.stamps++;
+    const top = this.heapSlots[0] as number;
+    const topPriority = this.heapPriorities[0] as number;
+    if (priority < topPriority) {
+      // Its own victim (a newcomer's stamp is the newest, so it loses a tie): the clock rises
+      // to it, as it would had it been admitted and evicted.
+      this.clock = priority;
+      this.evicted?.push(key);
+      return;
+    }
+    const slot = this.allocateSlot();
+    const node = this.occupy(slot, key, hash, size, false);
+    this.sizes[slot] = size;
+    this.priorities[slot] = priority;
+    this.stampsOf[slot] = stamp;
+    this.index.set(key, node);
+    this.used += size;
+    this.clock = topPriority;
+    this.positions[top] = -1;
+    this.dropVictim(top);
+    this.place(0, slot, priority, stamp);
+    this.down(0);
     this.fit();
   }
 
@@ -110,6 +144,8 @@ export class GreedyDualSizeFrequency implements TierStructure {
     if (!node.isPinned) this.takeOut(node.slot);
     this.used -= node.size;
     if (node.isPinned) this.pinned -= node.size;
+    // The caller gets the node: the slot takes a new one, so the next object cannot change it.
+    this.nodes[node.slot] = undefined;
     this.freeSlot(node.slot);
     return node;
   }
@@ -142,8 +178,7 @@ export class GreedyDualSizeFrequency implements TierStructure {
 
   private add(key: string, hash: number, size: number, pinned: boolean): void {
     const slot = this.allocateSlot();
-    const node = new GdsfNode(key, hash, size, slot, 1, pinned);
-    this.nodes[slot] = node;
+    const node = this.occupy(slot, key, hash, size, pinned);
     this.sizes[slot] = size;
     this.positions[slot] = -1;
     this.index.set(key, node);
@@ -169,8 +204,19 @@ export class GreedyDualSizeFrequency implements TierStructure {
     return slot;
   }
 
+  private occupy(slot: number, key: string, hash: number, size: number, pinned: boolean): GdsfNode {
+    const node = this.nodes[slot];
+    if (node === undefined) return (this.nodes[slot] = new GdsfNode(key, hash, size, slot, 1, pinned));
+    node.key = key;
+    node.hash = hash;
+    node.size = size;
+    node.frequency = 1;
+    node.isPinned = pinned;
+    return node;
+  }
+
+  /** The slot's node stays for the next object given the slot (an evicted node is referenced nowhere else). */
   private freeSlot(slot: number): void {
-    this.nodes[slot] = undefined;
     this.freeSlots.push(slot);
   }
 
@@ -199,24 +245,32 @@ export class GreedyDualSizeFrequency implements TierStructure {
   }
 
   private fit(): void {
-    const heapStamps = this.heapStamps;
     while (this.used > this.capacityValue && this.heapLength > 0) {
+      this.refreshTop();
       const slot = this.heapSlots[0] as number;
-      if (heapStamps[0] !== this.stampsOf[slot]) {
-        // Hit since it was placed: it sinks under its current priority, and the top is looked at again.
-        this.heapPriorities[0] = this.priorities[slot] as number;
-        heapStamps[0] = this.stampsOf[slot] as number;
-        this.down(0);
-        continue;
-      }
       this.clock = this.priorities[slot] as number;
       this.takeOut(slot);
-      const victim = this.nodes[slot] as GdsfNode;
-      this.index.delete(victim.key);
-      this.used -= victim.size;
-      this.freeSlot(slot);
-      this.evicted?.push(victim.key);
+      this.dropVictim(slot);
     }
+  }
+
+  /** Until the top is placed under its current priority: one hit since it was placed sinks to its place, and the top is looked at again. */
+  private refreshTop(): void {
+    const heapStamps = this.heapStamps;
+    for (let slot = this.heapSlots[0] as number; heapStamps[0] !== this.stampsOf[slot]; slot = this.heapSlots[0] as number) {
+      this.heapPriorities[0] = this.priorities[slot] as number;
+      heapStamps[0] = this.stampsOf[slot] as number;
+      this.down(0);
+    }
+  }
+
+  /** Forgets an evicted resident already out of the heap. */
+  private dropVictim(slot: number): void {
+    const victim = this.nodes[slot] as GdsfNode;
+    this.index.delete(victim.key);
+    this.used -= victim.size;
+    this.freeSlot(slot);
+    this.evicted?.push(victim.key);
   }
 
   private place(at: number, slot: number, priority: number, stamp: number): void {

@@ -18,6 +18,24 @@ describe('GDSF local-tier structure', () => {
     );
   });
 
+  it("a newcomer below the lowest priority goes at once; one above takes the victim's place; a hit top sinks first", () => {
+    const evicted: string[] = [];
+    const gdsf = new GreedyDualSizeFrequency(4, evicted);
+    const sizes: Record<string, number> = { c: 2, d: 4, f: 2, g: 4 };
+    const hits = [...'abcdaefg'].map((key) => gdsf.access(key, hashKey(key), sizes[key] ?? 1));
+    // a (1), b (1), c (0.5) fill the tier. d (0.25) is below c: it goes at once, the clock
+    // rises to 0.25. a is hit (2.25). e (1.25) pushes out c (clock 0.5). f (1.0): a's old
+    // place (1) is stale and sinks, so b (1, older than f) goes (clock 1). g (1.25) pushes
+    // out f (1.0), then e (1.25, older than g), then itself.
+    assert.deepEqual(hits, [false, false, false, false, true, false, false, false]);
+    assert.deepEqual(evicted, ['d', 'c', 'b', 'f', 'e', 'g']);
+    assert.deepEqual(
+      [...'abcdefg'].filter((key) => gdsf.lookup(key) !== undefined),
+      ['a'],
+    );
+    assert.equal(gdsf.usedBytes, 1);
+  });
+
   it('never evicts a pinned object', () => {
     const evicted: string[] = [];
     const gdsf = new GreedyDualSizeFrequency(10, evicted);
