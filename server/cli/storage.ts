@@ -49,6 +49,7 @@ interface ConfigureOptions extends OutputOptions {
   readonly prefix?: string;
   readonly pathStyle?: boolean;
   readonly checksums?: string;
+  readonly checksSignedPayload?: boolean;
   readonly noCloud?: boolean;
   readonly cloud?: boolean;
   readonly capacityGb?: number;
@@ -251,6 +252,8 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
     .option('--path-style', 'bucket in the path (most S3-compatible servers)')
     .option('--no-path-style', 'bucket in the host name (AWS)')
     .option('--checksums <when>', 'SDK request checksums: WHEN_SUPPORTED or WHEN_REQUIRED (custom endpoints)')
+    .option('--checks-signed-payload', 'the server refuses a body that does not match its signed SHA-256 (AWS, Ceph RGW, MinIO): uploads are proven by it, with no MD5')
+    .option('--no-checks-signed-payload', 'the server does not check signed payloads (s3rver): uploads are proven by their MD5 ETag')
     .option('--no-cloud', 'remove the cloud tier (objects only in it stay in the bucket)')
     .option('--capacity-gb <gb>', 'local tier capacity in GB', nonNegativeNumber)
     .option('--watermark <fraction>', 'fraction of the capacity filled before evicting (0.05-1)', nonNegativeNumber)
@@ -269,7 +272,7 @@ export function addStorageCommands(program: Command, ctx: StorageCliContext): Co
         const dataFolder = ctx.dataFolder();
         const current = await readStorageConfig(dataFolder);
         const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
-        const changed = ['bucket', 'endpoint', 'region', 'prefix', 'pathStyle', 'checksums', 'cloud', 'capacityGb', 'watermark', 'localPath', 'archiveClass', 'archiveBucket', 'archiveAfterDays', 'writeThrough', 'prices', 'localPrice'].some(given);
+        const changed = ['bucket', 'endpoint', 'region', 'prefix', 'pathStyle', 'checksums', 'checksSignedPayload', 'cloud', 'capacityGb', 'watermark', 'localPath', 'archiveClass', 'archiveBucket', 'archiveAfterDays', 'writeThrough', 'prices', 'localPrice'].some(given);
         const next = changed ? buildConfig(current, options, given) : current;
         if (next.cloud && options.check !== false && (changed || options.createBucket === true)) {
           const cloud = new CloudTier(next.cloud, next.archive);
@@ -302,14 +305,17 @@ function buildConfig(current: StorageConfig, options: ConfigureOptions, given: (
   if (options.prices !== undefined && !isStoragePreset(options.prices)) throw new CliError('--prices must be aws or seed', EXIT.invalidInput);
   let cloud = current.cloud;
   if (given('cloud') && options.cloud === false) cloud = undefined;
-  else if (given('bucket') || given('endpoint') || given('region') || given('prefix') || given('pathStyle') || given('checksums')) {
+  else if (given('bucket') || given('endpoint') || given('region') || given('prefix') || given('pathStyle') || given('checksums') || given('checksSignedPayload')) {
     const bucket = options.bucket ?? cloud?.bucket;
     if (bucket === undefined) throw new CliError('configure: give --bucket to set up the cloud tier', EXIT.usage);
     const endpoint = given('endpoint') ? options.endpoint : cloud?.endpoint;
-    const base = cloud ?? defaultCloud(bucket, endpoint);
+    const { checksSignedPayload: checkedBefore, ...base } = cloud ?? defaultCloud(bucket, endpoint);
     const customEndpoint = endpoint !== undefined && endpoint !== '';
+    // What was said of one server's checks is not said of another: a new endpoint starts from the default.
+    const checksSignedPayload = given('checksSignedPayload') ? options.checksSignedPayload === true : given('endpoint') ? undefined : checkedBefore;
     cloud = {
       ...base,
+      ...(checksSignedPayload !== undefined ? { checksSignedPayload } : {}),
       bucket,
       ...(customEndpoint ? { endpoint } : {}),
       ...(given('endpoint') && !customEndpoint ? { endpoint: undefined } : {}),

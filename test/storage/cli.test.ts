@@ -39,6 +39,21 @@ describe('neurolake storage', () => {
     assert.doesNotMatch(file, new RegExp(server.credentials.secretAccessKey));
   });
 
+  it('configure says whether the server checks signed payloads, and forgets it for another endpoint', async () => {
+    const configFile = join(dataFolder, 'storage', 'config.json');
+    const saved = (): { cloud: { checksSignedPayload?: boolean } } => JSON.parse(readFileSync(configFile, 'utf8')) as { cloud: { checksSignedPayload?: boolean } };
+    const on = await storage('configure', '--checks-signed-payload', '--no-check');
+    assert.equal(on.code, 0, on.err);
+    assert.equal(saved().cloud.checksSignedPayload, true);
+    const off = await storage('configure', '--no-checks-signed-payload', '--no-check');
+    assert.equal(off.code, 0, off.err);
+    assert.equal(saved().cloud.checksSignedPayload, false);
+    await storage('configure', '--checks-signed-payload', '--no-check');
+    const moved = await storage('configure', '--endpoint', server.endpoint, '--no-check');
+    assert.equal(moved.code, 0, moved.err);
+    assert.equal(saved().cloud.checksSignedPayload, undefined, 'a new endpoint is not assumed to check');
+  });
+
   it('puts a file and a folder, lists, stats, demotes, reads back and deletes, with --json', async () => {
     const folder = tempFolder('nl-cli-src-');
     const content = randomContent(300_000);
