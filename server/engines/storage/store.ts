@@ -42,8 +42,10 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     writeToFile(openSource(source), temp, { signal: work.signal ? AbortSignal.any([work.signal, stopEarly.signal]) : stopEarly.signal, onBytes: report, hash: 'inline' });
   // The writing starts beside the first looks at the disk whenever it can be undone: when the looks
   // send the object to the cloud, a content that can be read again (bytes, a file) is, and without
-  // a cloud tier nothing is sent anywhere else.
-  const early = source instanceof Uint8Array || isPathSource(source) || core.cloud === undefined ? write() : undefined;
+  // a cloud tier nothing is sent anywhere else. A local tier with no room at all takes nothing, so
+  // nothing is written to it first (a cloud store would otherwise wait for that write and its removal).
+  const localMayTake = core.capacityBytes() > 0 && (!(source instanceof Uint8Array) || source.length <= core.policyBudget());
+  const early = core.cloud === undefined || (localMayTake && (source instanceof Uint8Array || isPathSource(source))) ? write() : undefined;
   early?.catch(() => undefined);
   const discardEarly = async (): Promise<void> => {
     if (early === undefined) return;
