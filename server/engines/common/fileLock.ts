@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, lutimes, readFile, readlink, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { processAlive } from './processAlive';
 
 export interface LockHolder {
   readonly pid: number;
@@ -141,23 +142,13 @@ async function inspect(path: string): Promise<Found> {
 function isStale(holder: LockHolder, age: number): boolean {
   if (holder.host !== thisHost) return age > STALE_MS;
   if (holder.pid === process.pid) return !ownTokens.has(holder.token);
-  return !isAlive(holder.pid) || age > REUSED_PID_MS;
+  return !processAlive(holder.pid) || age > REUSED_PID_MS;
 }
 
 export function parseHolder(target: string): LockHolder | undefined {
   const match = /^neurolake-lock:(\d+):([0-9a-f]+)@(.+)$/.exec(target);
   if (match === null) return undefined;
   return { pid: Number(match[1]), token: match[2]!, host: match[3]! };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -5,6 +5,7 @@ export * from './durableFile';
 export * from './folders';
 export * from './progress';
 export * from './fileLock';
+export * from './processAlive';
 export * from './steps';
 export * from './progressText';
 export * from './backgroundDigest';

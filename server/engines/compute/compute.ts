@@ -4,7 +4,7 @@
 // is adopted by the next one that opens: a queued run is queued again, a running one re-attached
 // by its pid or Slurm job id, and one that cannot be found is marked lost.
 import { join } from 'node:path';
-import { CancelledError, ensureFolder } from '../common';
+import { CancelledError, ensureFolder, processAlive } from '../common';
 import { computeCost, computePrices, type ComputePresetName, type ComputePrices } from '../prices';
 
 const COMPUTE_PRESETS: readonly ComputePresetName[] = ['seed', 'aws'];
@@ -15,7 +15,6 @@ import type { Execution, ExecutionOutcome, Executor } from './executor';
 import { RunHistory } from './history';
 import { LocalExecutor } from './localExecutor';
 import { localCapacity, MachineSampler, type MachineSnapshot } from './machine';
-import { pidAlive } from './processes';
 import { Scheduler, type SchedulerJob } from './scheduler';
 import { SlurmClient } from './slurm/restClient';
 import { SlurmExecutor } from './slurm/slurmExecutor';
@@ -549,7 +548,7 @@ export class ComputeEngine {
     if (executor === undefined) return; // a cluster run while no cluster is configured here: leave it for one that has it
     await this.update(run.id, { owner: this.owner });
     // A local run that already ended is settled before open() returns, so the first listing is true.
-    const endedAlready = ref.tier === 'local' && !pidAlive(ref.pid);
+    const endedAlready = ref.tier === 'local' && !processAlive(ref.pid);
     const execution = await executor.attach(ref, request);
     this.scheduler.adoptRunning(this.jobOf(run.id, run.workload, run.submittedAt), ref.tier, run.startedAt ?? this.clock.now());
     const watching = this.watch(run.id, ref.tier, execution, run.startedAt ?? this.clock.now());
@@ -682,5 +681,5 @@ function sameCluster(a: ClusterSettings | undefined, b: ClusterSettings | undefi
 }
 
 function ownerAlive(run: Run): boolean {
-  return run.owner !== undefined && run.owner.pid !== process.pid && pidAlive(run.owner.pid);
+  return run.owner !== undefined && run.owner.pid !== process.pid && processAlive(run.owner.pid);
 }

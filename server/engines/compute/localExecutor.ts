@@ -11,7 +11,8 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ComputeError } from './errors';
 import type { Execution, ExecutionOutcome, ExecutionRequest, Executor } from './executor';
-import { groupUsage, pidAlive, signalGroup } from './processes';
+import { processAlive } from '../common';
+import { groupUsage, signalGroup } from './processes';
 import type { ExecutionRef, Workload } from './types';
 
 const WRAPPER = '/bin/sh -c "$1"; code=$?; { times; echo "exit $code"; } > "$2.tmp" && mv "$2.tmp" "$2"; exit $code';
@@ -109,7 +110,7 @@ export class LocalExecutor implements Executor {
   async attach(ref: ExecutionRef, _request: ExecutionRequest): Promise<Execution> {
     if (ref.tier !== 'local') throw new Error('not a local run');
     // Not our child any more: its end is seen by polling, its exit code read from the status file.
-    const gone = (): boolean => !pidAlive(ref.pid) || (process.platform === 'linux' && groupUsage(ref.pid) === undefined);
+    const gone = (): boolean => !processAlive(ref.pid) || (process.platform === 'linux' && groupUsage(ref.pid) === undefined);
     const exited = new Promise<{ code: null; signal: null }>((resolve) => {
       if (gone()) {
         resolve({ code: null, signal: null });

@@ -42,15 +42,6 @@ export function groupUsage(pgid: number): GroupUsage | undefined {
   return processes === 0 ? undefined : { processes, cpuSeconds: ticks / TICKS_PER_SECOND, residentBytes: pages * PAGE_BYTES };
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Signals a whole process group; false when it is gone already. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {

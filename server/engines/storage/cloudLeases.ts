@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { CancelledError } from '../common';
+import { CancelledError, processAlive } from '../common';
 import type { Place } from './cloudTier';
 import type { StorageCore } from './core';
 import type { IndexOp, IndexState, Intent } from './indexStore';
@@ -79,16 +79,6 @@ function readProc(path: string): string | undefined {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const ownHost = hostname();
 const ownStart = processStart(process.pid);
 /** Process-wide, so two engines of one process on one data folder respect each other's leases as two processes would. */
@@ -101,7 +91,7 @@ const seenDead = new Map<string, number>();
 const wakers = new Set<() => void>();
 
 function thisWorld(): LeaseWorld {
-  return { host: ownHost, pid: process.pid, start: ownStart, held: heldHere, isAlive: pidAlive, startOf: processStart, now: Date.now() };
+  return { host: ownHost, pid: process.pid, start: ownStart, held: heldHere, isAlive: processAlive, startOf: processStart, now: Date.now() };
 }
 
 /** Whether the lease's owner may still be writing: on this host, a live process that is the one that took it. */

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { processAlive } from '../common';
 import { deadLeaseReleases, intentLeased, waitUntilFree, type CloudLease } from './cloudLeases';
 import { finishStaged } from './copies';
 import { LOCKED_CALL_MS, type StorageCore } from './core';
@@ -106,13 +107,4 @@ async function readoptLocalFiles(core: StorageCore): Promise<void> {
     return { ops, result: ops.length };
   });
   core.warn(`${added} object${added === 1 ? '' : 's'} of the local tier ${added === 1 ? 'was' : 'were'} added back to the storage index from ${added === 1 ? 'its file' : 'their files'}.`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
