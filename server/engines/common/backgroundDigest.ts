@@ -12,9 +12,13 @@
 //
 // The SHA-256 of each part of an upload can be asked for while the content still streams in
 // (`partSha256`): it is the signed payload hash of that part's request, which the server checks.
+//
+// The xxHash64 (see fastHash.ts) is always computed here, as the bytes arrive: it costs less than
+// copying them for the worker would.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { fastHash, type FastHash } from './fastHash';
 
 export interface DigestOptions {
   readonly sha256?: boolean;
@@ -23,12 +27,15 @@ export interface DigestOptions {
   readonly partSize?: number;
   /** The digest of each part: MD5 (what S3 builds a multipart ETag from; the default) or SHA-256. */
   readonly partHash?: 'md5' | 'sha256';
+  /** Also the xxHash64 of the whole content (needs loadFastHash() first). */
+  readonly xxh64?: boolean;
 }
 
 export interface Digests {
   readonly size: number;
   readonly sha256?: string;
   readonly md5?: string;
+  readonly xxh64?: string;
   /** Raw 16-byte MD5 of each part, in order; empty for empty content. */
   readonly partMd5s?: readonly Buffer[];
   /** Hex SHA-256 of each part, in order (with `partHash: 'sha256'`); one, of no bytes, for empty content. */
@@ -242,6 +249,7 @@ export class BackgroundDigest {
   private readonly partWaiters = new Map<number, { resolve: (sha256: string) => void; reject: (error: Error) => void }[]>();
   /** Set once every part is known: a part asked for beyond them does not exist. */
   private noMoreParts: Error | undefined;
+  private readonly fast: FastHash | undefined;
 
   /**
    * `where.expectedSize`, when known and small, or `where.here`, has the bytes hashed on this
@@ -253,12 +261,14 @@ export class BackgroundDigest {
     private readonly options: DigestOptions,
     where: { readonly expectedSize?: number; readonly here?: boolean } = {},
   ) {
+    this.fast = options.xxh64 === true ? fastHash() : undefined;
     if (where.here === true || (where.expectedSize !== undefined && where.expectedSize <= INLINE_KNOWN_BYTES)) this.inline = digester(options, createHash, (number, sha256) => this.partDone(number, sha256));
   }
 
   /** Takes a copy of `bytes` (or hashes them at once); resolves once there is room for more (the worker keeps up). */
   update(bytes: Uint8Array): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
+    this.fast?.update(bytes);
     if (this.inline) {
       this.inline.feed(bytes);
       return undefined;
@@ -306,16 +316,21 @@ export class BackgroundDigest {
       this.inline = undefined;
       const result = inline.finish();
       this.allPartsDone(result);
-      this.result = Promise.resolve(result);
+      this.result = Promise.resolve(this.withFast(result));
       return this.result;
     }
     if (this.failure) return (this.result = Promise.reject(this.failure));
     const worker = this.worker!;
     worker.hold();
-    this.result = new Promise<Digests>((done, failed) => (this.settle = { done, failed })).finally(() => worker.unhold());
+    this.result = new Promise<Digests>((done, failed) => (this.settle = { done, failed })).then((result) => this.withFast(result)).finally(() => worker.unhold());
     if (this.filled > 0) this.flush();
     worker.end(this.jobId);
     return this.result;
+  }
+
+  /** Every byte was fed before digest() was called, so the xxHash64 is complete by then. */
+  private withFast(result: Digests): Digests {
+    return this.fast === undefined ? result : { ...result, xxh64: this.fast.digest() };
   }
 
   /** Forgets the job (a failed or cancelled transfer). */

@@ -5,13 +5,14 @@
 // with what S3 defines it to be: the MD5 of the whole for a single PUT, the MD5 of the parts'
 // MD5s plus "-N" for a multipart upload.
 import { createHash } from 'node:crypto';
-import { DigestingStream } from '../common';
+import { DigestingStream, fastHashOf } from '../common';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 
 export interface ContentDigests {
   readonly size: number;
   readonly sha256: string;
+  readonly xxh64: string;
   /** The whole content's MD5, when the ETag is how the upload is checked. */
   readonly md5?: string;
   /**
@@ -42,23 +43,24 @@ function etagsOf(md5: string, partMd5s: readonly Buffer[]): string[] {
  */
 export class DigestStream extends DigestingStream {
   constructor(partSize: number, serverChecksPayload: boolean, onBytes?: (done: number) => void) {
-    super(serverChecksPayload ? { sha256: true, partSize, partHash: 'sha256' } : { sha256: true, md5: true, partSize }, onBytes, { here: serverChecksPayload });
+    super(serverChecksPayload ? { sha256: true, xxh64: true, partSize, partHash: 'sha256' } : { sha256: true, xxh64: true, md5: true, partSize }, onBytes, { here: serverChecksPayload });
   }
 
   /** Call once the stream has ended. */
   async contentDigests(): Promise<ContentDigests> {
-    const { size, sha256, md5, partMd5s } = await this.digests();
-    if (md5 === undefined) return { size, sha256: sha256! };
-    return { size, sha256: sha256!, md5, etags: etagsOf(md5, partMd5s ?? []) };
+    const { size, sha256, xxh64, md5, partMd5s } = await this.digests();
+    if (md5 === undefined) return { size, sha256: sha256!, xxh64: xxh64! };
+    return { size, sha256: sha256!, xxh64: xxh64!, md5, etags: etagsOf(md5, partMd5s ?? []) };
   }
 }
 
 /** The digests of a content in memory, hashed here; the MD5 ETags too unless the server checks the signed SHA-256. */
 export function digestsOf(bytes: Uint8Array, serverChecksPayload: boolean): ContentDigests {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (serverChecksPayload) return { size: bytes.length, sha256 };
+  const xxh64 = fastHashOf(bytes);
+  if (serverChecksPayload) return { size: bytes.length, sha256, xxh64 };
   const md5 = createHash('md5').update(bytes).digest();
-  return { size: bytes.length, sha256, md5: md5.toString('hex'), etags: etagsOf(md5.toString('hex'), bytes.length === 0 ? [] : [md5]) };
+  return { size: bytes.length, sha256, xxh64, md5: md5.toString('hex'), etags: etagsOf(md5.toString('hex'), bytes.length === 0 ? [] : [md5]) };
 }
 
 export function unquote(etag: string | undefined): string {

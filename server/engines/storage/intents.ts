@@ -11,7 +11,7 @@ import { StorageError, describeError } from './errors';
 import type { IndexOp } from './indexStore';
 import { INCOMING_FOLDER, confinedPath } from './keys';
 import { withHistory } from './records';
-import { hashFile, walkFiles } from './sources';
+import { hashContent, walkFiles } from './sources';
 import type { ObjectRecord } from './types';
 
 /**
@@ -98,7 +98,7 @@ async function readoptLocalFiles(core: StorageCore): Promise<void> {
       try {
         const path = await confinedPath(core.localRoot, key);
         const { size } = await stat(path);
-        const record: ObjectRecord = { key, version: randomUUID(), size, sha256: await hashFile(path), created: at, lastAccess: at, accessCount: 0, hits: 0, copies: { local: {} }, history: [] };
+        const record: ObjectRecord = { key, version: randomUUID(), size, ...(await hashContent(path)), created: at, lastAccess: at, accessCount: 0, hits: 0, copies: { local: {} }, history: [] };
         ops.push({ t: 'put', r: withHistory(record, 'verified', 'local', at) });
       } catch (error) {
         core.warn(`The local file of ${key} was not added back to the storage index: ${describeError(error)}`);

@@ -5,8 +5,8 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { throwIfCancelled } from '../common';
-import { fileError } from './durable';
+import { fastHash, loadFastHash, throwIfCancelled } from '../common';
+import { fileError, type ContentHashes } from './durable';
 import { StorageError } from './errors';
 import type { StoreSource } from './options';
 
@@ -83,10 +83,16 @@ export async function fileSize(path: string): Promise<number> {
   }
 }
 
-export async function hashFile(path: string): Promise<string> {
+/** Both hashes a record keeps, of a file read to its end, or of a stream (a cloud copy being verified). */
+export async function hashContent(content: string | AsyncIterable<Uint8Array>): Promise<ContentHashes> {
+  await loadFastHash();
   const sha = createHash('sha256');
-  for await (const chunk of createReadStream(path)) sha.update(chunk as Buffer);
-  return sha.digest('hex');
+  const fast = fastHash();
+  for await (const chunk of typeof content === 'string' ? createReadStream(content) : content) {
+    sha.update(chunk as Buffer);
+    fast.update(chunk as Buffer);
+  }
+  return { sha256: sha.digest('hex'), xxh64: fast.digest() };
 }
 
 export async function walkFiles(root: string, folder = root): Promise<string[]> {

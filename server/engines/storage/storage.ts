@@ -18,7 +18,7 @@
 // verify.ts, plan.ts and configReload.ts.
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CancelledError, type WorkOptions } from '../common';
+import { CancelledError, loadFastHash, type WorkOptions } from '../common';
 import { storagePrices, type StoragePrices } from '../prices';
 import { AccessLog, type AccessEntry } from './accessLog';
 import { applyEnvironment, readStorageConfig, storageFolder, type StorageConfig } from './config';
@@ -87,8 +87,9 @@ export class StorageEngine {
   /** Opens the data folder's storage, reconciling what a crash may have left half done. */
   static async open(options: StorageOpenOptions): Promise<StorageEngine> {
     const folder = storageFolder(options.dataFolder);
-    // First, so a data folder that is a file, or on a read-only disk, is said in those words.
-    await makeFolders(folder, 'opening storage');
+    // First, so a data folder that is a file, or on a read-only disk, is said in those words. The
+    // hash that reads check is compiled meanwhile: every store and read after this needs it.
+    await Promise.all([makeFolders(folder, 'opening storage'), loadFastHash()]);
     const config = applyEnvironment(options.config ?? (await readStorageConfig(options.dataFolder)), options.env ?? process.env);
     const localRoot = config.local.path ?? join(folder, 'local');
     await makeFolders(join(localRoot, INCOMING_FOLDER), `creating the local tier ${localRoot}`);

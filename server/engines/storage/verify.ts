@@ -1,13 +1,13 @@
 // Verify: recomputes local checksums and checks every cloud and archive copy against the index,
 // and lists files and bucket objects no index entry accounts for. It reports; it never deletes.
-import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
 import { CancelledError, throwIfCancelled, type WorkOptions } from '../common';
 import type { StorageCore } from './core';
 import { describeError } from './errors';
 import { INCOMING_FOLDER, confinedPath } from './keys';
-import { hashFile, walkFiles } from './sources';
-import type { VerifyProblem, VerifyReport } from './types';
+import { hashContent, walkFiles } from './sources';
+import type { ContentHashes } from './durable';
+import type { ObjectRecord, VerifyProblem, VerifyReport } from './types';
 
 /**
  * Recomputes local checksums, checks every cloud and archive copy's ETag, version and size (with
@@ -27,8 +27,10 @@ export async function verify(core: StorageCore, work: WorkOptions & { prefix?: s
     if (record === undefined) continue;
     if (record.copies.local) {
       try {
-        const actual = await hashFile(await confinedPath(core.localRoot, key));
-        if (actual !== record.sha256) problems.push({ key, tier: 'local', problem: `checksum differs (recorded ${record.sha256.slice(0, 12)}…, file ${actual.slice(0, 12)}…)` });
+        const actual = await hashContent(await confinedPath(core.localRoot, key));
+        const differs = hashesDiffer(record, actual);
+        if (differs === 'checksum differs') problems.push({ key, tier: 'local', problem: `checksum differs (recorded ${record.sha256.slice(0, 12)}…, file ${actual.sha256.slice(0, 12)}…)` });
+        else if (differs) problems.push({ key, tier: 'local', problem: differs });
       } catch (error) {
         problems.push({ key, tier: 'local', problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : describeError(error) });
       }
@@ -42,10 +44,8 @@ export async function verify(core: StorageCore, work: WorkOptions & { prefix?: s
         else if (head.version !== record.version) problems.push({ key, tier: place, problem: 'the bucket holds another version' });
         else if (head.size !== record.size || head.etag !== copy.etag) problems.push({ key, tier: place, problem: `size or ETag differs (${head.size} bytes, ETag ${head.etag})` });
         else if (work.deep === true && place === 'cloud') {
-          const sha = createHash('sha256');
-          for await (const chunk of await core.cloud.get('cloud', key, work.signal)) sha.update(chunk as Buffer);
-          const actual = sha.digest('hex');
-          if (actual !== record.sha256) problems.push({ key, tier: place, problem: 'checksum differs' });
+          const differs = hashesDiffer(record, await hashContent(await core.cloud.get('cloud', key, work.signal)));
+          if (differs) problems.push({ key, tier: place, problem: differs });
         }
       } catch (error) {
         if (error instanceof CancelledError) throw error;
@@ -81,4 +81,14 @@ async function findOrphans(core: StorageCore, signal?: AbortSignal): Promise<str
     }
   }
   return orphans;
+}
+
+/**
+ * What is wrong when a content's hashes are not the record's. A matching SHA-256 with another
+ * xxHash64 means the record's xxHash64 is wrong: every read from the cloud would then fail.
+ */
+function hashesDiffer(record: ObjectRecord, actual: ContentHashes): 'checksum differs' | 'the recorded xxh64 differs' | undefined {
+  if (actual.sha256 !== record.sha256) return 'checksum differs';
+  if (record.xxh64 !== undefined && actual.xxh64 !== record.xxh64) return 'the recorded xxh64 differs';
+  return undefined;
 }
