@@ -93,7 +93,7 @@ export async function testCloudConnection(config: CloudConfig, options: CloudTes
         step,
         steps: done,
         checksSignedPayload: false,
-        message: `${where} stored a probe whose body did not match the SHA-256 signed with it, so it does not check signed payloads; with checksSignedPayload on, no upload there would be verified. Say the server may not check (NeuroLake then compares MD5s and ETags itself).`,
+        message: `${where} stored a probe whose body did not match the SHA-256 signed with it, so it does not check signed payloads: taken as checking them, no upload there would be verified. Say it may not check, and NeuroLake compares MD5s and ETags itself.`,
       };
     }
     await tier.client.send(new PutObjectCommand({ Bucket: config.bucket, Key: name, Body: probe, ContentType: 'text/plain' }), call);
