@@ -2,7 +2,7 @@
 // credentials, opened here with this server's session key) and saving it to the data folder's
 // storage/config.json, which the storage engine then applies without a restart.
 import type { CancellationToken, Connection, ResponseError } from 'vscode-languageserver/node';
-import { StorageError, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
+import { StorageError, checksSignedPayload, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
 import { StorageCloudConfigRequest, StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget, type StorageCloudTestResult, type StorageErrorData } from '../protocol';
 import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, openSecret, type CloudCredentials, type SealedSecret } from '../protocol/secrets';
 import { type Session } from '../session';
@@ -66,6 +66,7 @@ export function registerStorageCloudHandlers(connection: Connection, session: ()
         bucket: cloud.bucket,
         prefix: cloud.prefix,
         archiveClass: archive.storageClass,
+        checksSignedPayload: checksSignedPayload(cloud),
       };
       return { ...(target ? { target } : {}), file: configFile(dataFolder) };
     } catch (error) {
@@ -101,11 +102,20 @@ export function registerStorageCloudHandlers(connection: Connection, session: ()
   });
 }
 
-/** The data folder's configuration with the proposed cloud tier and archive class, checked field by field. */
+/**
+ * The data folder's configuration with the proposed cloud tier and archive class, checked field by
+ * field. The cloud tier is the endpoint's defaults with the target's answers: a checksSignedPayload
+ * the target leaves unset is the endpoint's default, whatever was saved for the server before.
+ */
 export function proposedConfig(current: StorageConfig, target: StorageCloudTarget): StorageConfig {
   const endpoint = target.endpoint?.trim() || undefined;
   const defaults = defaultCloud(target.bucket.trim(), endpoint);
-  const cloud = { ...defaults, region: target.region.trim() || defaults.region, prefix: target.prefix.trim() };
+  const cloud = {
+    ...defaults,
+    region: target.region.trim() || defaults.region,
+    prefix: target.prefix.trim(),
+    ...(target.checksSignedPayload !== undefined ? { checksSignedPayload: target.checksSignedPayload } : {}),
+  };
   return normaliseConfig({ ...current, cloud, archive: { ...current.archive, storageClass: target.archiveClass } }, 'the proposed cloud tier');
 }
 

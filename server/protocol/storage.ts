@@ -185,10 +185,19 @@ export interface StorageCloudTarget {
   /** Prepended to every object name in the bucket; ends in `/` unless empty. */
   readonly prefix: string;
   readonly archiveClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR';
+  /**
+   * Whether the server refuses a body that does not match the SHA-256 signed with it (AWS S3, Ceph
+   * RGW, MinIO do; s3rver does not): uploads are then proven by that check and NeuroLake computes
+   * no MD5 to compare with their ETags. Unset: the endpoint's default (true for AWS itself, false
+   * for a custom endpoint), never a value said of another server. In the cloudConfig answer, the
+   * value in force, default included.
+   */
+  readonly checksSignedPayload?: boolean;
 }
 
 export type StorageCloudTestStep = 'reach bucket' | 'write probe' | 'read probe' | 'delete probe';
-export type StorageCloudTestFailure = 'unreachable' | 'no-such-bucket' | 'access-denied' | 'no-credentials' | 'wrong-region' | 'probe-mismatch' | 'invalid-config' | 'error';
+/** `unchecked-payload`: the target says the server checks signed payloads, and it stored a probe signed with a wrong SHA-256. */
+export type StorageCloudTestFailure = 'unreachable' | 'no-such-bucket' | 'access-denied' | 'no-credentials' | 'wrong-region' | 'probe-mismatch' | 'unchecked-payload' | 'invalid-config' | 'error';
 
 export interface StorageCloudTestParams extends WorkDoneParams {
   readonly target: StorageCloudTarget;
@@ -208,12 +217,19 @@ export interface StorageCloudTestResult {
   /** In words a user can act on: the endpoint, the bucket and the reason. */
   readonly message: string;
   readonly steps: readonly StorageCloudTestStep[];
+  /**
+   * What the server did with the probe sent once signed with a wrong SHA-256: true when it refused
+   * it (it checks signed payloads), false when it stored it (deleted again); unset when the test did
+   * not get that far or the server refused it for another reason.
+   */
+  readonly checksSignedPayload?: boolean;
 }
 
 /**
  * Sent by Configure Cloud Tier before it saves anything: checks the bucket with the proposed
  * settings and credentials (HeadBucket, then a probe object written, read back and deleted under
- * the prefix). Answers with the outcome; a failing bucket is an answer, not an error. Cancellable.
+ * the prefix, once signed wrongly to see whether the server checks signed payloads). Answers with
+ * the outcome; a failing bucket is an answer, not an error. Cancellable.
  */
 export const StorageTestCloudRequest = request<StorageCloudTestParams, StorageCloudTestResult, StorageErrorData>('neurolake/storage/testCloud');
 

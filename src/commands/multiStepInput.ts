@@ -95,15 +95,30 @@ function settle<T>(input: vscode.QuickInput & { onDidTriggerButton: vscode.Event
   });
 }
 
+/** One question of a multi-step input. */
+export interface Step {
+  /** Asks the question and keeps the answer; resolves to it, Back, or undefined (Escape). */
+  readonly ask: (position: { step: number; totalSteps: number }) => Promise<Answer<unknown>>;
+  /** False while the answers so far leave nothing to ask: the step is passed over and not counted. */
+  readonly applies?: () => boolean;
+}
+
 /**
- * Runs `steps` in order from `first`: Back goes one step back (the first step has none), Escape
- * ends with false. A step may skip itself by resolving to its answer without asking.
+ * Runs `steps` in order from `first`: Back goes back to the step asked before (the first step has
+ * none), Escape ends with false. "Step n of m" counts only the steps that apply to the answers so
+ * far, so a question passed over neither leaves a gap in the numbers nor stops Back.
  */
-export async function runSteps(steps: readonly ((position: { step: number; totalSteps: number }) => Promise<Answer<unknown>>)[], first = 0): Promise<boolean> {
+export async function runSteps(steps: readonly Step[], first = 0): Promise<boolean> {
+  const applies = (index: number): boolean => steps[index]!.applies?.() !== false;
   let index = Math.min(Math.max(first, 0), steps.length - 1);
   const visited: number[] = [];
   while (index < steps.length) {
-    const answer = await steps[index]!({ step: index + 1, totalSteps: steps.length });
+    if (!applies(index)) {
+      index += 1;
+      continue;
+    }
+    const counted = steps.map((_, position) => position).filter(applies);
+    const answer = await steps[index]!.ask({ step: counted.indexOf(index) + 1, totalSteps: counted.length });
     if (answer === undefined) return false;
     if (answer === BACK) {
       index = visited.pop() ?? 0;

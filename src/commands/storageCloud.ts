@@ -1,7 +1,8 @@
 // Configure Cloud Tier and Forget Cloud Credentials. Configure asks for the bucket step by step
-// (endpoint, bucket, region, prefix, archive class, access key), tests the connection with exactly
-// those answers before anything is saved, and only when the test passes writes the data folder's
-// storage/config.json (through the server, never a secret in it) and the key to SecretStorage.
+// (endpoint, whether a custom endpoint's server checks signed payloads, bucket, region, prefix,
+// archive class, access key), tests the connection with exactly those answers before anything is
+// saved, and only when the test passes writes the data folder's storage/config.json (through the
+// server, never a secret in it) and the key to SecretStorage.
 import * as vscode from 'vscode';
 import {
   StorageCloudConfigRequest,
@@ -17,6 +18,7 @@ import { type Ctx } from '../ctx';
 import { requestWithProgress } from '../progress';
 import { askPick, askText, runSteps } from './multiStepInput';
 import { type CommandFactories } from './registry';
+import { SIGNED_PAYLOAD_ITEMS, answerOf, givenChecksSignedPayload, preselectedChecksSignedPayload, type SignedPayloadKnown } from './signedPayloadChoice';
 import { assertTrusted } from '../trust';
 
 type ArchiveClass = StorageCloudTarget['archiveClass'];
@@ -28,6 +30,11 @@ export interface CloudTierAnswers {
   readonly region?: string;
   readonly prefix?: string;
   readonly archiveClass?: ArchiveClass;
+  /**
+   * Whether the server checks signed payloads. Unset: for a custom endpoint what the connection
+   * test sees, else the value in force for the same endpoint; for AWS its default (it checks).
+   */
+  readonly checksSignedPayload?: boolean;
   /** Both empty or unset: the AWS default chain (environment variables, profile). */
   readonly accessKeyId?: string;
   readonly secretAccessKey?: string;
@@ -76,13 +83,15 @@ function stepToEdit(failure: StorageCloudTestFailure | undefined): number {
     case 'unreachable':
     case 'invalid-config':
       return 0;
-    case 'no-such-bucket':
+    case 'unchecked-payload':
       return 1;
-    case 'wrong-region':
+    case 'no-such-bucket':
       return 2;
+    case 'wrong-region':
+      return 3;
     case 'access-denied':
     case 'no-credentials':
-      return 5;
+      return 6;
     default:
       return 0;
   }
@@ -90,6 +99,10 @@ function stepToEdit(failure: StorageCloudTestFailure | undefined): number {
 
 interface State {
   endpoint: string;
+  /** The answer to the signed-payload question, for the endpoint it was given for. */
+  signedPayload?: SignedPayloadKnown;
+  /** What the last connection test saw the server do with a wrongly signed probe. */
+  seenSignedPayload?: SignedPayloadKnown;
   bucket: string;
   region: string;
   prefix: string;
@@ -99,84 +112,112 @@ interface State {
 }
 
 /** Asks every question from `first` on; false when the user pressed Escape. */
-function ask(state: State, stored: CloudCredentials | undefined, first: number): Promise<boolean> {
+function ask(state: State, current: StorageCloudTarget | undefined, stored: CloudCredentials | undefined, first: number): Promise<boolean> {
   const keepsStoredKey = (): boolean => stored !== undefined && state.accessKeyId.trim() === stored.accessKeyId;
   return runSteps(
     [
-      async (position) => {
-        const answer = await askText({
-          title: TITLE,
-          ...position,
-          value: state.endpoint,
-          prompt: 'S3 endpoint: empty for AWS itself; the address of MinIO, Ceph or s3rver otherwise.',
-          placeholder: 'empty for AWS, or e.g. http://127.0.0.1:9000',
-          validate: validateEndpoint,
-        });
-        if (typeof answer === 'string') state.endpoint = answer.trim();
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askText({
+            title: TITLE,
+            ...position,
+            value: state.endpoint,
+            prompt: 'S3 endpoint: empty for AWS itself; the address of MinIO, Ceph or s3rver otherwise.',
+            placeholder: 'empty for AWS, or e.g. http://127.0.0.1:9000',
+            validate: validateEndpoint,
+          });
+          if (typeof answer === 'string') state.endpoint = answer.trim();
+          return answer;
+        },
       },
-      async (position) => {
-        const answer = await askText({ title: TITLE, ...position, value: state.bucket, prompt: 'Bucket of the cloud tier (it must exist).', placeholder: 'e.g. my-team-lake', validate: validateBucket });
-        if (typeof answer === 'string') state.bucket = answer.trim();
-        return answer;
+      {
+        // AWS itself checks every signed payload: nothing to ask.
+        applies: () => state.endpoint !== '',
+        ask: async (position) => {
+          const preselected = preselectedChecksSignedPayload(state.endpoint, current, state.seenSignedPayload, state.signedPayload);
+          const answer = await askPick({
+            title: TITLE,
+            ...position,
+            items: SIGNED_PAYLOAD_ITEMS,
+            active: answerOf(preselected),
+            placeholder: `Does the server at ${state.endpoint} refuse a body that does not match the SHA-256 signed with it?`,
+          });
+          if (answer === 'checks' || answer === 'compares') state.signedPayload = { endpoint: state.endpoint, checks: answer === 'checks' };
+          return answer;
+        },
       },
-      async (position) => {
-        const answer = await askText({
-          title: TITLE,
-          ...position,
-          value: state.region,
-          prompt: 'Region of the bucket.',
-          placeholder: 'us-east-1',
-          validate: (value) => (value.trim() === '' || REGION.test(value.trim()) ? undefined : 'A region such as us-east-1 or eu-central-1.'),
-        });
-        if (typeof answer === 'string') state.region = answer.trim() || 'us-east-1';
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askText({ title: TITLE, ...position, value: state.bucket, prompt: 'Bucket of the cloud tier (it must exist).', placeholder: 'e.g. my-team-lake', validate: validateBucket });
+          if (typeof answer === 'string') state.bucket = answer.trim();
+          return answer;
+        },
       },
-      async (position) => {
-        const answer = await askText({
-          title: TITLE,
-          ...position,
-          value: state.prefix,
-          prompt: "Prefix of NeuroLake's objects in the bucket (empty: the bucket's top level).",
-          placeholder: 'neurolake/',
-          validate: (value) => (value.trim().startsWith('/') ? 'The prefix must not start with /.' : undefined),
-        });
-        if (typeof answer === 'string') state.prefix = answer.trim();
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askText({
+            title: TITLE,
+            ...position,
+            value: state.region,
+            prompt: 'Region of the bucket.',
+            placeholder: 'us-east-1',
+            validate: (value) => (value.trim() === '' || REGION.test(value.trim()) ? undefined : 'A region such as us-east-1 or eu-central-1.'),
+          });
+          if (typeof answer === 'string') state.region = answer.trim() || 'us-east-1';
+          return answer;
+        },
       },
-      async (position) => {
-        const answer = await askPick({ title: TITLE, ...position, items: ARCHIVE_CLASSES, active: state.archiveClass, placeholder: 'Storage class of the archive tier' });
-        if (typeof answer === 'string') state.archiveClass = answer;
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askText({
+            title: TITLE,
+            ...position,
+            value: state.prefix,
+            prompt: "Prefix of NeuroLake's objects in the bucket (empty: the bucket's top level).",
+            placeholder: 'neurolake/',
+            validate: (value) => (value.trim().startsWith('/') ? 'The prefix must not start with /.' : undefined),
+          });
+          if (typeof answer === 'string') state.prefix = answer.trim();
+          return answer;
+        },
       },
-      async (position) => {
-        const answer = await askText({
-          title: TITLE,
-          ...position,
-          value: state.accessKeyId,
-          prompt: 'Access key id, kept in VS Code\'s secret storage. Empty: the AWS default chain (AWS_ACCESS_KEY_ID / AWS_PROFILE where VS Code runs).',
-          placeholder: 'empty for the AWS default chain',
-        });
-        if (typeof answer === 'string') state.accessKeyId = answer.trim();
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askPick({ title: TITLE, ...position, items: ARCHIVE_CLASSES, active: state.archiveClass, placeholder: 'Storage class of the archive tier' });
+          if (typeof answer === 'string') state.archiveClass = answer;
+          return answer;
+        },
       },
-      async (position) => {
-        // No key id: no secret to ask for.
-        if (state.accessKeyId === '') {
-          state.secretAccessKey = '';
-          return '';
-        }
-        const answer = await askText({
-          title: TITLE,
-          ...position,
-          value: '',
-          password: true,
-          prompt: `Secret access key of ${state.accessKeyId}.`,
-          placeholder: keepsStoredKey() ? 'empty keeps the stored secret' : 'the secret access key',
-          validate: (value) => (value === '' && !keepsStoredKey() ? 'Give the secret access key of this access key id.' : undefined),
-        });
-        if (typeof answer === 'string') state.secretAccessKey = answer === '' && keepsStoredKey() ? stored!.secretAccessKey : answer;
-        return answer;
+      {
+        ask: async (position) => {
+          const answer = await askText({
+            title: TITLE,
+            ...position,
+            value: state.accessKeyId,
+            prompt: 'Access key id, kept in VS Code\'s secret storage. Empty: the AWS default chain (AWS_ACCESS_KEY_ID / AWS_PROFILE where VS Code runs).',
+            placeholder: 'empty for the AWS default chain',
+          });
+          if (typeof answer === 'string') state.accessKeyId = answer.trim();
+          // No key id: no secret to ask for.
+          if (state.accessKeyId === '') state.secretAccessKey = '';
+          return answer;
+        },
+      },
+      {
+        applies: () => state.accessKeyId !== '',
+        ask: async (position) => {
+          const answer = await askText({
+            title: TITLE,
+            ...position,
+            value: '',
+            password: true,
+            prompt: `Secret access key of ${state.accessKeyId}.`,
+            placeholder: keepsStoredKey() ? 'empty keeps the stored secret' : 'the secret access key',
+            validate: (value) => (value === '' && !keepsStoredKey() ? 'Give the secret access key of this access key id.' : undefined),
+          });
+          if (typeof answer === 'string') state.secretAccessKey = answer === '' && keepsStoredKey() ? stored!.secretAccessKey : answer;
+          return answer;
+        },
       },
     ],
     first,
@@ -190,6 +231,8 @@ function targetOf(state: State): StorageCloudTarget {
     bucket: state.bucket,
     prefix: state.prefix,
     archiveClass: state.archiveClass,
+    // Unset for AWS (not asked): the server takes the endpoint's default.
+    ...(state.signedPayload?.endpoint === state.endpoint ? { checksSignedPayload: state.signedPayload.checks } : {}),
   };
 }
 
@@ -212,15 +255,17 @@ async function configureCloudTier(ctx: Ctx, given: CloudTierAnswers | undefined)
     // Answers naming the stored key id without its secret keep the stored secret.
     secretAccessKey: given?.secretAccessKey ?? (given !== undefined && (given.accessKeyId ?? stored?.accessKeyId) === stored?.accessKeyId ? (stored?.secretAccessKey ?? '') : ''),
   };
+  if (given?.checksSignedPayload !== undefined) state.signedPayload = { endpoint: state.endpoint, checks: given.checksSignedPayload };
   let first = 0;
   for (;;) {
-    if (given === undefined && !(await ask(state, stored, first))) return { saved: false };
+    if (given === undefined && !(await ask(state, current, stored, first))) return { saved: false };
     const credentials = credentialsOf(state);
     const test = await requestWithProgress(ctx, `Testing ${state.bucket}${state.endpoint ? ` at ${state.endpoint}` : ' on AWS'}…`, StorageTestCloudRequest, {
       target: targetOf(state),
       ...(credentials ? { credentials: ctx.seal(JSON.stringify(credentials)) } : {}),
     });
     if (test === undefined) return { saved: false };
+    if (test.checksSignedPayload !== undefined) state.seenSignedPayload = { endpoint: state.endpoint, checks: test.checksSignedPayload };
     if (!test.ok) {
       ctx.log.warn(`Cloud tier not saved: ${test.message}`);
       if (given !== undefined) {
@@ -232,8 +277,33 @@ async function configureCloudTier(ctx: Ctx, given: CloudTierAnswers | undefined)
       first = stepToEdit(test.failure);
       continue;
     }
+    if (given !== undefined) {
+      const checks = givenChecksSignedPayload(state.endpoint, given.checksSignedPayload, current, test.checksSignedPayload);
+      if (checks !== undefined) state.signedPayload = { endpoint: state.endpoint, checks };
+    } else if (!(await offerServerCheck(state, test))) {
+      return { saved: false, test };
+    }
     return save(ctx, state, stored, test);
   }
+}
+
+/**
+ * When the user said the server may not check signed payloads and the test saw it refuse a wrongly
+ * signed probe, offers the faster path (no MD5 of NeuroLake's own); both answers save, Cancel saves
+ * nothing. True unless cancelled.
+ */
+async function offerServerCheck(state: State, test: StorageCloudTestResult): Promise<boolean> {
+  if (test.checksSignedPayload !== true || state.signedPayload?.endpoint !== state.endpoint || state.signedPayload.checks) return true;
+  const rely = "Rely on the Server's Check";
+  const choice = await vscode.window.showInformationMessage(
+    `${state.endpoint} checks signed payloads: it refused a probe whose body did not match the SHA-256 signed with it.`,
+    { modal: true, detail: 'NeuroLake can rely on that check and compute no MD5s of its own, which makes uploads faster. Comparing MD5s and ETags as well is safe, only slower.' },
+    rely,
+    'Keep Comparing MD5s',
+  );
+  if (choice === undefined) return false;
+  if (choice === rely) state.signedPayload = { endpoint: state.endpoint, checks: true };
+  return true;
 }
 
 async function save(ctx: Ctx, state: State, stored: CloudCredentials | undefined, test: StorageCloudTestResult): Promise<ConfigureCloudOutcome> {
@@ -255,7 +325,8 @@ async function save(ctx: Ctx, state: State, stored: CloudCredentials | undefined
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the NeuroLake server with the new access key…' }, () => ctx.cloudCredentialsChanged());
   }
   const where = `s3://${state.bucket}/${state.prefix}${state.endpoint ? ` at ${state.endpoint}` : ''}`;
-  ctx.log.info(`Cloud tier saved to ${saved.file}: ${where}; ${credentials ? 'access key in the secret storage' : 'AWS default chain'}.`);
+  const proof = state.signedPayload?.endpoint === state.endpoint ? (state.signedPayload.checks ? '; uploads proven by the server\'s check of their signed SHA-256' : '; uploads proven by their MD5s and ETags') : '';
+  ctx.log.info(`Cloud tier saved to ${saved.file}: ${where}; ${credentials ? 'access key in the secret storage' : 'AWS default chain'}${proof}.`);
   void vscode.window.showInformationMessage(`Cloud tier saved: ${where} (${credentials ? 'access key in the secret storage' : 'AWS default chain'}). ${saved.status}`);
   return { saved: true, test, file: saved.file, status: saved.status };
 }

@@ -1,14 +1,15 @@
 // Configure Cloud Tier against real S3 servers: the connection test names the failure a user must
-// fix (no such bucket, nothing listening, unknown key, wrong secret), leaves no probe behind, and a
-// saved configuration never holds a secret; the engine takes a changed storage/config.json (from
-// the CLI or another window) without a restart.
+// fix (no such bucket, nothing listening, unknown key, wrong secret, a server said to check signed
+// payloads that does not), tells whether the server checks them, leaves no probe behind, and a
+// saved configuration never holds a secret but says what the user answered of the server's checks;
+// the engine takes a changed storage/config.json (from the CLI or another window) without a restart.
 import assert from 'node:assert/strict';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { StorageEngine, configFile, defaultCloud, testCloudConnection, writeStorageConfig } from '../../server/engines/storage';
 import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, newSessionKey, sealSecret } from '../../server/protocol/secrets';
-import { DidChangeStatusNotification, StatusRequest, StorageConfigureRequest, StorageTestCloudRequest, type ServerStatus, type StorageCloudTarget } from '../../server/protocol';
+import { DidChangeStatusNotification, StatusRequest, StorageCloudConfigRequest, StorageConfigureRequest, StorageTestCloudRequest, type ServerStatus, type StorageCloudTarget } from '../../server/protocol';
 import { settingsWith, withServer } from '../server/support/serverProcess';
 import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
 import { cloudConfig, readAll, tempFolder, waitForChange } from './support/storageFixtures';
@@ -30,15 +31,37 @@ async function keysUnder(server: S3Server, bucket: string, prefix: string): Prom
 }
 
 describe('cloud tier connection test', () => {
-  it('passes for a good bucket and leaves no probe object behind (s3rver and the RADOS Gateway)', async () => {
-    for (const kind of ['s3rver', 'radosgw'] as const) {
+  it('passes for a good bucket, says whether the server checks signed payloads, and leaves no probe object behind (s3rver and the RADOS Gateway)', async () => {
+    for (const [kind, checks] of [['s3rver', false], ['radosgw', true]] as const) {
       const server = await s3Server(kind);
       const bucket = await createBucket(server);
       const result = await testCloudConnection({ ...defaultCloud(bucket, server.endpoint), prefix: 'team/' }, { credentials: server.credentials });
       assert.equal(result.ok, true, `${kind}: ${result.message}`);
       assert.deepEqual(result.steps, ['reach bucket', 'write probe', 'read probe', 'delete probe']);
-      assert.deepEqual(await keysUnder(server, bucket, ''), [], `${kind}: the probe was deleted`);
+      assert.equal(result.checksSignedPayload, checks, `${kind}: ${result.message}`);
+      assert.match(result.message, checks ? /it refused a copy signed with a wrong SHA-256, so it checks signed payloads/ : /it stored a copy signed with a wrong SHA-256, so it does not check signed payloads/);
+      assert.deepEqual(await keysUnder(server, bucket, ''), [], `${kind}: the probes were deleted, the wrongly signed one too`);
     }
+  });
+
+  it('fails a configuration that says the server checks signed payloads where it does not (s3rver), leaving nothing behind; passes it where it does (the RADOS Gateway)', async () => {
+    const s3rver = await s3Server('s3rver');
+    const unchecked = await createBucket(s3rver);
+    const wrong = await testCloudConnection({ ...defaultCloud(unchecked, s3rver.endpoint), checksSignedPayload: true }, { credentials: s3rver.credentials });
+    assert.equal(wrong.ok, false);
+    assert.equal(!wrong.ok && wrong.failure, 'unchecked-payload');
+    assert.equal(!wrong.ok && wrong.step, 'write probe');
+    assert.equal(wrong.checksSignedPayload, false);
+    assert.ok(wrong.message.includes(s3rver.endpoint) && /does not check signed payloads/.test(wrong.message) && /compares MD5s and ETags/.test(wrong.message), wrong.message);
+    assert.deepEqual(await keysUnder(s3rver, unchecked, ''), [], 'the wrongly signed probe was deleted');
+    const radosgw = await s3Server('radosgw');
+    const checked = await createBucket(radosgw);
+    const right = await testCloudConnection({ ...defaultCloud(checked, radosgw.endpoint), checksSignedPayload: true }, { credentials: radosgw.credentials });
+    assert.equal(right.ok, true, right.message);
+    // With the SDK adding its own checksums, as for AWS itself: the wrong hash still reaches the server.
+    const sdkChecksums = await testCloudConnection({ ...defaultCloud(checked, radosgw.endpoint), requestChecksumCalculation: 'WHEN_SUPPORTED' }, { credentials: radosgw.credentials });
+    assert.equal(sdkChecksums.checksSignedPayload, true, sdkChecksums.message);
+    assert.deepEqual(await keysUnder(radosgw, checked, ''), []);
   });
 
   it('says there is no such bucket', async () => {
@@ -96,6 +119,45 @@ describe('Configure Cloud Tier over LSP', () => {
       assert.deepEqual(written.cloud, { endpoint: server.endpoint, region: 'us-east-1', bucket, prefix: 'lake/', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
       assert.equal(written.archive.storageClass, 'DEEP_ARCHIVE');
       assert.match(saved.status, new RegExp(`cloud s3://${bucket}/lake/`));
+    }, env);
+  });
+});
+
+describe('Configure Cloud Tier: whether the server checks signed payloads', () => {
+  it('is carried by the configure request and saved both ways, answered back for the next run, and a changed endpoint goes back to its default', { timeout: 60_000 }, async () => {
+    const radosgw = await s3Server('radosgw');
+    const s3rver = await s3Server('s3rver');
+    const bucket = await createBucket(radosgw);
+    await createBucket(s3rver, bucket);
+    const dataFolder = tempFolder();
+    const sessionKey = newSessionKey();
+    const target: StorageCloudTarget = { endpoint: radosgw.endpoint, region: 'us-east-1', bucket, prefix: 'lake/', archiveClass: 'GLACIER' };
+    const env = { [SESSION_KEY_VARIABLE]: sessionKey, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'nl-no-such-profile', AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '', AWS_REGION: '' };
+    const saved = async (): Promise<Record<string, unknown>> => (JSON.parse(await readFile(configFile(dataFolder), 'utf8')) as { cloud: Record<string, unknown> }).cloud;
+    await withServer({ settings: settingsWith(dataFolder) }, async (lsp) => {
+      const inForce = async (): Promise<boolean | undefined> => (await lsp.request(StorageCloudConfigRequest, {})).target?.checksSignedPayload;
+      for (const checks of [true, false, true]) {
+        await lsp.request(StorageConfigureRequest, { target: { ...target, checksSignedPayload: checks } });
+        assert.equal((await saved())['checksSignedPayload'], checks, `saved as ${checks}`);
+        assert.equal(await inForce(), checks, 'the next Configure Cloud Tier preselects it');
+      }
+      // Another server: what was said of the gateway's checks is not said of s3rver's.
+      await lsp.request(StorageConfigureRequest, { target: { ...target, endpoint: s3rver.endpoint } });
+      const moved = await saved();
+      assert.equal(moved['endpoint'], s3rver.endpoint);
+      assert.equal('checksSignedPayload' in moved, false, JSON.stringify(moved));
+      assert.equal(await inForce(), false, 'a custom endpoint is not assumed to check');
+
+      // The connection test takes the answer too: s3rver said to check fails, naming it, and nothing is saved.
+      const test = await lsp.request(StorageTestCloudRequest, { target: { ...target, endpoint: s3rver.endpoint, checksSignedPayload: true }, credentials: sealSecret(JSON.stringify(s3rver.credentials), sessionKey) });
+      assert.equal(test.failure, 'unchecked-payload', test.message);
+      assert.equal(test.checksSignedPayload, false);
+      assert.deepEqual(await saved(), moved);
+      await assert.rejects(
+        lsp.request(StorageConfigureRequest, { target: { ...target, checksSignedPayload: 'yes' as unknown as boolean } }),
+        /cloud\.checksSignedPayload must be true or false/,
+      );
+      assert.deepEqual(await saved(), moved, 'a refused request saves nothing');
     }, env);
   });
 });

@@ -1,7 +1,8 @@
 // Configure Cloud Tier in a real VS Code against the harness's s3rver: a failing connection test
-// saves nothing (neither storage/config.json nor a key); a passing one saves the configuration
-// without a secret, keeps the key in SecretStorage, and the restarted server reports the cloud
-// tier connected with it.
+// saves nothing (neither storage/config.json nor a key), s3rver said to check signed payloads
+// included; a passing one saves the configuration without a secret but with the answer of
+// whether the server checks signed payloads, keeps the key in SecretStorage, and the restarted
+// server reports the cloud tier connected with it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -99,6 +100,24 @@ suite('Configure Cloud Tier', () => {
     assert.equal(fs.readFileSync(configPath, 'utf8'), original);
   });
 
+  test('s3rver said to check signed payloads fails the connection test, naming the check, and nothing is saved', async () => {
+    const endpoint = env('NEUROLAKE_TEST_S3_ENDPOINT');
+    const outcome = await vscode.commands.executeCommand<ConfigureCloudOutcome>('neurolake.storage.configureCloud', {
+      endpoint,
+      bucket: env('NEUROLAKE_TEST_S3_BUCKET'),
+      prefix: 'neurolake/',
+      checksSignedPayload: true,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    });
+    assert.equal(outcome.saved, false);
+    assert.equal(outcome.test?.failure, 'unchecked-payload', outcome.test?.message);
+    assert.equal(outcome.test?.checksSignedPayload, false);
+    assert.ok(outcome.test?.message.includes(endpoint) && /does not check signed payloads/.test(outcome.test.message), outcome.test?.message);
+    assert.equal(fs.readFileSync(configPath, 'utf8'), original);
+    assert.equal(await vscode.commands.executeCommand<boolean>('neurolake.storage.forgetCloudCredentials'), false, 'no key was stored');
+  });
+
   test('a good bucket is saved without a secret, the key goes to SecretStorage, and the server reports the cloud connected', async () => {
     const endpoint = env('NEUROLAKE_TEST_S3_ENDPOINT');
     const bucket = env('NEUROLAKE_TEST_S3_BUCKET');
@@ -111,16 +130,19 @@ suite('Configure Cloud Tier', () => {
       // and moving the cloud tier away from them is refused (another test covers that refusal).
       prefix: 'neurolake/',
       archiveClass: 'GLACIER_IR',
+      // The answer to "does the server check signed payloads?": s3rver does not.
+      checksSignedPayload: false,
       accessKeyId: 'S3RVER',
       secretAccessKey: 'S3RVER',
     });
     assert.equal(outcome.saved, true, outcome.test?.message);
     assert.deepEqual(outcome.test?.steps, ['reach bucket', 'write probe', 'read probe', 'delete probe']);
+    assert.equal(outcome.test?.checksSignedPayload, false, 'the test saw s3rver store a wrongly signed probe');
     assert.equal(outcome.file, configPath);
     const text = fs.readFileSync(configPath, 'utf8');
     assert.ok(!text.includes('S3RVER'), `no key id or secret in storage/config.json:\n${text}`);
-    const saved = JSON.parse(text) as { cloud: { endpoint: string; bucket: string; prefix: string }; archive: { storageClass: string } };
-    assert.deepEqual([saved.cloud.endpoint, saved.cloud.bucket, saved.cloud.prefix, saved.archive.storageClass], [endpoint, bucket, 'neurolake/', 'GLACIER_IR']);
+    const saved = JSON.parse(text) as { cloud: { endpoint: string; bucket: string; prefix: string; checksSignedPayload?: boolean }; archive: { storageClass: string } };
+    assert.deepEqual([saved.cloud.endpoint, saved.cloud.bucket, saved.cloud.prefix, saved.cloud.checksSignedPayload, saved.archive.storageClass], [endpoint, bucket, 'neurolake/', false, 'GLACIER_IR']);
     // A new key means a new server: wait for that one to report the cloud tier connected.
     const status = await statusWhere(api, (s) => s.pid !== before.pid && storageDetail(s).includes(`cloud s3://${bucket}/neurolake/ connected`), 'the restarted server never reported the cloud tier connected');
     assert.match(storageDetail(status), /connected/);

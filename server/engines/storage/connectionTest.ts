@@ -1,13 +1,16 @@
 // "Does this cloud tier work?", asked before a configuration is saved: the bucket is checked with
 // the proposed settings and credentials (HeadBucket), then a small probe object is written under
 // the prefix, read back, compared and deleted, which is what the engine will do to every object.
+// Before the probe is written, it is sent once signed with a wrong SHA-256: a server that checks
+// signed payloads refuses that, one that does not stores it (and the probe then written over it
+// is deleted as usual), which tells whether checksSignedPayload is true of this server.
 // The answer names the first step that failed and why, in words a user can act on; it never
 // throws for a failure of the bucket, only for cancellation.
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
 import { CancelledError, type WorkOptions } from '../common';
 import { CloudTier, type CloudTierOptions } from './cloudTier';
-import { DEFAULT_CONFIG, type ArchiveConfig, type CloudConfig } from './config';
+import { DEFAULT_CONFIG, checksSignedPayload, type ArchiveConfig, type CloudConfig } from './config';
 import { describeError } from './errors';
 
 export type CloudTestStep = 'reach bucket' | 'write probe' | 'read probe' | 'delete probe';
@@ -24,11 +27,24 @@ export type CloudTestFailure =
   | 'wrong-region'
   /** The probe read back differs from what was written. */
   | 'probe-mismatch'
+  /** The configuration says the server checks signed payloads, and it stored a body that did not match. */
+  | 'unchecked-payload'
   | 'error';
 
-export type CloudTestResult =
-  | { readonly ok: true; readonly message: string; readonly steps: readonly CloudTestStep[] }
-  | { readonly ok: false; readonly failure: CloudTestFailure; readonly step: CloudTestStep; readonly message: string; readonly steps: readonly CloudTestStep[] };
+interface CloudTestSeen {
+  /**
+   * What the server did with a probe signed with a wrong SHA-256: true when it refused it (it
+   * checks signed payloads), false when it stored it; unset when the test did not get that far or
+   * the refusal was for another reason.
+   */
+  readonly checksSignedPayload?: boolean;
+}
+
+export type CloudTestResult = CloudTestSeen &
+  (
+    | { readonly ok: true; readonly message: string; readonly steps: readonly CloudTestStep[] }
+    | { readonly ok: false; readonly failure: CloudTestFailure; readonly step: CloudTestStep; readonly message: string; readonly steps: readonly CloudTestStep[] }
+  );
 
 export interface CloudTestOptions extends WorkOptions {
   readonly credentials?: CloudTierOptions['credentials'];
@@ -55,6 +71,8 @@ export async function testCloudConnection(config: CloudConfig, options: CloudTes
   const name = probeName(config);
   let step: CloudTestStep = 'reach bucket';
   let written = false;
+  let checks: boolean | undefined;
+  const seen = (): CloudTestSeen => (checks === undefined ? {} : { checksSignedPayload: checks });
   const begin = (next: CloudTestStep): void => {
     step = next;
     options.progress?.report({ message: `${next[0]!.toUpperCase()}${next.slice(1)}: ${where}`, done: done.length, total: 4, unit: 'items' });
@@ -65,6 +83,19 @@ export async function testCloudConnection(config: CloudConfig, options: CloudTes
     done.push(step);
     begin('write probe');
     const probe = `NeuroLake connection test ${new Date().toISOString()}\n`;
+    checks = await refusesWrongPayloadHash(tier.client, { Bucket: config.bucket, Key: name, Body: probe, ContentType: 'text/plain' }, call);
+    // Stored although wrongly signed: the probe written next replaces it, and is deleted below.
+    if (checks === false) written = true;
+    if (checks === false && checksSignedPayload(config)) {
+      return {
+        ok: false,
+        failure: 'unchecked-payload',
+        step,
+        steps: done,
+        checksSignedPayload: false,
+        message: `${where} stored a probe whose body did not match the SHA-256 signed with it, so it does not check signed payloads: taken as checking them, no upload there would be verified. Say it may not check, and NeuroLake compares MD5s and ETags itself.`,
+      };
+    }
     await tier.client.send(new PutObjectCommand({ Bucket: config.bucket, Key: name, Body: probe, ContentType: 'text/plain' }), call);
     written = true;
     done.push(step);
@@ -72,22 +103,51 @@ export async function testCloudConnection(config: CloudConfig, options: CloudTes
     const read = await tier.client.send(new GetObjectCommand({ Bucket: config.bucket, Key: name }), call);
     const back = (await read.Body?.transformToString('utf8')) ?? '';
     if (back !== probe) {
-      return { ok: false, failure: 'probe-mismatch', step, steps: done, message: `${where} answered, but the probe object read back differs from what was written (${back.length} of ${probe.length} characters); the server changes objects, so NeuroLake cannot verify copies there.` };
+      return { ok: false, failure: 'probe-mismatch', step, steps: done, ...seen(), message: `${where} answered, but the probe object read back differs from what was written (${back.length} of ${probe.length} characters); the server changes objects, so NeuroLake cannot verify copies there.` };
     }
     done.push(step);
     begin('delete probe');
     await tier.client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: name }), call);
     written = false;
     done.push(step);
-    return { ok: true, steps: done, message: `${where} works: the bucket answered and a probe object was written, read back and deleted.` };
+    const checking = checks === undefined ? '' : checks ? '; it refused a copy signed with a wrong SHA-256, so it checks signed payloads' : '; it stored a copy signed with a wrong SHA-256, so it does not check signed payloads';
+    return { ok: true, steps: done, ...seen(), message: `${where} works: the bucket answered and a probe object was written, read back and deleted${checking}.` };
   } catch (error) {
     if (options.signal?.aborted) throw new CancelledError('The connection test');
     const { failure, reason } = classify(error, config);
-    return { ok: false, failure, step, steps: done, message: `${where}: ${step} failed: ${reason}` };
+    return { ok: false, failure, step, steps: done, ...seen(), message: `${where}: ${step} failed: ${reason}` };
   } finally {
     // A probe left behind by a failed read is removed when the server still lets us; never a worry if not.
     if (written) await tier.client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: name })).catch(() => undefined);
     tier.destroy();
+  }
+}
+
+/** The SHA-256 of nothing the probe could be: a body signed with it never matches. */
+const WRONG_PAYLOAD_HASH = createHash('sha256').update('not the body of a NeuroLake probe').digest('hex');
+
+/**
+ * PutObject of `input` signed with a wrong SHA-256 (x-amz-content-sha256, which the SDK signs as
+ * given): true when the server refuses it as not matching, false when it stores it. Any other
+ * refusal from the server says nothing either way (undefined): the probe written next meets the
+ * same problem and is the one that names it. No answer at all (unreachable, cancelled) is thrown.
+ */
+async function refusesWrongPayloadHash(client: S3Client, input: PutObjectCommandInput, call: { abortSignal?: AbortSignal }): Promise<boolean | undefined> {
+  const command = new PutObjectCommand(input);
+  command.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = WRONG_PAYLOAD_HASH;
+      return next(args);
+    },
+    { step: 'build', name: 'neurolakeWrongPayloadHash' },
+  );
+  try {
+    await client.send(command, call);
+    return false;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'XAmzContentSHA256Mismatch') return true;
+    if (statusOf(error) !== undefined && error instanceof S3ServiceException) return undefined;
+    throw error;
   }
 }
 
