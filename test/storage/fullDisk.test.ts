@@ -1,8 +1,10 @@
 // The local tier on a real disk that fills up (a tmpfs), with a real cloud tier (s3rver): a
 // promote or a read that would keep a local copy fails or falls back cleanly, the index says the
-// object is where it was, no partial file is left, and the next try after room is freed works.
+// object is where it was, no partial file is left, and the next try after room is freed works; a
+// store that can be read again goes to the cloud instead.
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../../server/engines/storage';
@@ -39,6 +41,37 @@ describe('a full local disk under promote and reads from the cloud', { skip: tmp
       await engine.promote('big/object.bin');
       assert.deepEqual(engine.stat('big/object.bin').tiers, ['local', 'cloud']);
       assert.deepEqual((await engine.verify()).problems, []);
+    } finally {
+      await engine.close();
+      disk.unmount();
+    }
+  });
+
+  it('a store of a file or bytes that the tier has room for but its disk has not goes to the cloud, says so, and leaves nothing local; a stream is refused, nothing saved', async () => {
+    const server = await s3Server('s3rver');
+    const bucket = await createBucket(server);
+    const disk = mountTmpfs(2 * 1024 * 1024);
+    const base = cloudConfig(server.endpoint, bucket);
+    const config = { ...base, local: { ...base.local, path: disk.folder } };
+    const warnings: string[] = [];
+    const engine = await openEngine(server, { dataFolder: tempFolder(), config, onWarning: (message) => warnings.push(message) });
+    try {
+      fillDisk(disk.folder);
+      const bytes = randomContent(300 * 1024);
+      const file = join(tempFolder(), 'from-disk.bin');
+      const fileContent = randomContent(600 * 1024);
+      writeFileSync(file, fileContent);
+      const fromBytes = await engine.store('full/bytes.bin', bytes);
+      const fromFile = await engine.store('full/file.bin', { path: file });
+      for (const [info, content] of [[fromBytes, bytes], [fromFile, fileContent]] as const) {
+        assert.deepEqual(info.tiers, ['cloud'], `${info.key} is in the cloud only`);
+        assert.equal(sha256(await readAll(engine, info.key)), sha256(content), `${info.key} reads back`);
+      }
+      assert.ok(warnings.some((warning) => /is full; full\/file\.bin is stored in the cloud tier instead/.test(warning)), warnings.join(' | '));
+      await assert.rejects(engine.store('full/stream.bin', Readable.from([randomContent(600 * 1024)])), (error: unknown) => error instanceof StorageError && error.code === 'no-space' && /nothing was saved/.test(error.message));
+      assert.throws(() => engine.stat('full/stream.bin'), (error: unknown) => error instanceof StorageError && error.code === 'not-found');
+      assert.deepEqual(readdirSync(join(disk.folder, '.neurolake-incoming')), [], 'no partial copy is left');
+      assert.deepEqual((await engine.verify({ deep: true })).problems, []);
     } finally {
       await engine.close();
       disk.unmount();

@@ -79,7 +79,18 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     await discardEarly();
     return storeToCloud(core, uploads, key, source, size, work, report);
   }
-  const written = await (early ?? write());
+  let written: WrittenFile;
+  try {
+    written = await (early ?? write());
+  } catch (error) {
+    // The disk under the local tier is full though its capacity has room (other files filled it):
+    // a content that can be read again goes to the cloud instead, like any the tier will not take.
+    const full = error instanceof StorageError && error.code === 'no-space';
+    const rereadable = source instanceof Uint8Array || isPathSource(source);
+    if (!full || !rereadable || size === undefined || core.cloud === undefined || core.cloudState.kind === 'unreachable' || work.signal?.aborted === true) throw error;
+    core.warn(`The disk under the local tier ${core.localRoot} is full; ${key} is stored in the cloud tier instead.`);
+    return storeToCloud(core, uploads, key, source, size, work, report);
+  }
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
       const [hashes] = await Promise.all([written.hashes, written.flushed]);
