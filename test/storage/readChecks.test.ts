@@ -96,6 +96,25 @@ describe('what a read from the cloud checks', () => {
     }
   });
 
+  it('keeps a record whose xxHash64 was edited into something else than 16 hex digits, reads it with its SHA-256 check, and verify names it', async () => {
+    const { engine, proxy, records } = await open({ local: { capacityGb: 0, watermark: 1 } });
+    try {
+      const content = randomContent(MB);
+      await engine.store('edited/xxh', content);
+      const record = await recordOf(records, 'edited/xxh');
+      await rewrite(records, { ...record, xxh64: { $ne: null } as unknown as string });
+      assert.deepEqual(await readAll(engine, 'edited/xxh'), content, 'the record is kept and the read proven by the SHA-256');
+      proxy.corruptReads(true);
+      await assert.rejects(readAll(engine, 'edited/xxh'), (error: unknown) => error instanceof StorageError && error.code === 'checksum-mismatch' && /sha256/.test(error.message));
+      proxy.corruptReads(false);
+      assert.deepEqual((await engine.verify({ deep: true })).problems.map((problem) => `${problem.key}:${problem.problem}`), ['edited/xxh:the recorded xxh64 differs']);
+    } finally {
+      proxy.corruptReads(false);
+      await records.close();
+      await engine.close();
+    }
+  });
+
   it('reads a record kept before the xxHash64 was, checking its SHA-256: intact bytes are served, changed ones refused', async () => {
     const { engine, proxy, records } = await open({ local: { capacityGb: 0, watermark: 1 } });
     try {

@@ -3,7 +3,6 @@
 // one, a record without copies, a key with `..`, a staged file outside the incoming folder. Each
 // is refused here with the reason, so one bad line costs that line, not the whole index, and no
 // key read from disk can make the engine rename or delete a file outside the local tier.
-import { isFastHash } from '../common';
 import type { CloudLease } from './cloudLeases';
 import type { Intent } from './indexStore';
 import { INCOMING_FOLDER, validateKey } from './keys';
@@ -31,8 +30,6 @@ export function recordProblem(value: unknown): string | undefined {
   if (key !== undefined) return key;
   const shown = JSON.stringify(value['key']);
   for (const field of ['version', 'sha256', 'created', 'lastAccess'] as const) if (typeof value[field] !== 'string') return `the record of ${shown} has no ${field}`;
-  // A wrong one would only fail reads of a good copy; a malformed one is refused with the record.
-  if (value['xxh64'] !== undefined && !isFastHash(value['xxh64'])) return `the record of ${shown} has an xxh64 that is not 16 hex digits`;
   for (const field of ['size', 'accessCount', 'hits'] as const) {
     const number = value[field];
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) return `the record of ${shown} has a ${field} that is not a whole number of 0 or more`;

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CancelledError, DigestingStream, NO_PROGRESS, type WorkOptions } from '../common';
+import { CancelledError, DigestingStream, NO_PROGRESS, isFastHash, type WorkOptions } from '../common';
 import type { Place } from './cloudTier';
 import { commitLocalCopy, evictForRoom, finishStaged } from './copies';
 import type { StorageCore } from './core';
@@ -130,7 +130,11 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   return core.stat(key);
 }
 
-/** What a read from the cloud or archive checks: the xxHash64 where the record keeps one, else the SHA-256. */
+/**
+ * What a read from the cloud or archive checks: the xxHash64 where the record keeps one, else the
+ * SHA-256. A malformed one (a hand edit) is passed over rather than costing the record: the
+ * SHA-256 proves the read as well, and `verify` names it.
+ */
 function readCheck(record: ObjectRecord): { algorithm: 'xxh64' | 'sha256'; expected: string } {
-  return record.xxh64 !== undefined ? { algorithm: 'xxh64', expected: record.xxh64 } : { algorithm: 'sha256', expected: record.sha256 };
+  return isFastHash(record.xxh64) ? { algorithm: 'xxh64', expected: record.xxh64 } : { algorithm: 'sha256', expected: record.sha256 };
 }
