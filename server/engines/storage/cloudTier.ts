@@ -30,7 +30,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
-import { CancelledError } from '../common';
+import { CancelledError, loadFastHash } from '../common';
 import type { StorageClassName } from '../prices';
 import { checksSignedPayload, type ArchiveConfig, type CloudConfig } from './config';
 import { DigestStream, PART_SIZE, digestsOf, unquote, type ContentDigests } from './etags';
@@ -164,6 +164,8 @@ export class CloudTier {
    */
   async upload(place: Place, key: string, content: Readable | Uint8Array, options: UploadOptions): Promise<{ digests: ContentDigests; etag: string }> {
     const size = content instanceof Uint8Array ? content.length : options.size;
+    // Loaded when the engine opened; awaited here too for a tier used on its own.
+    await loadFastHash();
     const { digests, etag } = size !== undefined && size <= this.partSize ? await this.putWhole(place, key, content, size, options) : await this.putParts(place, key, content, size, options);
     if (!this.checksPayload) return { digests, etag };
     const { etags: _unused, ...checked } = digests;
