@@ -204,6 +204,9 @@ export class StorageCore {
   }
 
   setCloudState(state: CloudState): void {
+    // Every cloud read and store says "connected": the status (which counts the upload queue over
+    // every record) is only worth computing when the state changes.
+    if (state.kind === this.cloudState.kind && (state.kind !== 'unreachable' || state.reason === (this.cloudState as typeof state).reason)) return;
     const before = this.status();
     this.cloudState = state;
     const after = this.status();
