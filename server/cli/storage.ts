@@ -9,12 +9,13 @@ import {
   ARCHIVE_CLASSES,
   CloudTier,
   StorageError,
+  cloudAfterChange,
   configFile,
-  defaultCloud,
   normaliseConfig,
   readStorageConfig,
   writeStorageConfig,
   type ArchiveClass,
+  type CloudConfig,
   type MoveKind,
   type StorageConfig,
   type StorageEngine,
@@ -306,24 +307,17 @@ function buildConfig(current: StorageConfig, options: ConfigureOptions, given: (
   let cloud = current.cloud;
   if (given('cloud') && options.cloud === false) cloud = undefined;
   else if (given('bucket') || given('endpoint') || given('region') || given('prefix') || given('pathStyle') || given('checksums') || given('checksSignedPayload')) {
-    const bucket = options.bucket ?? cloud?.bucket;
-    if (bucket === undefined) throw new CliError('configure: give --bucket to set up the cloud tier', EXIT.usage);
-    const endpoint = given('endpoint') ? options.endpoint : cloud?.endpoint;
-    const { checksSignedPayload: checkedBefore, ...base } = cloud ?? defaultCloud(bucket, endpoint);
-    const customEndpoint = endpoint !== undefined && endpoint !== '';
-    // What was said of one server's checks is not said of another: a new endpoint starts from the default.
-    const checksSignedPayload = given('checksSignedPayload') ? options.checksSignedPayload === true : given('endpoint') ? undefined : checkedBefore;
-    cloud = {
-      ...base,
-      ...(checksSignedPayload !== undefined ? { checksSignedPayload } : {}),
-      bucket,
-      ...(customEndpoint ? { endpoint } : {}),
-      ...(given('endpoint') && !customEndpoint ? { endpoint: undefined } : {}),
+    if (options.bucket === undefined && cloud === undefined) throw new CliError('configure: give --bucket to set up the cloud tier', EXIT.usage);
+    // Only a different endpoint resets what was said of the server (cloudAfterChange).
+    cloud = cloudAfterChange(cloud, {
+      ...(options.bucket !== undefined ? { bucket: options.bucket } : {}),
+      ...(given('endpoint') ? { endpoint: options.endpoint ?? '' } : {}),
       ...(options.region ? { region: options.region } : {}),
       ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-      forcePathStyle: given('pathStyle') ? options.pathStyle === true : given('endpoint') ? customEndpoint : base.forcePathStyle,
-      requestChecksumCalculation: (options.checksums as 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' | undefined) ?? (given('endpoint') ? (customEndpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED') : base.requestChecksumCalculation),
-    };
+      ...(given('pathStyle') ? { forcePathStyle: options.pathStyle === true } : {}),
+      ...(options.checksums !== undefined ? { requestChecksumCalculation: options.checksums as CloudConfig['requestChecksumCalculation'] } : {}),
+      ...(given('checksSignedPayload') ? { checksSignedPayload: options.checksSignedPayload === true } : {}),
+    });
   }
   const raw = {
     local: {
@@ -332,7 +326,7 @@ function buildConfig(current: StorageConfig, options: ConfigureOptions, given: (
       ...(options.watermark !== undefined ? { watermark: options.watermark } : {}),
       ...(options.localPath !== undefined ? { path: resolve(options.localPath) } : {}),
     },
-    ...(cloud ? { cloud: JSON.parse(JSON.stringify(cloud)) as unknown } : {}),
+    ...(cloud ? { cloud } : {}),
     archive: {
       ...current.archive,
       ...(options.archiveClass !== undefined ? { storageClass: options.archiveClass } : {}),

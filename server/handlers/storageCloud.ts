@@ -2,7 +2,7 @@
 // credentials, opened here with this server's session key) and saving it to the data folder's
 // storage/config.json, which the storage engine then applies without a restart.
 import type { CancellationToken, Connection, ResponseError } from 'vscode-languageserver/node';
-import { StorageError, checksSignedPayload, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
+import { StorageError, checksSignedPayload, cloudAfterChange, defaultCloud, normaliseConfig, readStorageConfig, testCloudConnection, writeStorageConfig, configFile, type StorageConfig } from '../engines/storage';
 import { StorageCloudConfigRequest, StorageConfigureRequest, StorageTestCloudRequest, type StorageCloudTarget, type StorageCloudTestResult, type StorageErrorData } from '../protocol';
 import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, openSecret, type CloudCredentials, type SealedSecret } from '../protocol/secrets';
 import { type Session } from '../session';
@@ -104,18 +104,20 @@ export function registerStorageCloudHandlers(connection: Connection, session: ()
 
 /**
  * The data folder's configuration with the proposed cloud tier and archive class, checked field by
- * field. The cloud tier is the endpoint's defaults with the target's answers: a checksSignedPayload
- * the target leaves unset is the endpoint's default, whatever was saved for the server before.
+ * field. The dialog asks neither path style nor SDK checksums, nor for AWS whether the server checks
+ * signed payloads: those keep their saved values when the endpoint is the saved one, and are the
+ * endpoint's defaults for another (cloudAfterChange).
  */
 export function proposedConfig(current: StorageConfig, target: StorageCloudTarget): StorageConfig {
-  const endpoint = target.endpoint?.trim() || undefined;
-  const defaults = defaultCloud(target.bucket.trim(), endpoint);
-  const cloud = {
-    ...defaults,
-    region: target.region.trim() || defaults.region,
+  const bucket = target.bucket.trim();
+  const endpoint = target.endpoint?.trim() ?? '';
+  const cloud = cloudAfterChange(current.cloud, {
+    endpoint,
+    bucket,
+    region: target.region.trim() || defaultCloud(bucket, endpoint).region,
     prefix: target.prefix.trim(),
     ...(target.checksSignedPayload !== undefined ? { checksSignedPayload: target.checksSignedPayload } : {}),
-  };
+  });
   return normaliseConfig({ ...current, cloud, archive: { ...current.archive, storageClass: target.archiveClass } }, 'the proposed cloud tier');
 }
 

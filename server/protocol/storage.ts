@@ -188,9 +188,9 @@ export interface StorageCloudTarget {
   /**
    * Whether the server refuses a body that does not match the SHA-256 signed with it (AWS S3, Ceph
    * RGW, MinIO do; s3rver does not): uploads are then proven by that check and NeuroLake computes
-   * no MD5 to compare with their ETags. Unset: the endpoint's default (true for AWS itself, false
-   * for a custom endpoint), never a value said of another server. In the cloudConfig answer, the
-   * value in force, default included.
+   * no MD5 to compare with their ETags. Unset: the saved value when the endpoint is the saved one,
+   * else the endpoint's default (true for AWS itself, false for a custom endpoint), never a value
+   * said of another server. In the cloudConfig answer, the value in force, default included.
    */
   readonly checksSignedPayload?: boolean;
 }

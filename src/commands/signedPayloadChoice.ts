@@ -65,7 +65,8 @@ export function preselectedChecksSignedPayload(endpoint: string, current: Storag
 /**
  * What to save when the answers were given without the question (a test, another extension): the
  * given value, else for a custom endpoint what the connection test saw, else the value in force
- * when the endpoint is the configured one; undefined (the endpoint's default) otherwise.
+ * when the endpoint is the configured one; undefined otherwise (for AWS the server then keeps the
+ * saved value when AWS is the configured endpoint, else takes the default).
  */
 export function givenChecksSignedPayload(endpoint: string, given: boolean | undefined, current: StorageCloudTarget | undefined, seen: boolean | undefined): boolean | undefined {
   if (given !== undefined) return given;

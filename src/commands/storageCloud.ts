@@ -32,7 +32,8 @@ export interface CloudTierAnswers {
   readonly archiveClass?: ArchiveClass;
   /**
    * Whether the server checks signed payloads. Unset: for a custom endpoint what the connection
-   * test sees, else the value in force for the same endpoint; for AWS its default (it checks).
+   * test sees, else the value in force for the same endpoint; for AWS the saved value, else its
+   * default (it checks).
    */
   readonly checksSignedPayload?: boolean;
   /** Both empty or unset: the AWS default chain (environment variables, profile). */
@@ -231,7 +232,7 @@ function targetOf(state: State): StorageCloudTarget {
     bucket: state.bucket,
     prefix: state.prefix,
     archiveClass: state.archiveClass,
-    // Unset for AWS (not asked): the server takes the endpoint's default.
+    // Unset for AWS (not asked): the server keeps the saved value, or the default for a new endpoint.
     ...(state.signedPayload?.endpoint === state.endpoint ? { checksSignedPayload: state.signedPayload.checks } : {}),
   };
 }

@@ -11,6 +11,11 @@ import { randomContent, sha256, tempFolder } from './support/storageFixtures';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
+/** The saved fields that describe the server, checksSignedPayload undefined when unset. */
+function pick(cloud: { endpoint?: string; forcePathStyle: boolean; requestChecksumCalculation: string; checksSignedPayload?: boolean }) {
+  return { endpoint: cloud.endpoint, forcePathStyle: cloud.forcePathStyle, requestChecksumCalculation: cloud.requestChecksumCalculation, checksSignedPayload: cloud.checksSignedPayload };
+}
+
 describe('neurolake storage', () => {
   let server: S3Server;
   let dataFolder: string;
@@ -39,19 +44,32 @@ describe('neurolake storage', () => {
     assert.doesNotMatch(file, new RegExp(server.credentials.secretAccessKey));
   });
 
-  it('configure says whether the server checks signed payloads, and forgets it for another endpoint', async () => {
+  it('configure says whether the server checks signed payloads, keeps what it said of the server when the same endpoint is given again, and forgets it for another endpoint', async () => {
     const configFile = join(dataFolder, 'storage', 'config.json');
-    const saved = (): { cloud: { checksSignedPayload?: boolean } } => JSON.parse(readFileSync(configFile, 'utf8')) as { cloud: { checksSignedPayload?: boolean } };
+    type SavedCloud = { endpoint?: string; forcePathStyle: boolean; requestChecksumCalculation: string; checksSignedPayload?: boolean };
+    const saved = (): SavedCloud => (JSON.parse(readFileSync(configFile, 'utf8')) as { cloud: SavedCloud }).cloud;
     const on = await storage('configure', '--checks-signed-payload', '--no-check');
     assert.equal(on.code, 0, on.err);
-    assert.equal(saved().cloud.checksSignedPayload, true);
+    assert.equal(saved().checksSignedPayload, true);
     const off = await storage('configure', '--no-checks-signed-payload', '--no-check');
     assert.equal(off.code, 0, off.err);
-    assert.equal(saved().cloud.checksSignedPayload, false);
-    await storage('configure', '--checks-signed-payload', '--no-check');
-    const moved = await storage('configure', '--endpoint', server.endpoint, '--no-check');
+    assert.equal(saved().checksSignedPayload, false);
+    const tuned = await storage('configure', '--checks-signed-payload', '--no-path-style', '--checksums', 'WHEN_SUPPORTED', '--no-check');
+    assert.equal(tuned.code, 0, tuned.err);
+    const said = { endpoint: server.endpoint, forcePathStyle: false, requestChecksumCalculation: 'WHEN_SUPPORTED', checksSignedPayload: true };
+    const again = await storage('configure', '--endpoint', server.endpoint, '--no-check');
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(pick(saved()), said, 'the saved endpoint given again keeps what was said of its server');
+
+    // Nothing listens there: --no-check saves it untested, and no object is in the cloud tier yet.
+    const other = 'http://127.0.0.1:1';
+    assert.notEqual(other, server.endpoint);
+    const moved = await storage('configure', '--endpoint', other, '--no-check');
     assert.equal(moved.code, 0, moved.err);
-    assert.equal(saved().cloud.checksSignedPayload, undefined, 'a new endpoint is not assumed to check');
+    assert.deepEqual(pick(saved()), { endpoint: other, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', checksSignedPayload: undefined }, 'another endpoint starts from its defaults and is not assumed to check');
+    const back = await storage('configure', '--endpoint', server.endpoint, '--no-check');
+    assert.equal(back.code, 0, back.err);
+    assert.deepEqual(pick(saved()), { endpoint: server.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', checksSignedPayload: undefined }, 'what was said of s3rver before the move is not remembered');
   });
 
   it('puts a file and a folder, lists, stats, demotes, reads back and deletes, with --json', async () => {

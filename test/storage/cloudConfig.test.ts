@@ -1,7 +1,8 @@
 // Configure Cloud Tier against real S3 servers: the connection test names the failure a user must
 // fix (no such bucket, nothing listening, unknown key, wrong secret, a server said to check signed
 // payloads that does not), tells whether the server checks them, leaves no probe behind, and a
-// saved configuration never holds a secret but says what the user answered of the server's checks;
+// saved configuration never holds a secret but says what the user answered of the server's checks,
+// and keeps what the CLI said of the same server and the dialog does not ask;
 // the engine takes a changed storage/config.json (from the CLI or another window) without a restart.
 import assert from 'node:assert/strict';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -11,6 +12,7 @@ import { StorageEngine, configFile, defaultCloud, testCloudConnection, writeStor
 import { CLOUD_ACCESS_KEY_ID_VARIABLE, CLOUD_SECRET_ACCESS_KEY_VARIABLE, SESSION_KEY_VARIABLE, newSessionKey, sealSecret } from '../../server/protocol/secrets';
 import { DidChangeStatusNotification, StatusRequest, StorageCloudConfigRequest, StorageConfigureRequest, StorageTestCloudRequest, type ServerStatus, type StorageCloudTarget } from '../../server/protocol';
 import { settingsWith, withServer } from '../server/support/serverProcess';
+import { runCaptured } from '../unit/support/cli';
 import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
 import { cloudConfig, readAll, tempFolder, waitForChange } from './support/storageFixtures';
 
@@ -158,6 +160,53 @@ describe('Configure Cloud Tier: whether the server checks signed payloads', () =
         /cloud\.checksSignedPayload must be true or false/,
       );
       assert.deepEqual(await saved(), moved, 'a refused request saves nothing');
+    }, env);
+  });
+});
+
+describe('Configure Cloud Tier keeps what the CLI said of the server', () => {
+  type SavedCloud = { endpoint?: string; prefix: string; forcePathStyle: boolean; requestChecksumCalculation: string; checksSignedPayload?: boolean };
+  const env = { [SESSION_KEY_VARIABLE]: newSessionKey(), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'nl-no-such-profile', AWS_ENDPOINT_URL_S3: '', NEUROLAKE_S3_BUCKET: '', AWS_REGION: '' };
+  const savedIn = async (dataFolder: string): Promise<SavedCloud> => (JSON.parse(await readFile(configFile(dataFolder), 'utf8')) as { cloud: SavedCloud }).cloud;
+  const serverFields = ({ endpoint, forcePathStyle, requestChecksumCalculation, checksSignedPayload }: SavedCloud) => ({ endpoint, forcePathStyle, requestChecksumCalculation, checksSignedPayload });
+
+  it('for the saved custom endpoint (path style, SDK checksums, signed payloads, none of them asked), and starts another endpoint from its defaults', { timeout: 60_000 }, async () => {
+    const s3rver = await s3Server('s3rver');
+    const radosgw = await s3Server('radosgw');
+    const bucket = await createBucket(s3rver);
+    const dataFolder = tempFolder();
+    const cli = await runCaptured(['storage', '--data-folder', dataFolder, 'configure', '--endpoint', s3rver.endpoint, '--bucket', bucket, '--no-path-style', '--checksums', 'WHEN_SUPPORTED', '--checks-signed-payload', '--no-check']);
+    assert.equal(cli.code, 0, cli.err);
+    const said = { endpoint: s3rver.endpoint, forcePathStyle: false, requestChecksumCalculation: 'WHEN_SUPPORTED', checksSignedPayload: true };
+    assert.deepEqual(serverFields(await savedIn(dataFolder)), said);
+    const target: StorageCloudTarget = { endpoint: s3rver.endpoint, region: 'us-east-1', bucket, prefix: 'team/', archiveClass: 'GLACIER' };
+    await withServer({ settings: settingsWith(dataFolder) }, async (lsp) => {
+      // The test the dialog runs before saving takes the same configuration: it was said to check, and s3rver does not.
+      const test = await lsp.request(StorageTestCloudRequest, { target, credentials: sealSecret(JSON.stringify(s3rver.credentials), env[SESSION_KEY_VARIABLE]!) });
+      assert.equal(test.failure, 'unchecked-payload', test.message);
+
+      await lsp.request(StorageConfigureRequest, { target });
+      const kept = await savedIn(dataFolder);
+      assert.equal(kept.prefix, 'team/', 'what the dialog asked is saved');
+      assert.deepEqual(serverFields(kept), said, 'what it did not ask keeps the value the CLI saved');
+
+      await lsp.request(StorageConfigureRequest, { target: { ...target, endpoint: radosgw.endpoint } });
+      assert.deepEqual(serverFields(await savedIn(dataFolder)), { endpoint: radosgw.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', checksSignedPayload: undefined }, "another endpoint: its defaults, nothing said of s3rver's");
+    }, env);
+  });
+
+  it("for AWS: the answer that it does not check signed payloads, which the dialog never asks for AWS, and AWS's path style and checksums", { timeout: 60_000 }, async () => {
+    const dataFolder = tempFolder();
+    const cli = await runCaptured(['storage', '--data-folder', dataFolder, 'configure', '--bucket', 'nl-aws-lake', '--path-style', '--checksums', 'WHEN_REQUIRED', '--no-checks-signed-payload', '--no-check']);
+    assert.equal(cli.code, 0, cli.err);
+    const said = { endpoint: undefined, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', checksSignedPayload: false };
+    assert.deepEqual(serverFields(await savedIn(dataFolder)), said);
+    await withServer({ settings: settingsWith(dataFolder) }, async (lsp) => {
+      assert.equal((await lsp.request(StorageCloudConfigRequest, {})).target?.checksSignedPayload, false, 'the dialog is told the value in force');
+      // What the dialog sends for AWS: no endpoint, and no signed-payload answer.
+      await lsp.request(StorageConfigureRequest, { target: { region: 'eu-west-1', bucket: 'nl-aws-lake', prefix: 'neurolake/', archiveClass: 'DEEP_ARCHIVE' } });
+      assert.deepEqual(serverFields(await savedIn(dataFolder)), said);
+      assert.equal((await lsp.request(StorageCloudConfigRequest, {})).target?.checksSignedPayload, false);
     }, env);
   });
 });

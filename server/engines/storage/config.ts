@@ -118,19 +118,52 @@ export function applyEnvironment(config: StorageConfig, env: Readonly<Record<str
   const region = env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim();
   const bucket = env['NEUROLAKE_S3_BUCKET']?.trim();
   if (!endpoint && !region && !bucket) return config;
-  const base = config.cloud ?? (bucket ? defaultCloud(bucket, endpoint) : undefined);
-  if (base === undefined) return config;
-  // What the file says of its server's checks is not said of another server.
-  const { checksSignedPayload: fileChecks, ...rest } = base;
-  const sameServer = !endpoint || endpoint === base.endpoint;
-  const cloud: CloudConfig = {
-    ...rest,
-    ...(sameServer && fileChecks !== undefined ? { checksSignedPayload: fileChecks } : {}),
-    ...(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
-    ...(region ? { region } : {}),
-    ...(bucket ? { bucket } : {}),
-  };
+  if (config.cloud === undefined && !bucket) return config;
+  const cloud = cloudAfterChange(config.cloud, { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(bucket ? { bucket } : {}) });
   return { ...config, cloud };
+}
+
+/**
+ * What one writer of the cloud tier (`neurolake storage configure`, Configure Cloud Tier, the
+ * environment for one run) says of it. A field left unset is one the user was not asked about.
+ */
+export interface CloudChange {
+  /** `''` for AWS itself. */
+  readonly endpoint?: string;
+  readonly bucket?: string;
+  readonly region?: string;
+  readonly prefix?: string;
+  readonly forcePathStyle?: boolean;
+  readonly requestChecksumCalculation?: CloudConfig['requestChecksumCalculation'];
+  readonly checksSignedPayload?: boolean;
+}
+
+/**
+ * The cloud tier `saved` becomes with `change`, the one rule of which saved fields survive. What
+ * the change sets wins; bucket, region and prefix otherwise keep their saved values, whatever the
+ * server. Path style, SDK checksums and whether the server checks signed payloads are said of one
+ * server: they keep their saved values while the endpoint stays the saved one (given again or not
+ * given), and start from the defaults of a different endpoint. Not checked here: the caller passes
+ * the configuration it builds through normaliseConfig.
+ */
+export function cloudAfterChange(saved: CloudConfig | undefined, change: CloudChange): CloudConfig {
+  const savedEndpoint = saved?.endpoint?.trim() ?? '';
+  const endpoint = change.endpoint === undefined ? savedEndpoint : change.endpoint.trim();
+  const bucket = change.bucket ?? saved?.bucket;
+  if (bucket === undefined) throw new StorageError('invalid-config', 'The cloud tier needs a bucket: none was given and none is saved.');
+  const defaults = defaultCloud(bucket, endpoint);
+  const sameServer = saved !== undefined && endpoint === savedEndpoint;
+  const server: CloudConfig = sameServer ? saved : defaults;
+  const checks = change.checksSignedPayload ?? server.checksSignedPayload;
+  return {
+    ...(endpoint !== '' ? { endpoint } : {}),
+    region: change.region ?? saved?.region ?? defaults.region,
+    bucket,
+    prefix: change.prefix ?? saved?.prefix ?? defaults.prefix,
+    forcePathStyle: change.forcePathStyle ?? server.forcePathStyle,
+    requestChecksumCalculation: change.requestChecksumCalculation ?? server.requestChecksumCalculation,
+    ...(checks !== undefined ? { checksSignedPayload: checks } : {}),
+  };
 }
 
 export function defaultCloud(bucket: string, endpoint?: string): CloudConfig {

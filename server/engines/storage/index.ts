@@ -7,6 +7,7 @@ export {
   DEFAULT_CONFIG,
   applyEnvironment,
   checksSignedPayload,
+  cloudAfterChange,
   configFile,
   defaultCloud,
   normaliseConfig,
@@ -15,6 +16,7 @@ export {
   writeStorageConfig,
   type ArchiveClass,
   type ArchiveConfig,
+  type CloudChange,
   type CloudConfig,
   type StorageConfig,
 } from './config';
