@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CancelledError, DigestingStream, NO_PROGRESS, isFastHash, type WorkOptions } from '../common';
+import { BackgroundDigest, CancelledError, NO_PROGRESS, isFastHash, type WorkOptions } from '../common';
 import type { Place } from './cloudTier';
 import { commitLocalCopy, evictForRoom, finishStaged } from './copies';
 import type { StorageCore } from './core';
@@ -38,10 +38,10 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   if (record.copies.local) {
     const path = await confinedPath(core.localRoot, key);
     let done = 0;
-    const counter = new PassThrough();
-    counter.on('data', (chunk: Buffer) => report((done += chunk.length)));
+    const file = createReadStream(path, { highWaterMark: FILE_CHUNK });
+    beside(file, (chunk) => report((done += chunk.length)));
     try {
-      await pipeline(createReadStream(path, { highWaterMark: FILE_CHUNK }), counter, destination, work.signal ? { signal: work.signal } : {});
+      await pipeline(file, destination, work.signal ? { signal: work.signal } : {});
     } catch (error) {
       if (work.signal?.aborted) throw new CancelledError(`Reading ${key}`);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -82,18 +82,25 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   // worker would take a core from a server on this machine. The xxHash64, where the record has one
   // (see fastHash.ts), costs a fifth of the SHA-256.
   const check = readCheck(record);
-  const tee = new DigestingStream(check.algorithm === 'xxh64' ? { xxh64: true } : { sha256: true }, report, { here: true });
+  const digest = new BackgroundDigest(check.algorithm === 'xxh64' ? { xxh64: true } : { sha256: true }, { here: true });
   const copy = temp === undefined ? undefined : new PassThrough();
   // A failed local copy (disk full) is dropped; the read itself goes on.
   copy?.on('error', () => undefined);
   const local = copy && temp ? streamToFile(copy, temp) : undefined;
   // Awaited once the read is done; a copy that fails before then (disk full) is not an unhandled rejection.
   local?.catch(() => undefined);
-  // Keep the local copy in step with what reaches the caller; its failure (disk full) only drops the copy.
-  if (copy) tee.on('data', (chunk: Buffer) => copy.write(chunk));
+  // Each chunk is hashed, and written to the local copy (whose failure, a full disk, only drops the
+  // copy), as the body hands it to the caller.
+  let received = 0;
+  beside(body, (chunk) => {
+    void digest.update(chunk)?.catch(() => undefined);
+    copy?.write(chunk);
+    report((received += chunk.length));
+  });
   try {
-    await pipeline(body, tee, destination, work.signal ? { signal: work.signal } : {});
+    await pipeline(body, destination, work.signal ? { signal: work.signal } : {});
   } catch (error) {
+    digest.abort();
     copy?.destroy();
     await local?.catch(() => undefined);
     if (temp) await rm(temp, { force: true });
@@ -104,7 +111,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   copy?.end();
   let actual: string;
   try {
-    actual = (await tee.digests())[check.algorithm]!;
+    actual = (await digest.digest())[check.algorithm]!;
   } catch (error) {
     await local?.catch(() => undefined);
     if (temp) await rm(temp, { force: true });
@@ -137,4 +144,14 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
  */
 function readCheck(record: ObjectRecord): { algorithm: 'xxh64' | 'sha256'; expected: string } {
   return isFastHash(record.xxh64) ? { algorithm: 'xxh64', expected: record.xxh64 } : { algorithm: 'sha256', expected: record.sha256 };
+}
+
+/**
+ * Calls `look` with each chunk `source` hands on once it is piped, with no stream between it and
+ * the caller (a pass-through costs every chunk a hop). Paused first, so that listening does not
+ * start the flow before the pipe is attached.
+ */
+function beside(source: Readable, look: (chunk: Buffer) => void): void {
+  source.pause();
+  source.on('data', look);
 }
