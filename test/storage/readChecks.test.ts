@@ -1,6 +1,6 @@
-// What a read from the cloud checks: every store keeps the content's xxHash64 beside its SHA-256,
-// and a read from the cloud checks the xxHash64 (a fifth of the cost); a record made before the
-// xxHash64 was kept is checked by its SHA-256. The records are changed behind the engine's back
+// What a read from the cloud checks: every cloud copy's record keeps the content's xxHash64 beside
+// its SHA-256 (a local store's from its upload), and a read from the cloud checks the xxHash64 (a
+// fifth of the cost); a record made before the xxHash64 was kept is checked by its SHA-256. The records are changed behind the engine's back
 // through a second index on the same file, the way another process or an older version would.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname } from 'node:path';
-import { BackgroundDigest, CancelledError, DiskError, ensureFolder, fastHash, loadFastHash, syncFolder, writeFully } from '../common';
+import { BackgroundDigest, CancelledError, DiskError, ensureFolder, syncFolder, writeFully } from '../common';
 import { StorageError } from './errors';
 
 /** Turns a file-system failure into an error a person can act on. */
@@ -19,14 +19,9 @@ export function fileError(error: unknown, what: string): Error {
   return new StorageError('storage', `Failed while ${what}: ${(error as Error).message}`);
 }
 
-/** The two hashes kept in an object's record: SHA-256, its checksum, and xxHash64, what reads from elsewhere check. */
-export interface ContentHashes {
-  readonly sha256: string;
-  readonly xxh64: string;
-}
-
-export interface StreamedFile extends ContentHashes {
+export interface StreamedFile {
   readonly size: number;
+  readonly sha256: string;
 }
 
 /** How streamToFile hashes: on a worker beside the writes (the default), or on this thread between them. */
@@ -38,9 +33,9 @@ export type HashPlace = 'worker' | 'inline';
  * temp file is removed.
  */
 export async function streamToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<StreamedFile> {
-  const { size, hashes, flushed } = await writeToFile(source, temp, options);
-  const [digests] = await Promise.all([hashes, flushed]);
-  return { size, ...digests };
+  const { size, sha256, flushed } = await writeToFile(source, temp, options);
+  const [digest] = await Promise.all([sha256, flushed]);
+  return { size, sha256: digest };
 }
 
 export interface StreamOptions {
@@ -61,8 +56,8 @@ export interface StreamOptions {
 /** A file written in full, whose hash and flush to disk may still be under way. */
 export interface WrittenFile {
   readonly size: number;
-  /** The hashes of every byte; rejects (the temp file removed) if they cannot be computed. */
-  readonly hashes: Promise<ContentHashes>;
+  /** The SHA-256 of every byte; rejects (the temp file removed) if it cannot be computed. */
+  readonly sha256: Promise<string>;
   /**
    * Resolves once the file's bytes and its name are on disk; rejects (the temp file removed) if
    * they cannot be. Nothing may point at the file before it resolves.
@@ -75,7 +70,6 @@ export interface WrittenFile {
  * flush started and the last chunk still being hashed: the caller prepares its commit meanwhile.
  */
 export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, temp: string, options: StreamOptions = {}): Promise<WrittenFile> {
-  await loadFastHash();
   const hasher = options.hash === 'inline' ? inlineHasher() : workerHasher();
   let size = 0;
   // Created while the source's first bytes are read; a failure is seen where it is awaited.
@@ -132,29 +126,26 @@ export async function writeToFile(source: AsyncIterable<Uint8Array> | Readable, 
     .catch(failed);
   // Seen where it is awaited; a caller that gave up on the file removes it itself.
   flushed.catch(() => undefined);
-  const hashes = hasher.finish().catch(async (error: unknown) => {
+  const sha256 = hasher.finish().catch(async (error: unknown) => {
     await flushed.catch(() => undefined);
     return failed(error);
   });
-  hashes.catch(() => undefined);
-  return { size, hashes, flushed };
+  sha256.catch(() => undefined);
+  return { size, sha256, flushed };
 }
 
 interface Hasher {
   /** Takes `bytes` to hash while they are being written; waits when it is too far behind. */
   beside(bytes: Uint8Array): Promise<void>;
-  finish(): Promise<ContentHashes>;
+  finish(): Promise<string>;
   abort(): void;
 }
 
 function workerHasher(): Hasher {
-  const digest = new BackgroundDigest({ sha256: true, xxh64: true });
+  const digest = new BackgroundDigest({ sha256: true });
   return {
     beside: async (bytes) => digest.update(bytes),
-    finish: async () => {
-      const { sha256, xxh64 } = await digest.digest();
-      return { sha256: sha256!, xxh64: xxh64! };
-    },
+    finish: async () => (await digest.digest()).sha256!,
     abort: () => digest.abort(),
   };
 }
@@ -172,15 +163,12 @@ const HASH_SLICE = 256 * 1024;
  */
 function inlineHasher(): Hasher {
   const sha = createHash('sha256');
-  const fast = fastHash();
   let aborted = false;
   let previous: Promise<void> = Promise.resolve();
   const hashInSlices = async (bytes: Uint8Array): Promise<void> => {
     for (let offset = 0; offset < bytes.length && !aborted; offset += HASH_SLICE) {
       if (offset > 0) await new Promise((resolve) => setImmediate(resolve));
-      const slice = bytes.subarray(offset, offset + HASH_SLICE);
-      sha.update(slice);
-      fast.update(slice);
+      sha.update(bytes.subarray(offset, offset + HASH_SLICE));
     }
   };
   return {
@@ -191,7 +179,7 @@ function inlineHasher(): Hasher {
     },
     async finish() {
       await previous;
-      return { sha256: sha.digest('hex'), xxh64: fast.digest() };
+      return sha.digest('hex');
     },
     abort() {
       aborted = true;

@@ -6,7 +6,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { fastHash, loadFastHash, throwIfCancelled } from '../common';
-import { fileError, type ContentHashes } from './durable';
+import { fileError } from './durable';
 import { StorageError } from './errors';
 import type { StoreSource } from './options';
 
@@ -81,6 +81,12 @@ export async function fileSize(path: string): Promise<number> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageError('not-found', `No such file ${path}.`);
     throw fileError(error, `reading ${path}`);
   }
+}
+
+/** The two hashes kept in an object's record: SHA-256, its checksum, and xxHash64, what reads from the cloud check. */
+export interface ContentHashes {
+  readonly sha256: string;
+  readonly xxh64: string;
 }
 
 /** Both hashes a record keeps, of a file read to its end, or of a stream (a cloud copy being verified). */

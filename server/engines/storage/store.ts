@@ -11,7 +11,7 @@ import { NO_PROGRESS, syncFolder, throwIfCancelled, type WorkOptions } from '../
 import { commitLeased, releaseLease, takeLease, whenUnleased, type LeaseWait } from './cloudLeases';
 import { evictForRoom, publishStaged } from './copies';
 import { LOCKED_CALL_MS, human, type StorageCore } from './core';
-import { fileError, makeFolders, writeToFile, type ContentHashes, type WrittenFile } from './durable';
+import { fileError, makeFolders, writeToFile, type WrittenFile } from './durable';
 import { StorageError } from './errors';
 import { etagMatches, type ContentDigests } from './etags';
 import type { IndexOp, IndexState } from './indexStore';
@@ -93,8 +93,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
   }
   if (size === undefined && core.cloud !== undefined && !core.localWouldTake(key, written.size)) {
     try {
-      const [hashes] = await Promise.all([written.hashes, written.flushed]);
-      return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, hashes.sha256);
+      const [sha256] = await Promise.all([written.sha256, written.flushed]);
+      return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, sha256);
     } finally {
       await rm(temp, { force: true });
     }
@@ -107,8 +107,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
     core.policy.remove(key);
     if (core.cloud !== undefined && core.cloudState.kind !== 'unreachable') {
       try {
-        const [hashes] = await Promise.all([written.hashes, written.flushed]);
-        return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, hashes.sha256);
+        const [sha256] = await Promise.all([written.sha256, written.flushed]);
+        return await storeToCloud(core, uploads, key, { path: temp }, written.size, work, report, sha256);
       } finally {
         await rm(temp, { force: true });
       }
@@ -142,9 +142,9 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
       const placing = old?.copies.local === undefined ? placeBeforeCommit(temp, path) : Promise.resolve(false);
       // Seen below; not an unhandled rejection while the flush is awaited.
       placing.catch(() => undefined);
-      let hashes: ContentHashes;
+      let sha256: string;
       try {
-        [hashes] = await Promise.all([written.hashes, written.flushed]);
+        [sha256] = await Promise.all([written.sha256, written.flushed]);
       } catch (error) {
         // The flush removed the incoming file; one already renamed is removed here.
         if (await placing.catch(() => false)) await rm(path, { force: true });
@@ -156,8 +156,8 @@ export async function store(core: StorageCore, uploads: Uploader, key: string, s
           key,
           version: randomUUID(),
           size: written.size,
-          sha256: hashes.sha256,
-          xxh64: hashes.xxh64,
+          // The xxHash64, which only reads from the cloud check, is recorded with the upload.
+          sha256,
           created: at,
           lastAccess: at,
           accessCount: 0,

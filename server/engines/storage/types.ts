@@ -40,8 +40,8 @@ export interface ObjectRecord {
   readonly sha256: string;
   /**
    * The content's xxHash64 (16 hex digits), what a read from the cloud or archive checks: SHA-256
-   * costs that read a third of the raw GET's time (see fastHash.ts). Absent from records made
-   * before it was kept; those reads check the SHA-256.
+   * costs that read a third of the raw GET's time (see fastHash.ts). Recorded with the first cloud
+   * copy (a local store does not need it); records made before it was kept check the SHA-256.
    */
   readonly xxh64?: string;
   /** Hex MD5 of the content, once computed (on the first upload): what an ETag is checked against. */

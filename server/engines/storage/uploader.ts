@@ -201,7 +201,8 @@ export class Uploader {
         return { ops: [], result: undefined };
       }
       const { md5: _earlier, ...rest } = current;
-      const next = withHistory({ ...rest, ...(digests.md5 !== undefined ? { md5: digests.md5 } : {}), copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
+      // The xxHash64 of the bytes sent (their SHA-256 was the record's), which reads from the cloud check.
+      const next = withHistory({ ...rest, xxh64: digests.xxh64, ...(digests.md5 !== undefined ? { md5: digests.md5 } : {}), copies: { ...current.copies, cloud: { etag, verifiedAt: at } } }, 'uploaded', 'cloud', at);
       return { ops: [{ t: 'put', r: next }], result: undefined };
     });
     if (unverified !== undefined) return unverified;

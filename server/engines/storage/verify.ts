@@ -5,8 +5,7 @@ import { CancelledError, throwIfCancelled, type WorkOptions } from '../common';
 import type { StorageCore } from './core';
 import { describeError } from './errors';
 import { INCOMING_FOLDER, confinedPath } from './keys';
-import { hashContent, walkFiles } from './sources';
-import type { ContentHashes } from './durable';
+import { hashContent, walkFiles, type ContentHashes } from './sources';
 import type { ObjectRecord, VerifyProblem, VerifyReport } from './types';
 
 /**
