@@ -131,7 +131,7 @@ async function cloudTier(endpoint: string, credentials: { accessKeyId: string; s
   for (const size of [MB, 64 * MB]) {
     const source = join(root, `source-${size}`);
     if (!existsSync(source)) await writeFile(source, randomBytes(size));
-    const runs = size === MB ? 24 : 6;
+    const runs = size === MB ? 60 : 10;
     // Raw and engine take turns, each going first in half the runs, so a burst of load on the box
     // falls on both alike; the ratio is of the best run of each, the medians follow.
     const puts = await inTurns(runs, {
@@ -236,7 +236,7 @@ const BASELINES = [
   '  on s3rver, which does not check, the MD5s and ETag are compared instead). Then the journaled index entry under the index lock, with a HEAD',
   '  of the copy under the lock (its version, size and ETag), or, up to 1 MB, the PUT itself sent and answered under the lock (the HEAD redundant).',
   'raw SDK get: GetObject read to the end. The engine on top: the xxHash64 of what arrived (hashed on the same thread as it arrives) checked against',
-  '  the index, the index look-up and access count. Raw and engine take turns (24 runs of 1 MB, 6 of 64 MB, puts then gets); the ratios are of the',
+  '  the index, the index look-up and access count. Raw and engine take turns (60 runs of 1 MB, 10 of 64 MB, puts then gets); the ratios are of the',
   '  best run of each, the medians follow.',
 ];
 
