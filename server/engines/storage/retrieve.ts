@@ -24,9 +24,29 @@ import type { ObjectInfo, ObjectRecord } from './types';
 export async function retrieve(core: StorageCore, restores: Restores, key: string, destination: Writable, work: WorkOptions = {}): Promise<ObjectInfo> {
   core.assertOpen();
   validateKey(key);
-  await core.index.refresh();
+  // While the index catches up with other processes, the read starts where the index last said the
+  // object is: the local path is resolved, and a cloud-only object's GET is sent. Either is used
+  // only if the caught-up record still says so (it nearly always does); else it is dropped.
+  const seen = core.index.state.objects.get(key);
+  const pathLookup = confinedPath(core.localRoot, key);
+  pathLookup.catch(() => undefined);
+  const early = seen !== undefined && canGetEarly(core, seen) ? core.cloud!.get('cloud', key, work.signal) : undefined;
+  early?.catch(() => undefined);
+  try {
+    await core.index.refresh();
+  } catch (error) {
+    dropEarly(early);
+    throw error;
+  }
   core.syncPolicy();
-  let record = core.record(key);
+  let record: ObjectRecord;
+  try {
+    record = core.record(key);
+  } catch (error) {
+    dropEarly(early);
+    throw error;
+  }
+  const earlyBody = early !== undefined && seen !== undefined && sameCloudCopy(seen, record) ? early : (dropEarly(early), undefined);
   if (record.copies.local?.staged !== undefined) {
     await core.index.transact(() => ({ ops: [], result: undefined, afterCommit: () => finishStaged(core, [key]) }));
     record = core.record(key);
@@ -36,7 +56,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   const now = Date.now();
   const at = new Date(now).toISOString();
   if (record.copies.local) {
-    const path = await confinedPath(core.localRoot, key);
+    const path = await pathLookup;
     let done = 0;
     const file = createReadStream(path, { highWaterMark: FILE_CHUNK });
     beside(file, (chunk) => report((done += chunk.length)));
@@ -66,7 +86,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   const keepLocal = outcome.admitted && core.index.localBytes + record.size <= core.capacityBytes();
   let body: Readable;
   try {
-    body = await cloud.get(place, key, work.signal);
+    body = await (earlyBody ?? cloud.get(place, key, work.signal));
     core.setCloudState({ kind: 'connected' });
   } catch (error) {
     if (error instanceof StorageError && error.code === 'restoring' && place === 'archive') {
@@ -154,4 +174,19 @@ function readCheck(record: ObjectRecord): { algorithm: 'xxh64' | 'sha256'; expec
 function beside(source: Readable, look: (chunk: Buffer) => void): void {
   source.pause();
   source.on('data', look);
+}
+
+/** A read that may start before the index has caught up: a cloud-only copy, with nothing to restore or finish first. */
+function canGetEarly(core: StorageCore, record: ObjectRecord): boolean {
+  return core.cloud !== undefined && core.cloudState.kind !== 'unreachable' && record.copies.local === undefined && record.copies.cloud !== undefined && record.restoring === undefined;
+}
+
+/** Whether the caught-up record names the very cloud copy an early GET was sent for. */
+function sameCloudCopy(seen: ObjectRecord, now: ObjectRecord): boolean {
+  return now.version === seen.version && now.copies.local === undefined && now.copies.cloud?.etag === seen.copies.cloud?.etag && now.restoring === undefined;
+}
+
+/** An early GET the caught-up record does not want: its body, if it comes, is closed unread. */
+function dropEarly(early: Promise<Readable> | undefined): void {
+  early?.then((body) => body.destroy(), () => undefined);
 }
