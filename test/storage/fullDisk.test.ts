@@ -7,19 +7,24 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { StorageError } from '../../server/engines/storage';
-import { fillDisk, mountTmpfs, tmpfsUnavailable } from '../unit/support/tmpfs';
+import { StorageError, type StorageEngine } from '../../server/engines/storage';
+import { fillDisk, mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../unit/support/tmpfs';
 import { createBucket, s3Server } from './support/services';
 import { cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder } from './support/storageFixtures';
 
+/** An engine on s3rver whose local tier is a 2 MB tmpfs (its capacity far larger). */
+async function onSmallDisk(onWarning?: (message: string) => void): Promise<{ disk: Tmpfs; engine: StorageEngine }> {
+  const server = await s3Server('s3rver');
+  const bucket = await createBucket(server);
+  const disk = mountTmpfs(2 * 1024 * 1024);
+  const base = cloudConfig(server.endpoint, bucket);
+  const config = { ...base, local: { ...base.local, path: disk.folder } };
+  return { disk, engine: await openEngine(server, { dataFolder: tempFolder(), config, ...(onWarning ? { onWarning } : {}) }) };
+}
+
 describe('a full local disk under promote and reads from the cloud', { skip: tmpfsUnavailable }, () => {
   it('promote fails with no-space and changes nothing; a read still answers from the cloud; after room is freed, promote works', async () => {
-    const server = await s3Server('s3rver');
-    const bucket = await createBucket(server);
-    const disk = mountTmpfs(2 * 1024 * 1024);
-    const base = cloudConfig(server.endpoint, bucket);
-    const config = { ...base, local: { ...base.local, path: disk.folder } };
-    const engine = await openEngine(server, { dataFolder: tempFolder(), config });
+    const { disk, engine } = await onSmallDisk();
     try {
       const content = randomContent(700 * 1024);
       await engine.store('big/object.bin', content);
@@ -48,13 +53,8 @@ describe('a full local disk under promote and reads from the cloud', { skip: tmp
   });
 
   it('a store of a file or bytes that the tier has room for but its disk has not goes to the cloud, says so, and leaves nothing local; a stream is refused, nothing saved', async () => {
-    const server = await s3Server('s3rver');
-    const bucket = await createBucket(server);
-    const disk = mountTmpfs(2 * 1024 * 1024);
-    const base = cloudConfig(server.endpoint, bucket);
-    const config = { ...base, local: { ...base.local, path: disk.folder } };
     const warnings: string[] = [];
-    const engine = await openEngine(server, { dataFolder: tempFolder(), config, onWarning: (message) => warnings.push(message) });
+    const { disk, engine } = await onSmallDisk((message) => warnings.push(message));
     try {
       fillDisk(disk.folder);
       const bytes = randomContent(300 * 1024);
