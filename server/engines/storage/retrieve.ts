@@ -25,11 +25,11 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   core.assertOpen();
   validateKey(key);
   // While the index catches up with other processes, the read starts where the index last said the
-  // object is: the local path is resolved, and a cloud-only object's GET is sent. Either is used
+  // object is: a local copy's path is resolved, or a cloud-only object's GET is sent. Either is used
   // only if the caught-up record still says so (it nearly always does); else it is dropped.
   const seen = core.index.state.objects.get(key);
-  const pathLookup = confinedPath(core.localRoot, key);
-  pathLookup.catch(() => undefined);
+  const pathLookup = seen?.copies.local !== undefined ? confinedPath(core.localRoot, key) : undefined;
+  pathLookup?.catch(() => undefined);
   const early = seen !== undefined && canGetEarly(core, seen) ? core.cloud!.get('cloud', key, work.signal) : undefined;
   early?.catch(() => undefined);
   try {
@@ -56,7 +56,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   const now = Date.now();
   const at = new Date(now).toISOString();
   if (record.copies.local) {
-    const path = await pathLookup;
+    const path = await (pathLookup ?? confinedPath(core.localRoot, key));
     let done = 0;
     const file = createReadStream(path, { highWaterMark: FILE_CHUNK });
     beside(file, (chunk) => report((done += chunk.length)));
