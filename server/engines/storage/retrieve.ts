@@ -32,21 +32,20 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   pathLookup?.catch(() => undefined);
   const early = seen !== undefined && canGetEarly(core, seen) ? core.cloud!.get('cloud', key, work.signal) : undefined;
   early?.catch(() => undefined);
-  try {
-    await core.index.refresh();
-  } catch (error) {
-    dropEarly(early);
-    throw error;
-  }
-  core.syncPolicy();
   let record: ObjectRecord;
   try {
+    await core.index.refresh();
+    core.syncPolicy();
     record = core.record(key);
   } catch (error) {
     dropEarly(early);
     throw error;
   }
-  const earlyBody = early !== undefined && seen !== undefined && sameCloudCopy(seen, record) ? early : (dropEarly(early), undefined);
+  let earlyBody = early;
+  if (early !== undefined && !sameCloudCopy(seen!, record)) {
+    dropEarly(early);
+    earlyBody = undefined;
+  }
   if (record.copies.local?.staged !== undefined) {
     await core.index.transact(() => ({ ops: [], result: undefined, afterCommit: () => finishStaged(core, [key]) }));
     record = core.record(key);
