@@ -152,7 +152,7 @@ export function cloudAfterChange(saved: CloudConfig | undefined, change: CloudCh
   const bucket = change.bucket ?? saved?.bucket;
   if (bucket === undefined) throw new StorageError('invalid-config', 'The cloud tier needs a bucket: none was given and none is saved.');
   const defaults = defaultCloud(bucket, endpoint);
-  const sameServer = saved !== undefined && endpoint === savedEndpoint;
+  const sameServer = saved !== undefined && sameEndpoint(endpoint, savedEndpoint);
   const server: CloudConfig = sameServer ? saved : defaults;
   const checks = change.checksSignedPayload ?? server.checksSignedPayload;
   return {
@@ -164,6 +164,23 @@ export function cloudAfterChange(saved: CloudConfig | undefined, change: CloudCh
     requestChecksumCalculation: change.requestChecksumCalculation ?? server.requestChecksumCalculation,
     ...(checks !== undefined ? { checksSignedPayload: checks } : {}),
   };
+}
+
+/**
+ * Whether two endpoints name one server: as URLs, the scheme, host (any case) and port (a default
+ * one written or not) and the path without its trailing slash, so `http://H:80/` is `http://h`.
+ * A different host name for the same address (localhost, 127.0.0.1) is a different endpoint.
+ */
+export function sameEndpoint(one: string, other: string): boolean {
+  const canonical = (endpoint: string): string => {
+    try {
+      const url = new URL(endpoint.trim());
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return endpoint.trim();
+    }
+  };
+  return canonical(one) === canonical(other);
 }
 
 export function defaultCloud(bucket: string, endpoint?: string): CloudConfig {

@@ -83,6 +83,11 @@ describe('a change of the cloud tier (cloudAfterChange, used by the CLI and Conf
     assert.deepEqual(serverFields(cloudAfterChange(tuned, { endpoint: ceph, bucket: 'other', region: 'us-east-1', prefix: 'x/' })), kept, 'the same endpoint given again');
     assert.deepEqual(serverFields(cloudAfterChange(tuned, { endpoint: ` ${ceph} ` })), kept, 'the same endpoint with spaces around it');
     assert.deepEqual(serverFields(cloudAfterChange(tuned, { bucket: 'other' })), kept, 'no endpoint given');
+    for (const spelling of [`${ceph}/`, 'HTTP://127.0.0.1:7480', 'http://127.0.0.1:7480//']) assert.deepEqual(serverFields(cloudAfterChange(tuned, { endpoint: spelling })), kept, `the same endpoint spelt ${spelling}`);
+    const onDefaultPort = { ...tuned, endpoint: 'http://rgw.lan' };
+    assert.deepEqual(serverFields(cloudAfterChange(onDefaultPort, { endpoint: 'http://RGW.lan:80/' })), kept, 'the default port written out, the host in capitals');
+    assert.deepEqual(serverFields(cloudAfterChange(tuned, { endpoint: 'http://localhost:7480' })), serverFields(defaultCloud('lake', 'http://localhost:7480')), 'another host name is another endpoint');
+    assert.deepEqual(serverFields(cloudAfterChange(tuned, { endpoint: 'https://127.0.0.1:7480' })), serverFields(defaultCloud('lake', 'https://127.0.0.1:7480')), 'another scheme is another endpoint');
     assert.deepEqual(cloudAfterChange(tuned, { endpoint: ceph, bucket: 'other', prefix: 'x/' }), { ...tuned, bucket: 'other', prefix: 'x/' }, 'the fields given, and only those, change');
   });
 
