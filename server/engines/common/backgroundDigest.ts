@@ -42,6 +42,10 @@ export interface Digests {
   readonly partSha256s?: readonly string[];
 }
 
+function noMoreParts(count: number): Error {
+  return new Error(`the content has only ${count} parts`);
+}
+
 /** Small enough that the worker starts on the first bytes early and finishes soon after the last. */
 const BATCH_BYTES = 256 * 1024;
 const BATCHES_IN_FLIGHT = 16;
@@ -248,7 +252,8 @@ export class BackgroundDigest {
   private readonly partSha256s: string[] = [];
   private readonly partWaiters = new Map<number, { resolve: (sha256: string) => void; reject: (error: Error) => void }[]>();
   /** Set once every part is known: a part asked for beyond them does not exist. */
-  private noMoreParts: Error | undefined;
+  /** The number of parts, once the content has ended: asking for a part past it fails. */
+  private partCount: number | undefined;
   private readonly fast: FastHash | undefined;
 
   /**
@@ -292,7 +297,7 @@ export class BackgroundDigest {
   partSha256(number: number): Promise<string> {
     const known = this.partSha256s[number - 1];
     if (known !== undefined) return Promise.resolve(known);
-    const ended = this.failure ?? this.noMoreParts;
+    const ended = this.failure ?? (this.partCount === undefined ? undefined : noMoreParts(this.partCount));
     if (ended) return Promise.reject(ended);
     const worker = this.worker;
     worker?.hold();
@@ -377,9 +382,10 @@ export class BackgroundDigest {
 
   private allPartsDone(result: Digests): void {
     for (const [index, sha256] of (result.partSha256s ?? []).entries()) if (this.partSha256s[index] === undefined) this.partDone(index + 1, sha256);
-    // Asked for a part the content never reached: it has fewer parts.
-    this.noMoreParts = new Error(`the content has only ${result.partSha256s?.length ?? 0} parts`);
-    this.rejectPartWaiters(this.noMoreParts);
+    // Asked for a part the content never reached: it has fewer parts. The error is made only for
+    // someone waiting: a read's digest has no parts, and an Error costs its stack trace.
+    this.partCount = result.partSha256s?.length ?? 0;
+    if (this.partWaiters.size > 0) this.rejectPartWaiters(noMoreParts(this.partCount));
   }
 
   private failed(error: Error): void {

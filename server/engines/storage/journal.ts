@@ -4,7 +4,7 @@
 // open, a write, an fsync and a close, and catching up with other processes costs one fstat. A
 // compaction replaces the generation and removes the file; the open handle then sees a link
 // count of 0.
-import { constants } from 'node:fs';
+import { constants, fstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncFolder, writeFully } from '../common';
@@ -36,7 +36,8 @@ export class JournalFile {
         throw error;
       }
     }
-    const { size, nlink } = await this.reader.stat();
+    // Synchronous for the reason given at statIfExists in indexStore.ts: an fstat takes microseconds.
+    const { size, nlink } = fstatSync(this.reader.fd);
     return { size, removed: nlink === 0 };
   }
 

@@ -17,9 +17,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Returns the key unchanged, or throws `invalid-key` naming the rule it breaks. */
 export function validateKey(key: string): string {
-  const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
+  // Checked on every read and store: the message is only built for a key refused.
   const refuse = (why: string): never => {
-    throw new StorageError('invalid-key', `The key ${shown} was refused: ${why}.`);
+    const text = String(key);
+    throw new StorageError('invalid-key', `The key ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} was refused: ${why}.`);
   };
   if (typeof key !== 'string' || key === '') refuse('a key cannot be empty');
   const bytes = Buffer.byteLength(key, 'utf8');
