@@ -115,9 +115,22 @@ export interface StorageTierStates {
   readonly local: { readonly path: string };
   readonly cloud:
     | { readonly state: 'not-configured' }
-    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string }
-    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string };
+    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string; readonly server: StorageCloudServer }
+    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string; readonly server: StorageCloudServer };
   readonly archive: { readonly storageClass: string; readonly uri?: string };
+}
+
+/** How the cloud tier talks to its server, defaults worked out: what Configure Cloud Tier does not ask. */
+export interface StorageCloudServer {
+  /** Empty for AWS itself. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** The bucket in the path rather than in the host name. */
+  readonly pathStyle: boolean;
+  /** When the SDK adds its own checksums to requests. */
+  readonly sdkChecksums: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /** Uploads proven by the server's check of their signed SHA-256, else by comparing MD5s with ETags. */
+  readonly checksSignedPayload: boolean;
 }
 
 export interface StoragePresignParams {

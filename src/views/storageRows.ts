@@ -1,7 +1,7 @@
 // What each row of the Storage view says: labels, descriptions, Markdown tooltips, icons and the
 // words in contextValue that menus match. Plain data and no `vscode`, so it is tested outside VS
 // Code; storageView.ts turns these into tree items.
-import type { StorageObject, StorageStats, StorageTier, StorageTierStates } from '../../server/protocol';
+import type { StorageCloudServer, StorageObject, StorageStats, StorageTier, StorageTierStates } from '../../server/protocol';
 
 /** Objects (and folders) fetched per "Show more…": enough to scroll, few enough that 100,000 objects open at once. */
 export const STORAGE_PAGE_SIZE = 200;
@@ -143,6 +143,21 @@ export function objectTooltip(object: StorageObject, now: number): string {
 }
 
 /** The figures and state a tier row shows; `stats` undefined while they load or failed. */
+/**
+ * How the cloud tier talks to its server, in the cloud row's tooltip: Configure Cloud Tier does
+ * not ask for path style or SDK checksums (`neurolake storage configure` sets them), so this is
+ * where a surprising value shows.
+ */
+function serverLines(server: StorageCloudServer): string[] {
+  const endpoint = server.endpoint === '' ? 'AWS S3' : `\`${server.endpoint}\``;
+  return [
+    `Server: ${endpoint}, region \`${server.region}\`  `,
+    `Addressing: ${server.pathStyle ? 'path style (bucket in the path)' : 'virtual-hosted (bucket in the host name)'}  `,
+    `SDK checksums: ${server.sdkChecksums === 'WHEN_REQUIRED' ? 'only where an operation requires them' : 'wherever the operation supports them'}  `,
+    `Uploads proven by: ${server.checksSignedPayload ? "the server's check of each signed SHA-256" : 'MD5s compared with the ETags'}`,
+  ];
+}
+
 export function tierRow(tier: StorageTier, states: StorageTierStates, stats: StorageStats | undefined): RowText {
   const figures = stats?.tiers[tier];
   const count = figures === undefined ? undefined : `${figures.objects.toLocaleString('en')} object${figures.objects === 1 ? '' : 's'}`;
@@ -175,7 +190,7 @@ export function tierRow(tier: StorageTier, states: StorageTierStates, stats: Sto
             ...base,
             icon: { id: 'cloud', color: 'list.errorForeground' },
             description: ['unreachable', ...amount].join(' · '),
-            tooltip: [`**Cloud (S3)** — unreachable`, '', `Bucket: \`${cloud.uri}\`  `, `$(error) ${escapeMarkdown(cloud.reason)}  `, 'New objects stay local and are uploaded once it answers.'].join('\n'),
+            tooltip: [`**Cloud (S3)** — unreachable`, '', `Bucket: \`${cloud.uri}\`  `, `$(error) ${escapeMarkdown(cloud.reason)}  `, 'New objects stay local and are uploaded once it answers.', '', ...serverLines(cloud.server)].join('\n'),
             contextValue: 'storageTier cloud configured unreachable',
           };
         default: {
@@ -183,7 +198,7 @@ export function tierRow(tier: StorageTier, states: StorageTierStates, stats: Sto
           return {
             ...base,
             description: [word, ...amount].join(' · '),
-            tooltip: [`**Cloud (S3)** — ${word}`, '', `Bucket: \`${cloud.uri}\`  `, ...(count === undefined ? [] : [`${count}, ${formatBytes(figures!.bytes)}  `, ...cost])].join('\n'),
+            tooltip: [`**Cloud (S3)** — ${word}`, '', `Bucket: \`${cloud.uri}\`  `, ...(count === undefined ? [] : [`${count}, ${formatBytes(figures!.bytes)}  `, ...cost]), '', ...serverLines(cloud.server)].join('\n'),
             contextValue: `storageTier cloud configured ${cloud.state === 'connected' ? 'connected' : 'notContacted'}`,
           };
         }

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { BYTES_PER_GB, type StoragePrices } from '../prices';
 import type { AccessEntry, AccessLog } from './accessLog';
 import type { CloudTier, Place } from './cloudTier';
-import type { StorageConfig } from './config';
+import { checksSignedPayload, type StorageConfig } from './config';
 import { StorageError, describeError } from './errors';
 import type { IndexOp, IndexStore, Intent } from './indexStore';
 import { INCOMING_FOLDER, validateKey } from './keys';
 import { createDefaultLocalTierPolicy, type LocalTierPolicy } from './placement';
 import { toInfo } from './records';
 import type { StorageChange, StorageOpenOptions } from './options';
-import type { EngineStatus, ObjectInfo, ObjectRecord, TierName, TierStates } from './types';
+import type { CloudServerSettings, EngineStatus, ObjectInfo, ObjectRecord, TierName, TierStates } from './types';
 
 export type CloudState = { readonly kind: 'none' } | { readonly kind: 'unknown' } | { readonly kind: 'connected' } | { readonly kind: 'unreachable'; readonly reason: string };
 
@@ -72,15 +72,22 @@ export class StorageCore {
     const archive = { storageClass: this.config.archive.storageClass, ...(this.cloud ? { uri: `s3://${this.cloud.bucketOf('archive')}/${this.cloud.nameOf('archive', '')}` } : {}) };
     const local = { path: this.localRoot };
     const uri = this.cloudUri();
+    const cloud = this.cloud?.config;
+    if (this.cloudState.kind === 'none' || cloud === undefined) return { local, cloud: { state: 'not-configured' }, archive };
+    const server: CloudServerSettings = {
+      endpoint: cloud.endpoint ?? '',
+      region: cloud.region,
+      pathStyle: cloud.forcePathStyle,
+      sdkChecksums: cloud.requestChecksumCalculation,
+      checksSignedPayload: checksSignedPayload(cloud),
+    };
     switch (this.cloudState.kind) {
-      case 'none':
-        return { local, cloud: { state: 'not-configured' }, archive };
       case 'unknown':
-        return { local, cloud: { state: 'not-contacted', uri }, archive };
+        return { local, cloud: { state: 'not-contacted', uri, server }, archive };
       case 'connected':
-        return { local, cloud: { state: 'connected', uri }, archive };
+        return { local, cloud: { state: 'connected', uri, server }, archive };
       case 'unreachable':
-        return { local, cloud: { state: 'unreachable', uri, reason: this.cloudState.reason }, archive };
+        return { local, cloud: { state: 'unreachable', uri, reason: this.cloudState.reason, server }, archive };
     }
   }
 

@@ -173,10 +173,27 @@ export interface TierStates {
   readonly local: { readonly path: string };
   readonly cloud:
     | { readonly state: 'not-configured' }
-    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string }
-    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string };
+    | { readonly state: 'not-contacted' | 'connected'; readonly uri: string; readonly server: CloudServerSettings }
+    | { readonly state: 'unreachable'; readonly uri: string; readonly reason: string; readonly server: CloudServerSettings };
   /** The archive needs the cloud tier's connection; its class is configured whether or not there is one. */
   readonly archive: { readonly storageClass: StorageClassName; readonly uri?: string };
+}
+
+/**
+ * How the cloud tier talks to its server, defaults worked out: the part of the configuration
+ * Configure Cloud Tier does not ask (`neurolake storage configure` sets it), shown so that a
+ * surprising value can be seen where the tier is.
+ */
+export interface CloudServerSettings {
+  /** Empty for AWS itself. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** The bucket in the path rather than in the host name. */
+  readonly pathStyle: boolean;
+  /** When the SDK adds its own checksums to requests. */
+  readonly sdkChecksums: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /** Uploads proven by the server's check of their signed SHA-256, else by comparing MD5s with ETags. */
+  readonly checksSignedPayload: boolean;
 }
 
 /** A time-limited URL that lets anyone holding it read the object's cloud copy. */

@@ -87,7 +87,8 @@ describe('tier rows', () => {
       archive: { objects: 0, bytes: 0, monthlyCostUsd: 0 },
     },
   } as unknown as StorageStats;
-  const connected: StorageTierStates = { local: { path: '/data/storage/local' }, cloud: { state: 'connected', uri: 's3://b/neurolake/' }, archive: { storageClass: 'GLACIER', uri: 's3://b/neurolake/archive/' } };
+  const minio = { endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', pathStyle: true, sdkChecksums: 'WHEN_REQUIRED', checksSignedPayload: false } as const;
+  const connected: StorageTierStates = { local: { path: '/data/storage/local' }, cloud: { state: 'connected', uri: 's3://b/neurolake/', server: minio }, archive: { storageClass: 'GLACIER', uri: 's3://b/neurolake/archive/' } };
 
   it('shows Local as used of capacity', () => {
     assert.equal(tierRow('local', connected, stats).description, '1.2 GB of 10 GB · 12 objects');
@@ -95,13 +96,20 @@ describe('tier rows', () => {
 
   it('shows the cloud connected, unreachable with the reason, or not configured with a way to configure it', () => {
     assert.equal(tierRow('cloud', connected, stats).description, 'connected · 2 KB · 1 object');
-    const down = tierRow('cloud', { ...connected, cloud: { state: 'unreachable', uri: 's3://b/', reason: 'ECONNREFUSED 127.0.0.1:9' } }, stats);
+    const down = tierRow('cloud', { ...connected, cloud: { state: 'unreachable', uri: 's3://b/', reason: 'ECONNREFUSED 127.0.0.1:9', server: minio } }, stats);
     assert.ok(down.description.startsWith('unreachable'));
     assert.ok(down.tooltip.includes('ECONNREFUSED 127\\.0\\.0\\.1:9'), down.tooltip);
     assert.equal(down.icon.color, 'list.errorForeground');
     const none = tierRow('cloud', { ...connected, cloud: { state: 'not-configured' } }, stats);
     assert.equal(none.description, 'not configured — Configure…');
     assert.ok(has(none.contextValue, 'notConfigured'));
+  });
+
+  it("says in the cloud row's tooltip how the tier talks to its server, which Configure Cloud Tier does not ask", () => {
+    const custom = tierRow('cloud', connected, stats).tooltip;
+    for (const line of ['Server: `http://127.0.0.1:9000`, region `us-east-1`', 'path style (bucket in the path)', 'only where an operation requires them', 'MD5s compared with the ETags']) assert.ok(custom.includes(line), custom);
+    const aws = tierRow('cloud', { ...connected, cloud: { state: 'unreachable', uri: 's3://b/', reason: 'timeout', server: { endpoint: '', region: 'eu-west-1', pathStyle: false, sdkChecksums: 'WHEN_SUPPORTED', checksSignedPayload: true } } }, stats).tooltip;
+    for (const line of ['Server: AWS S3, region `eu-west-1`', 'virtual-hosted (bucket in the host name)', 'wherever the operation supports them', "the server's check of each signed SHA-256"]) assert.ok(aws.includes(line), aws);
   });
 
   it('shows the archive storage class', () => {
