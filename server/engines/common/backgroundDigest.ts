@@ -251,7 +251,6 @@ export class BackgroundDigest {
   /** Each finished part's SHA-256 (hex), by part number - 1, and whoever waits for one not finished yet. */
   private readonly partSha256s: string[] = [];
   private readonly partWaiters = new Map<number, { resolve: (sha256: string) => void; reject: (error: Error) => void }[]>();
-  /** Set once every part is known: a part asked for beyond them does not exist. */
   /** The number of parts, once the content has ended: asking for a part past it fails. */
   private partCount: number | undefined;
   private readonly fast: FastHash | undefined;

@@ -71,9 +71,9 @@ export class StorageCore {
   tiers(): TierStates {
     const archive = { storageClass: this.config.archive.storageClass, ...(this.cloud ? { uri: `s3://${this.cloud.bucketOf('archive')}/${this.cloud.nameOf('archive', '')}` } : {}) };
     const local = { path: this.localRoot };
-    const uri = this.cloudUri();
     const cloud = this.cloud?.config;
     if (this.cloudState.kind === 'none' || cloud === undefined) return { local, cloud: { state: 'not-configured' }, archive };
+    const uri = this.cloudUri();
     const server: CloudServerSettings = {
       endpoint: cloud.endpoint ?? '',
       region: cloud.region,

@@ -219,7 +219,7 @@ export class IndexStore {
         }
         this.generation += 1;
         this.journalOffset = 0;
-        await this.readSignature();
+        this.readSignature();
         await this.useJournal(this.journalPath());
         // Only now is every journal line inside the durable snapshot.
         await rm(oldJournal, { force: true });
@@ -278,8 +278,8 @@ export class IndexStore {
    * nothing is missed, since the new snapshot holds all of the old journal.
    */
   private async catchUp(locked: boolean): Promise<void> {
-    const [current, found] = [statIfExists(this.file), await this.journal.probe()];
-    let journal = found;
+    const current = statIfExists(this.file);
+    let journal = await this.journal.probe();
     if ((current?.mtimeMs ?? -1) !== this.snapshotMtime || (current?.ino ?? -1) !== this.snapshotIno || journal?.removed) {
       await this.loadSnapshot();
       journal = await this.journal.probe();
@@ -287,7 +287,7 @@ export class IndexStore {
     await this.readJournal(journal, locked);
   }
 
-  private async readSignature(): Promise<void> {
+  private readSignature(): void {
     this.setSignature(statIfExists(this.file));
   }
 
