@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import type { ProgressReporter } from '../../server/engines/common';
+import { CancelledError, type ProgressReporter } from '../../server/engines/common';
 import { StorageError, type StorageConfig, type StorageEngine } from '../../server/engines/storage';
 import { startFaultProxy, type FaultProxy } from './support/faultProxy';
 import { createBucket, s3Client, s3Server, type S3Server } from './support/services';
-import { MB, cloudConfig, openEngine, randomContent, readAll, sha256, tempFolder, waitForChange } from './support/storageFixtures';
+import { MB, cloudConfig, collector, openEngine, randomContent, readAll, sha256, tempFolder, waitForChange } from './support/storageFixtures';
 
 describe('storage under faults', () => {
   let server: S3Server;
@@ -93,6 +93,35 @@ describe('storage under faults', () => {
       assert.deepEqual(engine.stat('slow/b').tiers, ['local']);
     } finally {
       proxy.slow(0);
+      await engine.close();
+    }
+  });
+
+  // The request timeout is far beyond the test's: a cancel that did not reach the request would
+  // wait for it, and the test fails on its own timeout instead of passing late.
+  it('cancels a cloud read at once while the server has not answered, and the next reads are right', { timeout: 60_000 }, async () => {
+    const { engine } = await open({ requestTimeoutMs: 600_000 });
+    try {
+      const contents = [randomContent(300_000), randomContent(70_000)];
+      for (const [index, content] of contents.entries()) {
+        await engine.store(`cancel/${index}`, content);
+        await engine.demote(`cancel/${index}`);
+        assert.deepEqual(engine.stat(`cancel/${index}`).tiers, ['cloud']);
+      }
+      const held = proxy.holdNextRead('/cancel/0');
+      const controller = new AbortController();
+      const sink = collector();
+      const reading = engine.retrieve('cancel/0', sink.stream, { signal: controller.signal });
+      await held.arrived;
+      controller.abort();
+      // The GET is still held at the proxy: only the abort reaching the request ends this.
+      await assert.rejects(reading, (error: unknown) => error instanceof CancelledError);
+      held.release();
+      // Reads at once, of two objects, each get their own bytes.
+      const [first, second] = await Promise.all([readAll(engine, 'cancel/0'), readAll(engine, 'cancel/1')]);
+      assert.deepEqual(first, contents[0]);
+      assert.deepEqual(second, contents[1]);
+    } finally {
       await engine.close();
     }
   });

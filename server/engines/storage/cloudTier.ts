@@ -16,7 +16,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   RestoreObjectCommand,
@@ -35,6 +34,7 @@ import type { StorageClassName } from '../prices';
 import { checksSignedPayload, type ArchiveConfig, type CloudConfig } from './config';
 import { DigestStream, PART_SIZE, digestsOf, unquote, type ContentDigests } from './etags';
 import { StorageError, describeError } from './errors';
+import { ReaderClients } from './readerClients';
 import { readSmall } from './sources';
 
 // The SDK warns on every run under Node 20 that *future* SDK releases will need Node 22. The SDK is
@@ -78,6 +78,8 @@ export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 
 export class CloudTier {
   readonly client: S3Client;
+  /** GetObject and HeadObject go through these: see readerClients.ts. */
+  private readonly readers: ReaderClients;
   private readonly partSize: number;
   private readonly multipartCopyAbove: number;
   private readonly checksPayload: boolean;
@@ -95,7 +97,7 @@ export class CloudTier {
   ) {
     this.partSize = options.partSize ?? PART_SIZE;
     this.multipartCopyAbove = Math.min(options.multipartCopyAbove ?? MAX_SINGLE_COPY_BYTES, MAX_SINGLE_COPY_BYTES);
-    this.client = new S3Client({
+    const clientConfig = {
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       forcePathStyle: config.forcePathStyle,
@@ -103,9 +105,11 @@ export class CloudTier {
       responseChecksumValidation: config.requestChecksumCalculation,
       maxAttempts: options.maxAttempts ?? 4,
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      // A request past its timeout is a failed attempt (retried), not just a warning.
-      requestHandler: { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
-    });
+    };
+    // A request past its timeout is a failed attempt (retried), not just a warning.
+    const handler = { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true };
+    this.client = new S3Client({ ...clientConfig, requestHandler: handler });
+    this.readers = new ReaderClients(clientConfig, handler);
     this.checksPayload = checksSignedPayload(config);
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -238,7 +242,7 @@ export class CloudTier {
   /** Undefined when there is no such object. */
   async head(place: Place, key: string, signal?: AbortSignal): Promise<RemoteHead | undefined> {
     try {
-      const head = await this.send((options) => this.client.send(new HeadObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `checking ${this.uri(place, key)}`, signal);
+      const head = await this.send(() => this.readers.headObject(this.bucketOf(place), this.nameOf(place, key), signal), `checking ${this.uri(place, key)}`, signal);
       return {
         etag: unquote(head.ETag),
         size: head.ContentLength ?? 0,
@@ -254,7 +258,7 @@ export class CloudTier {
 
   /** The object's bytes. Throws `restoring` (with `needsRestore`) when the archive must thaw it first. */
   async get(place: Place, key: string, signal?: AbortSignal): Promise<Readable> {
-    const output = await this.send((options) => this.client.send(new GetObjectCommand({ Bucket: this.bucketOf(place), Key: this.nameOf(place, key) }), options), `reading ${this.uri(place, key)}`, signal);
+    const output = await this.send(() => this.readers.getObject(this.bucketOf(place), this.nameOf(place, key), signal), `reading ${this.uri(place, key)}`, signal);
     return output.Body as Readable;
   }
 
@@ -334,6 +338,7 @@ export class CloudTier {
 
   destroy(): void {
     this.client.destroy();
+    this.readers.destroy();
   }
 
   /** Runs one SDK call with the caller's abort signal, turning its failure into a StorageError. */

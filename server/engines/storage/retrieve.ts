@@ -1,10 +1,11 @@
 // Reading an object: a local copy is served from disk; a miss reads the cloud or archive copy,
-// checks its SHA-256 on the way, and the policy decides whether a local copy is kept.
+// checks its xxHash64 (or SHA-256) on the way, and the policy decides whether a local copy is kept.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BackgroundDigest, CancelledError, NO_PROGRESS, isFastHash, type WorkOptions } from '../common';
+import { CancelledError, fastHash, isFastHash, type WorkOptions } from '../common';
 import type { Place } from './cloudTier';
 import { commitLocalCopy, evictForRoom, finishStaged } from './copies';
 import type { StorageCore } from './core';
@@ -17,7 +18,7 @@ import type { ObjectInfo, ObjectRecord } from './types';
 
 /**
  * Writes the object to `destination` (ended when done). A local copy is served from disk; a
- * miss reads the cloud or archive copy, checks its SHA-256, and the policy decides whether to
+ * miss reads the cloud or archive copy, checks its checksum, and the policy decides whether to
  * keep a local copy. An archived object the server says must be restored first starts the
  * restore and fails with `restoring`, giving the expected time.
  */
@@ -50,8 +51,9 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
     await core.index.transact(() => ({ ops: [], result: undefined, afterCommit: () => finishStaged(core, [key]) }));
     record = core.record(key);
   }
-  const progress = work.progress ?? NO_PROGRESS;
-  const report = (done: number): void => progress.report({ message: `Reading ${key}`, done, total: record.size, unit: 'bytes' });
+  const progress = work.progress;
+  const message = `Reading ${key}`;
+  const report = (done: number): void => progress?.report({ message, done, total: record.size, unit: 'bytes' });
   const now = Date.now();
   const at = new Date(now).toISOString();
   if (record.copies.local) {
@@ -101,7 +103,6 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   // worker would take a core from a server on this machine. The xxHash64, where the record has one
   // (see fastHash.ts), costs a fifth of the SHA-256.
   const check = readCheck(record);
-  const digest = new BackgroundDigest(check.algorithm === 'xxh64' ? { xxh64: true } : { sha256: true }, { here: true });
   const copy = temp === undefined ? undefined : new PassThrough();
   // A failed local copy (disk full) is dropped; the read itself goes on.
   copy?.on('error', () => undefined);
@@ -112,14 +113,13 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
   // copy), as the body hands it to the caller.
   let received = 0;
   beside(body, (chunk) => {
-    void digest.update(chunk)?.catch(() => undefined);
+    check.update(chunk);
     copy?.write(chunk);
     report((received += chunk.length));
   });
   try {
     await pipeline(body, destination, work.signal ? { signal: work.signal } : {});
   } catch (error) {
-    digest.abort();
     copy?.destroy();
     await local?.catch(() => undefined);
     if (temp) await rm(temp, { force: true });
@@ -128,14 +128,7 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
     throw error instanceof StorageError ? error : new StorageError('cloud-unavailable', `Reading ${key} from the ${place} tier failed: ${describeError(error)}`);
   }
   copy?.end();
-  let actual: string;
-  try {
-    actual = (await digest.digest())[check.algorithm]!;
-  } catch (error) {
-    await local?.catch(() => undefined);
-    if (temp) await rm(temp, { force: true });
-    throw new StorageError('storage', `Reading ${key}: ${describeError(error)}`);
-  }
+  const actual = check.digest();
   if (actual !== check.expected) {
     await local?.catch(() => undefined);
     if (temp) await rm(temp, { force: true });
@@ -161,8 +154,13 @@ export async function retrieve(core: StorageCore, restores: Restores, key: strin
  * SHA-256. A malformed one (a hand edit) is passed over rather than costing the record: the
  * SHA-256 proves the read as well, and `verify` names it.
  */
-function readCheck(record: ObjectRecord): { algorithm: 'xxh64' | 'sha256'; expected: string } {
-  return isFastHash(record.xxh64) ? { algorithm: 'xxh64', expected: record.xxh64 } : { algorithm: 'sha256', expected: record.sha256 };
+function readCheck(record: ObjectRecord): { algorithm: 'xxh64' | 'sha256'; expected: string; update(bytes: Buffer): void; digest(): string } {
+  if (isFastHash(record.xxh64)) {
+    const hash = fastHash();
+    return { algorithm: 'xxh64', expected: record.xxh64, update: (bytes) => hash.update(bytes), digest: () => hash.digest() };
+  }
+  const hash = createHash('sha256');
+  return { algorithm: 'sha256', expected: record.sha256, update: (bytes) => void hash.update(bytes), digest: () => hash.digest('hex') };
 }
 
 /**

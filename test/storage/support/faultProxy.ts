@@ -30,6 +30,8 @@ export interface FaultProxy {
   holdNextUpload(pathSuffix: string | RegExp): HeldUpload;
   /** The same for the next server-side copy (PUT with x-amz-copy-source) to a path ending in `pathSuffix` (or matching it). */
   holdNextCopy(pathSuffix: string | RegExp): HeldUpload;
+  /** The same for the next object read (GET of an object) of a path ending in `pathSuffix` (or matching it): an answer that is slow to come. */
+  holdNextRead(pathSuffix: string | RegExp): HeldUpload;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,20 @@ export interface HeldUpload {
 }
 
 type ArchiveState = 'frozen' | 'restoring' | 'restored';
+type HeldKind = 'upload' | 'copy' | 'read';
+
+/** A GET of an object, not of a bucket listing or an upload's parts. */
+function isObjectRead(method: string | undefined, path: string, query: string): boolean {
+  return method === 'GET' && path.split('/').length > 2 && !/(^|&)(uploads|uploadId|list-type|tagging|acl)(=|&|$)/.test(query);
+}
+
+/** Which kind of request a hold may catch: an upload (PUT with a body), a server-side copy, or an object read. */
+function heldKind(req: IncomingMessage): HeldKind | undefined {
+  if (req.method === 'PUT' && req.headers['x-amz-copy-source'] !== undefined) return 'copy';
+  if (req.method === 'PUT' && Number(req.headers['content-length'] ?? 0) > 0) return 'upload';
+  const [path = '', query = ''] = (req.url ?? '').split('?');
+  return isObjectRead(req.method, path, query) ? 'read' : undefined;
+}
 
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
@@ -66,7 +82,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       write(chunk);
     };
   };
-  const holds: { suffix: string | RegExp; copy: boolean; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
+  const holds: { suffix: string | RegExp; kind: HeldKind; arrive: () => void; released: Promise<void>; answer: () => void }[] = [];
 
   const findArchived = (path: string): [string, ArchiveState] | undefined => {
     for (const [suffix, state] of archived) if (path.endsWith(suffix)) return [suffix, state];
@@ -77,9 +93,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const copying = req.headers['x-amz-copy-source'] !== undefined;
-    const writing = req.method === 'PUT' && (copying || Number(req.headers['content-length'] ?? 0) > 0);
-    const held = writing ? holds.findIndex((hold) => hold.copy === copying && matches(decodeURIComponent(url.split('?')[0] ?? ''), hold.suffix)) : -1;
+    const kind = heldKind(req);
+    const held = kind === undefined ? -1 : holds.findIndex((hold) => hold.kind === kind && matches(decodeURIComponent(url.split('?')[0] ?? ''), hold.suffix));
     if (held >= 0) {
       const [hold] = holds.splice(held, 1);
       hold!.arrive();
@@ -127,7 +142,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       res.writeHead(upstreamResponse.statusCode ?? 502, { ...upstreamResponse.headers, ...extraHeaders });
       const length = Number(upstreamResponse.headers['content-length'] ?? 0);
       const [objectPath = '', query = ''] = (req.url ?? '').split('?');
-      const objectRead = req.method === 'GET' && objectPath.split('/').length > 2 && !/(^|&)(uploads|uploadId|list-type|tagging|acl)(=|&|$)/.test(query);
+      const objectRead = isObjectRead(req.method, objectPath, query);
       if (corruptingReads && objectRead && upstreamResponse.statusCode === 200 && length > 0) {
         upstreamResponse.on('data', flipAt(Math.floor(length / 2), (chunk) => res.write(chunk)));
         upstreamResponse.on('end', () => res.end());
@@ -161,14 +176,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.pipe(upstreamRequest);
   };
 
-  const hold = (suffix: string | RegExp, copy: boolean): HeldUpload => {
+  const hold = (suffix: string | RegExp, kind: HeldKind): HeldUpload => {
     let arrive = (): void => undefined;
     let release = (): void => undefined;
     let answer = (): void => undefined;
     const arrived = new Promise<void>((resolve) => (arrive = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
     const answered = new Promise<void>((resolve) => (answer = resolve));
-    holds.push({ suffix, copy, arrive, released, answer });
+    holds.push({ suffix, kind, arrive, released, answer });
     return { arrived, release, answered };
   };
 
@@ -227,8 +242,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     corruptReads: (on) => {
       corruptingReads = on;
     },
-    holdNextUpload: (suffix) => hold(suffix, false),
-    holdNextCopy: (suffix) => hold(suffix, true),
+    holdNextUpload: (suffix) => hold(suffix, 'upload'),
+    holdNextCopy: (suffix) => hold(suffix, 'copy'),
+    holdNextRead: (suffix) => hold(suffix, 'read'),
     async close() {
       if (isDown) return;
       await new Promise<void>((resolve) => {
