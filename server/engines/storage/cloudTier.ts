@@ -109,7 +109,9 @@ export class CloudTier {
     // A request past its timeout is a failed attempt (retried), not just a warning.
     const handler = { connectionTimeout: 3000, requestTimeout: options.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true };
     this.client = new S3Client({ ...clientConfig, requestHandler: handler });
-    this.readers = new ReaderClients(clientConfig, handler);
+    // The readers share the general client's credentials provider, which resolves and refreshes
+    // them once for all (a profile's role is assumed once, not once per client).
+    this.readers = new ReaderClients({ ...clientConfig, credentials: this.client.config.credentials }, handler);
     this.checksPayload = checksSignedPayload(config);
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
