@@ -142,7 +142,6 @@ export function objectTooltip(object: StorageObject, now: number): string {
   return lines.join('\n');
 }
 
-/** The figures and state a tier row shows; `stats` undefined while they load or failed. */
 /**
  * How the cloud tier talks to its server, in the cloud row's tooltip: Configure Cloud Tier does
  * not ask for path style or SDK checksums (`neurolake storage configure` sets them), so this is
@@ -158,6 +157,7 @@ function serverLines(server: StorageCloudServer): string[] {
   ];
 }
 
+/** The figures and state a tier row shows; `stats` undefined while they load or failed. */
 export function tierRow(tier: StorageTier, states: StorageTierStates, stats: StorageStats | undefined): RowText {
   const figures = stats?.tiers[tier];
   const count = figures === undefined ? undefined : `${figures.objects.toLocaleString('en')} object${figures.objects === 1 ? '' : 's'}`;

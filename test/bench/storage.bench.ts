@@ -82,6 +82,12 @@ async function best(runs: number, work: (run: number) => Promise<void>): Promise
   return fastest;
 }
 
+/** The medians of two sides' timings, and the ratio of theirs to ours. */
+function medians(ours: readonly number[], theirs: readonly number[]): string {
+  const [ourMedian, theirMedian] = [percentile(ours, 50), percentile(theirs, 50)];
+  return `medians: engine ${ourMedian.toFixed(1)} ms, raw ${theirMedian.toFixed(1)} ms (${ratio(ourMedian, theirMedian)})`;
+}
+
 const sink = (): Writable => new Writable({ write: (_chunk, _encoding, done) => done() });
 const rate = (bytes: number, ms: number): string => `${((bytes / MB) / (ms / 1000)).toFixed(0)} MB/s`;
 const ratio = (ours: number, theirs: number): string => `${(theirs / ours).toFixed(2)}x`;
@@ -123,7 +129,7 @@ async function localTier(): Promise<void> {
     const rawPutMs = Math.min(...samples.raw);
     const rawDurablePutMs = Math.min(...samples.rawDurable);
     const ourPut = Math.min(...samples.engine);
-    const medians = `medians: engine ${percentile(samples.engine, 50).toFixed(1)} ms, raw ${percentile(samples.raw, 50).toFixed(1)} ms (${ratio(percentile(samples.engine, 50), percentile(samples.raw, 50))}), with the folder fsync ${percentile(samples.rawDurable, 50).toFixed(1)} ms (${ratio(percentile(samples.engine, 50), percentile(samples.rawDurable, 50))}); ${paired(samples.raw, samples.engine)}`;
+    const medianLine = `${medians(samples.engine, samples.raw)}, with the folder fsync ${percentile(samples.rawDurable, 50).toFixed(1)} ms (${ratio(percentile(samples.engine, 50), percentile(samples.rawDurable, 50))}); ${paired(samples.raw, samples.engine)}`;
     const rawGet = await best(runs, async (run) => pipeline(createReadStream(join(rawFolder, `o${run}`)), sink()));
     const ourGet = await best(runs, async (run) => {
       await engine.retrieve(`bench/${size}/${run}`, sink());
@@ -131,7 +137,7 @@ async function localTier(): Promise<void> {
     const label = size === MB ? '1 MB' : '64 MB';
     report(
       `local put ${label.padEnd(6)} engine ${ourPut.toFixed(1)} ms (${rate(size, ourPut)}) raw fs ${rawPutMs.toFixed(1)} ms: ${ratio(ourPut, rawPutMs)} of raw (goal >= 0.7x); ` +
-        `raw fs with the folder fsync ${rawDurablePutMs.toFixed(1)} ms: ${ratio(ourPut, rawDurablePutMs)}; ${medians}`,
+        `raw fs with the folder fsync ${rawDurablePutMs.toFixed(1)} ms: ${ratio(ourPut, rawDurablePutMs)}; ${medianLine}`,
     );
     report(`local get ${label.padEnd(6)} engine ${ourGet.toFixed(1)} ms (${rate(size, ourGet)}) raw fs ${rawGet.toFixed(1)} ms: ${ratio(ourGet, rawGet)} of raw (goal >= 0.7x)`);
   }
@@ -175,16 +181,15 @@ async function cloudTier(endpoint: string, credentials: { accessKeyId: string; s
     const label = size === MB ? '1 MB' : '64 MB';
     for (const [what, samples] of [['put', puts], ['get', gets]] as const) {
       const [ours, theirs] = [Math.min(...samples.engine), Math.min(...samples.raw)];
-      const [ourMedian, theirMedian] = [percentile(samples.engine, 50), percentile(samples.raw, 50)];
       report(
         `cloud ${what} ${label.padEnd(6)} engine ${ours.toFixed(1)} ms (${rate(size, ours)}) raw SDK ${theirs.toFixed(1)} ms: ${ratio(ours, theirs)} of raw on ${kind} (goal >= 0.9x); ` +
-          `medians: engine ${ourMedian.toFixed(1)} ms, raw ${theirMedian.toFixed(1)} ms (${ratio(ourMedian, theirMedian)}); ${paired(samples.raw, samples.engine)}`,
+          `${medians(samples.engine, samples.raw)}; ${paired(samples.raw, samples.engine)}`,
       );
     }
     const [ours, theirs] = [Math.min(...cachedGets.engine), Math.min(...cachedGets.raw)];
     report(
       `  beside it: raw SDK with cacheMiddleware ${theirs.toFixed(1)} ms, engine ${ours.toFixed(1)} ms: ${ratio(ours, theirs)}; ` +
-        `medians: engine ${percentile(cachedGets.engine, 50).toFixed(1)} ms, raw ${percentile(cachedGets.raw, 50).toFixed(1)} ms (${ratio(percentile(cachedGets.engine, 50), percentile(cachedGets.raw, 50))}); ${paired(cachedGets.raw, cachedGets.engine)}`,
+        `${medians(cachedGets.engine, cachedGets.raw)}; ${paired(cachedGets.raw, cachedGets.engine)}`,
     );
     report(
       `  by chance: the raw GET in turns with itself: best runs ${ratio(Math.min(...selfGets.second), Math.min(...selfGets.first))}; ` +

@@ -382,7 +382,7 @@ export class BackgroundDigest {
   private allPartsDone(result: Digests): void {
     for (const [index, sha256] of (result.partSha256s ?? []).entries()) if (this.partSha256s[index] === undefined) this.partDone(index + 1, sha256);
     // Asked for a part the content never reached: it has fewer parts. The error is made only for
-    // someone waiting: a read's digest has no parts, and an Error costs its stack trace.
+    // someone waiting: nearly always nobody is, and an Error costs its stack trace.
     this.partCount = result.partSha256s?.length ?? 0;
     if (this.partWaiters.size > 0) this.rejectPartWaiters(noMoreParts(this.partCount));
   }
