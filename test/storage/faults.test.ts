@@ -97,6 +97,30 @@ describe('storage under faults', () => {
     }
   });
 
+  it('retries a cloud read through 500s, and fails it naming the cause while the endpoint is down', async () => {
+    // No local tier: the store goes to the cloud, and no read keeps a local copy to answer the next.
+    const { engine } = await open({ config: { local: { capacityGb: 0, watermark: 1 } } });
+    try {
+      const content = randomContent(150_000);
+      await engine.store('flaky-read/a', content);
+      assert.deepEqual(engine.stat('flaky-read/a').tiers, ['cloud']);
+      proxy.fail500(2);
+      const before = proxy.requests.length;
+      assert.deepEqual(await readAll(engine, 'flaky-read/a'), content);
+      const gets = proxy.requests.slice(before).filter((line) => line.startsWith('GET') && line.includes('flaky-read/a'));
+      assert.equal(gets.length, 3, 'two refused GETs, then the one that read it');
+      await proxy.down();
+      await assert.rejects(readAll(engine, 'flaky-read/a'), (error: unknown) => error instanceof StorageError && error.code === 'cloud-unavailable' && /ECONNREFUSED/.test(error.message));
+      assert.equal(engine.status().state, 'degraded');
+      await proxy.up();
+      assert.deepEqual(await readAll(engine, 'flaky-read/a'), content);
+    } finally {
+      proxy.fail500(0);
+      await proxy.up();
+      await engine.close();
+    }
+  });
+
   // The request timeout is far beyond the test's: a cancel that did not reach the request would
   // wait for it, and the test fails on its own timeout instead of passing late.
   it('cancels a cloud read at once while the server has not answered, and the next reads are right', { timeout: 60_000 }, async () => {
